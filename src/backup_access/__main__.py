@@ -1,0 +1,5 @@
+"""``python -m backup_access``."""
+
+from backup_access.cli import main
+
+main()
