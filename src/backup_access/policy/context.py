@@ -1,0 +1,50 @@
+"""The request context: condition keys and their values.
+
+Key names are case-insensitive; values keep their case
+(reference_policies_elements_condition.html, "Condition key names are not case-sensitive").
+A value is a string (single-valued key) or a tuple of strings (multivalued key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+ContextValue = str | tuple[str, ...]
+
+
+class RequestContext(Mapping[str, ContextValue]):
+    """Immutable mapping of condition keys, looked up case-insensitively."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, values: Mapping[str, ContextValue] | None = None) -> None:
+        self._values: dict[str, ContextValue] = {}
+        self._names: dict[str, str] = {}
+        for key, value in (values or {}).items():
+            self._values[key.lower()] = value
+            self._names[key.lower()] = key
+
+    def __getitem__(self, key: str) -> ContextValue:
+        return self._values[key.lower()]
+
+    def get_value(self, key: str) -> ContextValue | None:
+        """The value of ``key``, or None when the request does not carry it."""
+        return self._values.get(key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names.values())
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def with_defaults(self, defaults: Mapping[str, ContextValue]) -> RequestContext:
+        """A context with ``defaults`` added for keys this one does not give."""
+        merged: dict[str, ContextValue] = {k: v for k, v in defaults.items() if k not in self}
+        merged.update({self._names[k]: v for k, v in self._values.items()})
+        return RequestContext(merged)
+
+    def as_dict(self) -> dict[str, ContextValue]:
+        return {self._names[k]: v for k, v in sorted(self._values.items())}

@@ -1,0 +1,270 @@
+"""Validate a raw policy document (JSON text or decoded JSON) into a ``Policy``.
+
+Raw dicts end here. Every problem raises ``PolicyError`` with the RFC 6901 pointer of the
+offending element, so a caller can say exactly where the document is wrong.
+Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+Elements: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from backup_access.errors import PolicyError
+from backup_access.policy.model import (
+    VERSION_2008,
+    VERSION_2012,
+    Condition,
+    Effect,
+    Policy,
+    PrincipalSpec,
+    Statement,
+)
+
+_TOP_LEVEL = frozenset({"Version", "Id", "Statement"})
+_STATEMENT_KEYS = frozenset(
+    {
+        "Sid",
+        "Effect",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Principal",
+        "NotPrincipal",
+        "Condition",
+    }
+)
+_PRINCIPAL_KINDS = {
+    "AWS": "aws",
+    "Service": "service",
+    "Federated": "federated",
+    "CanonicalUser": "canonical_user",
+}
+MAX_POLICY_CHARS = 1_000_000
+
+
+def escape_pointer_token(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _at(pointer: str, token: str | int) -> str:
+    return f"{pointer}/{escape_pointer_token(token)}"
+
+
+def _type_name(value: object) -> str:
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def parse_policy(document: object, *, pointer: str = "") -> Policy:
+    """Parse a policy given as decoded JSON or as JSON text.
+
+    Raises ``PolicyError`` (never anything else) when the document is not a valid policy.
+    """
+    if isinstance(document, str):
+        if len(document) > MAX_POLICY_CHARS:
+            raise PolicyError("policy text is larger than 1,000,000 characters", pointer=pointer)
+        try:
+            document = json.loads(document)
+        except (ValueError, RecursionError) as error:
+            raise PolicyError(f"policy text is not valid JSON: {error}", pointer=pointer) from None
+    if not isinstance(document, Mapping):
+        raise PolicyError(
+            f"a policy must be an object, found {_type_name(document)}", pointer=pointer
+        )
+    for key in document:
+        if key not in _TOP_LEVEL:
+            raise PolicyError(
+                f"unknown policy element '{key}' (expected Version, Id, Statement)",
+                pointer=_at(pointer, str(key)),
+            )
+    version = document.get("Version")
+    if version is not None and version not in (VERSION_2012, VERSION_2008):
+        raise PolicyError(
+            f"Version must be '{VERSION_2012}' or '{VERSION_2008}', found {version!r}",
+            pointer=_at(pointer, "Version"),
+        )
+    policy_id = document.get("Id")
+    if policy_id is not None and not isinstance(policy_id, str):
+        raise PolicyError("Id must be a string", pointer=_at(pointer, "Id"))
+    if "Statement" not in document:
+        raise PolicyError("a policy needs a Statement element", pointer=pointer)
+    raw = document["Statement"]
+    statements_pointer = _at(pointer, "Statement")
+    if isinstance(raw, Mapping):
+        statements = (_parse_statement(raw, 0, statements_pointer),)
+    elif isinstance(raw, list):
+        statements = tuple(
+            _parse_statement(item, index, _at(statements_pointer, index))
+            for index, item in enumerate(raw)
+        )
+    else:
+        raise PolicyError(
+            f"Statement must be an object or a list, found {_type_name(raw)}",
+            pointer=statements_pointer,
+        )
+    return Policy(version=version, policy_id=policy_id, statements=statements)
+
+
+def _parse_statement(raw: object, index: int, pointer: str) -> Statement:
+    if not isinstance(raw, Mapping):
+        raise PolicyError(f"a statement must be an object, found {_type_name(raw)}", pointer=pointer)
+    for key in raw:
+        if key not in _STATEMENT_KEYS:
+            raise PolicyError(f"unknown statement element '{key}'", pointer=_at(pointer, str(key)))
+    sid = raw.get("Sid")
+    if sid is not None and not isinstance(sid, str):
+        raise PolicyError("Sid must be a string", pointer=_at(pointer, "Sid"))
+    if "Effect" not in raw:
+        raise PolicyError("a statement needs an Effect", pointer=pointer)
+    effect = raw["Effect"]
+    if effect not in ("Allow", "Deny"):
+        raise PolicyError(
+            f"Effect must be 'Allow' or 'Deny' (case-sensitive), found {effect!r}",
+            pointer=_at(pointer, "Effect"),
+        )
+    actions = _one_of(raw, "Action", "NotAction", pointer, required=True)
+    resources = _one_of(raw, "Resource", "NotResource", pointer, required=False)
+    principals = _one_of(raw, "Principal", "NotPrincipal", pointer, required=False)
+    return Statement(
+        index=index,
+        sid=sid,
+        effect=Effect(effect),
+        actions=_actions(raw, "Action", pointer) if actions == "Action" else None,
+        not_actions=_actions(raw, "NotAction", pointer) if actions == "NotAction" else None,
+        resources=_strings(raw, "Resource", pointer) if resources == "Resource" else None,
+        not_resources=_strings(raw, "NotResource", pointer)
+        if resources == "NotResource"
+        else None,
+        principal=_principal(raw, "Principal", pointer) if principals == "Principal" else None,
+        not_principal=_principal(raw, "NotPrincipal", pointer)
+        if principals == "NotPrincipal"
+        else None,
+        conditions=_conditions(raw["Condition"], _at(pointer, "Condition"))
+        if "Condition" in raw
+        else (),
+        pointer=pointer,
+    )
+
+
+def _one_of(
+    raw: Mapping[str, Any], name: str, negated: str, pointer: str, *, required: bool
+) -> str | None:
+    if name in raw and negated in raw:
+        raise PolicyError(f"a statement cannot have both {name} and {negated}", pointer=pointer)
+    if name in raw:
+        return name
+    if negated in raw:
+        return negated
+    if required:
+        raise PolicyError(f"a statement needs {name} or {negated}", pointer=pointer)
+    return None
+
+
+def _strings(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]:
+    value = raw[name]
+    here = _at(pointer, name)
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise PolicyError(f"{name} must not be an empty list", pointer=here)
+    result = []
+    for position, item in enumerate(items):
+        where = _at(here, position) if isinstance(value, list) else here
+        if not isinstance(item, str):
+            raise PolicyError(f"{name} values must be strings, found {_type_name(item)}", pointer=where)
+        if not item:
+            raise PolicyError(f"{name} must not be an empty string (did you mean \"*\"?)", pointer=where)
+        result.append(item)
+    return tuple(result)
+
+
+def _actions(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]:
+    actions = _strings(raw, name, pointer)
+    for position, action in enumerate(actions):
+        if action != "*" and (action.count(":") != 1 or action.startswith(":")):
+            where = _at(_at(pointer, name), position) if isinstance(raw[name], list) else _at(
+                pointer, name
+            )
+            raise PolicyError(
+                f"'{action}' is not an action: write it as service:Action (or \"*\")",
+                pointer=where,
+            )
+    return actions
+
+
+def _principal(raw: Mapping[str, Any], name: str, pointer: str) -> PrincipalSpec:
+    value = raw[name]
+    here = _at(pointer, name)
+    if value == "*":
+        return PrincipalSpec(everyone=True)
+    if not isinstance(value, Mapping):
+        raise PolicyError(
+            f'{name} must be "*" or an object such as {{"AWS": "..."}}, found {value!r}'
+            if isinstance(value, str)
+            else f"{name} must be \"*\" or an object, found {_type_name(value)}",
+            pointer=here,
+        )
+    if not value:
+        raise PolicyError(f"{name} must name at least one principal", pointer=here)
+    kinds: dict[str, tuple[str, ...]] = {}
+    for kind in value:
+        if kind not in _PRINCIPAL_KINDS:
+            raise PolicyError(
+                f"unknown principal type '{kind}' (expected AWS, Service, Federated, CanonicalUser)",
+                pointer=_at(here, str(kind)),
+            )
+        kinds[_PRINCIPAL_KINDS[kind]] = _strings(value, kind, here)
+    return PrincipalSpec(**kinds)
+
+
+def _condition_value(item: object, where: str) -> str:
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, int | float):
+        return str(item)
+    if isinstance(item, str):
+        return item
+    raise PolicyError(
+        f"condition values must be strings, numbers or booleans, found {_type_name(item)}",
+        pointer=where,
+    )
+
+
+def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
+    if not isinstance(raw, Mapping):
+        raise PolicyError(f"Condition must be an object, found {_type_name(raw)}", pointer=pointer)
+    conditions = []
+    for operator, block in raw.items():
+        operator_pointer = _at(pointer, str(operator))
+        if not isinstance(operator, str) or not operator:
+            raise PolicyError("condition operators must be non-empty strings", pointer=operator_pointer)
+        if not isinstance(block, Mapping) or not block:
+            raise PolicyError(
+                f"condition operator '{operator}' must map condition keys to values",
+                pointer=operator_pointer,
+            )
+        for key, values in block.items():
+            key_pointer = _at(operator_pointer, str(key))
+            if not isinstance(key, str) or not key:
+                raise PolicyError("condition keys must be non-empty strings", pointer=key_pointer)
+            if isinstance(values, list):
+                if not values:
+                    raise PolicyError(f"condition key '{key}' has no values", pointer=key_pointer)
+                parsed = tuple(
+                    _condition_value(item, _at(key_pointer, position))
+                    for position, item in enumerate(values)
+                )
+            else:
+                parsed = (_condition_value(values, key_pointer),)
+            conditions.append(Condition(operator, key, parsed, key_pointer))
+    return tuple(conditions)
