@@ -1,0 +1,67 @@
+"""Typed readings of condition values: numbers, dates, IP addresses, booleans, binary.
+
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+Dates are ISO 8601 or epoch seconds; numbers are integers or decimals; IpAddress takes
+IPv4/IPv6 addresses or CIDR blocks.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=4096)
+def read_number(text: str) -> Decimal | None:
+    try:
+        number = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+@lru_cache(maxsize=4096)
+def read_date(text: str) -> datetime | None:
+    """ISO 8601 date or date-time (UTC when no offset is given), or epoch seconds."""
+    value = text.strip()
+    if value.lstrip("-").isdigit() and len(value) <= 12:
+        try:
+            return datetime.fromtimestamp(int(value), tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def read_bool(text: str) -> bool | None:
+    lowered = text.strip().lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    return None
+
+
+@lru_cache(maxsize=4096)
+def read_network(text: str) -> IpNetwork | None:
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def read_binary(text: str) -> bytes | None:
+    try:
+        return base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
