@@ -1,0 +1,330 @@
+"""AWS's policy evaluation logic over a ``PolicySet`` → ``Decision`` with a full trace.
+
+Specification:
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+- https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+Explicit deny anywhere wins. Otherwise every applicable guardrail (SCP chain, RCP chain,
+VPC endpoint policy) must allow, and the request needs a grant of access: in the same
+account an identity policy (within boundary and session policy) *or* a resource policy
+naming the principal; across accounts both; for KMS keys and role trust the resource
+policy must allow even in the same account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backup_access.engine.grants import grant_allows
+from backup_access.engine.layers import Verdict, evaluate_chain, evaluate_policies
+from backup_access.engine.model import (
+    LAYER_ORDER,
+    DecisionValue,
+    Layer,
+    PolicySet,
+    Request,
+)
+from backup_access.engine.services import is_kms_key, is_role_trust, rcp_supported_services
+from backup_access.engine.trace import LayerOutcome, LayerTrace, Outcome, TraceEntry
+from backup_access.policy.principal import PrincipalKind, PrincipalMatch
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer for one request: the decision, every blocking layer, and the trace."""
+
+    request: Request
+    value: DecisionValue
+    blocked_by: tuple[Layer, ...]
+    trace: tuple[TraceEntry, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return self.value is DecisionValue.ALLOWED
+
+    @property
+    def unsupported(self) -> tuple[str, ...]:
+        return tuple(
+            e.reason for e in self.trace if getattr(e, "outcome", None) is Outcome.UNSUPPORTED
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        request = self.request
+        return {
+            "decision": self.value.value,
+            "blocked_by": [layer.value for layer in self.blocked_by],
+            "request": {
+                "principal": request.principal.arn,
+                "action": request.action,
+                "resource": request.resource,
+                "resource_account": request.resource_account,
+                "context": {
+                    k: v if isinstance(v, str) else list(v)
+                    for k, v in request.context.as_dict().items()
+                },
+            },
+            "unsupported": list(self.unsupported),
+            "trace": [entry.to_dict() for entry in self.trace],
+        }
+
+
+@dataclass(slots=True)
+class _Evaluation:
+    request: Request
+    policies: PolicySet
+    trace: list[TraceEntry]
+
+    def note(self, layer: Layer, outcome: LayerOutcome, reason: str) -> None:
+        self.trace.append(LayerTrace(layer, outcome, reason))
+
+
+def _scp(ev: _Evaluation) -> Verdict | None:
+    chain = ev.policies.scp
+    principal = ev.request.principal
+    if chain is None:
+        return None
+    if not principal.is_iam:
+        ev.note(Layer.SCP, LayerOutcome.NOT_APPLICABLE, "SCPs apply only to IAM principals")
+        return None
+    if principal.account is not None and principal.account == ev.policies.management_account:
+        ev.note(Layer.SCP, LayerOutcome.EXEMPT, "SCPs do not affect the management account")
+        return None
+    if principal.service_linked:
+        ev.note(Layer.SCP, LayerOutcome.EXEMPT, "SCPs do not affect service-linked roles")
+        return None
+    return evaluate_chain(chain, ev.request, Layer.SCP, ev.trace)
+
+
+def _rcp(ev: _Evaluation) -> Verdict | None:
+    chain = ev.policies.rcp
+    request = ev.request
+    if chain is None:
+        return None
+    if request.service not in rcp_supported_services():
+        ev.note(
+            Layer.RCP,
+            LayerOutcome.NOT_APPLICABLE,
+            f"RCPs do not apply to {request.service}: it is not among the services that "
+            "support resource control policies",
+        )
+        return None
+    if request.resource_account is not None and (
+        request.resource_account == ev.policies.management_account
+    ):
+        ev.note(Layer.RCP, LayerOutcome.EXEMPT, "RCPs do not affect the management account")
+        return None
+    if request.principal.service_linked:
+        ev.note(Layer.RCP, LayerOutcome.EXEMPT, "RCPs do not affect service-linked roles")
+        return None
+    return evaluate_chain(chain, request, Layer.RCP, ev.trace)
+
+
+def _simple(ev: _Evaluation, layer: Layer, policies: Any) -> Verdict | None:
+    if policies is None:
+        return None
+    verdict = evaluate_policies(policies, ev.request, layer, ev.trace)
+    ev.note(layer, verdict.outcome, _summary(layer, verdict))
+    return verdict
+
+
+def _endpoint(ev: _Evaluation) -> Verdict | None:
+    """Each VPC endpoint policy on the path must allow (vpc-endpoints-access.html)."""
+    policies = ev.policies.endpoint
+    if policies is None:
+        return None
+    total = Verdict(allowed=True)
+    for named in policies:
+        verdict = evaluate_policies((named,), ev.request, Layer.ENDPOINT, ev.trace)
+        total.explicit_deny |= verdict.explicit_deny
+        total.maybe_deny |= verdict.maybe_deny
+        total.allowed &= verdict.allowed
+    ev.note(Layer.ENDPOINT, total.outcome, _summary(Layer.ENDPOINT, total))
+    return total
+
+
+def _summary(layer: Layer, verdict: Verdict) -> str:
+    name = {
+        Layer.IDENTITY: "identity-based policy",
+        Layer.BOUNDARY: "permissions boundary",
+        Layer.SESSION: "session policy",
+        Layer.RESOURCE: "resource-based policy",
+        Layer.ENDPOINT: "VPC endpoint policy",
+    }.get(layer, layer.value)
+    if verdict.explicit_deny:
+        return f"{_article(name)} {name} explicitly denies the request"
+    if verdict.maybe_deny:
+        return f"a Deny in {_article(name)} {name} could not be evaluated, so the request is not allowed"
+    if verdict.allowed:
+        return f"{_article(name)} {name} allows the request"
+    return f"no {name} allows the request"
+
+
+def _grants(ev: _Evaluation) -> bool:
+    allowed = False
+    for grant in ev.policies.grants:
+        ok, why = grant_allows(grant, ev.request)
+        ev.trace.append(
+            LayerTrace(
+                Layer.GRANT,
+                LayerOutcome.ALLOWED if ok else LayerOutcome.IMPLICIT_DENY,
+                f"{grant.name}: {why}",
+            )
+        )
+        allowed |= ok
+    return allowed
+
+
+def evaluate(request: Request, policies: PolicySet) -> Decision:
+    """Decide ``request`` against ``policies`` the way AWS does, explaining every step."""
+    ev = _Evaluation(request, policies, [])
+    principal = request.principal
+    verdicts: dict[Layer, Verdict | None] = {
+        Layer.SCP: _scp(ev),
+        Layer.RCP: _rcp(ev),
+        Layer.IDENTITY: _simple(ev, Layer.IDENTITY, policies.identity if principal.is_iam else None),
+        Layer.BOUNDARY: _simple(ev, Layer.BOUNDARY, policies.boundary if principal.is_iam else None),
+        Layer.SESSION: _simple(ev, Layer.SESSION, policies.session if principal.is_iam else None),
+        Layer.RESOURCE: _resource(ev),
+        Layer.ENDPOINT: _endpoint(ev),
+    }
+    granted = _grants(ev)
+
+    denying = [layer for layer, v in verdicts.items() if v is not None and v.explicit_deny]
+    if denying:
+        return Decision(request, DecisionValue.EXPLICIT_DENY, _ordered(denying), tuple(ev.trace))
+
+    blocking = _implicit_blockers(ev, verdicts, granted)
+    blocking += [
+        layer
+        for layer, v in verdicts.items()
+        if v is not None and v.maybe_deny and layer not in blocking
+    ]
+    if blocking:
+        return Decision(request, DecisionValue.IMPLICIT_DENY, _ordered(blocking), tuple(ev.trace))
+    return Decision(request, DecisionValue.ALLOWED, (), tuple(ev.trace))
+
+
+def _resource(ev: _Evaluation) -> Verdict | None:
+    if ev.policies.resource is None:
+        return None
+    return _simple(ev, Layer.RESOURCE, (ev.policies.resource,))
+
+
+def _ordered(layers: list[Layer]) -> tuple[Layer, ...]:
+    return tuple(sorted(set(layers), key=LAYER_ORDER.__getitem__))
+
+
+def _allows(verdict: Verdict | None) -> bool:
+    """A layer that does not apply never blocks."""
+    return verdict is None or (verdict.allowed and not verdict.maybe_deny)
+
+
+def _implicit_blockers(
+    ev: _Evaluation, verdicts: dict[Layer, Verdict | None], granted: bool
+) -> list[Layer]:
+    """Every layer whose missing allow keeps the request from being allowed."""
+    request, policies = ev.request, ev.policies
+    principal = request.principal
+    blocking = [
+        layer for layer in (Layer.SCP, Layer.RCP, Layer.ENDPOINT) if not _allows(verdicts[layer])
+    ]
+
+    resource = verdicts[Layer.RESOURCE]
+    resource_allows = resource is not None and resource.allowed
+    match = resource.principal_match if resource_allows and resource else PrincipalMatch.NONE
+    cross_account = (
+        principal.account is not None
+        and request.resource_account is not None
+        and principal.account != request.resource_account
+    )
+    must_have_resource_policy = is_kms_key(request) or is_role_trust(request)
+
+    if not principal.is_iam:
+        # Services, anonymous callers and federated providers have no identity policies:
+        # only a resource policy (or a KMS grant) can let them in.
+        if not (resource_allows or granted):
+            blocking.append(Layer.RESOURCE)
+        return blocking
+
+    identity = verdicts[Layer.IDENTITY]
+    identity_allows = identity is not None and identity.allowed
+    if principal.kind is PrincipalKind.ROOT and not identity_allows:
+        identity_allows = True
+        ev.note(
+            Layer.IDENTITY,
+            LayerOutcome.ALLOWED,
+            "the account root user needs no identity-based policy in its own account",
+        )
+    boundary_ok = _allows(verdicts[Layer.BOUNDARY])
+    session_ok = _allows(verdicts[Layer.SESSION])
+
+    if granted:
+        # A grant lets its grantee use the key without any policy naming it.
+        return blocking
+
+    if cross_account or must_have_resource_policy:
+        # Both sides must allow: the resource policy, and the principal's own account.
+        # A resource policy naming the principal itself satisfies the resource side; in the
+        # same account it also stands in for the identity side (but see boundary/session).
+        if not resource_allows:
+            blocking.append(Layer.RESOURCE)
+        if cross_account or match <= PrincipalMatch.ACCOUNT:
+            _identity_side(blocking, identity_allows, boundary_ok, session_ok)
+            return blocking
+        _same_account_resource_grant(blocking, principal.kind, match, boundary_ok, session_ok)
+        return blocking
+
+    if identity_allows and boundary_ok and session_ok:
+        return blocking
+    if resource_allows and match > PrincipalMatch.ACCOUNT:
+        _same_account_resource_grant(blocking, principal.kind, match, boundary_ok, session_ok)
+        return blocking
+    _identity_side(blocking, identity_allows, boundary_ok, session_ok)
+    if resource is not None and not resource_allows:
+        blocking.append(Layer.RESOURCE)
+    return blocking
+
+
+def _identity_side(
+    blocking: list[Layer], identity_allows: bool, boundary_ok: bool, session_ok: bool
+) -> None:
+    if not identity_allows:
+        blocking.append(Layer.IDENTITY)
+    if not boundary_ok:
+        blocking.append(Layer.BOUNDARY)
+    if not session_ok:
+        blocking.append(Layer.SESSION)
+
+
+def _same_account_resource_grant(
+    blocking: list[Layer],
+    kind: PrincipalKind,
+    match: PrincipalMatch,
+    boundary_ok: bool,
+    session_ok: bool,
+) -> None:
+    """A same-account resource policy that names the principal.
+
+    access_policies_boundaries.html: a resource policy naming an IAM user or a role session
+    is not limited by an implicit deny in the boundary or session policy; one naming the
+    role (or everyone) is limited by both.
+    """
+    names_directly = match is PrincipalMatch.PRINCIPAL and kind in (
+        PrincipalKind.USER,
+        PrincipalKind.ROLE_SESSION,
+        PrincipalKind.ROOT,
+        PrincipalKind.FEDERATED_USER,
+    )
+    if names_directly:
+        return
+    if not boundary_ok:
+        blocking.append(Layer.BOUNDARY)
+    if not session_ok:
+        blocking.append(Layer.SESSION)
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0] in "aeiou" else "a"

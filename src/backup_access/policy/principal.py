@@ -1,0 +1,164 @@
+"""Who makes a request, and whether a ``Principal`` element names them.
+
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+A statement can name a principal in several ways, and which way matters for evaluation
+(the vocabulary follows PMapper): the principal itself (user, role session, service), the
+role a session belongs to, the whole account (``"111111111111"`` or its root ARN: a
+delegation to the account's own identity policies), or everyone (``"*"``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+from backup_access.errors import RequestError
+from backup_access.policy.model import PrincipalSpec
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+SERVICE_LINKED_PATH = "aws-service-role/"
+SERVICE_LINKED_PREFIX = "AWSServiceRoleFor"
+
+
+class PrincipalKind(StrEnum):
+    ROOT = "root"
+    USER = "user"
+    ROLE = "role"  # a role given by its ARN: stands for any session of it
+    ROLE_SESSION = "role_session"  # arn:aws:sts::A:assumed-role/Name/session
+    FEDERATED_USER = "federated_user"
+    FEDERATED = "federated"  # a web identity or SAML provider
+    SERVICE = "service"
+    ANONYMOUS = "anonymous"
+
+
+class PrincipalMatch(IntEnum):
+    """How a statement names the requester; higher is more specific."""
+
+    NONE = 0
+    ACCOUNT = 1
+    EVERYONE = 2
+    ROLE = 3
+    PRINCIPAL = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    arn: str
+    kind: PrincipalKind
+    account: str | None = None
+    name: str | None = None  # user name, role name
+    role_arn: str | None = None  # the role behind a session (path unknown for sessions)
+    service_linked: bool = False
+
+    @property
+    def is_iam(self) -> bool:
+        """An IAM identity of an account, the kind identity policies and SCPs apply to."""
+        return self.kind not in (
+            PrincipalKind.SERVICE,
+            PrincipalKind.ANONYMOUS,
+            PrincipalKind.FEDERATED,
+        )
+
+
+def parse_principal(text: str, *, service_linked: bool = False) -> Principal:
+    """Read a request principal: an ARN, an account id, ``anonymous`` or a service name."""
+    value = text.strip()
+    if value.lower() == "anonymous":
+        return Principal("anonymous", PrincipalKind.ANONYMOUS)
+    if _ACCOUNT_ID.match(value):
+        return Principal(f"arn:aws:iam::{value}:root", PrincipalKind.ROOT, account=value)
+    if not value.startswith("arn:"):
+        if "." in value and " " not in value:
+            return Principal(value, PrincipalKind.SERVICE)
+        raise RequestError(
+            f"'{text}' is not a principal: give an ARN, an account id, 'anonymous' or a "
+            "service principal such as backup.amazonaws.com"
+        )
+    parts = value.split(":", 5)
+    if len(parts) != 6 or not _ACCOUNT_ID.match(parts[4]):
+        if len(parts) == 6 and parts[2] == "iam" and "provider/" in parts[5]:
+            return Principal(value, PrincipalKind.FEDERATED, account=parts[4] or None)
+        raise RequestError(f"'{text}' is not an IAM principal ARN")
+    service, account, resource = parts[2], parts[4], parts[5]
+    if service == "iam" and resource == "root":
+        return Principal(value, PrincipalKind.ROOT, account=account)
+    if service == "iam" and resource.startswith("user/"):
+        return Principal(value, PrincipalKind.USER, account, name=resource.rsplit("/", 1)[1])
+    if service == "iam" and resource.startswith("role/"):
+        path_and_name = resource[len("role/") :]
+        name = path_and_name.rsplit("/", 1)[-1]
+        linked = service_linked or path_and_name.startswith(SERVICE_LINKED_PATH)
+        return Principal(value, PrincipalKind.ROLE, account, name, value, linked)
+    if service == "sts" and resource.startswith("assumed-role/"):
+        pieces = resource.split("/")
+        if len(pieces) < 3 or not pieces[1]:
+            raise RequestError(f"'{text}': a role session ARN is assumed-role/ROLE/SESSION")
+        name = pieces[1]
+        linked = service_linked or name.startswith(SERVICE_LINKED_PREFIX)
+        role_arn = f"arn:{parts[1]}:iam::{account}:role/{name}"
+        return Principal(value, PrincipalKind.ROLE_SESSION, account, name, role_arn, linked)
+    if service == "sts" and resource.startswith("federated-user/"):
+        return Principal(
+            value, PrincipalKind.FEDERATED_USER, account, name=resource.split("/", 1)[1]
+        )
+    if service == "iam" and ("saml-provider/" in resource or "oidc-provider/" in resource):
+        return Principal(value, PrincipalKind.FEDERATED, account=account)
+    raise RequestError(f"'{text}' is not a user, role, role session or root ARN")
+
+
+def _role_name(arn: str) -> tuple[str, str] | None:
+    """(account, role name) of a role ARN, ignoring its path."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("role/"):
+        return None
+    return parts[4], parts[5].rsplit("/", 1)[-1]
+
+
+def _match_aws(value: str, principal: Principal) -> PrincipalMatch:
+    if value == "*":
+        return (
+            PrincipalMatch.EVERYONE
+            if principal.kind is not PrincipalKind.SERVICE
+            else PrincipalMatch.NONE
+        )
+    if principal.account is None:
+        return PrincipalMatch.NONE
+    if _ACCOUNT_ID.match(value):
+        value = f"arn:aws:iam::{value}:root"
+    if value == principal.arn:
+        if principal.kind is PrincipalKind.ROLE:
+            return PrincipalMatch.ROLE
+        return PrincipalMatch.PRINCIPAL
+    parts = value.split(":", 5)
+    if len(parts) == 6 and parts[2] == "iam" and parts[5] == "root":
+        return PrincipalMatch.ACCOUNT if parts[4] == principal.account else PrincipalMatch.NONE
+    if principal.role_arn is not None:
+        named = _role_name(value)
+        if named is not None and named == (principal.account, principal.name):
+            return PrincipalMatch.ROLE
+    return PrincipalMatch.NONE
+
+
+def match_principal(spec: PrincipalSpec, principal: Principal) -> PrincipalMatch:
+    """The most specific way ``spec`` names ``principal`` (NONE when it does not)."""
+    if spec.everyone:
+        return PrincipalMatch.EVERYONE
+    best = PrincipalMatch.NONE
+    for value in spec.aws:
+        best = max(best, _match_aws(value, principal))
+    if principal.kind is PrincipalKind.SERVICE:
+        if any(s.lower() == principal.arn.lower() for s in spec.service):
+            best = PrincipalMatch.PRINCIPAL
+    elif principal.kind in (PrincipalKind.FEDERATED, PrincipalKind.ANONYMOUS):
+        if principal.arn in spec.federated or principal.arn in spec.canonical_user:
+            best = PrincipalMatch.PRINCIPAL
+    return best
+
+
+def has_wildcard_arn(spec: PrincipalSpec) -> str | None:
+    """A principal ARN with ``*``/``?`` in it, which AWS does not support (only ``"*"``)."""
+    for value in spec.aws:
+        if value != "*" and ("*" in value or "?" in value):
+            return value
+    return None

@@ -1,0 +1,277 @@
+"""Contract 1: a request file (one request, or a list) → engine requests and policy sets.
+
+Validation happens here, at the edge: unknown keys, wrong types and invalid policies raise
+``InputError`` with the JSON pointer of the problem; the engine then trusts its input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from backup_access.engine.model import Grant, NamedPolicy, OrgLevel, PolicySet, Request
+from backup_access.engine.request import make_request
+from backup_access.errors import InputError, RequestError
+from backup_access.policy.context import ContextValue
+from backup_access.policy.parse import escape_pointer_token, parse_policy
+
+_ITEM_KEYS = frozenset({"request", "policies", "expect", "name", "doc"})
+_REQUEST_KEYS = frozenset(
+    {
+        "principal",
+        "action",
+        "resource",
+        "resource_account",
+        "context",
+        "principal_is_service_linked",
+        "management_account",
+    }
+)
+_POLICY_KEYS = frozenset(
+    {"identity", "boundary", "session", "resource", "endpoint", "scp", "rcp", "grants"}
+)
+_GRANT_KEYS = frozenset({"name", "grantee", "operations", "retiring_principal", "constraints"})
+EXPECTATIONS = ("allowed", "denied", "implicit_deny", "explicit_deny")
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationItem:
+    """One request of a request file, ready for the engine."""
+
+    name: str | None
+    request: Request
+    policies: PolicySet
+    expect: str | None
+
+
+def _at(pointer: str, token: str | int) -> str:
+    return f"{pointer}/{escape_pointer_token(token)}"
+
+
+def _mapping(value: object, pointer: str, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise RequestError(f"{what} must be an object", pointer=pointer)
+    for key in value:
+        if not isinstance(key, str):
+            raise RequestError(f"keys must be strings, found {key!r}", pointer=pointer)
+    return value
+
+
+def _check_keys(value: Mapping[str, Any], allowed: frozenset[str], pointer: str) -> None:
+    for key in value:
+        if key not in allowed:
+            raise RequestError(
+                f"unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})",
+                pointer=_at(pointer, key),
+            )
+
+
+def _text(value: object, pointer: str, what: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise RequestError(f"{what} must be a string", pointer=pointer)
+    return str(value)
+
+
+def _scalar(value: object, pointer: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise RequestError("context values must be strings or lists of strings", pointer=pointer)
+
+
+def _context(raw: object, pointer: str) -> dict[str, ContextValue]:
+    context: dict[str, ContextValue] = {}
+    for key, value in _mapping(raw, pointer, "context").items():
+        here = _at(pointer, key)
+        if isinstance(value, list):
+            context[key] = tuple(_scalar(v, _at(here, i)) for i, v in enumerate(value))
+        else:
+            context[key] = _scalar(value, here)
+    return context
+
+
+def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str | None]:
+    """The request part; also returns the management account it names, if any."""
+    data = _mapping(raw, pointer, "request")
+    _check_keys(data, _REQUEST_KEYS, pointer)
+    for required in ("principal", "action", "resource"):
+        if required not in data:
+            raise RequestError(f"request needs '{required}'", pointer=pointer)
+    account = data.get("resource_account")
+    management = data.get("management_account")
+    try:
+        request = make_request(
+            _text(data["principal"], _at(pointer, "principal"), "principal"),
+            _text(data["action"], _at(pointer, "action"), "action"),
+            _text(data["resource"], _at(pointer, "resource"), "resource"),
+            resource_account=None
+            if account is None
+            else _text(account, _at(pointer, "resource_account"), "resource_account"),
+            context=_context(data.get("context") or {}, _at(pointer, "context")),
+            service_linked=bool(data.get("principal_is_service_linked", False)),
+        )
+    except RequestError as error:
+        if error.pointer:
+            raise
+        raise error.located(prefix=pointer) from None
+    return request, (
+        None
+        if management is None
+        else _text(management, _at(pointer, "management_account"), "management_account")
+    )
+
+
+def _named(raw: object, pointer: str, default_name: str) -> NamedPolicy:
+    if isinstance(raw, Mapping) and "document" in raw and set(raw) <= {"name", "document"}:
+        name = raw.get("name", default_name)
+        document_pointer = _at(pointer, "document")
+        return NamedPolicy(
+            _text(name, _at(pointer, "name"), "name"),
+            parse_policy(raw["document"], pointer=document_pointer),
+            pointer=document_pointer,
+        )
+    return NamedPolicy(default_name, parse_policy(raw, pointer=pointer), pointer=pointer)
+
+
+def _policy_list(raw: object, pointer: str, layer: str) -> tuple[NamedPolicy, ...]:
+    if not isinstance(raw, list):
+        raise RequestError(f"'{layer}' must be a list of policies", pointer=pointer)
+    return tuple(_named(item, _at(pointer, i), f"{layer}[{i}]") for i, item in enumerate(raw))
+
+
+def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
+    if not isinstance(raw, list):
+        raise RequestError(
+            f"'{layer}' must be a list of levels, root first: [{{level, policies}}, ...]",
+            pointer=pointer,
+        )
+    levels = []
+    for index, item in enumerate(raw):
+        here = _at(pointer, index)
+        level = _mapping(item, here, f"a {layer} level")
+        _check_keys(level, frozenset({"level", "policies"}), here)
+        if "level" not in level:
+            raise RequestError("each level needs 'level' (r-…, ou-… or an account id)", pointer=here)
+        name = _text(level["level"], _at(here, "level"), "level")
+        policies = level.get("policies", [])
+        if not isinstance(policies, list):
+            raise RequestError("'policies' must be a list", pointer=_at(here, "policies"))
+        levels.append(
+            OrgLevel(
+                name,
+                tuple(
+                    _named(p, _at(_at(here, "policies"), i), f"{layer}:{name}[{i}]")
+                    for i, p in enumerate(policies)
+                ),
+            )
+        )
+    return tuple(levels)
+
+
+def _pairs(raw: object, pointer: str) -> tuple[tuple[str, str], ...]:
+    data = _mapping(raw, pointer, "an encryption context")
+    return tuple(sorted((k, _scalar(v, _at(pointer, k))) for k, v in data.items()))
+
+
+def _grants(raw: object, pointer: str) -> tuple[Grant, ...]:
+    if not isinstance(raw, list):
+        raise RequestError("'grants' must be a list", pointer=pointer)
+    grants = []
+    for index, item in enumerate(raw):
+        here = _at(pointer, index)
+        grant = _mapping(item, here, "a grant")
+        _check_keys(grant, _GRANT_KEYS, here)
+        if "grantee" not in grant or "operations" not in grant:
+            raise RequestError("a grant needs 'grantee' and 'operations'", pointer=here)
+        operations = grant["operations"]
+        if not isinstance(operations, list) or not operations:
+            raise RequestError("'operations' must be a non-empty list", pointer=_at(here, "operations"))
+        constraints = _mapping(grant.get("constraints") or {}, _at(here, "constraints"), "constraints")
+        _check_keys(
+            constraints,
+            frozenset({"encryption_context_equals", "encryption_context_subset"}),
+            _at(here, "constraints"),
+        )
+        retiring = grant.get("retiring_principal")
+        grants.append(
+            Grant(
+                name=_text(grant.get("name", f"grant[{index}]"), _at(here, "name"), "name"),
+                grantee=_text(grant["grantee"], _at(here, "grantee"), "grantee"),
+                operations=tuple(
+                    _text(op, _at(_at(here, "operations"), i), "an operation")
+                    for i, op in enumerate(operations)
+                ),
+                retiring_principal=None
+                if retiring is None
+                else _text(retiring, _at(here, "retiring_principal"), "retiring_principal"),
+                encryption_context_equals=_pairs(
+                    constraints["encryption_context_equals"],
+                    _at(_at(here, "constraints"), "encryption_context_equals"),
+                )
+                if "encryption_context_equals" in constraints
+                else None,
+                encryption_context_subset=_pairs(
+                    constraints["encryption_context_subset"],
+                    _at(_at(here, "constraints"), "encryption_context_subset"),
+                )
+                if "encryption_context_subset" in constraints
+                else None,
+            )
+        )
+    return tuple(grants)
+
+
+def parse_policies(raw: object, pointer: str = "/policies", *, management: str | None = None) -> PolicySet:
+    """The policies part: every layer optional; an omitted layer does not apply."""
+    data = _mapping(raw or {}, pointer, "policies")
+    _check_keys(data, _POLICY_KEYS, pointer)
+
+    def listed(layer: str) -> tuple[NamedPolicy, ...] | None:
+        return _policy_list(data[layer], _at(pointer, layer), layer) if layer in data else None
+
+    return PolicySet(
+        identity=listed("identity") or (),
+        boundary=listed("boundary"),
+        session=listed("session"),
+        resource=_named(data["resource"], _at(pointer, "resource"), "resource")
+        if data.get("resource") is not None
+        else None,
+        endpoint=listed("endpoint"),
+        scp=_chain(data["scp"], _at(pointer, "scp"), "scp") if "scp" in data else None,
+        rcp=_chain(data["rcp"], _at(pointer, "rcp"), "rcp") if "rcp" in data else None,
+        grants=_grants(data["grants"], _at(pointer, "grants")) if "grants" in data else (),
+        management_account=management,
+    )
+
+
+def parse_item(raw: object, pointer: str = "") -> SimulationItem:
+    data = _mapping(raw, pointer or "/", "a request item")
+    _check_keys(data, _ITEM_KEYS, pointer)
+    if "request" not in data:
+        raise RequestError("needs a 'request' object (Contract 1)", pointer=pointer or "/")
+    request, management = parse_request(data["request"], _at(pointer, "request"))
+    policies = parse_policies(data.get("policies"), _at(pointer, "policies"), management=management)
+    expect = data.get("expect")
+    if expect is not None and expect not in EXPECTATIONS:
+        raise RequestError(
+            f"expect must be one of {', '.join(EXPECTATIONS)}", pointer=_at(pointer, "expect")
+        )
+    name = data.get("name")
+    return SimulationItem(
+        None if name is None else _text(name, _at(pointer, "name"), "name"),
+        request,
+        policies,
+        expect,
+    )
+
+
+def parse_request_file(document: object, *, source: str) -> tuple[list[SimulationItem], bool]:
+    """Every item of a request file, and whether the file held a list (batch mode)."""
+    try:
+        if isinstance(document, list):
+            return [parse_item(item, f"/{i}") for i, item in enumerate(document)], True
+        return [parse_item(document)], False
+    except InputError as error:
+        raise error.located(file=source) from None
