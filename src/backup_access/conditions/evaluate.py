@@ -67,7 +67,9 @@ def read_operator(written: str) -> Operator | str:
     name = written
     if ":" in written:
         prefix, name = written.split(":", 1)
-        matched = [s for s in (SetOperator.ANY, SetOperator.ALL) if s.value.lower() == prefix.lower()]
+        matched = [
+            s for s in (SetOperator.ANY, SetOperator.ALL) if s.value.lower() == prefix.lower()
+        ]
         if not matched:
             return f"unknown set operator '{prefix}' in '{written}'"
         set_operator = matched[0]

@@ -156,7 +156,7 @@ def _summary(layer: Layer, verdict: Verdict) -> str:
     if verdict.explicit_deny:
         return f"{_article(name)} {name} explicitly denies the request"
     if verdict.maybe_deny:
-        return f"a Deny in {_article(name)} {name} could not be evaluated, so the request is not allowed"
+        return f"a Deny in {_article(name)} {name} could not be evaluated: not allowed"
     if verdict.allowed:
         return f"{_article(name)} {name} allows the request"
     return f"no {name} allows the request"
@@ -184,8 +184,12 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     verdicts: dict[Layer, Verdict | None] = {
         Layer.SCP: _scp(ev),
         Layer.RCP: _rcp(ev),
-        Layer.IDENTITY: _simple(ev, Layer.IDENTITY, policies.identity if principal.is_iam else None),
-        Layer.BOUNDARY: _simple(ev, Layer.BOUNDARY, policies.boundary if principal.is_iam else None),
+        Layer.IDENTITY: _simple(
+            ev, Layer.IDENTITY, policies.identity if principal.is_iam else None
+        ),
+        Layer.BOUNDARY: _simple(
+            ev, Layer.BOUNDARY, policies.boundary if principal.is_iam else None
+        ),
         Layer.SESSION: _simple(ev, Layer.SESSION, policies.session if principal.is_iam else None),
         Layer.RESOURCE: _resource(ev),
         Layer.ENDPOINT: _endpoint(ev),
@@ -226,7 +230,7 @@ def _implicit_blockers(
     ev: _Evaluation, verdicts: dict[Layer, Verdict | None], granted: bool
 ) -> list[Layer]:
     """Every layer whose missing allow keeps the request from being allowed."""
-    request, policies = ev.request, ev.policies
+    request = ev.request
     principal = request.principal
     blocking = [
         layer for layer in (Layer.SCP, Layer.RCP, Layer.ENDPOINT) if not _allows(verdicts[layer])

@@ -17,8 +17,10 @@ _CONTEXT_PREFIX = "kms:encryptioncontext:"
 def _same_principal(grantee: str, principal: Principal) -> bool:
     if grantee == principal.arn:
         return True
-    return principal.role_arn is not None and grantee.rsplit("/", 1)[-1] == principal.name and (
-        grantee.startswith(f"arn:aws:iam::{principal.account}:role/")
+    return (
+        principal.role_arn is not None
+        and grantee.rsplit("/", 1)[-1] == principal.name
+        and (grantee.startswith(f"arn:aws:iam::{principal.account}:role/"))
     )
 
 
@@ -27,7 +29,9 @@ def _encryption_context(request: Request) -> dict[str, str]:
     for key in request.context:
         if key.lower().startswith(_CONTEXT_PREFIX):
             value = request.context[key]
-            pairs[key[len(_CONTEXT_PREFIX) :]] = value if isinstance(value, str) else ",".join(value)
+            pairs[key[len(_CONTEXT_PREFIX) :]] = (
+                value if isinstance(value, str) else ",".join(value)
+            )
     return pairs
 
 
@@ -37,8 +41,10 @@ def grant_allows(grant: Grant, request: Request) -> tuple[bool, str]:
     if service.lower() != "kms":
         return False, "grants only cover KMS operations"
     operations = {op.lower() for op in grant.operations}
-    if operation.lower() == "retiregrant" and grant.retiring_principal is not None and (
-        _same_principal(grant.retiring_principal, request.principal)
+    if (
+        operation.lower() == "retiregrant"
+        and grant.retiring_principal is not None
+        and (_same_principal(grant.retiring_principal, request.principal))
     ):
         return True, f"{request.principal.arn} is the grant's retiring principal"
     if not _same_principal(grant.grantee, request.principal):

@@ -53,7 +53,6 @@ def evaluate_policies(
                 layer=layer,
                 policy_name=named.name,
                 level=level,
-                pointer=named.pointer,
             )
             trace.append(entry)
             if entry.outcome is Outcome.MATCHED:
@@ -75,12 +74,14 @@ def evaluate_chain(
     (orgs_manage_policies_scps_evaluation.html, orgs_manage_policies_rcps_evaluation.html)."""
     chain = Verdict(allowed=True)
     for org_level in levels:
-        verdict = evaluate_policies(org_level.policies, request, layer, trace, level=org_level.level)
+        verdict = evaluate_policies(
+            org_level.policies, request, layer, trace, level=org_level.level
+        )
         outcome = verdict.outcome
         if outcome is LayerOutcome.ALLOWED:
-            reason = f"a {layer.value.upper()} at {org_level.level} allows the request"
+            reason = f"an {layer.value.upper()} at {org_level.level} allows the request"
         elif outcome is LayerOutcome.EXPLICIT_DENY:
-            reason = f"a {layer.value.upper()} at {org_level.level} denies the request"
+            reason = f"an {layer.value.upper()} at {org_level.level} denies the request"
         elif verdict.maybe_deny:
             reason = f"a Deny at {org_level.level} could not be evaluated"
         else:

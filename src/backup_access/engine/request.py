@@ -70,4 +70,6 @@ def make_request(
     if account is not None and not (account.isdigit() and len(account) == 12):
         raise RequestError(f"resource account '{account}' is not a 12-digit account id")
     base = RequestContext(context or {})
-    return Request(who, action, resource, account, base.with_defaults(derived_context(who, account)))
+    return Request(
+        who, action, resource, account, base.with_defaults(derived_context(who, account))
+    )

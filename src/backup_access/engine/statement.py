@@ -28,9 +28,7 @@ def action_matches(pattern: str, action: str) -> bool:
     return compile_glob(pattern.lower()).matches(action.lower())
 
 
-def _resource_pattern_matches(
-    pattern: str, request: Request, variables: bool
-) -> bool | str | None:
+def _resource_pattern_matches(pattern: str, request: Request, variables: bool) -> bool | str | None:
     """True/False, or a str explaining why it cannot be decided, or None for an unresolved
     variable (AWS: the element then does not match)."""
     if not (variables and has_variables(pattern)):
@@ -77,7 +75,6 @@ def evaluate_statement(
     layer: Layer,
     policy_name: str,
     level: str | None = None,
-    pointer: str = "",
 ) -> StatementTrace:
     """Evaluate one statement and describe the result."""
 
@@ -90,7 +87,8 @@ def evaluate_statement(
             statement.sid,
             statement.effect.value,
             outcome,
-            pointer=pointer + statement.pointer,
+            pointer=statement.pointer,
+            quoted=statement,
             **details,  # type: ignore[arg-type]
         )
 
@@ -143,7 +141,7 @@ def evaluate_statement(
         if wildcard is not None:
             unsupported = unsupported or (
                 f"{element} '{wildcard}' uses a wildcard, which AWS does not support in "
-                "principal ARNs (only \"*\")"
+                'principal ARNs (only "*")'
             )
             unsupported_element = unsupported_element or element
         principal_match = match_principal(spec, request.principal)

@@ -13,6 +13,7 @@ from typing import Any
 from backup_access.conditions import ConditionOutcome
 from backup_access.engine.model import Layer
 from backup_access.policy.context import ContextValue
+from backup_access.policy.model import Statement
 from backup_access.policy.principal import PrincipalMatch
 
 
@@ -58,6 +59,7 @@ class StatementTrace:
     principal_match: PrincipalMatch | None = None
     detail: str | None = None
     pointer: str = ""
+    quoted: Statement | None = None
 
     @property
     def matched(self) -> bool:

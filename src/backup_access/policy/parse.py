@@ -102,7 +102,7 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
     raw = document["Statement"]
     statements_pointer = _at(pointer, "Statement")
     if isinstance(raw, Mapping):
-        statements = (_parse_statement(raw, 0, statements_pointer),)
+        statements: tuple[Statement, ...] = (_parse_statement(raw, 0, statements_pointer),)
     elif isinstance(raw, list):
         statements = tuple(
             _parse_statement(item, index, _at(statements_pointer, index))
@@ -118,7 +118,9 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
 
 def _parse_statement(raw: object, index: int, pointer: str) -> Statement:
     if not isinstance(raw, Mapping):
-        raise PolicyError(f"a statement must be an object, found {_type_name(raw)}", pointer=pointer)
+        raise PolicyError(
+            f"a statement must be an object, found {_type_name(raw)}", pointer=pointer
+        )
     for key in raw:
         if key not in _STATEMENT_KEYS:
             raise PolicyError(f"unknown statement element '{key}'", pointer=_at(pointer, str(key)))
@@ -143,9 +145,7 @@ def _parse_statement(raw: object, index: int, pointer: str) -> Statement:
         actions=_actions(raw, "Action", pointer) if actions == "Action" else None,
         not_actions=_actions(raw, "NotAction", pointer) if actions == "NotAction" else None,
         resources=_strings(raw, "Resource", pointer) if resources == "Resource" else None,
-        not_resources=_strings(raw, "NotResource", pointer)
-        if resources == "NotResource"
-        else None,
+        not_resources=_strings(raw, "NotResource", pointer) if resources == "NotResource" else None,
         principal=_principal(raw, "Principal", pointer) if principals == "Principal" else None,
         not_principal=_principal(raw, "NotPrincipal", pointer)
         if principals == "NotPrincipal"
@@ -181,9 +181,13 @@ def _strings(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]
     for position, item in enumerate(items):
         where = _at(here, position) if isinstance(value, list) else here
         if not isinstance(item, str):
-            raise PolicyError(f"{name} values must be strings, found {_type_name(item)}", pointer=where)
+            raise PolicyError(
+                f"{name} values must be strings, found {_type_name(item)}", pointer=where
+            )
         if not item:
-            raise PolicyError(f"{name} must not be an empty string (did you mean \"*\"?)", pointer=where)
+            raise PolicyError(
+                f'{name} must not be an empty string (did you mean "*"?)', pointer=where
+            )
         result.append(item)
     return tuple(result)
 
@@ -192,8 +196,10 @@ def _actions(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]
     actions = _strings(raw, name, pointer)
     for position, action in enumerate(actions):
         if action != "*" and (action.count(":") != 1 or action.startswith(":")):
-            where = _at(_at(pointer, name), position) if isinstance(raw[name], list) else _at(
-                pointer, name
+            where = (
+                _at(_at(pointer, name), position)
+                if isinstance(raw[name], list)
+                else _at(pointer, name)
             )
             raise PolicyError(
                 f"'{action}' is not an action: write it as service:Action (or \"*\")",
@@ -211,16 +217,17 @@ def _principal(raw: Mapping[str, Any], name: str, pointer: str) -> PrincipalSpec
         raise PolicyError(
             f'{name} must be "*" or an object such as {{"AWS": "..."}}, found {value!r}'
             if isinstance(value, str)
-            else f"{name} must be \"*\" or an object, found {_type_name(value)}",
+            else f'{name} must be "*" or an object, found {_type_name(value)}',
             pointer=here,
         )
     if not value:
         raise PolicyError(f"{name} must name at least one principal", pointer=here)
-    kinds: dict[str, tuple[str, ...]] = {}
+    kinds: dict[str, Any] = {}
     for kind in value:
         if kind not in _PRINCIPAL_KINDS:
             raise PolicyError(
-                f"unknown principal type '{kind}' (expected AWS, Service, Federated, CanonicalUser)",
+                f"unknown principal type '{kind}' "
+                "(expected AWS, Service, Federated, CanonicalUser)",
                 pointer=_at(here, str(kind)),
             )
         kinds[_PRINCIPAL_KINDS[kind]] = _strings(value, kind, here)
@@ -247,7 +254,9 @@ def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
     for operator, block in raw.items():
         operator_pointer = _at(pointer, str(operator))
         if not isinstance(operator, str) or not operator:
-            raise PolicyError("condition operators must be non-empty strings", pointer=operator_pointer)
+            raise PolicyError(
+                "condition operators must be non-empty strings", pointer=operator_pointer
+            )
         if not isinstance(block, Mapping) or not block:
             raise PolicyError(
                 f"condition operator '{operator}' must map condition keys to values",

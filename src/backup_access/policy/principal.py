@@ -150,9 +150,10 @@ def match_principal(spec: PrincipalSpec, principal: Principal) -> PrincipalMatch
     if principal.kind is PrincipalKind.SERVICE:
         if any(s.lower() == principal.arn.lower() for s in spec.service):
             best = PrincipalMatch.PRINCIPAL
-    elif principal.kind in (PrincipalKind.FEDERATED, PrincipalKind.ANONYMOUS):
-        if principal.arn in spec.federated or principal.arn in spec.canonical_user:
-            best = PrincipalMatch.PRINCIPAL
+    elif principal.kind in (PrincipalKind.FEDERATED, PrincipalKind.ANONYMOUS) and (
+        principal.arn in spec.federated or principal.arn in spec.canonical_user
+    ):
+        best = PrincipalMatch.PRINCIPAL
     return best
 
 

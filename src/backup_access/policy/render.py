@@ -46,9 +46,7 @@ def statement_to_json(statement: Statement) -> dict[str, Any]:
     if statement.conditions:
         block: dict[str, dict[str, Any]] = {}
         for condition in statement.conditions:
-            block.setdefault(condition.operator, {})[condition.key] = _one_or_many(
-                condition.values
-            )
+            block.setdefault(condition.operator, {})[condition.key] = _one_or_many(condition.values)
         out["Condition"] = block
     return out
 

@@ -153,7 +153,9 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
         level = _mapping(item, here, f"a {layer} level")
         _check_keys(level, frozenset({"level", "policies"}), here)
         if "level" not in level:
-            raise RequestError("each level needs 'level' (r-…, ou-… or an account id)", pointer=here)
+            raise RequestError(
+                "each level needs 'level' (r-…, ou-… or an account id)", pointer=here
+            )
         name = _text(level["level"], _at(here, "level"), "level")
         policies = level.get("policies", [])
         if not isinstance(policies, list):
@@ -187,8 +189,12 @@ def _grants(raw: object, pointer: str) -> tuple[Grant, ...]:
             raise RequestError("a grant needs 'grantee' and 'operations'", pointer=here)
         operations = grant["operations"]
         if not isinstance(operations, list) or not operations:
-            raise RequestError("'operations' must be a non-empty list", pointer=_at(here, "operations"))
-        constraints = _mapping(grant.get("constraints") or {}, _at(here, "constraints"), "constraints")
+            raise RequestError(
+                "'operations' must be a non-empty list", pointer=_at(here, "operations")
+            )
+        constraints = _mapping(
+            grant.get("constraints") or {}, _at(here, "constraints"), "constraints"
+        )
         _check_keys(
             constraints,
             frozenset({"encryption_context_equals", "encryption_context_subset"}),
@@ -223,7 +229,9 @@ def _grants(raw: object, pointer: str) -> tuple[Grant, ...]:
     return tuple(grants)
 
 
-def parse_policies(raw: object, pointer: str = "/policies", *, management: str | None = None) -> PolicySet:
+def parse_policies(
+    raw: object, pointer: str = "/policies", *, management: str | None = None
+) -> PolicySet:
     """The policies part: every layer optional; an omitted layer does not apply."""
     data = _mapping(raw or {}, pointer, "policies")
     _check_keys(data, _POLICY_KEYS, pointer)

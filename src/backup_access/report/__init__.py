@@ -1,0 +1,1 @@
+"""Rendering results for people (text) and machines (JSON)."""
