@@ -1,0 +1,171 @@
+"""The world: an organization and its accounts, as Contract 2 (DESIGN.md) describes them.
+
+Loaders build these immutable objects from world files, AWS CLI output or the live
+collector; everything downstream (resolver, diagnosis, fixes) reads only these types.
+``source`` and ``pointer`` say where each object was defined, for messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from backup_access.engine.model import Grant
+from backup_access.policy.model import Policy
+
+
+class OrgPolicyType(StrEnum):
+    SCP = "scp"
+    RCP = "rcp"
+
+
+class VaultType(StrEnum):
+    STANDARD = "standard"
+    LOGICALLY_AIR_GAPPED = "logically_air_gapped"
+
+
+class KeyManager(StrEnum):
+    CUSTOMER = "customer"
+    AWS = "aws"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was defined: a file and a JSON pointer inside it."""
+
+    source: str = "<world>"
+    pointer: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}#{self.pointer}" if self.pointer else self.source
+
+
+@dataclass(frozen=True, slots=True)
+class OrgPolicy:
+    name: str
+    type: OrgPolicyType
+    document: Policy
+    location: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgUnit:
+    """The root (id ``r-…``) or an OU (id ``ou-…``) with what is attached and contained."""
+
+    id: str
+    name: str | None
+    policies: tuple[str, ...]
+    accounts: tuple[str, ...]
+    ous: tuple[OrgUnit, ...]
+    location: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    id: str
+    management_account: str | None
+    cross_account_backup: bool | None  # None: not recorded in the world
+    policies: dict[str, OrgPolicy]
+    root: OrgUnit
+    location: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedPolicy:
+    """A customer managed policy of an account, or an AWS managed policy from package data."""
+
+    name: str
+    arn: str
+    document: Policy
+    location: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    name: str
+    arn: str
+    path: str
+    trust: Policy | None
+    policies: tuple[str, ...]  # managed policy names (account's own) or ARNs (AWS managed)
+    inline: dict[str, Policy]
+    boundary: str | None
+    tags: dict[str, str]
+    location: Location = field(default_factory=Location)
+
+    @property
+    def service_linked(self) -> bool:
+        return self.path.startswith("/aws-service-role/")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    name: str
+    arn: str
+    path: str
+    groups: tuple[str, ...]
+    policies: tuple[str, ...]
+    inline: dict[str, Policy]
+    boundary: str | None
+    tags: dict[str, str]
+    location: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    name: str
+    arn: str
+    policies: tuple[str, ...]
+    inline: dict[str, Policy]
+    location: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True, slots=True)
+class Vault:
+    name: str
+    arn: str
+    account: str
+    region: str
+    key: str | None  # as written: key id, key ARN, alias name or alias ARN; None = aws/backup
+    access_policy: Policy | None
+    type: VaultType
+    shared_with: tuple[str, ...]  # account ids / org / OU ARNs (RAM sharing of LAG vaults)
+    location: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    key_id: str
+    arn: str
+    account: str
+    region: str
+    aliases: tuple[str, ...]  # "alias/name"
+    manager: KeyManager
+    policy: Policy | None  # None: not recorded in the world (unknown, not "no policy")
+    grants: tuple[Grant, ...]
+    location: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    name: str
+    vaults: dict[str, Vault]
+    keys: dict[str, Key]
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    name: str | None
+    managed_policies: dict[str, ManagedPolicy]
+    roles: dict[str, Role]
+    users: dict[str, User]
+    groups: dict[str, Group]
+    regions: dict[str, Region]
+    location: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    organization: Organization | None
+    accounts: dict[str, Account]
+    sources: tuple[str, ...] = ()
