@@ -1,0 +1,158 @@
+"""``backup-access simulate``: output shapes, batch expectations and exit codes (DESIGN.md,
+Contract 1 and 3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from backup_access.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "requests" / "cross-account-copy.yaml"
+ALLOW = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(tmp_path: Path, data: object, name: str = "request.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data) if name.endswith(".yaml") else json.dumps(data))
+    return str(path)
+
+
+def item(action: str, expect: str | None = None) -> dict[str, object]:
+    data: dict[str, object] = {
+        "request": {
+            "principal": "arn:aws:iam::111111111111:role/Ops",
+            "action": action,
+            "resource": "*",
+        },
+        "policies": {
+            "identity": [
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "backup:List*", "Resource": "*"}],
+                }
+            ]
+        },
+    }
+    if expect:
+        data["expect"] = expect
+    return data
+
+
+def test_example_request_is_denied_by_the_vault_policy() -> None:
+    code, out, _ = run("simulate", str(EXAMPLE), "--format", "json")
+    assert code == 0
+    result = json.loads(out)
+    assert result["decision"] == "implicit_deny"
+    assert result["blocked_by"] == ["resource"]
+    failing = [e for e in result["trace"] if e["kind"] == "statement" and e["layer"] == "resource"]
+    assert failing[0]["sid"] == "AllowWorkloadsOU"
+    assert failing[0]["condition"]["key"] == "aws:PrincipalOrgPaths"
+    assert failing[0]["pointer"] == "/policies/resource/document/Statement/0"
+
+
+def test_text_output_quotes_the_deciding_statement() -> None:
+    code, out, _ = run("simulate", str(EXAMPLE))
+    assert code == 0
+    assert "IMPLICIT DENY" in out
+    assert "AllowWorkloadsOU" in out
+    assert "cross-account-copy.yaml#/policies/resource/document/Statement/0" in out
+
+
+def test_json_result_fields_are_stable(tmp_path: Path) -> None:
+    code, out, _ = run(
+        "simulate", write(tmp_path, item("backup:ListBackupVaults")), "--format", "json"
+    )
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) == {"decision", "blocked_by", "request", "unsupported", "trace"}
+    statement = next(e for e in result["trace"] if e["kind"] == "statement")
+    assert {
+        "layer",
+        "policy",
+        "statement",
+        "sid",
+        "effect",
+        "matched",
+        "outcome",
+        "reason",
+        "pointer",
+    } <= set(statement)
+
+
+def test_batch_preserves_order_and_reports_unmet_expectations(tmp_path: Path) -> None:
+    batch = [
+        item("backup:ListBackupVaults", "allowed"),
+        item("backup:DeleteBackupVault", "allowed"),
+        item("backup:DeleteBackupVault", "denied"),
+    ]
+    code, out, err = run("simulate", write(tmp_path, batch), "--format", "json")
+    assert code == 1
+    results = json.loads(out)
+    assert [r["decision"] for r in results] == ["allowed", "implicit_deny", "implicit_deny"]
+    assert [r["expectation_met"] for r in results] == [True, False, True]
+    assert "1 of 3 expectations not met" in err
+    assert "#1: expected allowed, got implicit_deny" in err
+
+
+def test_expect_option_applies_to_every_request(tmp_path: Path) -> None:
+    path = write(tmp_path, item("backup:ListBackupVaults"))
+    assert run("simulate", path, "--expect", "allowed")[0] == 0
+    assert run("simulate", path, "--expect", "denied")[0] == 1
+    assert run("simulate", path, "--expect", "explicit_deny")[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "needle"),
+    [
+        ("request: [unclosed", "bad.yaml", "line 1"),
+        ('{"request": ', "bad.json", "line 1"),
+        ("request:\n  principal: x\n", "bad.yaml", "bad.yaml"),
+        (
+            "- request: {principal: arn:aws:iam::111111111111:role/A, action: b:C, resource: '*'}\n"
+            "  policies: {identity: [{Statement: {Effect: Allow, Action: b:C, Resource: ''}}]}\n",
+            "bad.yaml",
+            "/0/policies/identity/0/Statement/Resource",
+        ),
+        (
+            "request: {principal: arn:aws:iam::111111111111:role/A, action: b:C, resource: '*'}\n"
+            "policies: {identiy: []}\n",
+            "bad.yaml",
+            "/policies/identiy",
+        ),
+        ("a: &x [1]\nb: *x\n", "bad.yaml", "aliases"),
+    ],
+)
+def test_malformed_input_exits_3_naming_file_and_location(
+    tmp_path: Path, content: str, name: str, needle: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    code, out, err = run("simulate", str(path))
+    assert code == 3
+    assert needle in err
+    assert "Traceback" not in err + out
+
+
+def test_missing_file_exits_3() -> None:
+    code, _, err = run("simulate", "/nonexistent/request.yaml")
+    assert code == 3
+    assert "file not found" in err
+
+
+def test_usage_error_exits_2() -> None:
+    assert run("simulate")[0] == 2
+    assert run("simulate", str(EXAMPLE), "--format", "xml")[0] == 2
