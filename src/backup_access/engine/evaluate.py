@@ -15,11 +15,11 @@ policy must allow even in the same account.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from backup_access.engine.grants import grant_allows
-from backup_access.engine.layers import Verdict, evaluate_chain, evaluate_policies
+from backup_access.engine.layers import RawEntry, Verdict, evaluate_chain, evaluate_policies
 from backup_access.engine.model import (
     LAYER_ORDER,
     DecisionValue,
@@ -28,7 +28,14 @@ from backup_access.engine.model import (
     Request,
 )
 from backup_access.engine.services import is_kms_key, is_role_trust, rcp_supported_services
-from backup_access.engine.trace import LayerOutcome, LayerTrace, Outcome, TraceEntry
+from backup_access.engine.statement import not_matching_action
+from backup_access.engine.trace import (
+    LayerOutcome,
+    LayerTrace,
+    Outcome,
+    StatementTrace,
+    TraceEntry,
+)
 from backup_access.policy.principal import PrincipalKind, PrincipalMatch
 
 
@@ -39,7 +46,16 @@ class Decision:
     request: Request
     value: DecisionValue
     blocked_by: tuple[Layer, ...]
-    trace: tuple[TraceEntry, ...]
+    raw_trace: tuple[RawEntry, ...] = field(repr=False, compare=False)
+    _trace: list[tuple[TraceEntry, ...]] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def trace(self) -> tuple[TraceEntry, ...]:
+        """Every statement considered and every layer decided, in evaluation order."""
+        if not self._trace:
+            entries = [t for e in self.raw_trace for t in _materialise(e, self.request)]
+            self._trace.append(tuple(entries))
+        return self._trace[0]
 
     @property
     def allowed(self) -> bool:
@@ -48,7 +64,9 @@ class Decision:
     @property
     def unsupported(self) -> tuple[str, ...]:
         return tuple(
-            e.reason for e in self.trace if getattr(e, "outcome", None) is Outcome.UNSUPPORTED
+            e.reason
+            for e in self.trace
+            if isinstance(e, StatementTrace) and e.outcome is Outcome.UNSUPPORTED
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,11 +89,41 @@ class Decision:
         }
 
 
+def _materialise(entry: RawEntry, request: Request) -> list[TraceEntry]:
+    if isinstance(entry, LayerTrace):
+        return [entry]
+    layer, level, named, evaluated = entry
+    results = {id(statement): result for statement, result in evaluated}
+    out: list[TraceEntry] = []
+    for statement in named.policy.statements:
+        result = results.get(id(statement)) or not_matching_action(statement)
+        outcome, element, condition, match, detail = result
+        out.append(
+            StatementTrace(
+                layer,
+                level,
+                named.name,
+                statement.index,
+                statement.sid,
+                statement.effect.value,
+                outcome,
+                element,
+                condition,
+                match,
+                detail,
+                statement.pointer,
+                statement,
+                request,
+            )
+        )
+    return out
+
+
 @dataclass(slots=True)
 class _Evaluation:
     request: Request
     policies: PolicySet
-    trace: list[TraceEntry]
+    trace: list[RawEntry]
 
     def note(self, layer: Layer, outcome: LayerOutcome, reason: str) -> None:
         self.trace.append(LayerTrace(layer, outcome, reason))
@@ -126,7 +174,7 @@ def _simple(ev: _Evaluation, layer: Layer, policies: Any) -> Verdict | None:
     if policies is None:
         return None
     verdict = evaluate_policies(policies, ev.request, layer, ev.trace)
-    ev.note(layer, verdict.outcome, _summary(layer, verdict))
+    ev.trace.append(LayerTrace(layer, verdict.outcome, None, None, verdict.maybe_deny))
     return verdict
 
 
@@ -141,25 +189,8 @@ def _endpoint(ev: _Evaluation) -> Verdict | None:
         total.explicit_deny |= verdict.explicit_deny
         total.maybe_deny |= verdict.maybe_deny
         total.allowed &= verdict.allowed
-    ev.note(Layer.ENDPOINT, total.outcome, _summary(Layer.ENDPOINT, total))
+    ev.trace.append(LayerTrace(Layer.ENDPOINT, total.outcome, None, None, total.maybe_deny))
     return total
-
-
-def _summary(layer: Layer, verdict: Verdict) -> str:
-    name = {
-        Layer.IDENTITY: "identity-based policy",
-        Layer.BOUNDARY: "permissions boundary",
-        Layer.SESSION: "session policy",
-        Layer.RESOURCE: "resource-based policy",
-        Layer.ENDPOINT: "VPC endpoint policy",
-    }.get(layer, layer.value)
-    if verdict.explicit_deny:
-        return f"{_article(name)} {name} explicitly denies the request"
-    if verdict.maybe_deny:
-        return f"a Deny in {_article(name)} {name} could not be evaluated: not allowed"
-    if verdict.allowed:
-        return f"{_article(name)} {name} allows the request"
-    return f"no {name} allows the request"
 
 
 def _grants(ev: _Evaluation) -> bool:
@@ -180,17 +211,13 @@ def _grants(ev: _Evaluation) -> bool:
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide ``request`` against ``policies`` the way AWS does, explaining every step."""
     ev = _Evaluation(request, policies, [])
-    principal = request.principal
+    iam = request.principal.is_iam
     verdicts: dict[Layer, Verdict | None] = {
         Layer.SCP: _scp(ev),
         Layer.RCP: _rcp(ev),
-        Layer.IDENTITY: _simple(
-            ev, Layer.IDENTITY, policies.identity if principal.is_iam else None
-        ),
-        Layer.BOUNDARY: _simple(
-            ev, Layer.BOUNDARY, policies.boundary if principal.is_iam else None
-        ),
-        Layer.SESSION: _simple(ev, Layer.SESSION, policies.session if principal.is_iam else None),
+        Layer.IDENTITY: _simple(ev, Layer.IDENTITY, policies.identity if iam else None),
+        Layer.BOUNDARY: _simple(ev, Layer.BOUNDARY, policies.boundary if iam else None),
+        Layer.SESSION: _simple(ev, Layer.SESSION, policies.session if iam else None),
         Layer.RESOURCE: _resource(ev),
         Layer.ENDPOINT: _endpoint(ev),
     }
@@ -328,7 +355,3 @@ def _same_account_resource_grant(
         blocking.append(Layer.BOUNDARY)
     if not session_ok:
         blocking.append(Layer.SESSION)
-
-
-def _article(noun: str) -> str:
-    return "an" if noun[0] in "aeiou" else "a"

@@ -11,10 +11,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, Request
-from backup_access.engine.statement import evaluate_statement
-from backup_access.engine.trace import LayerOutcome, LayerTrace, Outcome, TraceEntry
-from backup_access.policy.model import Effect
+from backup_access.engine.statement import (
+    StatementResult,
+    compiled_policy,
+    evaluate_statement,
+)
+from backup_access.engine.trace import LayerOutcome, LayerTrace, Outcome
+from backup_access.policy.model import Effect, Statement
 from backup_access.policy.principal import PrincipalMatch
+
+# One raw trace record per policy: (layer, level, policy, results of the statements that
+# the action index selected), or a finished LayerTrace. ``Decision.trace`` turns the records
+# into one StatementTrace per statement (the unselected ones did not match on Action).
+StatementResults = tuple[tuple[Statement, StatementResult], ...]
+RawEntry = tuple[Layer, str | None, NamedPolicy, StatementResults] | LayerTrace
+
+_MATCHED = Outcome.MATCHED
+_UNSUPPORTED = Outcome.UNSUPPORTED
+_DENY = Effect.DENY
+_NONE = PrincipalMatch.NONE
 
 
 @dataclass(slots=True)
@@ -39,36 +54,37 @@ def evaluate_policies(
     policies: Iterable[NamedPolicy],
     request: Request,
     layer: Layer,
-    trace: list[TraceEntry],
+    trace: list[RawEntry],
     *,
     level: str | None = None,
 ) -> Verdict:
     verdict = Verdict()
+    append = trace.append
+    action = request.action
     for named in policies:
-        for statement in named.policy.statements:
-            entry = evaluate_statement(
-                statement,
-                named.policy,
-                request,
-                layer=layer,
-                policy_name=named.name,
-                level=level,
-            )
-            trace.append(entry)
-            if entry.outcome is Outcome.MATCHED:
-                if statement.effect is Effect.DENY:
+        policy = named.policy
+        index = policy.compiled or compiled_policy(policy)
+        results: list[tuple[Statement, StatementResult]] = []
+        for statement in index.candidates(action):
+            result = evaluate_statement(statement, policy, request, layer)
+            results.append((statement, result))
+            outcome = result[0]
+            if outcome is _MATCHED:
+                if statement.effect is _DENY:
                     verdict.explicit_deny = True
                 else:
                     verdict.allowed = True
-                    match = entry.principal_match or PrincipalMatch.NONE
-                    verdict.principal_match = max(verdict.principal_match, match)
-            elif entry.outcome is Outcome.UNSUPPORTED and statement.effect is Effect.DENY:
+                    match = result[3]
+                    if match is not None and match > verdict.principal_match:
+                        verdict.principal_match = match
+            elif outcome is _UNSUPPORTED and statement.effect is _DENY:
                 verdict.maybe_deny = True
+        append((layer, level, named, tuple(results)))
     return verdict
 
 
 def evaluate_chain(
-    levels: tuple[OrgLevel, ...], request: Request, layer: Layer, trace: list[TraceEntry]
+    levels: tuple[OrgLevel, ...], request: Request, layer: Layer, trace: list[RawEntry]
 ) -> Verdict:
     """SCPs and RCPs must allow at every level of the path: root, each OU, the account
     (orgs_manage_policies_scps_evaluation.html, orgs_manage_policies_rcps_evaluation.html)."""
@@ -77,19 +93,7 @@ def evaluate_chain(
         verdict = evaluate_policies(
             org_level.policies, request, layer, trace, level=org_level.level
         )
-        outcome = verdict.outcome
-        if outcome is LayerOutcome.ALLOWED:
-            reason = f"an {layer.value.upper()} at {org_level.level} allows the request"
-        elif outcome is LayerOutcome.EXPLICIT_DENY:
-            reason = f"an {layer.value.upper()} at {org_level.level} denies the request"
-        elif verdict.maybe_deny:
-            reason = f"a Deny at {org_level.level} could not be evaluated"
-        else:
-            reason = (
-                f"no {layer.value.upper()} attached at {org_level.level} allows the request; "
-                "every level of the organization path must allow it"
-            )
-        trace.append(LayerTrace(layer, outcome, reason, level=org_level.level))
+        trace.append(LayerTrace(layer, verdict.outcome, None, org_level.level, verdict.maybe_deny))
         chain.explicit_deny |= verdict.explicit_deny
         chain.maybe_deny |= verdict.maybe_deny
         chain.allowed &= verdict.allowed

@@ -42,9 +42,15 @@ class RequestContext(Mapping[str, ContextValue]):
 
     def with_defaults(self, defaults: Mapping[str, ContextValue]) -> RequestContext:
         """A context with ``defaults`` added for keys this one does not give."""
-        merged: dict[str, ContextValue] = {k: v for k, v in defaults.items() if k not in self}
-        merged.update({self._names[k]: v for k, v in self._values.items()})
-        return RequestContext(merged)
+        merged = RequestContext()
+        for key, value in defaults.items():
+            lowered = key.lower()
+            if lowered not in self._values:
+                merged._values[lowered] = value
+                merged._names[lowered] = key
+        merged._values.update(self._values)
+        merged._names.update(self._names)
+        return merged
 
     def as_dict(self) -> dict[str, ContextValue]:
         return {self._names[k]: v for k, v in sorted(self._values.items())}

@@ -5,8 +5,9 @@ Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_gra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Effect(StrEnum):
@@ -57,6 +58,8 @@ class Statement:
     not_principal: PrincipalSpec | None
     conditions: tuple[Condition, ...]
     pointer: str
+    # Filled by the engine on first use: matchers and memo tables for this statement.
+    compiled: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -75,6 +78,8 @@ class Policy:
     version: str | None
     policy_id: str | None
     statements: tuple[Statement, ...]
+    # Filled by the engine on first use: an index from action to candidate statements.
+    compiled: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def supports_variables(self) -> bool:

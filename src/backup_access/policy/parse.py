@@ -47,7 +47,10 @@ MAX_POLICY_CHARS = 1_000_000
 
 
 def escape_pointer_token(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def _at(pointer: str, token: str | int) -> str:
@@ -105,7 +108,7 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
         statements: tuple[Statement, ...] = (_parse_statement(raw, 0, statements_pointer),)
     elif isinstance(raw, list):
         statements = tuple(
-            _parse_statement(item, index, _at(statements_pointer, index))
+            _parse_statement(item, index, f"{statements_pointer}/{index}")
             for index, item in enumerate(raw)
         )
     else:
@@ -117,7 +120,7 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
 
 
 def _parse_statement(raw: object, index: int, pointer: str) -> Statement:
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise PolicyError(
             f"a statement must be an object, found {_type_name(raw)}", pointer=pointer
         )
@@ -173,6 +176,11 @@ def _one_of(
 
 def _strings(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]:
     value = raw[name]
+    if type(value) is str and value:
+        return (value,)
+    if type(value) is list and value and all(type(item) is str and item for item in value):
+        return tuple(value)
+    # Something is wrong: find it and say where (pointers are only built on this path).
     here = _at(pointer, name)
     items = value if isinstance(value, list) else [value]
     if not items:
@@ -195,7 +203,7 @@ def _strings(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]
 def _actions(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]:
     actions = _strings(raw, name, pointer)
     for position, action in enumerate(actions):
-        if action != "*" and (action.count(":") != 1 or action.startswith(":")):
+        if action != "*" and (action.count(":") != 1 or action[0] == ":"):
             where = (
                 _at(_at(pointer, name), position)
                 if isinstance(raw[name], list)
@@ -248,7 +256,7 @@ def _condition_value(item: object, where: str) -> str:
 
 
 def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise PolicyError(f"Condition must be an object, found {_type_name(raw)}", pointer=pointer)
     conditions = []
     for operator, block in raw.items():
@@ -257,7 +265,7 @@ def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
             raise PolicyError(
                 "condition operators must be non-empty strings", pointer=operator_pointer
             )
-        if not isinstance(block, Mapping) or not block:
+        if not block or (type(block) is not dict and not isinstance(block, Mapping)):
             raise PolicyError(
                 f"condition operator '{operator}' must map condition keys to values",
                 pointer=operator_pointer,
@@ -266,12 +274,14 @@ def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
             key_pointer = _at(operator_pointer, str(key))
             if not isinstance(key, str) or not key:
                 raise PolicyError("condition keys must be non-empty strings", pointer=key_pointer)
-            if isinstance(values, list):
+            if type(values) is str:
+                parsed: tuple[str, ...] = (values,)
+            elif isinstance(values, list):
                 if not values:
                     raise PolicyError(f"condition key '{key}' has no values", pointer=key_pointer)
                 parsed = tuple(
-                    _condition_value(item, _at(key_pointer, position))
-                    for position, item in enumerate(values)
+                    item if type(item) is str else _condition_value(item, _at(key_pointer, i))
+                    for i, item in enumerate(values)
                 )
             else:
                 parsed = (_condition_value(values, key_pointer),)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from enum import IntEnum, StrEnum
 
 from backup_access.errors import RequestError
@@ -61,6 +62,7 @@ class Principal:
         )
 
 
+@lru_cache(maxsize=4096)
 def parse_principal(text: str, *, service_linked: bool = False) -> Principal:
     """Read a request principal: an ARN, an account id, ``anonymous`` or a service name."""
     value = text.strip()

@@ -47,6 +47,19 @@ def has_variables(text: str) -> bool:
     return "${" in text
 
 
+def variable_keys(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The context keys that the variables in ``values`` read (escapes excluded)."""
+    keys: list[str] = []
+    for value in values:
+        for found in _VARIABLE.finditer(value):
+            inner = found.group(1).strip()
+            if inner in _ESCAPES:
+                continue
+            with_default = _DEFAULT.match(inner)
+            keys.append(with_default.group(1) if with_default else inner)
+    return tuple(dict.fromkeys(keys))
+
+
 def _wild_pieces(text: str, wildcards: bool) -> list[Piece]:
     if not wildcards:
         return [text] if text else []

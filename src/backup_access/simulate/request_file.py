@@ -84,11 +84,15 @@ def _scalar(value: object, pointer: str) -> str:
 def _context(raw: object, pointer: str) -> dict[str, ContextValue]:
     context: dict[str, ContextValue] = {}
     for key, value in _mapping(raw, pointer, "context").items():
-        here = _at(pointer, key)
-        if isinstance(value, list):
-            context[key] = tuple(_scalar(v, _at(here, i)) for i, v in enumerate(value))
+        if isinstance(value, str):
+            context[key] = value
+        elif isinstance(value, list):
+            context[key] = tuple(
+                v if isinstance(v, str) else _scalar(v, _at(_at(pointer, key), i))
+                for i, v in enumerate(value)
+            )
         else:
-            context[key] = _scalar(value, here)
+            context[key] = _scalar(value, _at(pointer, key))
     return context
 
 

@@ -1,0 +1,178 @@
+"""Engine throughput on a batch of varied requests, through simulate's code path.
+
+    python benchmarks/engine.py [--requests N] [--policy-sets K] [--seed S]
+
+cold: every request parses its policies (Contract 1 dicts → PolicySet) and is evaluated.
+warm: requests that share a policy set reuse the parsed PolicySet.
+Both also build the request (derived context) and the full trace; ``--render`` adds the
+JSON rendering that ``simulate --format json`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from backup_access.engine import evaluate
+from backup_access.simulate.request_file import parse_policies, parse_request
+
+ACCOUNTS = ["111111111111", "222222222222", "333333333333"]
+ACTIONS = [
+    "backup:StartCopyJob",
+    "backup:CopyIntoBackupVault",
+    "backup:CreateBackupVault",
+    "backup:DeleteBackupVault",
+    "backup:StartBackupJob",
+    "backup-storage:MountCapsule",
+    "kms:CreateGrant",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+    "iam:PassRole",
+]
+ORG = "o-a1b2c3d4e5"
+
+
+def _vault(rng: random.Random, account: str) -> str:
+    region = rng.choice(["us-east-1", "eu-west-1"])
+    return f"arn:aws:backup:{region}:{account}:backup-vault:v{rng.randrange(5)}"
+
+
+def _condition(rng: random.Random) -> dict[str, Any] | None:
+    return rng.choice(
+        [
+            None,
+            None,
+            {"StringEquals": {"aws:PrincipalOrgID": ORG}},
+            {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": f"{ORG}/r-ab12/ou-ab12-1*/*"}},
+            {"StringEqualsIfExists": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}},
+            {"Bool": {"aws:SecureTransport": "true"}},
+            {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Backup*"}},
+            {"StringLike": {"aws:PrincipalTag/team": "${aws:PrincipalTag/team}"}},
+        ]
+    )
+
+
+def _statement(rng: random.Random, effect: str, principal: bool) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Effect": effect,
+        "Action": rng.sample(
+            [
+                "backup:*",
+                "backup:Copy*",
+                "backup:Start*Job",
+                "kms:*",
+                "backup-storage:*",
+                "iam:PassRole",
+                "*",
+            ],
+            k=rng.randint(1, 3),
+        ),
+        "Resource": rng.choice(["*", "arn:aws:backup:*:*:backup-vault:*", "arn:aws:kms:*:*:key/*"]),
+    }
+    if principal:
+        statement["Principal"] = rng.choice(
+            [
+                "*",
+                {"AWS": rng.choice(ACCOUNTS)},
+                {"AWS": f"arn:aws:iam::{rng.choice(ACCOUNTS)}:root"},
+            ]
+        )
+    condition = _condition(rng)
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def _policy(
+    rng: random.Random, statements: int, principal: bool = False, deny: float = 0.15
+) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            _statement(rng, "Deny" if rng.random() < deny else "Allow", principal)
+            for _ in range(statements)
+        ],
+    }
+
+
+def policy_set(rng: random.Random) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "identity": [_policy(rng, rng.randint(2, 6)) for _ in range(rng.randint(1, 3))],
+        "resource": _policy(rng, rng.randint(1, 4), principal=True),
+        "scp": [
+            {"level": "r-ab12", "policies": [_policy(rng, 1, deny=0)]},
+            {"level": "ou-ab12-11111111", "policies": [_policy(rng, rng.randint(1, 3))]},
+            {"level": ACCOUNTS[0], "policies": [_policy(rng, 1, deny=0)]},
+        ],
+    }
+    if rng.random() < 0.5:
+        raw["boundary"] = [_policy(rng, rng.randint(1, 3), deny=0)]
+    return raw
+
+
+def request(rng: random.Random) -> dict[str, Any]:
+    source, destination = rng.choice(ACCOUNTS), rng.choice(ACCOUNTS)
+    return {
+        "principal": f"arn:aws:iam::{source}:role/{rng.choice(['Backup', 'Admin', 'Copy'])}",
+        "action": rng.choice(ACTIONS),
+        "resource": _vault(rng, destination),
+        "context": {
+            "aws:PrincipalOrgID": ORG,
+            "aws:PrincipalOrgPaths": [
+                f"{ORG}/r-ab12/ou-ab12-{rng.choice(['11111111', '22222222'])}/"
+            ],
+            "aws:SecureTransport": rng.choice(["true", "false"]),
+            "aws:PrincipalTag/team": rng.choice(["backup", "platform"]),
+        },
+    }
+
+
+def run(
+    batch: list[tuple[int, dict[str, Any]]], sets: list[dict[str, Any]], *, warm: bool, render: bool
+) -> float:
+    parsed = [parse_policies(raw) for raw in sets] if warm else []
+    started = time.perf_counter()
+    for set_index, raw_request in batch:
+        policies = parsed[set_index] if warm else parse_policies(sets[set_index])
+        decision = evaluate(parse_request(raw_request)[0], policies)
+        if render:
+            decision.to_dict()
+    return len(batch) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--policy-sets", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--render", action="store_true", help="also render each result to JSON")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    sets = [policy_set(rng) for _ in range(args.policy_sets)]
+    batch = [(rng.randrange(len(sets)), request(rng)) for _ in range(args.requests)]
+    decisions: dict[str, int] = {}
+    for set_index, raw_request in batch[:2000]:
+        value = evaluate(parse_request(raw_request)[0], parse_policies(sets[set_index])).value
+        decisions[value] = decisions.get(value, 0) + 1
+    mix = {str(k): v for k, v in sorted(decisions.items())}
+    print(
+        f"{args.requests} requests, {args.policy_sets} policy sets; decisions (first 2000): {mix}"
+    )
+    for mode in ("cold", "warm"):
+        rates = [
+            run(batch, sets, warm=mode == "warm", render=args.render) for _ in range(args.repeat)
+        ]
+        median, best = statistics.median(rates), max(rates)
+        print(f"{mode}: {median:,.0f} requests/s (median of {args.repeat}; best {best:,.0f})")
+
+
+if __name__ == "__main__":
+    main()
