@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from backup_access.conditions.operators import (
     BASE_OPERATORS,
@@ -49,8 +49,7 @@ class Operator:
     if_exists: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ConditionOutcome:
+class ConditionOutcome(NamedTuple):
     """Whether one condition holds, and why; ``actual`` is None when the key is absent."""
 
     matched: bool
@@ -105,7 +104,14 @@ def _policy_values(
                     "so AWS cannot resolve it and the condition does not hold",
                 )
             if op.base.family is Family.STRING and op.base.wildcards:
-                prepared.append(Glob.from_pieces(resolved.pieces, ignore_case=False))
+                literal_wildcard = any(
+                    type(p) is str and ("*" in p or "?" in p) for p in resolved.pieces
+                )
+                prepared.append(
+                    Glob.from_pieces(resolved.pieces, ignore_case=False)
+                    if literal_wildcard
+                    else compile_glob(resolved.text)
+                )
             else:
                 prepared.append(resolved.text)
         elif op.base.family is Family.STRING and op.base.wildcards:

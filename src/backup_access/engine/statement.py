@@ -73,7 +73,7 @@ class CompiledStatement:
         self.resource_patterns = statement.resources or statement.not_resources
         self.negated_resources = statement.not_resources is not None
         self.resource_variables = policy.supports_variables and any(
-            has_variables(p) for p in self.resource_patterns or ()
+            "${" in p for p in self.resource_patterns or ()
         )
         self.resource_memo: dict[str, bool] = {}
         self.principal_spec = statement.principal or statement.not_principal
@@ -85,7 +85,8 @@ class CompiledStatement:
         variables = policy.supports_variables
         self.conditions: tuple[tuple[Condition, dict[Any, ConditionOutcome], tuple[str, ...]], ...]
         self.conditions = tuple(
-            (c, {}, variable_keys(c.values) if variables else ()) for c in statement.conditions
+            (c, {}, variable_keys(c.values) if variables and "${" in str(c.values) else ())
+            for c in statement.conditions
         )
 
     def action_matches(self, statement: Statement, action: str) -> bool:
@@ -116,8 +117,10 @@ class CompiledPolicy:
     def _select(self, action: str) -> tuple[Statement, ...]:
         selected = []
         for statement in self.policy.statements:
-            plan = _compiled(statement, self.policy)
-            if plan.action_matches(statement, action) is not plan.negated_actions:
+            if statement.actions is not None:
+                if any(action_matches(p, action) for p in statement.actions):
+                    selected.append(statement)
+            elif not any(action_matches(p, action) for p in statement.not_actions or ()):
                 selected.append(statement)
         return tuple(selected)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from enum import IntEnum, StrEnum
+from functools import lru_cache
 
 from backup_access.errors import RequestError
 from backup_access.policy.model import PrincipalSpec
