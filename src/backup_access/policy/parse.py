@@ -124,16 +124,16 @@ def _parse_statement(raw: object, index: int, pointer: str) -> Statement:
         raise PolicyError(
             f"a statement must be an object, found {_type_name(raw)}", pointer=pointer
         )
-    for key in raw:
-        if key not in _STATEMENT_KEYS:
-            raise PolicyError(f"unknown statement element '{key}'", pointer=_at(pointer, str(key)))
+    if not _STATEMENT_KEYS.issuperset(raw):
+        key = next(k for k in raw if k not in _STATEMENT_KEYS)
+        raise PolicyError(f"unknown statement element '{key}'", pointer=_at(pointer, str(key)))
     sid = raw.get("Sid")
     if sid is not None and not isinstance(sid, str):
         raise PolicyError("Sid must be a string", pointer=_at(pointer, "Sid"))
     if "Effect" not in raw:
         raise PolicyError("a statement needs an Effect", pointer=pointer)
     effect = raw["Effect"]
-    if effect not in ("Allow", "Deny"):
+    if effect != "Allow" and effect != "Deny":
         raise PolicyError(
             f"Effect must be 'Allow' or 'Deny' (case-sensitive), found {effect!r}",
             pointer=_at(pointer, "Effect"),
@@ -142,27 +142,25 @@ def _parse_statement(raw: object, index: int, pointer: str) -> Statement:
     resources = _one_of(raw, "Resource", "NotResource", pointer, required=False)
     principals = _one_of(raw, "Principal", "NotPrincipal", pointer, required=False)
     return Statement(
-        index=index,
-        sid=sid,
-        effect=Effect(effect),
-        actions=_actions(raw, "Action", pointer) if actions == "Action" else None,
-        not_actions=_actions(raw, "NotAction", pointer) if actions == "NotAction" else None,
-        resources=_strings(raw, "Resource", pointer) if resources == "Resource" else None,
-        not_resources=_strings(raw, "NotResource", pointer) if resources == "NotResource" else None,
-        principal=_principal(raw, "Principal", pointer) if principals == "Principal" else None,
-        not_principal=_principal(raw, "NotPrincipal", pointer)
-        if principals == "NotPrincipal"
-        else None,
-        conditions=_conditions(raw["Condition"], _at(pointer, "Condition"))
-        if "Condition" in raw
-        else (),
-        pointer=pointer,
+        index,
+        sid,
+        Effect.ALLOW if effect == "Allow" else Effect.DENY,
+        _actions(raw, "Action", pointer) if actions == "Action" else None,
+        _actions(raw, "NotAction", pointer) if actions == "NotAction" else None,
+        _strings(raw, "Resource", pointer) if resources == "Resource" else None,
+        _strings(raw, "NotResource", pointer) if resources == "NotResource" else None,
+        _principal(raw, "Principal", pointer) if principals == "Principal" else None,
+        _principal(raw, "NotPrincipal", pointer) if principals == "NotPrincipal" else None,
+        _conditions(raw["Condition"], f"{pointer}/Condition") if "Condition" in raw else (),
+        pointer,
     )
 
 
 def _one_of(
     raw: Mapping[str, Any], name: str, negated: str, pointer: str, *, required: bool
 ) -> str | None:
+    if name in raw and negated not in raw:
+        return name
     if name in raw and negated in raw:
         raise PolicyError(f"a statement cannot have both {name} and {negated}", pointer=pointer)
     if name in raw:
