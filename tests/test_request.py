@@ -1,0 +1,122 @@
+"""Request building: principal kinds and the context keys AWS derives from the request
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)."""
+
+from __future__ import annotations
+
+import pytest
+
+from backup_access.engine import make_request
+from backup_access.errors import RequestError
+from backup_access.policy.principal import PrincipalKind, parse_principal
+
+VAULT = "arn:aws:backup:us-east-1:222222222222:backup-vault:central"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "account", "role_arn"),
+    [
+        ("arn:aws:iam::111111111111:root", PrincipalKind.ROOT, "111111111111", None),
+        ("111111111111", PrincipalKind.ROOT, "111111111111", None),
+        ("arn:aws:iam::111111111111:user/ops/alice", PrincipalKind.USER, "111111111111", None),
+        (
+            "arn:aws:iam::111111111111:role/service-role/Backup",
+            PrincipalKind.ROLE,
+            "111111111111",
+            "arn:aws:iam::111111111111:role/service-role/Backup",
+        ),
+        (
+            "arn:aws:sts::111111111111:assumed-role/Backup/job-1",
+            PrincipalKind.ROLE_SESSION,
+            "111111111111",
+            "arn:aws:iam::111111111111:role/Backup",
+        ),
+        (
+            "arn:aws:sts::111111111111:federated-user/bob",
+            PrincipalKind.FEDERATED_USER,
+            "111111111111",
+            None,
+        ),
+        ("backup.amazonaws.com", PrincipalKind.SERVICE, None, None),
+        ("anonymous", PrincipalKind.ANONYMOUS, None, None),
+    ],
+)
+def test_principal_kinds(
+    text: str, kind: PrincipalKind, account: str | None, role_arn: str | None
+) -> None:
+    principal = parse_principal(text)
+    assert principal.kind is kind
+    assert principal.account == account
+    assert principal.role_arn == role_arn
+
+
+def test_service_linked_roles_are_recognised_by_path_and_by_session_name() -> None:
+    slr = (
+        "arn:aws:iam::222222222222:role/aws-service-role/backup.amazonaws.com/"
+        "AWSServiceRoleForBackup"
+    )
+    assert parse_principal(slr).service_linked
+    assert parse_principal(
+        "arn:aws:sts::222222222222:assumed-role/AWSServiceRoleForBackup/x"
+    ).service_linked
+    assert not parse_principal("arn:aws:iam::222222222222:role/Backup").service_linked
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "not a principal", "arn:aws:iam::12:role/x", "arn:aws:s3:::bucket"]
+)
+def test_bad_principals_are_request_errors(bad: str) -> None:
+    with pytest.raises(RequestError):
+        parse_principal(bad)
+
+
+def test_derived_context_for_a_role_session_cross_account() -> None:
+    request = make_request(
+        "arn:aws:sts::111111111111:assumed-role/Backup/job-1", "backup:CopyIntoBackupVault", VAULT
+    )
+    context = request.context.as_dict()
+    assert context["aws:PrincipalArn"] == "arn:aws:iam::111111111111:role/Backup"
+    assert context["aws:PrincipalAccount"] == "111111111111"
+    assert context["aws:PrincipalType"] == "AssumedRole"
+    assert context["aws:ResourceAccount"] == "222222222222"
+    assert context["aws:PrincipalIsAWSService"] == "false"
+    assert "aws:username" not in context
+    assert request.resource_account == "222222222222"
+
+
+def test_derived_context_for_users_and_services() -> None:
+    user = make_request("arn:aws:iam::111111111111:user/alice", "backup:ListBackupVaults", "*")
+    assert user.context.get_value("aws:username") == "alice"
+    assert user.resource_account is None
+    service = make_request(
+        "backup.amazonaws.com", "sts:AssumeRole", "arn:aws:iam::111111111111:role/Backup"
+    )
+    assert service.context.get_value("aws:PrincipalServiceName") == "backup.amazonaws.com"
+    assert service.context.get_value("aws:PrincipalIsAWSService") == "true"
+    assert service.context.get_value("aws:PrincipalArn") is None
+
+
+def test_given_context_wins_over_derived_keys_and_keys_are_case_insensitive() -> None:
+    request = make_request(
+        "arn:aws:iam::111111111111:role/Backup",
+        "backup:StartBackupJob",
+        VAULT,
+        context={"aws:principalaccount": "999999999999"},
+    )
+    assert request.context.get_value("AWS:PrincipalAccount") == "999999999999"
+    assert len([k for k in request.context if k.lower() == "aws:principalaccount"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "account"),
+    [
+        ("backup", VAULT, None),
+        ("backup:", VAULT, None),
+        ("backup:X", "", None),
+        ("backup:X", "*", "12345"),
+    ],
+)
+def test_bad_requests_are_request_errors(action: str, resource: str, account: str | None) -> None:
+    with pytest.raises(RequestError):
+        make_request(
+            "arn:aws:iam::111111111111:role/Backup", action, resource, resource_account=account
+        )
