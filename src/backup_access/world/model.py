@@ -68,6 +68,9 @@ class Organization:
     policies: dict[str, OrgPolicy]
     root: OrgUnit
     location: Location = field(default_factory=Location)
+    # Policies attached directly to member accounts (the last level of the org path).
+    # An account without an entry is assumed to have AWS's default FullAWSAccess.
+    account_policies: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +133,8 @@ class Vault:
     type: VaultType
     shared_with: tuple[str, ...]  # account ids / org / OU ARNs (RAM sharing of LAG vaults)
     location: Location = field(default_factory=Location)
+    recovery_points: tuple[str, ...] = ()  # recovery point ids (or ARNs) known to be here
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +148,7 @@ class Key:
     policy: Policy | None  # None: not recorded in the world (unknown, not "no policy")
     grants: tuple[Grant, ...]
     location: Location = field(default_factory=Location)
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +175,7 @@ class World:
     organization: Organization | None
     accounts: dict[str, Account]
     sources: tuple[str, ...] = ()
+    # AWS managed policies the world itself carries (e.g. collected), by ARN; they take
+    # precedence over the copies shipped with the package.
+    aws_managed_policies: dict[str, ManagedPolicy] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # doubtful but loadable input, e.g. an unknown key alias

@@ -1,0 +1,104 @@
+"""Small validators for world files: each raises ``RequestError`` at a JSON pointer.
+
+Raw YAML/JSON values stop at the world loaders; these helpers check one value's shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from backup_access.errors import RequestError
+from backup_access.policy.model import Policy
+from backup_access.policy.parse import escape_pointer_token, parse_policy
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+def at(pointer: str, token: str | int) -> str:
+    """``pointer`` extended by one RFC 6901 token."""
+    return f"{pointer}/{escape_pointer_token(token)}"
+
+
+def mapping(value: object, pointer: str, what: str) -> Mapping[str, Any]:
+    """An object with string keys (a missing/null value counts as empty)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise RequestError(f"{what} must be an object", pointer=pointer or "/")
+    for key in value:
+        if not isinstance(key, str):
+            raise RequestError(
+                f"keys must be strings, found {key!r} (quote it)", pointer=pointer or "/"
+            )
+    return value
+
+
+def check_keys(value: Mapping[str, Any], allowed: frozenset[str], pointer: str) -> None:
+    for key in value:
+        if key not in allowed:
+            raise RequestError(
+                f"unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})",
+                pointer=at(pointer, key),
+            )
+
+
+def text(value: object, pointer: str, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise RequestError(f"{what} must be a non-empty string", pointer=pointer)
+    return value
+
+
+def optional_text(value: object, pointer: str, what: str) -> str | None:
+    return None if value is None else text(value, pointer, what)
+
+
+def text_list(value: object, pointer: str, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise RequestError(f"{what} must be a list of strings", pointer=pointer)
+    return tuple(text(item, at(pointer, i), f"each of {what}") for i, item in enumerate(value))
+
+
+def boolean(value: object, pointer: str, what: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise RequestError(f"{what} must be true or false", pointer=pointer)
+
+
+def account_id(value: object, pointer: str) -> str:
+    """A 12-digit account id. YAML reads unquoted ids as integers: those are accepted when
+    they still have 12 digits (a leading zero makes YAML read octal, so those are refused)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+        if not _ACCOUNT_ID.match(value):
+            raise RequestError(
+                f"account id {value} is not 12 digits: quote account ids in YAML "
+                '(e.g. "012345678901"; unquoted, a leading zero is read as octal)',
+                pointer=pointer,
+            )
+    if not isinstance(value, str) or not _ACCOUNT_ID.match(value):
+        raise RequestError(f"{value!r} is not a 12-digit account id", pointer=pointer)
+    return value
+
+
+def tags(value: object, pointer: str) -> dict[str, str]:
+    """Tag key → value; numbers and booleans are written as AWS would store them."""
+    out: dict[str, str] = {}
+    for key, item in mapping(value, pointer, "tags").items():
+        if isinstance(item, bool):
+            out[key] = "true" if item else "false"
+        elif isinstance(item, str | int | float):
+            out[key] = str(item)
+        else:
+            raise RequestError("tag values must be strings", pointer=at(pointer, key))
+    return out
+
+
+def policy(value: object, pointer: str) -> Policy:
+    """A policy document (object, or JSON text as AWS CLI output holds it)."""
+    if value is None:
+        raise RequestError("a policy document is required here", pointer=pointer)
+    return parse_policy(value, pointer=pointer)

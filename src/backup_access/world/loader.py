@@ -1,0 +1,130 @@
+"""Load a world (Contract 2) from one YAML/JSON file or a directory of them, merged.
+
+A directory's files (``*.yaml``, ``*.yml``, ``*.json``, searched recursively, in name order)
+each hold any part of the world: the organization in one file, accounts spread over others.
+Something defined twice must be defined identically; otherwise the error names both files.
+Every problem is an ``InputError`` naming the file and the JSON pointer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from backup_access.documents import load_document
+from backup_access.errors import InputError, RequestError
+from backup_access.world.account import parse_account
+from backup_access.world.fields import account_id, at, check_keys, mapping, policy
+from backup_access.world.managed import is_aws_managed_arn
+from backup_access.world.model import Account, Location, ManagedPolicy, Organization, World
+from backup_access.world.organization import parse_organization
+from backup_access.world.references import check_references
+
+_TOP_KEYS = frozenset({"organization", "accounts", "aws_managed_policies"})
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(slots=True)
+class _Part:
+    """What one file defines, with the raw text of each part to compare duplicates."""
+
+    source: str
+    organization: tuple[Organization, Any] | None = None
+    accounts: dict[str, tuple[Account, Any]] = field(default_factory=dict)
+    aws_policies: dict[str, tuple[ManagedPolicy, Any]] = field(default_factory=dict)
+
+
+def _aws_policies(raw: object, source: str) -> dict[str, tuple[ManagedPolicy, Any]]:
+    pointer = "/aws_managed_policies"
+    out: dict[str, tuple[ManagedPolicy, Any]] = {}
+    for arn, item in mapping(raw, pointer, "aws_managed_policies").items():
+        here = at(pointer, arn)
+        if not is_aws_managed_arn(arn):
+            raise RequestError(
+                f"keys here are AWS managed policy ARNs (arn:aws:iam::aws:policy/…), found '{arn}'",
+                pointer=here,
+            )
+        data = mapping(item, here, "an AWS managed policy")
+        check_keys(data, frozenset({"document"}), here)
+        document = policy(data.get("document"), at(here, "document"))
+        name = arn.rsplit("/", 1)[-1]
+        out[arn] = (
+            ManagedPolicy(name, arn, document, Location(source, at(here, "document"))),
+            item,
+        )
+    return out
+
+
+def parse_world_part(document: object, *, source: str) -> _Part:
+    """One world file's content, validated but not yet cross-referenced."""
+    try:
+        if document is None:
+            raise RequestError("the world file is empty", pointer="/")
+        data = mapping(document, "", "a world file")
+        check_keys(data, _TOP_KEYS, "")
+        part = _Part(source)
+        if data.get("organization") is not None:
+            raw = data["organization"]
+            part.organization = (parse_organization(raw, "/organization", source), raw)
+        for key, raw in mapping(data.get("accounts"), "/accounts", "accounts").items():
+            here = at("/accounts", key)
+            account = account_id(key, here)
+            part.accounts[account] = (parse_account(account, raw, here, source), raw)
+        part.aws_policies = _aws_policies(data.get("aws_managed_policies"), source)
+        return part
+    except InputError as error:
+        raise error.located(file=error.file or source) from None
+
+
+def _conflict(what: str, first: Location, second: Location) -> RequestError:
+    return RequestError(
+        f"{what} is defined differently in {first} and here",
+        pointer=second.pointer,
+        file=second.source,
+    )
+
+
+def merge_parts(parts: list[_Part]) -> World:
+    """Merge file parts into one world and check its references."""
+    organization: tuple[Organization, Any] | None = None
+    accounts: dict[str, tuple[Account, Any]] = {}
+    aws: dict[str, tuple[ManagedPolicy, Any]] = {}
+    for part in parts:
+        if part.organization is not None:
+            if organization is not None and organization[1] != part.organization[1]:
+                raise _conflict(
+                    "the organization", organization[0].location, part.organization[0].location
+                )
+            organization = organization or part.organization
+        for key, entry in part.accounts.items():
+            if key in accounts and accounts[key][1] != entry[1]:
+                raise _conflict(f"account {key}", accounts[key][0].location, entry[0].location)
+            accounts.setdefault(key, entry)
+        for arn, policy_entry in part.aws_policies.items():
+            if arn in aws and aws[arn][1] != policy_entry[1]:
+                raise _conflict(arn, aws[arn][0].location, policy_entry[0].location)
+            aws.setdefault(arn, policy_entry)
+    world = World(
+        organization=None if organization is None else organization[0],
+        accounts={key: accounts[key][0] for key in sorted(accounts)},
+        sources=tuple(part.source for part in parts),
+        aws_managed_policies={arn: aws[arn][0] for arn in sorted(aws)},
+    )
+    return replace(world, warnings=check_references(world))
+
+
+def world_files(path: Path) -> list[Path]:
+    """The files a world path stands for: itself, or a directory's world files in order."""
+    if not path.is_dir():
+        return [path]
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _SUFFIXES)
+    if not files:
+        raise InputError("no world files (*.yaml, *.yml, *.json) in this directory", file=str(path))
+    return files
+
+
+def load_world(path: str | Path) -> World:
+    """Load and validate a world file or a directory of world files."""
+    files = world_files(Path(path))
+    return merge_parts([parse_world_part(load_document(file), source=str(file)) for file in files])
