@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from backup_access.cli import main
 from backup_access.cli.common import (
@@ -16,6 +17,7 @@ from backup_access.cli.common import (
 )
 from backup_access.documents import load_document
 from backup_access.engine import evaluate
+from backup_access.policy.context import ContextValue
 from backup_access.report.simulation import (
     expectation_met,
     render_text,
@@ -23,10 +25,33 @@ from backup_access.report.simulation import (
     to_json,
 )
 from backup_access.simulate.request_file import EXPECTATIONS, parse_request_file
+from backup_access.world import Resolution, load_world, resolve
 
 
 @main.command()
-@click.argument("request_file", type=click.Path(path_type=Path))
+@click.argument("request_file", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--world",
+    type=click.Path(path_type=Path),
+    help="World file or directory (Contract 2): evaluate one request resolved in it.",
+)
+@click.option("--principal", help="With --world: who calls (role, session, user, root ARN…).")
+@click.option("--action", help="With --world: the action, e.g. backup:StartCopyJob.")
+@click.option("--resource", help='With --world: the resource ARN, or "*".')
+@click.option(
+    "--context",
+    "context_items",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="With --world: a condition key (repeat a key for several values); wins over derived keys.",
+)
+@click.option(
+    "--via-service",
+    metavar="SERVICE",
+    help="With --world: the call is made by this service for the caller (backup.amazonaws.com).",
+)
+@click.option("--resource-account", help='With --world: the resource\'s account, for "*".')
+@click.option("--vault", help="With --world: the vault (name or ARN) holding a recovery point.")
 @format_option
 @click.option(
     "--expect",
@@ -34,12 +59,95 @@ from backup_access.simulate.request_file import EXPECTATIONS, parse_request_file
     help="Exit 1 unless every request gets this decision (denied = either kind of deny).",
 )
 @input_errors_exit_3
-def simulate(request_file: Path, output_format: str, expect: str | None) -> None:
-    """Evaluate REQUEST_FILE (one request, or a list of them) against every policy layer.
+def simulate(
+    request_file: Path | None,
+    world: Path | None,
+    principal: str | None,
+    action: str | None,
+    resource: str | None,
+    context_items: tuple[str, ...],
+    via_service: str | None,
+    resource_account: str | None,
+    vault: str | None,
+    output_format: str,
+    expect: str | None,
+) -> None:
+    """Evaluate REQUEST_FILE (one request, or a list of them) against every policy layer,
+    or, with --world, one request whose policies and context are resolved in a world.
 
     Items of a list may carry `expect: allowed|denied|implicit_deny|explicit_deny`; any
     unmet expectation makes the exit code 1.
     """
+    world_options = (principal, action, resource, via_service, resource_account, vault)
+    if world is not None:
+        if request_file is not None:
+            raise click.UsageError("give either REQUEST_FILE or --world, not both")
+        if not (principal and action and resource):
+            raise click.UsageError("--world needs --principal, --action and --resource")
+        resolution = resolve(
+            load_world(world),
+            principal,
+            action,
+            resource,
+            context=_parse_context(context_items),
+            via_service=via_service,
+            resource_account=resource_account,
+            recovery_point_vault=vault,
+        )
+        _simulate_world(resolution, output_format, expect)
+        return
+    if request_file is None:
+        raise click.UsageError(
+            "give a REQUEST_FILE, or --world with --principal/--action/--resource"
+        )
+    if context_items or any(option is not None for option in world_options):
+        raise click.UsageError("--principal, --action, --resource, --context… need --world")
+    _simulate_file(request_file, output_format, expect)
+
+
+def _parse_context(items: tuple[str, ...]) -> dict[str, ContextValue]:
+    """``KEY=VALUE`` pairs; a key given more than once becomes multivalued."""
+    values: dict[str, list[str]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--context takes KEY=VALUE, got '{item}'")
+        values.setdefault(key, []).append(value)
+    return {k: v[0] if len(v) == 1 else tuple(v) for k, v in values.items()}
+
+
+def _simulate_world(resolution: Resolution, output_format: str, expect: str | None) -> None:
+    decision = evaluate(resolution.request, resolution.policies)
+    if output_format == "json":
+        result = result_to_dict(decision, name=None, expect=expect)
+        result["notes"] = list(resolution.notes)
+        result["missing"] = list(resolution.missing)
+        click.echo(to_json([result], batch=False))
+    else:
+        out = console()
+        if resolution.missing:
+            out.print(
+                "[bold magenta]⚠ INCOMPLETE: the world lacks data this decision depends on "
+                "(see 'missing' below); it may change once that is known.[/]"
+            )
+        # Policies come from several files (world files, shipped data): pointers only.
+        render_text(out, decision, name=None, expect=expect, source=None)
+        for title, lines, style in (
+            ("Missing from the world", resolution.missing, "bold magenta"),
+            ("Assumptions", resolution.notes, "dim"),
+        ):
+            if lines:
+                out.print(f"  [{style}]{title}[/]")
+            for line in lines:
+                out.print(f"    - {escape(line)}")
+    if expectation_met(decision, expect) is False:
+        click.echo(
+            f"1 of 1 expectations not met: expected {expect}, got {decision.value}", err=True
+        )
+        sys.exit(EXIT_EXPECTATION)
+
+
+def _simulate_file(request_file: Path, output_format: str, expect: str | None) -> None:
     items, batch = parse_request_file(load_document(request_file), source=str(request_file))
     results = []
     failures = []

@@ -1,7 +1,13 @@
-"""The world model of an organization and its accounts, its loaders and the resolver."""
+"""The world model of an organization and its accounts, its loaders and the resolver.
+
+``load_world(path)`` reads Contract 2 files; ``resolve(world, principal, action, resource)``
+turns a request into the engine's policy set and context.
+"""
 
 from __future__ import annotations
 
+from backup_access.world.loader import load_world
+from backup_access.world.managed import shipped_policy_names
 from backup_access.world.model import (
     Account,
     Group,
@@ -20,6 +26,7 @@ from backup_access.world.model import (
     VaultType,
     World,
 )
+from backup_access.world.resolve import Resolution, resolve
 
 __all__ = [
     "Account",
@@ -33,9 +40,13 @@ __all__ = [
     "OrgUnit",
     "Organization",
     "Region",
+    "Resolution",
     "Role",
     "User",
     "Vault",
     "VaultType",
     "World",
+    "load_world",
+    "resolve",
+    "shipped_policy_names",
 ]

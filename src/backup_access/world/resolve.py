@@ -1,0 +1,121 @@
+"""Resolve a request in a world: the engine's ``PolicySet`` and the request context.
+
+``resolve`` is the bridge from the world model to the engine: it gathers every policy that
+applies to (principal, action, resource), adds the context keys AWS would supply, and says
+which assumptions it made (``notes``) and which data the world lacks (``missing``). A result
+with ``missing`` entries is incomplete: a decision made on it may change once they are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from backup_access.engine.model import OrgLevel, PolicySet, Request
+from backup_access.engine.request import make_request
+from backup_access.policy.arn import Arn
+from backup_access.policy.context import ContextValue
+from backup_access.policy.principal import Principal, parse_principal
+from backup_access.world.context import world_context
+from backup_access.world.findings import Findings
+from backup_access.world.identity import resolve_identity
+from backup_access.world.model import OrgPolicyType, Role, World
+from backup_access.world.organization import account_path
+from backup_access.world.orgchain import has_rcps, org_chain
+from backup_access.world.resource import resolve_resource
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A request ready for ``engine.evaluate``, with what was assumed and what is unknown."""
+
+    request: Request
+    policies: PolicySet
+    notes: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def _scp_chain(
+    world: World, principal: Principal, findings: Findings
+) -> tuple[OrgLevel, ...] | None:
+    organization = world.organization
+    account = principal.account
+    if not principal.is_iam or account is None:
+        return None
+    path = account_path(organization, account) if organization else None
+    if organization is not None and path is not None:
+        return org_chain(organization, path, account, OrgPolicyType.SCP, findings)
+    if account not in world.accounts and not principal.service_linked:
+        findings.lack(f"account {account} is not in the world: whether SCPs apply to it is unknown")
+    elif organization is not None:
+        findings.note(f"account {account} is not in organization {organization.id}: no SCPs")
+    return None
+
+
+def _rcp_chain(
+    world: World, resource_account: str | None, findings: Findings
+) -> tuple[OrgLevel, ...] | None:
+    organization = world.organization
+    if organization is None or resource_account is None or not has_rcps(organization):
+        return None
+    path = account_path(organization, resource_account)
+    if path is None:
+        return None
+    return org_chain(organization, path, resource_account, OrgPolicyType.RCP, findings)
+
+
+def resolve(
+    world: World,
+    principal: str,
+    action: str,
+    resource: str,
+    *,
+    context: Mapping[str, ContextValue] | None = None,
+    via_service: str | None = None,
+    resource_account: str | None = None,
+    recovery_point_vault: str | None = None,
+) -> Resolution:
+    """Build the request and policy set for ``principal`` doing ``action`` on ``resource``.
+
+    ``via_service`` (e.g. ``backup.amazonaws.com``) marks a call a service makes with the
+    caller's credentials; ``recovery_point_vault`` names the vault of a recovery point.
+    Context given by the caller wins over derived keys. Raises ``RequestError`` on a
+    malformed principal, action or resource.
+    """
+    findings = Findings()
+    who = parse_principal(principal)
+    identity = resolve_identity(world, who, findings)
+    if isinstance(identity.entity, Role) and identity.entity.service_linked:
+        who = parse_principal(principal, service_linked=True)
+    side = resolve_resource(world, resource, action, recovery_point_vault, findings)
+    arn = Arn.parse(side.resource)
+    account = resource_account or (arn.account if arn is not None and arn.account else None)
+    derived = world_context(
+        world,
+        who,
+        identity.entity,
+        action=action,
+        resource=side.resource,
+        resource_account=account,
+        resource_tags=side.tags,
+        via_service=via_service,
+        findings=findings,
+    )
+    merged = {**derived, **side.context, **dict(context or {})}
+    lowered = {key.lower() for key in (context or {})}
+    merged = {
+        key: value
+        for key, value in merged.items()
+        if key in (context or {}) or key.lower() not in lowered
+    }
+    request = make_request(who, action, side.resource, resource_account=account, context=merged)
+    policies = PolicySet(
+        identity=identity.policies,
+        boundary=identity.boundary,
+        resource=side.policy,
+        scp=_scp_chain(world, who, findings),
+        rcp=_rcp_chain(world, account, findings),
+        grants=side.grants,
+        management_account=world.organization.management_account if world.organization else None,
+    )
+    return Resolution(request, policies, tuple(findings.notes), tuple(findings.missing))

@@ -1,0 +1,146 @@
+"""The resource side of a request: which resource-based policy applies, and resource data.
+
+- backup vault ARN → the vault access policy (none recorded = the vault has none);
+- recovery point ARN → the access policy of the vault holding it: the vault the caller names
+  (``recovery_point_vault``), else the vault listing the point under ``recovery_points``;
+  otherwise the vault is unknown and reported as missing (its policy may deny);
+- KMS key or alias ARN → the key policy (an alias is resolved to its key, and the request is
+  made on the key ARN with ``kms:RequestAlias``, as KMS authorizes it) and the key's grants;
+- IAM role ARN with ``sts:AssumeRole*`` → the role's trust policy; ``iam:PassRole`` and other
+  IAM actions have no resource policy.
+Resource tags found on the way become ``aws:ResourceTag/*``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from backup_access.engine.model import Grant, NamedPolicy
+from backup_access.policy.arn import Arn
+from backup_access.policy.context import ContextValue
+from backup_access.policy.model import Policy
+from backup_access.world.findings import Findings
+from backup_access.world.lookup import find_key, find_vault, vault_of_recovery_point
+from backup_access.world.model import Location, Vault, World
+
+_ASSUME = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+_TRUST_TOO = ("sts:tagsession", "sts:setsourceidentity", "sts:setcontext")
+
+
+@dataclass(slots=True)
+class ResourceSide:
+    resource: str
+    policy: NamedPolicy | None = None
+    grants: tuple[Grant, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    context: dict[str, ContextValue] = field(default_factory=dict)
+
+
+def _named(name: str, policy: Policy, location: Location, element: str) -> NamedPolicy:
+    return NamedPolicy(name, policy, f"{location.pointer}/{element}", location.source)
+
+
+def _vault_side(side: ResourceSide, vault: Vault) -> None:
+    side.tags = dict(vault.tags)
+    if vault.access_policy is not None:
+        side.policy = _named(
+            f"vault {vault.name} access policy",
+            vault.access_policy,
+            vault.location,
+            "access_policy",
+        )
+
+
+def _vault_name(ref: str) -> tuple[str | None, str | None, str]:
+    """(account, region, name) of a vault given by name or ARN."""
+    arn = Arn.parse(ref)
+    if arn is not None and arn.resource.startswith("backup-vault:"):
+        return arn.account, arn.region, arn.resource.split(":", 1)[1]
+    return None, None, ref
+
+
+def _backup(world: World, arn: Arn, side: ResourceSide, vault_ref: str | None, f: Findings) -> None:
+    kind = arn.resource.split(":", 1)[0]
+    if kind == "backup-vault":
+        name = arn.resource.split(":", 1)[1]
+        vault = find_vault(world, arn.account, arn.region, name)
+        if vault is None:
+            f.lack(f"vault {name} of {arn.account} in {arn.region} is not in the world")
+        else:
+            _vault_side(side, vault)
+    elif kind == "recovery-point":
+        vault = None
+        if vault_ref is not None:
+            account, region, name = _vault_name(vault_ref)
+            vault = find_vault(world, account or arn.account, region or arn.region, name)
+            if vault is None:
+                f.lack(f"vault {vault_ref} (holding the recovery point) is not in the world")
+        else:
+            vault = vault_of_recovery_point(world, arn)
+            if vault is None:
+                f.lack(
+                    f"which vault holds recovery point {arn.resource.split(':', 1)[1]}: list it "
+                    "under the vault's recovery_points or name the vault; its access policy "
+                    "was not applied"
+                )
+        if vault is not None:
+            f.note(f"recovery point is in vault {vault.arn}: its access policy applies")
+            _vault_side(side, vault)
+
+
+def _kms(world: World, arn: Arn, side: ResourceSide, findings: Findings) -> None:
+    key = find_key(world, arn.account, arn.region, arn.resource)
+    if key is None:
+        findings.lack(
+            f"KMS key {side.resource} is not in the world (key policy and grants unknown)"
+        )
+        return
+    if arn.resource_type == "alias":
+        side.resource = key.arn
+        side.context["kms:RequestAlias"] = arn.resource
+        findings.note(f"{arn.resource} is key {key.arn}: the request is made on the key")
+    if key.aliases:
+        side.context["kms:ResourceAliases"] = key.aliases
+    side.tags = dict(key.tags)
+    side.grants = key.grants
+    if key.policy is None:
+        findings.lack(f"the key policy of {key.arn} is not recorded in the world")
+    else:
+        side.policy = _named(f"key {key.key_id} key policy", key.policy, key.location, "policy")
+
+
+def _iam(world: World, arn: Arn, action: str, side: ResourceSide, findings: Findings) -> None:
+    if arn.resource_type != "role":
+        return
+    name = arn.resource.rsplit("/", 1)[-1]
+    account = world.accounts.get(arn.account)
+    role = account.roles.get(name) if account else None
+    assume = action.lower() in _ASSUME or action.lower() in _TRUST_TOO
+    if role is None:
+        if assume:
+            findings.lack(
+                f"role {name} of {arn.account} is not in the world (trust policy unknown)"
+            )
+        return
+    side.tags = dict(role.tags)
+    if assume:
+        if role.trust is None:
+            findings.lack(f"the trust policy of {role.arn} is not recorded in the world")
+        else:
+            side.policy = _named(f"role/{name} trust policy", role.trust, role.location, "trust")
+
+
+def resolve_resource(
+    world: World, resource: str, action: str, vault_ref: str | None, findings: Findings
+) -> ResourceSide:
+    side = ResourceSide(resource)
+    arn = Arn.parse(resource)
+    if arn is None:
+        return side
+    if arn.service == "backup":
+        _backup(world, arn, side, vault_ref, findings)
+    elif arn.service == "kms" and arn.resource_type in ("key", "alias"):
+        _kms(world, arn, side, findings)
+    elif arn.service == "iam":
+        _iam(world, arn, action, side, findings)
+    return side
