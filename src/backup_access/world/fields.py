@@ -21,13 +21,18 @@ def at(pointer: str, token: str | int) -> str:
     return f"{pointer}/{escape_pointer_token(token)}"
 
 
-def mapping(value: object, pointer: str, what: str) -> Mapping[str, Any]:
-    """An object with string keys (a missing/null value counts as empty)."""
+def mapping(
+    value: object, pointer: str, what: str, *, account_keys: bool = False
+) -> Mapping[str, Any]:
+    """An object with string keys (a missing/null value counts as empty). With
+    ``account_keys``, integer keys (unquoted account ids in YAML) pass, for ``account_id``."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise RequestError(f"{what} must be an object", pointer=pointer or "/")
     for key in value:
+        if account_keys and isinstance(key, int) and not isinstance(key, bool):
+            continue
         if not isinstance(key, str):
             raise RequestError(
                 f"keys must be strings, found {key!r} (quote it)", pointer=pointer or "/"

@@ -67,7 +67,9 @@ def parse_world_part(document: object, *, source: str) -> _Part:
         if data.get("organization") is not None:
             raw = data["organization"]
             part.organization = (parse_organization(raw, "/organization", source), raw)
-        for key, raw in mapping(data.get("accounts"), "/accounts", "accounts").items():
+        for key, raw in mapping(
+            data.get("accounts"), "/accounts", "accounts", account_keys=True
+        ).items():
             here = at("/accounts", key)
             account = account_id(key, here)
             part.accounts[account] = (parse_account(account, raw, here, source), raw)

@@ -92,8 +92,11 @@ def parse_organization(raw: object, pointer: str, source: str) -> Organization:
         raise RequestError("organization needs a 'root' ({id: r-…, …})", pointer=pointer)
     attached: dict[str, tuple[str, ...]] = {}
     here = at(pointer, "account_policies")
-    for key, names in mapping(data.get("account_policies"), here, "account_policies").items():
-        attached[account_id(key, at(here, key))] = text_list(names, at(here, key), "policies")
+    for key, names in mapping(
+        data.get("account_policies"), here, "account_policies", account_keys=True
+    ).items():
+        key_at = at(here, str(key))
+        attached[account_id(key, key_at)] = text_list(names, key_at, "policies")
     organization = Organization(
         id=org_id,
         management_account=None
