@@ -13,8 +13,9 @@ from typing import Any
 from backup_access.engine.model import Grant, NamedPolicy, OrgLevel, PolicySet, Request
 from backup_access.engine.request import make_request
 from backup_access.errors import InputError, RequestError
+from backup_access.fields import at, check_keys, mapping
 from backup_access.policy.context import ContextValue
-from backup_access.policy.parse import escape_pointer_token, parse_policy
+from backup_access.policy.parse import parse_policy
 
 _ITEM_KEYS = frozenset({"request", "policies", "expect", "name", "doc"})
 _REQUEST_KEYS = frozenset(
@@ -45,26 +46,11 @@ class SimulationItem:
     expect: str | None
 
 
-def _at(pointer: str, token: str | int) -> str:
-    return f"{pointer}/{escape_pointer_token(token)}"
-
-
 def _mapping(value: object, pointer: str, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise RequestError(f"{what} must be an object", pointer=pointer)
-    for key in value:
-        if not isinstance(key, str):
-            raise RequestError(f"keys must be strings, found {key!r}", pointer=pointer)
-    return value
-
-
-def _check_keys(value: Mapping[str, Any], allowed: frozenset[str], pointer: str) -> None:
-    for key in value:
-        if key not in allowed:
-            raise RequestError(
-                f"unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})",
-                pointer=_at(pointer, key),
-            )
+    """An object with string keys; unlike world files, a request item may not be null."""
+    if value is None:
+        raise RequestError(f"{what} must be an object", pointer=pointer or "/")
+    return mapping(value, pointer, what)
 
 
 def _text(value: object, pointer: str, what: str) -> str:
@@ -88,18 +74,18 @@ def _context(raw: object, pointer: str) -> dict[str, ContextValue]:
             context[key] = value
         elif isinstance(value, list):
             context[key] = tuple(
-                v if isinstance(v, str) else _scalar(v, _at(_at(pointer, key), i))
+                v if isinstance(v, str) else _scalar(v, at(at(pointer, key), i))
                 for i, v in enumerate(value)
             )
         else:
-            context[key] = _scalar(value, _at(pointer, key))
+            context[key] = _scalar(value, at(pointer, key))
     return context
 
 
 def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str | None]:
     """The request part; also returns the management account it names, if any."""
     data = _mapping(raw, pointer, "request")
-    _check_keys(data, _REQUEST_KEYS, pointer)
+    check_keys(data, _REQUEST_KEYS, pointer)
     for required in ("principal", "action", "resource"):
         if required not in data:
             raise RequestError(f"request needs '{required}'", pointer=pointer)
@@ -107,13 +93,13 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
     management = data.get("management_account")
     try:
         request = make_request(
-            _text(data["principal"], _at(pointer, "principal"), "principal"),
-            _text(data["action"], _at(pointer, "action"), "action"),
-            _text(data["resource"], _at(pointer, "resource"), "resource"),
+            _text(data["principal"], at(pointer, "principal"), "principal"),
+            _text(data["action"], at(pointer, "action"), "action"),
+            _text(data["resource"], at(pointer, "resource"), "resource"),
             resource_account=None
             if account is None
-            else _text(account, _at(pointer, "resource_account"), "resource_account"),
-            context=_context(data.get("context") or {}, _at(pointer, "context")),
+            else _text(account, at(pointer, "resource_account"), "resource_account"),
+            context=_context(data.get("context") or {}, at(pointer, "context")),
             service_linked=bool(data.get("principal_is_service_linked", False)),
         )
     except RequestError as error:
@@ -123,16 +109,16 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
     return request, (
         None
         if management is None
-        else _text(management, _at(pointer, "management_account"), "management_account")
+        else _text(management, at(pointer, "management_account"), "management_account")
     )
 
 
 def _named(raw: object, pointer: str, default_name: str) -> NamedPolicy:
     if isinstance(raw, Mapping) and "document" in raw and set(raw) <= {"name", "document"}:
         name = raw.get("name", default_name)
-        document_pointer = _at(pointer, "document")
+        document_pointer = at(pointer, "document")
         return NamedPolicy(
-            _text(name, _at(pointer, "name"), "name"),
+            _text(name, at(pointer, "name"), "name"),
             parse_policy(raw["document"], pointer=document_pointer),
             pointer=document_pointer,
         )
@@ -142,7 +128,7 @@ def _named(raw: object, pointer: str, default_name: str) -> NamedPolicy:
 def _policy_list(raw: object, pointer: str, layer: str) -> tuple[NamedPolicy, ...]:
     if not isinstance(raw, list):
         raise RequestError(f"'{layer}' must be a list of policies", pointer=pointer)
-    return tuple(_named(item, _at(pointer, i), f"{layer}[{i}]") for i, item in enumerate(raw))
+    return tuple(_named(item, at(pointer, i), f"{layer}[{i}]") for i, item in enumerate(raw))
 
 
 def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
@@ -153,22 +139,22 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
         )
     levels = []
     for index, item in enumerate(raw):
-        here = _at(pointer, index)
+        here = at(pointer, index)
         level = _mapping(item, here, f"a {layer} level")
-        _check_keys(level, frozenset({"level", "policies"}), here)
+        check_keys(level, frozenset({"level", "policies"}), here)
         if "level" not in level:
             raise RequestError(
                 "each level needs 'level' (r-…, ou-… or an account id)", pointer=here
             )
-        name = _text(level["level"], _at(here, "level"), "level")
+        name = _text(level["level"], at(here, "level"), "level")
         policies = level.get("policies", [])
         if not isinstance(policies, list):
-            raise RequestError("'policies' must be a list", pointer=_at(here, "policies"))
+            raise RequestError("'policies' must be a list", pointer=at(here, "policies"))
         levels.append(
             OrgLevel(
                 name,
                 tuple(
-                    _named(p, _at(_at(here, "policies"), i), f"{layer}:{name}[{i}]")
+                    _named(p, at(at(here, "policies"), i), f"{layer}:{name}[{i}]")
                     for i, p in enumerate(policies)
                 ),
             )
@@ -178,7 +164,7 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
 
 def _pairs(raw: object, pointer: str) -> tuple[tuple[str, str], ...]:
     data = _mapping(raw, pointer, "an encryption context")
-    return tuple(sorted((k, _scalar(v, _at(pointer, k))) for k, v in data.items()))
+    return tuple(sorted((k, _scalar(v, at(pointer, k))) for k, v in data.items()))
 
 
 def _grants(raw: object, pointer: str) -> tuple[Grant, ...]:
@@ -186,45 +172,45 @@ def _grants(raw: object, pointer: str) -> tuple[Grant, ...]:
         raise RequestError("'grants' must be a list", pointer=pointer)
     grants = []
     for index, item in enumerate(raw):
-        here = _at(pointer, index)
+        here = at(pointer, index)
         grant = _mapping(item, here, "a grant")
-        _check_keys(grant, _GRANT_KEYS, here)
+        check_keys(grant, _GRANT_KEYS, here)
         if "grantee" not in grant or "operations" not in grant:
             raise RequestError("a grant needs 'grantee' and 'operations'", pointer=here)
         operations = grant["operations"]
         if not isinstance(operations, list) or not operations:
             raise RequestError(
-                "'operations' must be a non-empty list", pointer=_at(here, "operations")
+                "'operations' must be a non-empty list", pointer=at(here, "operations")
             )
         constraints = _mapping(
-            grant.get("constraints") or {}, _at(here, "constraints"), "constraints"
+            grant.get("constraints") or {}, at(here, "constraints"), "constraints"
         )
-        _check_keys(
+        check_keys(
             constraints,
             frozenset({"encryption_context_equals", "encryption_context_subset"}),
-            _at(here, "constraints"),
+            at(here, "constraints"),
         )
         retiring = grant.get("retiring_principal")
         grants.append(
             Grant(
-                name=_text(grant.get("name", f"grant[{index}]"), _at(here, "name"), "name"),
-                grantee=_text(grant["grantee"], _at(here, "grantee"), "grantee"),
+                name=_text(grant.get("name", f"grant[{index}]"), at(here, "name"), "name"),
+                grantee=_text(grant["grantee"], at(here, "grantee"), "grantee"),
                 operations=tuple(
-                    _text(op, _at(_at(here, "operations"), i), "an operation")
+                    _text(op, at(at(here, "operations"), i), "an operation")
                     for i, op in enumerate(operations)
                 ),
                 retiring_principal=None
                 if retiring is None
-                else _text(retiring, _at(here, "retiring_principal"), "retiring_principal"),
+                else _text(retiring, at(here, "retiring_principal"), "retiring_principal"),
                 encryption_context_equals=_pairs(
                     constraints["encryption_context_equals"],
-                    _at(_at(here, "constraints"), "encryption_context_equals"),
+                    at(at(here, "constraints"), "encryption_context_equals"),
                 )
                 if "encryption_context_equals" in constraints
                 else None,
                 encryption_context_subset=_pairs(
                     constraints["encryption_context_subset"],
-                    _at(_at(here, "constraints"), "encryption_context_subset"),
+                    at(at(here, "constraints"), "encryption_context_subset"),
                 )
                 if "encryption_context_subset" in constraints
                 else None,
@@ -238,41 +224,41 @@ def parse_policies(
 ) -> PolicySet:
     """The policies part: every layer optional; an omitted layer does not apply."""
     data = _mapping(raw or {}, pointer, "policies")
-    _check_keys(data, _POLICY_KEYS, pointer)
+    check_keys(data, _POLICY_KEYS, pointer)
 
     def listed(layer: str) -> tuple[NamedPolicy, ...] | None:
-        return _policy_list(data[layer], _at(pointer, layer), layer) if layer in data else None
+        return _policy_list(data[layer], at(pointer, layer), layer) if layer in data else None
 
     return PolicySet(
         identity=listed("identity") or (),
         boundary=listed("boundary"),
         session=listed("session"),
-        resource=_named(data["resource"], _at(pointer, "resource"), "resource")
+        resource=_named(data["resource"], at(pointer, "resource"), "resource")
         if data.get("resource") is not None
         else None,
         endpoint=listed("endpoint"),
-        scp=_chain(data["scp"], _at(pointer, "scp"), "scp") if "scp" in data else None,
-        rcp=_chain(data["rcp"], _at(pointer, "rcp"), "rcp") if "rcp" in data else None,
-        grants=_grants(data["grants"], _at(pointer, "grants")) if "grants" in data else (),
+        scp=_chain(data["scp"], at(pointer, "scp"), "scp") if "scp" in data else None,
+        rcp=_chain(data["rcp"], at(pointer, "rcp"), "rcp") if "rcp" in data else None,
+        grants=_grants(data["grants"], at(pointer, "grants")) if "grants" in data else (),
         management_account=management,
     )
 
 
 def parse_item(raw: object, pointer: str = "") -> SimulationItem:
     data = _mapping(raw, pointer or "/", "a request item")
-    _check_keys(data, _ITEM_KEYS, pointer)
+    check_keys(data, _ITEM_KEYS, pointer)
     if "request" not in data:
         raise RequestError("needs a 'request' object (Contract 1)", pointer=pointer or "/")
-    request, management = parse_request(data["request"], _at(pointer, "request"))
-    policies = parse_policies(data.get("policies"), _at(pointer, "policies"), management=management)
+    request, management = parse_request(data["request"], at(pointer, "request"))
+    policies = parse_policies(data.get("policies"), at(pointer, "policies"), management=management)
     expect = data.get("expect")
     if expect is not None and expect not in EXPECTATIONS:
         raise RequestError(
-            f"expect must be one of {', '.join(EXPECTATIONS)}", pointer=_at(pointer, "expect")
+            f"expect must be one of {', '.join(EXPECTATIONS)}", pointer=at(pointer, "expect")
         )
     name = data.get("name")
     return SimulationItem(
-        None if name is None else _text(name, _at(pointer, "name"), "name"),
+        None if name is None else _text(name, at(pointer, "name"), "name"),
         request,
         policies,
         expect,

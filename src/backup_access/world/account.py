@@ -13,8 +13,7 @@ from typing import Any
 
 from backup_access.engine.model import Grant
 from backup_access.errors import RequestError
-from backup_access.policy.model import Policy
-from backup_access.world.fields import (
+from backup_access.fields import (
     at,
     check_keys,
     mapping,
@@ -24,6 +23,7 @@ from backup_access.world.fields import (
     text,
     text_list,
 )
+from backup_access.policy.model import Policy
 from backup_access.world.model import (
     Account,
     Group,

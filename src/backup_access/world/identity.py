@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backup_access.engine.model import NamedPolicy
+from backup_access.fields import at
 from backup_access.policy.model import Policy
 from backup_access.policy.principal import Principal, PrincipalKind
-from backup_access.world.fields import at
 from backup_access.world.findings import Findings
 from backup_access.world.lookup import managed_policy, suggest_aws_arn
 from backup_access.world.model import Account, Location, Role, User, World

@@ -14,8 +14,8 @@ from typing import Any
 
 from backup_access.documents import load_document
 from backup_access.errors import InputError, RequestError
+from backup_access.fields import account_id, at, check_keys, mapping, policy
 from backup_access.world.account import parse_account
-from backup_access.world.fields import account_id, at, check_keys, mapping, policy
 from backup_access.world.managed import is_aws_managed_arn
 from backup_access.world.model import Account, Location, ManagedPolicy, Organization, World
 from backup_access.world.organization import parse_organization

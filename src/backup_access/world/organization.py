@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from backup_access.errors import RequestError
-from backup_access.world.fields import (
+from backup_access.fields import (
     account_id,
     at,
     boolean,

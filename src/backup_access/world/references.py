@@ -11,7 +11,7 @@ vault whose key reference matches no key of the world.
 from __future__ import annotations
 
 from backup_access.errors import RequestError
-from backup_access.world.fields import at
+from backup_access.fields import at
 from backup_access.world.lookup import find_key, managed_policy
 from backup_access.world.managed import is_aws_managed_arn
 from backup_access.world.model import Account, Location, World

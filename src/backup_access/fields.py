@@ -1,6 +1,7 @@
-"""Small validators for world files: each raises ``RequestError`` at a JSON pointer.
+"""Small validators for input files (world and request files): each raises ``RequestError``
+at a JSON pointer.
 
-Raw YAML/JSON values stop at the world loaders; these helpers check one value's shape.
+Raw YAML/JSON values stop at the loaders; these helpers check one value's shape.
 """
 
 from __future__ import annotations
