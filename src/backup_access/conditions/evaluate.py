@@ -10,7 +10,9 @@ reference_policies_condition-single-vs-multi-valued-context-keys.html):
   ``ForAllValues:`` when every one does (vacuously true for an empty or absent key);
 - a single-valued operator on a multivalued value is satisfied when any value matches
   (negated: when none matches);
-- several values for one key are ORed; several keys and operators are ANDed (in the engine).
+- several values for one key are ORed; several keys and operators are ANDed (in the engine);
+- a policy variable whose key is absent is null: that value equals nothing, so a negated
+  operator holds (reference_policies_variables.html, "Policy variables with no value").
 Anything the engine cannot evaluate is returned as ``unsupported``, never as a match.
 """
 
@@ -96,13 +98,9 @@ def _policy_values(
                     False, condition, None, resolved.unsupported, unsupported=resolved.unsupported
                 )
             if resolved.pieces is None:
-                return ConditionOutcome(
-                    False,
-                    condition,
-                    None,
-                    f"policy variable ${{{resolved.missing}}} has no value in the request, "
-                    "so AWS cannot resolve it and the condition does not hold",
-                )
+                # "Policy variables with no value": the value is null and equals nothing, so
+                # it is left out; negated operators then hold (reference_policies_variables.html).
+                continue
             if op.base.family is Family.STRING and op.base.wildcards:
                 literal_wildcard = any(
                     type(p) is str and ("*" in p or "?" in p) for p in resolved.pieces
@@ -167,6 +165,13 @@ def evaluate_condition(
     expected = _policy_values(condition, op, context, variables)
     if isinstance(expected, ConditionOutcome):
         return expected
+    if not expected and len(condition.values) and not op.base.negated:
+        return ConditionOutcome(
+            False,
+            condition,
+            actual,
+            "its policy variables have no value in the request, so nothing can equal them",
+        )
     try:
         results = [_satisfies(op, value, expected) for value in values]
     except PolicyValueError as error:
