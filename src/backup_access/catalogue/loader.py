@@ -1,0 +1,219 @@
+"""Load the catalogue from package data (``catalogue/data``), lazily and once.
+
+One YAML file per operation under ``data/operations``; ``data/sources.yaml`` maps the source
+tags checks cite (as ``/work/shared/reference/backup-domain.md`` §0 names them) to AWS URLs.
+The data is validated on load: unknown keys, unknown parameters in templates, duplicate
+check ids and checks without a source are errors.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from backup_access.catalogue.model import (
+    Actor,
+    Catalogue,
+    Check,
+    CheckKind,
+    Condition,
+    Gate,
+    Operation,
+    Parameter,
+    Predicate,
+)
+from backup_access.catalogue.templates import ATTRIBUTES, placeholders
+from backup_access.errors import BackupAccessError
+
+_OPERATION_KEYS = frozenset(
+    {"name", "title", "api", "source", "description", "parameters", "checks"}
+)
+_PARAMETER_KEYS = frozenset({"help", "required", "default", "kind"})
+_CHECK_KEYS = frozenset(
+    {
+        "id",
+        "kind",
+        "title",
+        "source",
+        "when",
+        "actor",
+        "principal",
+        "action",
+        "resource",
+        "resource_policy",
+        "resource_account",
+        "recovery_point_vault",
+        "via_service",
+        "context",
+        "gate",
+        "args",
+    }
+)
+_DEFAULT_PRINCIPAL = {
+    Actor.CALLER: "{caller}",
+    Actor.SERVICE_ROLE: "{role}",
+    Actor.BACKUP_SERVICE: "backup.amazonaws.com",
+}
+
+
+class CatalogueError(BackupAccessError):
+    """The catalogue's package data is malformed (a bug in backup-access, not user input)."""
+
+
+def _keys(raw: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise CatalogueError(f"{where}: unknown keys {unknown}")
+
+
+def _source(raw: object, sources: dict[str, str], where: str) -> str:
+    if not isinstance(raw, str) or not raw:
+        raise CatalogueError(f"{where}: every check and operation cites a source")
+    if raw.startswith("https://"):
+        return raw
+    if raw not in sources:
+        raise CatalogueError(f"{where}: unknown source tag {raw!r}")
+    return sources[raw]
+
+
+def _parameters(raw: dict[str, Any], where: str) -> tuple[Parameter, ...]:
+    out = []
+    for name, spec in raw.items():
+        _keys(spec, _PARAMETER_KEYS, f"{where} parameter {name}")
+        out.append(
+            Parameter(
+                name=name,
+                help=str(spec["help"]),
+                required=bool(spec.get("required", False)),
+                default=spec.get("default"),
+                kind=str(spec.get("kind", "arn")),
+            )
+        )
+    return tuple(out)
+
+
+def _conditions(raw: object, where: str) -> tuple[Condition, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{where}: 'when' is a mapping of predicate to arguments")
+    out = []
+    for name, args in raw.items():
+        values = (args,) if isinstance(args, str) else tuple(args)
+        out.append(Condition(Predicate(name), values))
+    return tuple(out)
+
+
+def _context(raw: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(raw, dict):
+        return ()
+    return tuple(
+        (key, (value,) if isinstance(value, str) else tuple(value))
+        for key, value in sorted(raw.items())
+    )
+
+
+def _check(raw: dict[str, Any], sources: dict[str, str], where: str) -> Check:
+    _keys(raw, _CHECK_KEYS, where)
+    kind = CheckKind(raw["kind"])
+    actor = Actor(raw.get("actor", "none"))
+    principal = raw.get("principal") or _DEFAULT_PRINCIPAL.get(actor)
+    check = Check(
+        id=str(raw["id"]),
+        kind=kind,
+        title=str(raw["title"]),
+        source=_source(raw.get("source"), sources, where),
+        when=_conditions(raw.get("when"), where),
+        actor=actor,
+        principal=principal,
+        action=raw.get("action"),
+        resource=raw.get("resource"),
+        resource_policy=raw.get("resource_policy"),
+        resource_account=raw.get("resource_account"),
+        recovery_point_vault=raw.get("recovery_point_vault"),
+        via_service=raw.get("via_service"),
+        context=_context(raw.get("context")),
+        gate=Gate(raw["gate"]) if "gate" in raw else None,
+        args=tuple(raw.get("args", ())),
+    )
+    if kind is CheckKind.PERMISSION and not (check.principal and check.action and check.resource):
+        raise CatalogueError(f"{where}: a permission check needs principal, action, resource")
+    if kind is CheckKind.SETTING and check.gate is None:
+        raise CatalogueError(f"{where}: a setting check needs a gate")
+    return check
+
+
+def _templates(check: Check) -> list[str]:
+    values = [
+        check.principal,
+        check.resource,
+        check.resource_account,
+        check.recovery_point_vault,
+        check.via_service,
+        *(v for _, values in check.context for v in values),
+    ]
+    return [v for v in values if v]
+
+
+def _validate_names(operation: Operation) -> None:
+    names = {p.name for p in operation.parameters}
+    for check in operation.checks:
+        if not check.id.startswith(operation.name + "."):
+            raise CatalogueError(f"check {check.id} must start with '{operation.name}.'")
+        referenced = [n for c in check.when for n in c.args] + list(check.args)
+        for template in _templates(check):
+            for name, attribute in placeholders(template):
+                referenced.append(name)
+                if attribute is not None and attribute not in ATTRIBUTES:
+                    raise CatalogueError(f"{check.id}: unknown attribute .{attribute}")
+        for name in referenced:
+            if name not in names:
+                raise CatalogueError(f"{check.id}: unknown parameter {name!r}")
+
+
+def parse_operation(raw: dict[str, Any], sources: dict[str, str], where: str) -> Operation:
+    _keys(raw, _OPERATION_KEYS, where)
+    checks = tuple(
+        _check(item, sources, f"{where} check #{i}") for i, item in enumerate(raw["checks"])
+    )
+    operation = Operation(
+        name=str(raw["name"]),
+        title=str(raw["title"]),
+        api=str(raw["api"]),
+        source=_source(raw.get("source"), sources, where),
+        parameters=_parameters(raw.get("parameters") or {}, where),
+        checks=checks,
+        description=str(raw.get("description", "")).strip(),
+    )
+    _validate_names(operation)
+    return operation
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    """Every operation shipped with the package, by name (loaded on first call)."""
+    folder = resources.files("backup_access.catalogue").joinpath("data")
+    sources = yaml.safe_load(folder.joinpath("sources.yaml").read_text(encoding="utf-8"))
+    operations: dict[str, Operation] = {}
+    seen: set[str] = set()
+    entries = sorted(folder.joinpath("operations").iterdir(), key=lambda entry: entry.name)
+    for entry in entries:
+        if not entry.name.endswith(".yaml"):
+            continue
+        raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        operation = parse_operation(raw, sources, entry.name)
+        if operation.name in operations:
+            raise CatalogueError(f"{entry.name}: operation {operation.name} defined twice")
+        for check in operation.checks:
+            if check.id in seen:
+                raise CatalogueError(f"{entry.name}: check id {check.id} is not unique")
+            seen.add(check.id)
+        operations[operation.name] = operation
+    return Catalogue(operations, dict(sources))
+
+
+def operation_names() -> tuple[str, ...]:
+    return tuple(sorted(load_catalogue().operations))

@@ -1,0 +1,129 @@
+"""What the catalogue says about an AWS Backup operation: its parameters and its checks.
+
+A check is either a permission the engine evaluates (who, action, resource template) or a
+non-policy gate (a setting of the organization, a vault or a key). ``when`` lists the
+conditions under which a check applies (cross-account copy, a customer managed key…).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class CheckKind(StrEnum):
+    PERMISSION = "permission"
+    SETTING = "setting"
+
+
+class Actor(StrEnum):
+    """Who makes the request a permission check evaluates."""
+
+    CALLER = "caller"  # the IAM principal calling the API
+    SERVICE_ROLE = "service_role"  # the role passed as IamRoleArn, assumed by AWS Backup
+    BACKUP_SLR = "backup_slr"  # an account's AWSServiceRoleForBackup
+    BACKUP_SERVICE = "backup_service"  # backup.amazonaws.com itself (role trust)
+    NONE = "none"  # settings: nobody makes a request
+
+
+class Predicate(StrEnum):
+    """Conditions for a check to apply; each takes the parameter names it compares."""
+
+    SAME_ACCOUNT = "same_account"  # [a, b]
+    CROSS_ACCOUNT = "cross_account"  # [a, b]
+    SAME_REGION = "same_region"  # [a, b]
+    CROSS_REGION = "cross_region"  # [a, b]
+    LAG_VAULT = "lag_vault"  # [vault]: a logically air-gapped vault
+    STANDARD_VAULT = "standard_vault"  # [vault]
+    CUSTOMER_KEY = "customer_key"  # [key]: not AWS managed (or unknown)
+    GIVEN = "given"  # [parameter]: an optional parameter was given
+    SNAPSHOT_BACKED = "snapshot_backed"  # [recovery point]: not an arn:aws:backup: one
+
+
+class Gate(StrEnum):
+    """Non-policy gates a setting check evaluates from the world model."""
+
+    CROSS_ACCOUNT_BACKUP_ENABLED = "cross_account_backup_enabled"  # []
+    SAME_ORGANIZATION = "same_organization"  # [a, b]
+    SAME_ACCOUNT = "same_account"  # [a, b]
+    VAULT_EXISTS = "vault_exists"  # [vault]
+    VAULT_EMPTY = "vault_empty"  # [vault]
+    VAULT_IS_LAG = "vault_is_lag"  # [vault]
+    VAULT_NOT_DEFAULT = "vault_not_default"  # [vault]: not "Default", not aws/backup
+    KEY_CUSTOMER_MANAGED = "key_customer_managed"  # [key]
+    VAULT_SHARED_WITH = "vault_shared_with"  # [vault, principal]
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """An input of an operation; ``--name-with-dashes`` on the command line."""
+
+    name: str
+    help: str
+    required: bool
+    default: str | None = None  # a template, e.g. "{source_vault.key}"
+    kind: str = "arn"  # arn | principal | account
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    predicate: Predicate
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One thing an operation needs. Templates use ``{param}`` or ``{param.attr}``."""
+
+    id: str
+    kind: CheckKind
+    title: str
+    source: str  # URL of the AWS page the requirement comes from
+    when: tuple[Condition, ...] = ()
+    # permission checks
+    actor: Actor = Actor.NONE
+    principal: str | None = None
+    action: str | None = None
+    resource: str | None = None
+    resource_policy: str | None = None  # which resource policy applies, in words
+    resource_account: str | None = None
+    recovery_point_vault: str | None = None
+    via_service: str | None = None
+    context: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # setting checks
+    gate: Gate | None = None
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    name: str
+    title: str
+    api: str
+    source: str
+    parameters: tuple[Parameter, ...]
+    checks: tuple[Check, ...]
+    description: str = ""
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    operations: dict[str, Operation]
+    sources: dict[str, str]  # tag → URL
+
+    def operation(self, name: str) -> Operation:
+        return self.operations[name]
+
+    def check(self, check_id: str) -> Check:
+        for operation in self.operations.values():
+            for check in operation.checks:
+                if check.id == check_id:
+                    return check
+        raise KeyError(check_id)
