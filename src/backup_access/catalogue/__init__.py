@@ -16,6 +16,7 @@ from backup_access.catalogue.model import (
     Gate,
     Operation,
     Parameter,
+    ParameterKind,
     Predicate,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "Gate",
     "Operation",
     "Parameter",
+    "ParameterKind",
     "Predicate",
     "load_catalogue",
     "operation_names",

@@ -23,6 +23,7 @@ from backup_access.catalogue.model import (
     Gate,
     Operation,
     Parameter,
+    ParameterKind,
     Predicate,
 )
 from backup_access.catalogue.templates import ATTRIBUTES, placeholders
@@ -89,7 +90,7 @@ def _parameters(raw: dict[str, Any], where: str) -> tuple[Parameter, ...]:
                 help=str(spec["help"]),
                 required=bool(spec.get("required", False)),
                 default=spec.get("default"),
-                kind=str(spec.get("kind", "arn")),
+                kind=ParameterKind(spec.get("kind", "arn")),
             )
         )
     return tuple(out)

@@ -54,6 +54,18 @@ class Gate(StrEnum):
     VAULT_SHARED_WITH = "vault_shared_with"  # [vault, principal]
 
 
+class ParameterKind(StrEnum):
+    """What a parameter names; the diagnosis checks the value's shape accordingly."""
+
+    PRINCIPAL = "principal"  # an IAM principal ARN or account id
+    VAULT = "vault"  # arn:aws:backup:R:A:backup-vault:NAME
+    ROLE = "role"  # arn:aws:iam::A:role/…
+    KEY = "key"  # arn:aws:kms:R:A:key/… or …:alias/…
+    RECOVERY_POINT = "recovery_point"  # any recovery point ARN
+    PLAN = "plan"  # arn:aws:backup:R:A:backup-plan:ID
+    ARN = "arn"  # any ARN
+
+
 @dataclass(frozen=True, slots=True)
 class Parameter:
     """An input of an operation; ``--name-with-dashes`` on the command line."""
@@ -62,7 +74,7 @@ class Parameter:
     help: str
     required: bool
     default: str | None = None  # a template, e.g. "{source_vault.key}"
-    kind: str = "arn"  # arn | principal | account
+    kind: ParameterKind = ParameterKind.ARN
 
     @property
     def option(self) -> str:

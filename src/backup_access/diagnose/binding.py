@@ -1,0 +1,167 @@
+"""An operation's parameters bound to values, and the templates of its checks filled in.
+
+Attributes of a parameter come from its ARN (``account``, ``region``, ``service``) or from
+the world (``key``: the KMS key a vault is encrypted with; a vault without one uses the AWS
+managed ``aws/backup`` key, https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from backup_access.catalogue import Operation, Parameter, ParameterKind
+from backup_access.catalogue.templates import PLACEHOLDER
+from backup_access.errors import RequestError
+from backup_access.policy.arn import Arn
+from backup_access.world import Key, Vault, World
+from backup_access.world.lookup import find_key, find_vault
+
+_ACCOUNT = re.compile(r"^\d{12}$")
+BACKUP_SLR = "role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"
+AWS_BACKUP_ALIAS = "alias/aws/backup"
+_SHAPES: dict[ParameterKind, tuple[str, tuple[str, ...]]] = {
+    ParameterKind.VAULT: ("backup", ("backup-vault",)),
+    ParameterKind.PLAN: ("backup", ("backup-plan",)),
+    ParameterKind.ROLE: ("iam", ("role",)),
+    ParameterKind.KEY: ("kms", ("key", "alias")),
+}
+
+
+class UnresolvedError(Exception):
+    """A template refers to something the world does not have; the check is unknown."""
+
+
+def _check_shape(parameter: Parameter, value: str) -> None:
+    if parameter.kind is ParameterKind.PRINCIPAL and _ACCOUNT.match(value):
+        return
+    arn = Arn.parse(value)
+    if arn is None:
+        raise RequestError(f"{parameter.option}: '{value}' is not an ARN")
+    shape = _SHAPES.get(parameter.kind)
+    if shape is not None and (arn.service != shape[0] or arn.resource_type not in shape[1]):
+        raise RequestError(
+            f"{parameter.option}: '{value}' is not a {parameter.kind.value} ARN "
+            f"(arn:aws:{shape[0]}:…:{shape[1][0]}…)"
+        )
+
+
+def account_of(value: str) -> str | None:
+    if _ACCOUNT.match(value):
+        return value
+    arn = Arn.parse(value)
+    return arn.account or None if arn is not None else None
+
+
+def region_of(value: str) -> str | None:
+    arn = Arn.parse(value)
+    return arn.region or None if arn is not None else None
+
+
+def backup_slr_arn(account: str) -> str:
+    return f"arn:aws:iam::{account}:{BACKUP_SLR}"
+
+
+def is_aws_managed_alias(ref: str) -> bool:
+    """``alias/aws/…`` names only AWS managed keys."""
+    arn = Arn.parse(ref)
+    return (arn.resource if arn is not None else ref).startswith("alias/aws/")
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """Values of an operation's parameters, in a world."""
+
+    world: World
+    operation: Operation
+    values: Mapping[str, str]
+    given: frozenset[str]
+
+    def vault(self, name: str) -> Vault | None:
+        value = self.values.get(name)
+        arn = Arn.parse(value) if value else None
+        if arn is None or not arn.resource.startswith("backup-vault:"):
+            return None
+        return find_vault(self.world, arn.account, arn.region, arn.resource.split(":", 1)[1])
+
+    def key(self, name: str) -> Key | None:
+        return self.key_at(self.values.get(name, ""))
+
+    def key_at(self, ref: str) -> Key | None:
+        """The world's key for a key or alias ARN."""
+        arn = Arn.parse(ref)
+        if arn is None or arn.service != "kms":
+            return None
+        return find_key(self.world, arn.account, arn.region, arn.resource)
+
+    def account(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return account_of(value) if value else None
+
+    def region(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return region_of(value) if value else None
+
+    def vault_key_arn(self, name: str) -> str:
+        """The ARN of the key a vault of the world is encrypted with."""
+        value = self.values[name]
+        vault = self.vault(name)
+        if vault is None:
+            raise UnresolvedError(f"vault {value} is not in the world: its KMS key is unknown")
+        ref = vault.key or AWS_BACKUP_ALIAS
+        key = find_key(self.world, vault.account, vault.region, ref)
+        if key is not None:
+            return key.arn
+        if Arn.parse(ref) is not None:
+            return ref
+        prefix = "" if ref.startswith("alias/") else "key/"
+        return f"arn:aws:kms:{vault.region}:{vault.account}:{prefix}{ref}"
+
+    def attribute(self, name: str, attribute: str | None) -> str:
+        if name not in self.values:
+            raise UnresolvedError(f"{self.operation.name}: no value for {name}")
+        value = self.values[name]
+        if attribute is None:
+            return value
+        if attribute == "key":
+            return self.vault_key_arn(name)
+        if attribute == "service":
+            arn = Arn.parse(value)
+            if arn is None:
+                raise UnresolvedError(f"{value} is not an ARN")
+            return arn.service
+        found = self.account(name) if attribute in ("account", "backup_slr") else self.region(name)
+        if found is None:
+            raise UnresolvedError(f"{value} names no {attribute.replace('backup_slr', 'account')}")
+        return backup_slr_arn(found) if attribute == "backup_slr" else found
+
+    def fill(self, template: str) -> str:
+        return PLACEHOLDER.sub(lambda m: self.attribute(m.group(1), m.group(2)), template)
+
+
+def bind(world: World, operation: Operation, given: Mapping[str, str | None]) -> Binding:
+    """Check the values given for ``operation`` and add defaults; ``RequestError`` on bad input."""
+    known = {p.name for p in operation.parameters}
+    unknown = sorted({k for k, v in given.items() if v is not None} - known)
+    if unknown:
+        raise RequestError(f"{operation.name} takes no {', '.join(unknown)}")
+    values: dict[str, str] = {}
+    for parameter in operation.parameters:
+        value = given.get(parameter.name)
+        if value is None:
+            if parameter.required:
+                raise RequestError(f"{operation.name} needs {parameter.option}")
+            continue
+        _check_shape(parameter, value)
+        values[parameter.name] = value
+    provided = frozenset(values)
+    binding = Binding(world, operation, values, provided)
+    defaults: dict[str, str] = {}
+    for parameter in operation.parameters:
+        if parameter.name not in values and parameter.default is not None:
+            try:
+                defaults[parameter.name] = binding.fill(parameter.default)
+            except UnresolvedError:
+                continue
+    return Binding(world, operation, {**values, **defaults}, provided)

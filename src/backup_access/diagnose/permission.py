@@ -1,0 +1,98 @@
+"""Permission checks: fill the catalogue's templates, resolve the request in the world,
+evaluate it with the engine and explain the decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from backup_access.catalogue import Check
+from backup_access.diagnose.binding import Binding, UnresolvedError
+from backup_access.diagnose.model import CheckDecision, CheckResult
+from backup_access.diagnose.reasons import explain_decision
+from backup_access.engine import DecisionValue, evaluate
+from backup_access.policy.context import ContextValue
+from backup_access.world import resolve
+
+
+def _context(binding: Binding, check: Check) -> dict[str, ContextValue]:
+    out: dict[str, ContextValue] = {}
+    for key, values in check.context:
+        filled = tuple(binding.fill(v) for v in values)
+        out[key] = filled[0] if len(filled) == 1 and _single(key) else filled
+    return out
+
+
+def _single(key: str) -> bool:
+    """Multivalued keys keep a list even with one value."""
+    return key.lower() not in _MULTIVALUED
+
+
+_MULTIVALUED = frozenset(
+    {"backup:copytargets", "backup:copytargetorgpaths", "kms:encryptioncontextkeys"}
+)
+
+
+def _optional(binding: Binding, template: str | None) -> str | None:
+    return binding.fill(template) if template else None
+
+
+def _unknown(check: Check, why: str, fields: Mapping[str, str | None]) -> CheckResult:
+    return CheckResult(
+        id=check.id,
+        kind=check.kind,
+        title=check.title,
+        source=check.source,
+        decision=CheckDecision.UNKNOWN,
+        reason=f"unknown: {why}",
+        principal=fields.get("principal"),
+        action=check.action,
+        resource=fields.get("resource"),
+        resource_policy=check.resource_policy,
+        missing=(why,),
+    )
+
+
+def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
+    """Evaluate one permission check; ``RequestError`` propagates for malformed values."""
+    assert check.principal and check.action and check.resource  # the loader ensures it
+    fields: dict[str, str | None] = {}
+    try:
+        fields["principal"] = binding.fill(check.principal)
+        fields["resource"] = binding.fill(check.resource)
+        resolution = resolve(
+            binding.world,
+            fields["principal"] or "",
+            check.action,
+            fields["resource"] or "",
+            context=_context(binding, check),
+            via_service=_optional(binding, check.via_service),
+            resource_account=_optional(binding, check.resource_account),
+            recovery_point_vault=_optional(binding, check.recovery_point_vault),
+        )
+    except UnresolvedError as error:
+        return _unknown(check, str(error), fields)
+    decision = evaluate(resolution.request, resolution.policies)
+    reason, statements = explain_decision(decision, resolution.policies)
+    value = CheckDecision(decision.value.value)
+    missing = tuple(resolution.missing)
+    if missing and decision.value is not DecisionValue.EXPLICIT_DENY:
+        # Data the world lacks could change an allow (a deny there) or an implicit deny (an
+        # allow there); only an explicit deny stands whatever is missing.
+        value = CheckDecision.UNKNOWN
+        reason = f"unknown (the world lacks: {'; '.join(missing)}); with what is known, {reason}"
+    return CheckResult(
+        id=check.id,
+        kind=check.kind,
+        title=check.title,
+        source=check.source,
+        decision=value,
+        reason=reason,
+        principal=decision.request.principal.arn,
+        action=decision.request.action,
+        resource=decision.request.resource,
+        resource_policy=check.resource_policy,
+        blocked_by=tuple(layer.value for layer in decision.blocked_by),
+        statements=statements,
+        missing=missing,
+        notes=tuple(resolution.notes),
+    )
