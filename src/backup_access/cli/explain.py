@@ -1,0 +1,188 @@
+"""``backup-access explain``: will an AWS Backup operation work, and if not, what blocks it.
+
+    explain --world W OPERATION [options]   one subcommand per catalogue operation
+    explain --world W --error "TEXT"        an access-denied message, checked against W
+    explain --world W --cloudtrail FILE     each AccessDenied record of a CloudTrail file
+
+Exit codes (DESIGN.md): 0 whatever the verdict, 1 when ``--expect`` is not met, 2 usage
+error, 3 invalid input (world file, parameter values, CloudTrail file).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from backup_access.catalogue import Operation, load_catalogue, operation_names
+from backup_access.cli import main
+from backup_access.cli.common import EXIT_EXPECTATION, console, input_errors_exit_3
+from backup_access.diagnose import Explanation, explain_operation
+from backup_access.report.explain import (
+    expectation_met,
+    explanation_to_dict,
+    render_explanation,
+    to_json,
+)
+from backup_access.world import World, load_world
+
+_EXPECT = ("allowed", "denied")
+
+
+def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--world, --format and --expect, accepted before or after the operation name."""
+    function = click.option(
+        "--expect",
+        type=click.Choice(_EXPECT),
+        default=None,
+        help="Exit 1 unless the verdict is this (an unknown verdict meets neither).",
+    )(function)
+    function = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default=None,
+        help="text (default) for people, json for machines (Contract 3).",
+    )(function)
+    return click.option(
+        "--world",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="World file or directory (Contract 2).",
+    )(function)
+
+
+class _Settings:
+    """Options given to ``explain`` itself, which a subcommand's own options override."""
+
+    def __init__(self, world: Path | None, output_format: str | None, expect: str | None):
+        self.world = world
+        self.output_format = output_format
+        self.expect = expect
+
+
+def _settings(
+    ctx: click.Context, world: Path | None, fmt: str | None, expect: str | None
+) -> _Settings:
+    parent = ctx.find_object(_Settings) or _Settings(None, None, None)
+    return _Settings(world or parent.world, fmt or parent.output_format, expect or parent.expect)
+
+
+def _load(settings: _Settings) -> World:
+    if settings.world is None:
+        raise click.UsageError("explain needs --world FILE (a world file or directory)")
+    return load_world(settings.world)
+
+
+def emit(explanations: list[tuple[str, Explanation]], settings: _Settings, *, batch: bool) -> None:
+    """Print explanations; exit 1 when any misses ``--expect``."""
+    fmt = settings.output_format or "text"
+    expect = settings.expect
+    if fmt == "json":
+        click.echo(
+            to_json([explanation_to_dict(e, expect=expect) for _, e in explanations], batch=batch)
+        )
+    else:
+        out = console()
+        for index, (title, explanation) in enumerate(explanations):
+            if index:
+                out.print()
+            render_explanation(out, explanation, expect=expect, title=title)
+    failures = [
+        f"{title or e.operation}: expected {expect}, got {e.verdict}"
+        for title, e in explanations
+        if expectation_met(e.verdict, expect) is False
+    ]
+    if failures:
+        click.echo(f"{len(failures)} of {len(explanations)} expectations not met:", err=True)
+        for failure in failures:
+            click.echo(f"  {failure}", err=True)
+        sys.exit(EXIT_EXPECTATION)
+
+
+def _operation_command(operation: Operation) -> click.Command:
+    def run(**values: Any) -> None:
+        ctx = click.get_current_context()
+        settings = _settings(
+            ctx, values.pop("world"), values.pop("output_format"), values.pop("expect")
+        )
+        world = _load(settings)
+        explanation = explain_operation(world, operation.name, values)
+        title = f"{operation.name} ({operation.api})"
+        emit([(title, explanation)], settings, batch=False)
+
+    command: Callable[..., Any] = input_errors_exit_3(run)
+    command = _common_options(command)
+    for parameter in reversed(operation.parameters):
+        command = click.option(
+            parameter.option,
+            parameter.name,
+            required=parameter.required,
+            metavar="ARN",
+            help=parameter.help,
+        )(command)
+    checks = "\n".join(f"  {c.id}" for c in operation.checks)
+    help_text = (
+        f"{operation.title} ({operation.api}).\n\n{operation.description}\n\n"
+        f"\b\nChecks:\n{checks}\n\nSource: {operation.source}"
+    )
+    return click.command(name=operation.name, help=help_text, short_help=operation.title)(command)
+
+
+class _Operations(click.Group):
+    """Subcommands built from the catalogue on first use (nothing loads at import)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(operation_names())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in operation_names():
+            return None
+        return _operation_command(load_catalogue().operation(cmd_name))
+
+
+@main.group(cls=_Operations, invoke_without_command=True, subcommand_metavar="OPERATION [options]")
+@_common_options
+@click.option("--error", "error_text", metavar="TEXT", help="An AWS access-denied message.")
+@click.option(
+    "--cloudtrail",
+    type=click.Path(path_type=Path),
+    help='A CloudTrail file ({"Records": [...]} or lookup-events output).',
+)
+@click.pass_context
+@input_errors_exit_3
+def explain(
+    ctx: click.Context,
+    world: Path | None,
+    output_format: str | None,
+    expect: str | None,
+    error_text: str | None,
+    cloudtrail: Path | None,
+) -> None:
+    """Say whether an AWS Backup operation is allowed in a world, and if not exactly which
+    layer, policy, statement or setting blocks it.
+
+    Give an OPERATION with its options (see `explain OPERATION --help`), or --error TEXT, or
+    --cloudtrail FILE.
+    """
+    settings = _Settings(world, output_format, expect)
+    ctx.obj = settings
+    if ctx.invoked_subcommand is not None:
+        if error_text is not None or cloudtrail is not None:
+            raise click.UsageError("give an OPERATION, --error or --cloudtrail: one of them")
+        return
+    if error_text is not None and cloudtrail is not None:
+        raise click.UsageError("give --error or --cloudtrail, not both")
+    if error_text is None and cloudtrail is None:
+        raise click.UsageError("give an OPERATION, --error TEXT or --cloudtrail FILE")
+    from backup_access.diagnose.incident import explain_cloudtrail_file, explain_error
+
+    loaded = _load(settings)
+    if error_text is not None:
+        emit([("error message", explain_error(loaded, error_text))], settings, batch=False)
+        return
+    assert cloudtrail is not None
+    emit(explain_cloudtrail_file(loaded, cloudtrail), settings, batch=True)
