@@ -105,6 +105,7 @@ class Check:
     resource_account: str | None = None
     recovery_point_vault: str | None = None
     via_service: str | None = None
+    creates: bool = False  # the request creates the resource: it need not be in the world
     context: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # setting checks
     gate: Gate | None = None

@@ -79,8 +79,11 @@ class Binding:
     given: frozenset[str]
 
     def vault(self, name: str) -> Vault | None:
-        value = self.values.get(name)
-        arn = Arn.parse(value) if value else None
+        return self.vault_at(self.values.get(name, ""))
+
+    def vault_at(self, value: str) -> Vault | None:
+        """The world's vault for a backup vault ARN."""
+        arn = Arn.parse(value)
         if arn is None or not arn.resource.startswith("backup-vault:"):
             return None
         return find_vault(self.world, arn.account, arn.region, arn.resource.split(":", 1)[1])
