@@ -81,7 +81,9 @@ def test_ou_path_statement_allows_copy(tmp_path: Path) -> None:
     def patch(data: dict[str, Any]) -> None:
         statement = vaults(data, CENTRAL)["central"]["access_policy"]["Statement"][0]
         statement["Condition"] = {
-            "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-a1b2/ou-a1b2-11111111/*"}
+            "ForAnyValue:StringLike": {
+                "aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-a1b2/ou-a1b2-11111111/*"
+            }
         }
 
     result = explain_operation(world_with(tmp_path, patch), "copy", COPY)
