@@ -151,3 +151,14 @@ def test_a_valid_operation_parses() -> None:
 def test_malformed_operations_are_refused(change: dict[str, Any], message: str) -> None:
     with pytest.raises(CatalogueError, match=message):
         parse_operation(_operation(**change), {"SAR-B": "https://docs.aws.amazon.com/z"}, "op")
+
+
+def test_docs_catalogue_md_is_up_to_date() -> None:
+    from pathlib import Path
+
+    from backup_access.catalogue.markdown import render_markdown
+
+    docs = Path(__file__).parents[2] / "docs" / "catalogue.md"
+    assert docs.read_text() == render_markdown(), (
+        "regenerate docs/catalogue.md with render_markdown() (see its header)"
+    )
