@@ -1,17 +1,286 @@
-"""Placeholder until the message and CloudTrail parsers land."""
+"""Diagnose what AWS reported: an access-denied message or CloudTrail AccessDenied records.
+
+The parsed message (``diagnose.messages``) becomes a request — evaluated in the world, with
+the responsible statements quoted — or a non-policy gate, evaluated from the world model.
+When the world disagrees with the message (it allows the request, or blames another layer
+or policy), each disagreement is said, since it usually means the world is out of date or
+the request carried context the world cannot know.
+Message forms: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+"""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import Any
 
-from backup_access.diagnose.model import Explanation
-from backup_access.errors import RequestError
+from backup_access.catalogue import Check, CheckKind, Gate, Operation
+from backup_access.diagnose.binding import Binding, UnresolvedError
+from backup_access.diagnose.explain import evaluate_setting
+from backup_access.diagnose.model import (
+    CheckDecision,
+    CheckResult,
+    Explanation,
+    Verdict,
+    verdict_of,
+)
+from backup_access.diagnose.permission import evaluate_permission
+from backup_access.documents import load_document
 from backup_access.world import World
+
+MESSAGE_CHECK = "message.request"
+TRUST_CHECK = "message.role-trust"
+_SOURCE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html"
+_LAYERS = {
+    "identity-based": "identity",
+    "identity": "identity",
+    "resource-based": "resource",
+    "resource": "resource",
+    "role trust": "resource",
+    "service control": "scp",
+    "scp": "scp",
+    "resource control": "rcp",
+    "rcp": "rcp",
+    "permissions boundary": "boundary",
+    "boundary": "boundary",
+    "session": "session",
+    "sessions": "session",
+    "vpc endpoint": "endpoint",
+    "endpoint": "endpoint",
+}
+# Gate names of the message parser, by the words they contain → the catalogue's gates.
+_GATE_WORDS: tuple[tuple[tuple[str, ...], Gate], ...] = (
+    (("cross", "enabled"), Gate.CROSS_ACCOUNT_BACKUP_ENABLED),
+    (("cross_account_backup",), Gate.CROSS_ACCOUNT_BACKUP_ENABLED),
+    (("organization",), Gate.SAME_ORGANIZATION),
+    (("default",), Gate.VAULT_NOT_DEFAULT),
+    (("aws_managed",), Gate.KEY_CUSTOMER_MANAGED),
+    (("shared",), Gate.VAULT_SHARED_WITH),
+)
+_GATE_SOURCES = {
+    Gate.CROSS_ACCOUNT_BACKUP_ENABLED: (
+        "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateGlobalSettings.html"
+    ),
+    Gate.SAME_ORGANIZATION: "https://repost.aws/knowledge-center/backup-troubleshoot-cross-account-copy",
+}
+
+
+def _get(item: object, *names: str) -> Any:
+    for name in names:
+        value = getattr(item, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def _text(item: object, *names: str) -> str | None:
+    value = _get(item, *names)
+    return None if value is None else str(value)
+
+
+def _layer(policy_type: str | None) -> str | None:
+    if not policy_type:
+        return None
+    words = policy_type.lower().removesuffix(" policy").removesuffix(" policies").strip()
+    return _LAYERS.get(words)
+
+
+_MESSAGE = Operation("message", "An AWS message", "-", _SOURCE, (), ())
+
+
+def _binding(world: World) -> Binding:
+    return Binding(world, _MESSAGE, {}, frozenset())
+
+
+def _permission(
+    world: World, principal: str, action: str, resource: str, via: str | None, check_id: str
+) -> CheckResult:
+    check = Check(
+        id=check_id,
+        kind=CheckKind.PERMISSION,
+        title=f"{principal} may call {action}",
+        source=_SOURCE,
+        principal=principal,
+        action=action,
+        resource=resource,
+        via_service=via,
+    )
+    # The values are literal ARNs: templates without placeholders fill to themselves.
+    try:
+        return evaluate_permission(_binding(world), check)
+    except UnresolvedError as error:  # pragma: no cover - literals resolve
+        return CheckResult(
+            check_id, CheckKind.PERMISSION, check.title, _SOURCE, CheckDecision.UNKNOWN, str(error)
+        )
+
+
+def _disagreements(parsed: object, result: CheckResult) -> list[str]:
+    out: list[str] = []
+    explicit = _get(parsed, "explicit")
+    policy_type = _text(parsed, "policy_type")
+    layer = _layer(policy_type)
+    said = f"{'an explicit deny' if explicit else 'no allow'}" + (
+        f" in a {policy_type} policy" if policy_type else ""
+    )
+    if result.decision is CheckDecision.UNKNOWN:
+        return out
+    if result.decision is CheckDecision.ALLOWED:
+        out.append(
+            f"the message reports {said}, but in the world the request is allowed: the world "
+            "may be out of date, or the request carried context it cannot know (session "
+            "policy, VPC endpoint, source IP, tags)"
+        )
+        return out
+    if explicit is True and result.decision is not CheckDecision.EXPLICIT_DENY:
+        out.append(
+            f"the message reports an explicit deny, but the world finds only an implicit deny "
+            f"(blocked by {', '.join(result.blocked_by)})"
+        )
+    if explicit is False and result.decision is CheckDecision.EXPLICIT_DENY:
+        out.append("the message reports no allow, but the world finds an explicit deny")
+    if layer is not None and layer not in result.blocked_by:
+        out.append(
+            f"the message blames a {policy_type} policy, the world blames "
+            f"{', '.join(result.blocked_by)}"
+        )
+    policy_arn = _text(parsed, "policy_arn")
+    if policy_arn and result.statements:
+        named = {s.policy for s in result.statements}
+        if not any(policy_arn in name or name in policy_arn for name in named):
+            out.append(
+                f"the message names policy {policy_arn}; in the world the statements "
+                f"responsible are in {', '.join(sorted(named))}"
+            )
+    return out
+
+
+def _gate(world: World, parsed: object) -> CheckResult | None:
+    name = (_text(parsed, "gate") or "").lower()
+    for words, gate in _GATE_WORDS:
+        if gate is Gate.CROSS_ACCOUNT_BACKUP_ENABLED and all(w in name for w in words):
+            check = Check(
+                id=f"message.{gate.value.replace('_', '-')}",
+                kind=CheckKind.SETTING,
+                title="The organization's cross-account backup setting is enabled",
+                source=_GATE_SOURCES[gate],
+                gate=gate,
+            )
+            return evaluate_setting(_binding(world), check)
+    return None
+
+
+def explain_parsed(
+    world: World, parsed: object, *, via_service: str | None = None, operation: str = "message"
+) -> Explanation:
+    """Evaluate a parsed message (or CloudTrail record) in the world."""
+    kind = str(_get(parsed, "kind") or "unrecognised")
+    principal = _text(parsed, "principal")
+    action = _text(parsed, "action")
+    resource = _text(parsed, "resource") or "*"
+    parameters = tuple(
+        (k, v)
+        for k, v in (
+            ("kind", kind),
+            ("principal", principal),
+            ("action", action),
+            ("resource", resource),
+            ("policy_type", _text(parsed, "policy_type")),
+            ("policy_arn", _text(parsed, "policy_arn")),
+            ("gate", _text(parsed, "gate")),
+        )
+        if v is not None
+    )
+    checks: list[CheckResult] = []
+    disagreements: list[str] = []
+    notes: list[str] = []
+    role = _text(parsed, "role")
+    if kind == "access_denied" and principal and action:
+        result = _permission(world, principal, action, resource, via_service, MESSAGE_CHECK)
+        checks.append(result)
+        disagreements = _disagreements(parsed, result)
+    elif kind == "gate":
+        setting = _gate(world, parsed)
+        if setting is not None:
+            checks.append(setting)
+        elif role:
+            checks.append(
+                _permission(
+                    world, "backup.amazonaws.com", "sts:AssumeRole", role, None, TRUST_CHECK
+                )
+            )
+        else:
+            notes.append(
+                f"the message names a non-policy gate ({_text(parsed, 'gate')}): run "
+                "`explain OPERATION` with the operation's parameters to check it in the world"
+            )
+    else:
+        notes.append(
+            "the message is not an access-denied form backup-access recognises: give the "
+            "operation and its parameters instead (explain OPERATION --help)"
+        )
+    results = tuple(checks)
+    verdict = verdict_of(results) if results else Verdict.UNKNOWN
+    return Explanation(
+        operation=operation,
+        verdict=verdict,
+        checks=results,
+        parameters=parameters,
+        notes=tuple(sorted({*notes, *(n for c in results for n in c.notes)})),
+        missing=tuple(sorted({m for c in results for m in c.missing})),
+        disagreements=tuple(disagreements),
+    )
+
+
+def _messages_module() -> Any:
+    return importlib.import_module("backup_access.diagnose.messages")
+
+
+def _cloudtrail_module() -> Any:
+    return importlib.import_module("backup_access.diagnose.cloudtrail")
 
 
 def explain_error(world: World, text: str) -> Explanation:
-    raise RequestError("--error is not available yet")
+    """``explain --error TEXT``."""
+    parsed = _messages_module().parse_error_message(text)
+    return explain_parsed(world, parsed, operation="error-message")
 
 
 def explain_cloudtrail_file(world: World, path: Path) -> list[tuple[str, Explanation]]:
-    raise RequestError("--cloudtrail is not available yet")
+    """``explain --cloudtrail FILE``: one explanation per AccessDenied record."""
+    events = _cloudtrail_module().parse_cloudtrail(load_document(path))
+    out = []
+    for index, event in enumerate(events):
+        parsed = _get(event, "message", "parsed", "parsed_message") or event
+        title = " ".join(
+            str(part)
+            for part in (
+                _get(event, "event_time", "time") or f"record {index}",
+                _get(event, "event_name", "action"),
+                _get(event, "principal"),
+            )
+            if part
+        )
+        explanation = explain_parsed(
+            world,
+            _Merged(event, parsed),
+            via_service=_text(event, "via_service", "invoked_by"),
+            operation="cloudtrail",
+        )
+        out.append((title, explanation))
+    return out
+
+
+class _Merged:
+    """A CloudTrail record's own fields, falling back to its parsed error message."""
+
+    def __init__(self, event: object, parsed: object) -> None:
+        self._event = event
+        self._parsed = parsed
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._event, name, None)
+        if value is None or name == "kind":
+            value = getattr(self._parsed, name, value)
+        if name == "kind" and value is None:
+            return "access_denied"
+        return value

@@ -142,6 +142,8 @@ class Explanation:
     notes: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     fixes: tuple[Any, ...] = field(default=())
+    # --error / --cloudtrail: where the world disagrees with what AWS reported
+    disagreements: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -98,6 +98,7 @@ def render_explanation(
     for check in explanation.checks:
         _check(tree, check)
     for title_text, items, item_style in (
+        ("The world disagrees with the message", explanation.disagreements, "bold yellow"),
         ("Not applicable", [f"{s.id}: {s.why}" for s in explanation.skipped], "dim"),
         ("Missing from the world (collect it)", explanation.missing, "bold magenta"),
         ("Assumptions", explanation.notes, "dim"),

@@ -1,0 +1,122 @@
+"""--error / --cloudtrail diagnosis on parsed messages (stubs shaped like the parser's output)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from backup_access.diagnose import CheckDecision, Verdict
+from backup_access.diagnose.incident import MESSAGE_CHECK, TRUST_CHECK, explain_parsed
+from backup_access.world import World, load_world
+from tests.diagnose.fixtures.worlds import (
+    CENTRAL_VAULT,
+    COPY_ROLE,
+    OPERATOR,
+    ORG,
+    PROD,
+    SOURCE_VAULT,
+    account,
+    world_with,
+)
+
+
+@pytest.fixture(scope="module")
+def org() -> World:
+    return load_world(ORG)
+
+
+def message(**fields: Any) -> SimpleNamespace:
+    base = {
+        "kind": "access_denied",
+        "principal": None,
+        "action": None,
+        "resource": None,
+        "explicit": None,
+        "policy_type": None,
+        "policy_arn": None,
+        "gate": None,
+    }
+    return SimpleNamespace(**{**base, **fields})
+
+
+def test_a_message_the_world_reproduces_points_at_the_statement(tmp_path: Path) -> None:
+    def patch(data: dict[str, Any]) -> None:
+        data["organization"]["root"]["ous"][0]["policies"].append("DenyVaultDelete")
+
+    parsed = message(
+        principal=f"arn:aws:sts::{PROD}:assumed-role/BackupOperator/alice",
+        action="backup:DeleteBackupVault",
+        resource=SOURCE_VAULT,
+        explicit=True,
+        policy_type="service control",
+    )
+    result = explain_parsed(world_with(tmp_path, patch), parsed)
+    assert result.verdict is Verdict.DENIED
+    (check,) = result.checks
+    assert check.id == MESSAGE_CHECK
+    assert check.decision is CheckDecision.EXPLICIT_DENY
+    assert check.statements[0].sid == "NoVaultDelete"
+    assert result.disagreements == ()
+
+
+def test_a_message_the_world_contradicts_is_flagged(org: World) -> None:
+    parsed = message(
+        principal=OPERATOR,
+        action="backup:DeleteBackupVault",
+        resource=SOURCE_VAULT,
+        explicit=True,
+        policy_type="service control",
+    )
+    result = explain_parsed(org, parsed)
+    assert result.verdict is Verdict.ALLOWED
+    (disagreement,) = result.disagreements
+    assert "allowed" in disagreement and "service control" in disagreement
+
+
+def test_the_world_blames_another_layer(tmp_path: Path) -> None:
+    def patch(data: dict[str, Any]) -> None:
+        del data["accounts"]["333333333333"]["regions"]["us-east-1"]["backup"]["vaults"]["central"][
+            "access_policy"
+        ]
+
+    parsed = message(
+        principal=COPY_ROLE,
+        action="backup:CopyIntoBackupVault",
+        resource=CENTRAL_VAULT,
+        explicit=False,
+        policy_type="identity-based",
+    )
+    result = explain_parsed(world_with(tmp_path, patch), parsed)
+    assert result.checks[0].blocked_by == ("resource",)
+    (disagreement,) = result.disagreements
+    assert "identity-based" in disagreement and "resource" in disagreement
+
+
+def test_a_trust_gate_evaluates_the_role_trust_policy(tmp_path: Path) -> None:
+    def patch(data: dict[str, Any]) -> None:
+        trust = account(data, PROD)["iam"]["roles"]["BackupCopyRole"]["trust"]
+        trust["Statement"][0]["Principal"] = {"Service": "ec2.amazonaws.com"}
+
+    parsed = message(kind="gate", gate="role_not_assumable", role=COPY_ROLE)
+    result = explain_parsed(world_with(tmp_path, patch), parsed)
+    (check,) = result.checks
+    assert check.id == TRUST_CHECK and check.decision is CheckDecision.IMPLICIT_DENY
+
+
+def test_cross_account_gate_reads_the_organization_setting(tmp_path: Path) -> None:
+    def patch(data: dict[str, Any]) -> None:
+        data["organization"]["cross_account_backup"] = False
+
+    parsed = message(kind="gate", gate="cross_account_backup_not_enabled")
+    result = explain_parsed(world_with(tmp_path, patch), parsed)
+    (check,) = result.checks
+    assert check.decision is CheckDecision.DENIED and check.blocked_by == ("setting",)
+
+
+def test_an_unrecognised_message_is_unknown(org: World) -> None:
+    result = explain_parsed(org, message(kind="unrecognised"))
+    assert result.verdict is Verdict.UNKNOWN and result.checks == ()
+    assert result.notes
