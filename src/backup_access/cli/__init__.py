@@ -20,7 +20,7 @@ def main() -> None:
 
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to ``main``.
-    from backup_access.cli import explain  # noqa: F401
+    import backup_access.cli.explain  # noqa: F401
     from backup_access.cli import simulate  # noqa: F401
 
 

@@ -26,6 +26,7 @@ from backup_access.diagnose.model import (
 )
 from backup_access.diagnose.permission import evaluate_permission
 from backup_access.documents import load_document
+from backup_access.errors import RequestError
 from backup_access.world import World
 
 MESSAGE_CHECK = "message.request"
@@ -231,12 +232,19 @@ def explain_parsed(
     )
 
 
+def _module(name: str) -> Any:
+    try:
+        return importlib.import_module(f"backup_access.diagnose.{name}")
+    except ModuleNotFoundError as error:  # the parsers are optional parts of the package
+        raise RequestError(f"this build of backup-access has no {name} parser") from error
+
+
 def _messages_module() -> Any:
-    return importlib.import_module("backup_access.diagnose.messages")
+    return _module("messages")
 
 
 def _cloudtrail_module() -> Any:
-    return importlib.import_module("backup_access.diagnose.cloudtrail")
+    return _module("cloudtrail")
 
 
 def explain_error(world: World, text: str) -> Explanation:
