@@ -6,7 +6,8 @@ JSON shape (``Explanation.to_dict``)::
      "checks": [{"id", "kind", "principal", "action", "resource", "decision", "blocked_by",
                  "reason", "title", "source", "resource_policy", "statements", "missing",
                  "notes"}],
-     "fixes": [], "parameters": {...}, "skipped": [{"id", "why"}], "notes", "missing"}
+     "fixes": [], "parameters": {...}, "skipped": [{"id", "why"}], "notes", "missing",
+     "disagreements"}
 
 ``statements`` quote the policy statements responsible for a permission check's decision,
 each with its layer, org level, policy, index, Sid, JSON pointer and file.
@@ -155,4 +156,5 @@ class Explanation:
             "skipped": [{"id": s.id, "why": s.why} for s in self.skipped],
             "notes": list(self.notes),
             "missing": list(self.missing),
+            "disagreements": list(self.disagreements),
         }
