@@ -4,14 +4,12 @@ evaluate it with the engine and explain the decision."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from backup_access.catalogue import Check
 from backup_access.diagnose.binding import Binding, UnresolvedError
 from backup_access.diagnose.model import CheckDecision, CheckResult
 from backup_access.diagnose.reasons import explain_decision
-from backup_access.engine import DecisionValue, NamedPolicy, PolicySet, evaluate
-from backup_access.policy.arn import Arn
+from backup_access.engine import DecisionValue, evaluate
 from backup_access.policy.context import ContextValue
 from backup_access.world import Resolution, resolve
 
@@ -54,32 +52,6 @@ def _unknown(check: Check, why: str, fields: Mapping[str, str | None]) -> CheckR
     )
 
 
-def _snapshot_vault_policy(binding: Binding, check: Check, resolution: Resolution) -> PolicySet:
-    """AWS Backup actions on a snapshot-backed recovery point (``arn:aws:ec2:…:snapshot/…``)
-    are governed by the access policy of the vault holding it, as for ``recovery-point:`` ARNs
-    (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html)."""
-    policies = resolution.policies
-    arn = Arn.parse(resolution.request.resource)
-    if (
-        policies.resource is not None
-        or check.recovery_point_vault is None
-        or resolution.request.service != "backup"
-        or arn is None
-        or arn.service == "backup"
-    ):
-        return policies
-    vault = binding.vault_at(binding.fill(check.recovery_point_vault))
-    if vault is None or vault.access_policy is None:
-        return policies
-    named = NamedPolicy(
-        f"vault {vault.name} access policy",
-        vault.access_policy,
-        f"{vault.location.pointer}/access_policy",
-        vault.location.source,
-    )
-    return replace(policies, resource=named)
-
-
 def _created_resource_gaps(binding: Binding, check: Check, resolution: Resolution) -> set[str]:
     """What the world lacks only because the resource does not exist yet (it is being made):
     the gaps of the request that a request on "*" in the same account does not have."""
@@ -115,7 +87,7 @@ def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
         )
     except UnresolvedError as error:
         return _unknown(check, str(error), fields)
-    policies = _snapshot_vault_policy(binding, check, resolution)
+    policies = resolution.policies
     decision = evaluate(resolution.request, policies)
     reason, statements = explain_decision(decision, policies)
     value = CheckDecision(decision.value.value)

@@ -88,6 +88,18 @@ def _backup(world: World, arn: Arn, side: ResourceSide, vault_ref: str | None, f
             _vault_side(side, vault)
 
 
+def _snapshot_recovery_point(
+    world: World, arn: Arn, side: ResourceSide, vault_ref: str, findings: Findings
+) -> None:
+    account, region, name = _vault_name(vault_ref)
+    vault = find_vault(world, account or arn.account, region or arn.region, name)
+    if vault is None:
+        findings.lack(f"vault {vault_ref} (holding the recovery point) is not in the world")
+        return
+    findings.note(f"recovery point is in vault {vault.arn}: its access policy applies")
+    _vault_side(side, vault)
+
+
 def _kms(world: World, arn: Arn, side: ResourceSide, findings: Findings) -> None:
     key = find_key(world, arn.account, arn.region, arn.resource)
     if key is None:
@@ -139,6 +151,11 @@ def resolve_resource(
         return side
     if arn.service == "backup":
         _backup(world, arn, side, vault_ref, findings)
+    elif action.lower().startswith("backup:") and vault_ref is not None:
+        # A snapshot-backed recovery point (arn:aws:ec2:…:snapshot/…, arn:aws:rds:…): AWS
+        # Backup actions on it are governed by the access policy of the vault holding it
+        # (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html).
+        _snapshot_recovery_point(world, arn, side, vault_ref, findings)
     elif arn.service == "kms" and arn.resource_type in ("key", "alias"):
         _kms(world, arn, side, findings)
     elif arn.service == "iam":
