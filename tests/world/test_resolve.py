@@ -259,6 +259,20 @@ def test_recovery_point_maps_to_its_vault(world: World) -> None:
     assert r.policies.resource.name == "vault central access policy"
 
 
+def test_snapshot_recovery_point_takes_its_vault_policy(world: World) -> None:
+    # Snapshot-backed recovery points (EBS, RDS) have their service's ARN; AWS Backup actions
+    # on them are still governed by the holding vault's access policy.
+    snapshot = f"arn:aws:ec2:us-east-1:{BACKUP}:snapshot/snap-0123456789abcdef0"
+    r = resolve(world, ADMIN, "backup:StartCopyJob", snapshot, recovery_point_vault=CENTRAL)
+    assert r.policies.resource is not None
+    assert r.policies.resource.name == "vault central access policy"
+    assert r.missing == ()
+    r = resolve(world, ADMIN, "ec2:DeleteSnapshot", snapshot, recovery_point_vault=CENTRAL)
+    assert r.policies.resource is None
+    r = resolve(world, ADMIN, "backup:StartCopyJob", snapshot, recovery_point_vault="nope")
+    assert any("vault nope" in m for m in r.missing)
+
+
 def test_unknown_vault_is_missing(world: World) -> None:
     vault = f"arn:aws:backup:us-east-1:{BACKUP}:backup-vault:nope"
     r = resolve(world, ADMIN, "backup:CopyIntoBackupVault", vault)
