@@ -1,0 +1,228 @@
+"""Read CloudTrail AccessDenied records into requests the world can evaluate.
+
+Accepted shapes: a CloudTrail log file ``{"Records": [...]}`` and ``aws cloudtrail
+lookup-events`` output ``{"Events": [{"CloudTrailEvent": "<json>"}, ...]}``, or a bare list of
+either kind of item. Record fields: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+and ``userIdentity``: .../cloudtrail-event-reference-user-identity.html
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from backup_access.diagnose.messages import MessageKind, ParsedMessage, parse_error_message
+from backup_access.errors import InputError
+
+ACCESS_DENIED_CODES = frozenset(
+    {
+        "accessdenied",
+        "accessdeniedexception",
+        "client.unauthorizedoperation",
+        "unauthorizedoperation",
+        "client.unauthorizedaccess",
+        "unauthorizedaccess",
+        "kms.accessdeniedexception",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CloudTrailEvent:
+    """One AccessDenied record: who called what on which resource, and what AWS said.
+
+    ``principal`` is the caller (a role session ARN, user ARN, account root, or the service
+    principal for calls a service made itself); ``via_service`` is the service that called
+    on the caller's behalf (``userIdentity.invokedBy``); ``message`` is the parsed
+    ``errorMessage`` (an access-denied form even when AWS gave no readable text).
+    """
+
+    pointer: str
+    event_time: str | None
+    event_source: str | None
+    event_name: str | None
+    action: str | None
+    principal: str | None
+    resource: str | None
+    region: str | None
+    account: str | None
+    error_code: str
+    message: ParsedMessage
+    via_service: str | None = None
+    source_ip: str | None = None
+    vpc_endpoint_id: str | None = None
+    role: str | None = None  # the role a session belongs to (sessionContext.sessionIssuer)
+
+
+@dataclass(frozen=True, slots=True)
+class CloudTrailParse:
+    events: tuple[CloudTrailEvent, ...]
+    skipped: tuple[str, ...]  # "<pointer>: why" for AccessDenied records that lack data
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _service(event_source: str | None) -> str | None:
+    if not event_source:
+        return None
+    return event_source.split(".", 1)[0]
+
+
+def _principal(identity: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(principal, via service, issuing role) from ``userIdentity``."""
+    kind = _text(identity.get("type"))
+    invoked_by = _text(identity.get("invokedBy"))
+    issuer = identity.get("sessionContext", {})
+    issuer = issuer.get("sessionIssuer", {}) if isinstance(issuer, Mapping) else {}
+    role = _text(issuer.get("arn")) if isinstance(issuer, Mapping) else None
+    if kind == "AWSService":
+        return invoked_by, None, None
+    if kind == "AWSAccount":
+        account = _text(identity.get("accountId"))
+        return (f"arn:aws:iam::{account}:root" if account else None), invoked_by, None
+    return _text(identity.get("arn")), invoked_by, role
+
+
+def _key_arn(key: str, region: str | None, account: str | None) -> str | None:
+    if key.startswith("arn:"):
+        return key
+    if not (region and account):
+        return None
+    if key.startswith("alias/"):
+        return f"arn:aws:kms:{region}:{account}:{key}"
+    return f"arn:aws:kms:{region}:{account}:key/{key}"
+
+
+def _resource(record: Mapping[str, Any], service: str | None) -> str | None:
+    """The resource the denied call was made on, when the record shows it."""
+    params = record.get("requestParameters")
+    params = params if isinstance(params, Mapping) else {}
+    region = _text(record.get("awsRegion"))
+    account = _text(record.get("recipientAccountId"))
+    if service == "backup":
+        for field in ("recoveryPointArn", "backupVaultArn", "resourceArn", "backupPlanArn"):
+            if value := _text(params.get(field)):
+                return value
+        vault = _text(params.get("backupVaultName")) or _text(params.get("sourceBackupVaultName"))
+        if vault and region and account:
+            return f"arn:aws:backup:{region}:{account}:backup-vault:{vault}"
+    if service == "kms" and (key := _text(params.get("keyId"))):
+        return _key_arn(key, region, account)
+    if service == "sts" and (role := _text(params.get("roleArn"))):
+        return role
+    resources = record.get("resources")
+    if isinstance(resources, list) and resources and isinstance(resources[0], Mapping):
+        return _text(resources[0].get("ARN"))
+    return None
+
+
+def _event(record: Mapping[str, Any], pointer: str) -> CloudTrailEvent | str:
+    """The event, or why the record cannot be used."""
+    identity = record.get("userIdentity")
+    if not isinstance(identity, Mapping):
+        return "no userIdentity"
+    event_source = _text(record.get("eventSource"))
+    event_name = _text(record.get("eventName"))
+    service = _service(event_source)
+    action = f"{service}:{event_name}" if service and event_name else None
+    principal, via_service, role = _principal(identity)
+    resource = _resource(record, service)
+    error_text = _text(record.get("errorMessage")) or ""
+    message = parse_error_message(error_text)
+    if message.kind is MessageKind.ACCESS_DENIED:
+        principal = principal or message.principal
+        action = action or message.action
+        resource = resource or message.resource
+    if principal is None or action is None:
+        return "the record names no caller or no action"
+    if message.kind is MessageKind.UNRECOGNISED:
+        # The error code says access was denied even when the text says nothing useful.
+        message = ParsedMessage(
+            MessageKind.ACCESS_DENIED,
+            error_text,
+            principal=principal,
+            action=action,
+            resource=resource,
+            note="CloudTrail recorded an access denial without a readable message",
+        )
+    return CloudTrailEvent(
+        pointer=pointer,
+        event_time=_text(record.get("eventTime")),
+        event_source=event_source,
+        event_name=event_name,
+        action=action,
+        principal=principal,
+        resource=resource,
+        region=_text(record.get("awsRegion")),
+        account=_text(record.get("recipientAccountId")),
+        error_code=str(record.get("errorCode")),
+        message=message,
+        via_service=via_service,
+        source_ip=_text(record.get("sourceIPAddress")),
+        vpc_endpoint_id=_text(record.get("vpcEndpointId")),
+        role=role,
+    )
+
+
+def _records(document: object) -> list[tuple[str, object]]:
+    """(pointer, record) for every record, whatever the file's shape."""
+    if isinstance(document, Mapping):
+        if isinstance(document.get("Records"), list):
+            return [(f"/Records/{i}", r) for i, r in enumerate(document["Records"])]
+        if isinstance(document.get("Events"), list):
+            return _lookup_events(document["Events"], "/Events")
+        raise InputError(
+            'expected a CloudTrail file {"Records": [...]} or lookup-events output '
+            '{"Events": [...]}',
+            pointer="",
+        )
+    if isinstance(document, list):
+        if document and isinstance(document[0], Mapping) and "CloudTrailEvent" in document[0]:
+            return _lookup_events(document, "")
+        return [(f"/{i}", r) for i, r in enumerate(document)]
+    raise InputError("a CloudTrail file must hold an object or a list", pointer="")
+
+
+def _lookup_events(events: list[object], pointer: str) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    for index, item in enumerate(events):
+        here = f"{pointer}/{index}"
+        if not isinstance(item, Mapping) or "CloudTrailEvent" not in item:
+            raise InputError("a lookup-events item needs CloudTrailEvent", pointer=here)
+        raw = item["CloudTrailEvent"]
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except (ValueError, RecursionError):
+                raise InputError(
+                    "CloudTrailEvent is not valid JSON", pointer=f"{here}/CloudTrailEvent"
+                ) from None
+        out.append((f"{here}/CloudTrailEvent", raw))
+    return out
+
+
+def read_cloudtrail(document: object) -> CloudTrailParse:
+    """Every AccessDenied record of ``document``, and the ones that had to be skipped."""
+    events: list[CloudTrailEvent] = []
+    skipped: list[str] = []
+    for pointer, record in _records(document):
+        if not isinstance(record, Mapping):
+            raise InputError("a CloudTrail record must be an object", pointer=pointer)
+        code = record.get("errorCode")
+        if not isinstance(code, str) or code.lower() not in ACCESS_DENIED_CODES:
+            continue
+        event = _event(record, pointer)
+        if isinstance(event, str):
+            skipped.append(f"{pointer}: {event}")
+        else:
+            events.append(event)
+    return CloudTrailParse(tuple(events), tuple(skipped))
+
+
+def parse_cloudtrail(document: object) -> list[CloudTrailEvent]:
+    """The AccessDenied events of a CloudTrail file or lookup-events output."""
+    return list(read_cloudtrail(document).events)

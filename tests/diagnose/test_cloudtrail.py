@@ -1,0 +1,102 @@
+"""CloudTrail AccessDenied records → requests (record contents:
+https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backup_access.diagnose.cloudtrail import parse_cloudtrail, read_cloudtrail
+from backup_access.diagnose.messages import MessageKind
+from backup_access.errors import InputError
+
+TRAIL = json.loads((Path(__file__).parent / "fixtures" / "cloudtrail.json").read_text())
+
+
+def test_access_denied_records_become_requests() -> None:
+    events = parse_cloudtrail(TRAIL)
+    assert [e.action for e in events] == [
+        "backup:DeleteBackupVault",
+        "sts:AssumeRole",
+        "kms:CreateGrant",
+    ]
+    delete, assume, grant = events
+    assert delete.principal == "arn:aws:sts::222222222222:assumed-role/BackupOperator/alice"
+    assert delete.role == "arn:aws:iam::222222222222:role/BackupOperator"
+    assert delete.resource == "arn:aws:backup:us-east-1:222222222222:backup-vault:source"
+    assert delete.message.explicit is True and delete.message.layer == "scp"
+    assert delete.pointer == "/Records/0"
+    # AWS Backup assuming the service role for a plan selection (ProcessBackupPlanSelection).
+    assert assume.principal == "backup.amazonaws.com"
+    assert assume.resource == "arn:aws:iam::222222222222:role/BackupCopyRole"
+    assert assume.message.kind is MessageKind.ACCESS_DENIED
+    # A KMS call AWS Backup made on the caller's behalf.
+    assert grant.via_service == "backup.amazonaws.com"
+    assert grant.resource == (
+        "arn:aws:kms:us-east-1:222222222222:key/aaaa1111-0000-0000-0000-000000000001"
+    )
+
+
+def test_lookup_events_output_is_read_too() -> None:
+    lookup = {
+        "Events": [
+            {"EventId": str(i), "EventName": r["eventName"], "CloudTrailEvent": json.dumps(r)}
+            for i, r in enumerate(TRAIL["Records"])
+        ]
+    }
+    events = parse_cloudtrail(lookup)
+    assert [e.pointer for e in events][0] == "/Events/0/CloudTrailEvent"
+    assert len(events) == 3
+    assert len(parse_cloudtrail(lookup["Events"])) == 3
+    assert len(parse_cloudtrail(TRAIL["Records"])) == 3
+
+
+def test_records_without_a_caller_are_skipped_with_a_reason() -> None:
+    record = {"errorCode": "AccessDenied", "eventSource": "backup.amazonaws.com"}
+    parsed = read_cloudtrail({"Records": [record]})
+    assert parsed.events == ()
+    assert parsed.skipped == ("/Records/0: no userIdentity",)
+
+
+@pytest.mark.parametrize(
+    ("document", "pointer"),
+    [
+        ("text", ""),
+        ({"Other": []}, ""),
+        ({"Records": [1]}, "/Records/0"),
+        ({"Events": [{"CloudTrailEvent": "{not json"}]}, "/Events/0/CloudTrailEvent"),
+        ({"Events": [{"EventId": "1"}]}, "/Events/0"),
+    ],
+)
+def test_malformed_files_are_input_errors_with_a_pointer(document: Any, pointer: str) -> None:
+    with pytest.raises(InputError) as raised:
+        parse_cloudtrail(document)
+    assert raised.value.pointer == pointer
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["Records", "Events", "errorCode", "userIdentity", "eventName", "x"]),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_arbitrary_json_gives_events_or_input_error(document: Any) -> None:
+    try:
+        parse_cloudtrail(document)
+    except InputError:
+        pass
