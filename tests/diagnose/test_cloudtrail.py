@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backup_access.diagnose.cloudtrail import parse_cloudtrail, read_cloudtrail
+from backup_access.diagnose.cloudtrail import CloudTrailEvent, parse_cloudtrail, read_cloudtrail
 from backup_access.diagnose.messages import MessageKind
 from backup_access.errors import InputError
 
@@ -50,7 +50,7 @@ def test_lookup_events_output_is_read_too() -> None:
         ]
     }
     events = parse_cloudtrail(lookup)
-    assert [e.pointer for e in events][0] == "/Events/0/CloudTrailEvent"
+    assert events[0].pointer == "/Events/0/CloudTrailEvent"
     assert len(events) == 3
     assert len(parse_cloudtrail(lookup["Events"])) == 3
     assert len(parse_cloudtrail(TRAIL["Records"])) == 3
@@ -97,6 +97,8 @@ json_values = st.recursive(
 @given(json_values)
 def test_arbitrary_json_gives_events_or_input_error(document: Any) -> None:
     try:
-        parse_cloudtrail(document)
-    except InputError:
-        pass
+        events = parse_cloudtrail(document)
+    except InputError as error:
+        assert error.message
+    else:
+        assert all(isinstance(e, CloudTrailEvent) and e.action for e in events)
