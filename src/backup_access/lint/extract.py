@@ -1,0 +1,241 @@
+"""Find the policy documents in a file: a policy, AWS CLI output, a CloudFormation template
+or a Terraform plan (``terraform show -json``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from backup_access.errors import InputError
+from backup_access.lint.intrinsics import resolve
+from backup_access.lint.model import PolicyKind, PolicySource, Position
+from backup_access.policy.parse import escape_pointer_token
+
+# CloudFormation: resource type → (property path, kind, vault access policy?)
+_CFN_POLICIES: dict[str, tuple[tuple[str, PolicyKind, bool], ...]] = {
+    "AWS::Backup::BackupVault": (("AccessPolicy", PolicyKind.RESOURCE, True),),
+    "AWS::Backup::LogicallyAirGappedBackupVault": (("AccessPolicy", PolicyKind.RESOURCE, True),),
+    "AWS::IAM::Policy": (("PolicyDocument", PolicyKind.IDENTITY, False),),
+    "AWS::IAM::ManagedPolicy": (("PolicyDocument", PolicyKind.IDENTITY, False),),
+    "AWS::IAM::RolePolicy": (("PolicyDocument", PolicyKind.IDENTITY, False),),
+    "AWS::IAM::UserPolicy": (("PolicyDocument", PolicyKind.IDENTITY, False),),
+    "AWS::IAM::GroupPolicy": (("PolicyDocument", PolicyKind.IDENTITY, False),),
+    "AWS::IAM::Role": (
+        ("AssumeRolePolicyDocument", PolicyKind.TRUST, False),
+        ("Policies/*/PolicyDocument", PolicyKind.IDENTITY, False),
+    ),
+    "AWS::IAM::User": (("Policies/*/PolicyDocument", PolicyKind.IDENTITY, False),),
+    "AWS::IAM::Group": (("Policies/*/PolicyDocument", PolicyKind.IDENTITY, False),),
+    "AWS::KMS::Key": (("KeyPolicy", PolicyKind.KMS_KEY, False),),
+    "AWS::KMS::ReplicaKey": (("KeyPolicy", PolicyKind.KMS_KEY, False),),
+}
+_ORG_POLICY_KINDS = {
+    "SERVICE_CONTROL_POLICY": PolicyKind.SCP,
+    "RESOURCE_CONTROL_POLICY": PolicyKind.RCP,
+}
+# Terraform: resource type → (attribute path, kind, vault access policy?)
+_TF_POLICIES: dict[str, tuple[tuple[str, PolicyKind, bool], ...]] = {
+    "aws_backup_vault_policy": (("policy", PolicyKind.RESOURCE, True),),
+    "aws_iam_policy": (("policy", PolicyKind.IDENTITY, False),),
+    "aws_iam_role_policy": (("policy", PolicyKind.IDENTITY, False),),
+    "aws_iam_user_policy": (("policy", PolicyKind.IDENTITY, False),),
+    "aws_iam_group_policy": (("policy", PolicyKind.IDENTITY, False),),
+    "aws_iam_role": (
+        ("assume_role_policy", PolicyKind.TRUST, False),
+        ("inline_policy/*/policy", PolicyKind.IDENTITY, False),
+    ),
+    "aws_kms_key": (("policy", PolicyKind.KMS_KEY, False),),
+    "aws_kms_key_policy": (("policy", PolicyKind.KMS_KEY, False),),
+    "aws_kms_replica_key": (("policy", PolicyKind.KMS_KEY, False),),
+}
+
+
+def extract(
+    value: Any, positions: dict[str, Position], *, kind: PolicyKind | None
+) -> list[PolicySource]:
+    """Every policy in a decoded file, or an ``InputError`` saying what the file is not."""
+    if isinstance(value, Mapping) and "Statement" in value:
+        return [_source(value, "", None, kind or detect_kind(value), positions)]
+    if isinstance(value, Mapping) and isinstance(value.get("Resources"), Mapping):
+        return list(_cloudformation(value, positions))
+    if (
+        isinstance(value, Mapping)
+        and "format_version" in value
+        and ("planned_values" in value or "resource_changes" in value or "values" in value)
+    ):
+        return list(_terraform(value, positions))
+    if isinstance(value, Mapping) and isinstance(value.get("Policy"), str):
+        # AWS CLI output: get-backup-vault-access-policy, kms get-key-policy, ...
+        document = _embedded(value["Policy"], "/Policy")
+        guessed = PolicyKind.KMS_KEY if "PolicyName" in value else None
+        vault = "BackupVaultName" in value or "BackupVaultArn" in value
+        return [
+            _source(
+                document,
+                "/Policy",
+                None,
+                kind or guessed or detect_kind(document),
+                positions,
+                embedded=True,
+                vault=vault,
+            )
+        ]
+    raise InputError(
+        "not a policy document, CloudFormation template or Terraform plan "
+        "(expected a Statement, Resources or format_version element)"
+    )
+
+
+def detect_kind(document: Any) -> PolicyKind:
+    """Guess the kind of a bare policy: a Principal makes it resource-based; its actions say
+    whether it is a trust policy or a key policy. SCPs and RCPs need ``--kind``."""
+    statements = document.get("Statement") if isinstance(document, Mapping) else None
+    raw_items = statements if isinstance(statements, list) else [statements]
+    items: list[Mapping[str, Any]] = [item for item in raw_items if isinstance(item, Mapping)]
+    if not any("Principal" in item or "NotPrincipal" in item for item in items):
+        return PolicyKind.IDENTITY
+    actions = [a.lower() for item in items for a in _as_list(item.get("Action"))]
+    if actions and all(a.startswith("sts:") for a in actions):
+        return PolicyKind.TRUST
+    if actions and all(a.startswith("kms:") for a in actions):
+        return PolicyKind.KMS_KEY
+    return PolicyKind.RESOURCE
+
+
+def is_vault_policy(document: Any) -> bool:
+    """A resource policy whose actions are all AWS Backup ones: a vault access policy."""
+    statements = document.get("Statement") if isinstance(document, Mapping) else None
+    items = statements if isinstance(statements, list) else [statements]
+    actions = [
+        a.lower()
+        for item in items
+        if isinstance(item, Mapping)
+        for a in _as_list(item.get("Action"))
+    ]
+    return bool(actions) and all(a.startswith("backup:") for a in actions)
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _source(
+    document: Any,
+    pointer: str,
+    origin: str | None,
+    kind: PolicyKind,
+    positions: dict[str, Position],
+    *,
+    embedded: bool = False,
+    vault: bool | None = None,
+    disabled: frozenset[str] = frozenset(),
+) -> PolicySource:
+    if vault is None:
+        vault = kind is PolicyKind.RESOURCE and is_vault_policy(document)
+    return PolicySource(document, kind, pointer, origin, positions, embedded, vault, disabled)
+
+
+def _embedded(text: str, pointer: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise InputError(f"policy text is not valid JSON: {error}", pointer=pointer) from None
+
+
+def _walk(value: Any, path: str, pointer: str) -> Iterator[tuple[str, Any]]:
+    """Values at a ``/``-separated path where ``*`` means every list item."""
+    head, _, rest = path.partition("/")
+    children: list[tuple[str | int, Any]]
+    if head == "*":
+        children = list(enumerate(value)) if isinstance(value, list) else []
+    elif isinstance(value, Mapping) and head in value:
+        children = [(head, value[head])]
+    else:
+        children = []
+    for key, child in children:
+        here = f"{pointer}/{escape_pointer_token(key)}"
+        if rest:
+            yield from _walk(child, rest, here)
+        else:
+            yield here, child
+
+
+def _cloudformation(
+    template: Mapping[str, Any], positions: dict[str, Position]
+) -> Iterator[PolicySource]:
+    template_disabled = _metadata_disabled(template.get("Metadata"))
+    for name, resource in template["Resources"].items():
+        if not isinstance(resource, Mapping) or not isinstance(resource.get("Properties"), Mapping):
+            continue
+        kind_paths = _CFN_POLICIES.get(str(resource.get("Type")), ())
+        properties = resource["Properties"]
+        if resource.get("Type") == "AWS::Organizations::Policy":
+            org_kind = _ORG_POLICY_KINDS.get(str(properties.get("Type")))
+            kind_paths = (("Content", org_kind, False),) if org_kind else ()
+        disabled = template_disabled | _metadata_disabled(resource.get("Metadata"))
+        base = f"/Resources/{escape_pointer_token(name)}/Properties"
+        for path, policy_kind, vault in kind_paths:
+            for pointer, raw in _walk(properties, path, base):
+                document = resolve(raw)
+                embedded = isinstance(document, str)
+                if embedded:
+                    document = _embedded(document, pointer)
+                yield _source(
+                    document,
+                    pointer,
+                    str(name),
+                    policy_kind,
+                    positions,
+                    embedded=embedded,
+                    vault=vault,
+                    disabled=disabled,
+                )
+
+
+def _metadata_disabled(metadata: Any) -> frozenset[str]:
+    """``Metadata: {backup-access: {disable: [BA020]}}`` on a template or a resource."""
+    if not isinstance(metadata, Mapping):
+        return frozenset()
+    settings = metadata.get("backup-access")
+    rules = settings.get("disable") if isinstance(settings, Mapping) else None
+    return frozenset(str(rule).upper() for rule in _as_list(rules))
+
+
+def _terraform(plan: Mapping[str, Any], positions: dict[str, Position]) -> Iterator[PolicySource]:
+    root = "/planned_values/root_module" if "planned_values" in plan else "/values/root_module"
+    container = plan.get("planned_values") or plan.get("values") or {}
+    yield from _terraform_module(container.get("root_module"), root, positions)
+
+
+def _terraform_module(
+    module: Any, pointer: str, positions: dict[str, Position]
+) -> Iterator[PolicySource]:
+    if not isinstance(module, Mapping):
+        return
+    for index, resource in enumerate(module.get("resources") or []):
+        if not isinstance(resource, Mapping) or resource.get("mode", "managed") != "managed":
+            continue
+        rtype = str(resource.get("type"))
+        paths = _TF_POLICIES.get(rtype, ())
+        values = resource.get("values")
+        if rtype == "aws_organizations_policy" and isinstance(values, Mapping):
+            org_kind = _ORG_POLICY_KINDS.get(str(values.get("type")))
+            paths = (("content", org_kind, False),) if org_kind else ()
+        base = f"{pointer}/resources/{index}/values"
+        for path, policy_kind, vault in paths:
+            for here, raw in _walk(values, path, base):
+                if isinstance(raw, str) and raw.strip():
+                    yield _source(
+                        _embedded(raw, here),
+                        here,
+                        str(resource.get("address")),
+                        policy_kind,
+                        positions,
+                        embedded=True,
+                        vault=vault,
+                    )
+    for index, child in enumerate(module.get("child_modules") or []):
+        yield from _terraform_module(child, f"{pointer}/child_modules/{index}", positions)

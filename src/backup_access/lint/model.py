@@ -1,0 +1,92 @@
+"""What the linter reads (policies found in a file) and what it reports (findings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How bad a finding is; ordered so that ``--fail-on`` can compare."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+class PolicyKind(StrEnum):
+    """Which kind of policy a document is: rules differ by kind."""
+
+    IDENTITY = "identity"
+    RESOURCE = "resource"
+    KMS_KEY = "kms-key"
+    TRUST = "trust"
+    SCP = "scp"
+    RCP = "rcp"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySource:
+    """One policy document found in a file.
+
+    ``document`` is the decoded policy (CloudFormation intrinsics already resolved),
+    ``pointer`` where it sits in the file, ``locate`` maps a pointer inside the policy to a
+    file position. ``vault`` marks an AWS Backup vault access policy.
+    """
+
+    document: Any
+    kind: PolicyKind
+    pointer: str
+    origin: str | None
+    positions: dict[str, Position]
+    embedded: bool = False
+    vault: bool = False
+    disabled: frozenset[str] = field(default_factory=frozenset)
+
+    def locate(self, inner_pointer: str) -> Position:
+        """File position of ``inner_pointer``: the nearest enclosing element that has one.
+
+        A policy held as a JSON string (Terraform plans, ``Policy`` fields) has one position:
+        the string's; the pointer then says where inside it.
+        """
+        if self.embedded:
+            return self.positions.get(self.pointer, Position(1, 1))
+        pointer = self.pointer + inner_pointer
+        while True:
+            if pointer in self.positions:
+                return self.positions[pointer]
+            if not pointer:
+                return Position(1, 1)
+            pointer = pointer.rsplit("/", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: the rule, where it is (file, line, column, pointer) and what to do."""
+
+    rule: str
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    pointer: str
+    message: str
+    policy: str = ""
+    origin: str | None = None
+    title: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.rule, self.pointer)

@@ -1,0 +1,192 @@
+"""Decode JSON or YAML while recording where every element starts.
+
+Findings must name a line and column, which ``json`` and ``yaml.safe_load`` forget. JSON is
+first decoded by ``json`` (strict, good error messages), then walked once more to record
+positions by RFC 6901 pointer. YAML is composed into nodes (which carry marks) and converted
+here, which is also where CloudFormation's short-form tags (``!Ref``, ``!Sub``…) become their
+long form. Keys containing ``/`` or ``~`` (``aws:PrincipalTag/team``) are escaped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
+
+import yaml
+
+from backup_access.documents import SafeLoader, parse_text
+from backup_access.errors import InputError
+from backup_access.lint.model import Position
+from backup_access.policy.parse import escape_pointer_token
+
+MAX_DEPTH = 200
+_LITERAL = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+_WHITESPACE = " \t\n\r"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+def decode(text: str, *, source: str, json_only: bool) -> tuple[Any, dict[str, Position]]:
+    """Decode ``text`` and return the value with the position of every pointer in it."""
+    if json_only or text.lstrip()[:1] in ("{", "["):
+        try:
+            return _decode_json(text, source)
+        except InputError:
+            if json_only:
+                raise
+    return _decode_yaml(text, source)
+
+
+def _decode_json(text: str, source: str) -> tuple[Any, dict[str, Position]]:
+    value = parse_text(text, source=source, json_only=True)
+    walker = _JsonPositions(text)
+    walker.value(walker.skip(0), "", 0)
+    return value, walker.positions
+
+
+class _JsonPositions:
+    """Walks JSON text already known to be valid, recording where each value starts."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.positions: dict[str, Position] = {}
+        self._line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return Position(line + 1, offset - self._line_starts[line] + 1)
+
+    def skip(self, i: int) -> int:
+        while i < len(self.text) and self.text[i] in _WHITESPACE:
+            i += 1
+        return i
+
+    def value(self, i: int, pointer: str, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise InputError(f"nested deeper than {MAX_DEPTH} levels", pointer=pointer)
+        self.positions[pointer] = self.position(i)
+        char = self.text[i]
+        if char == "{":
+            return self._object(i + 1, pointer, depth)
+        if char == "[":
+            return self._array(i + 1, pointer, depth)
+        if char == '"':
+            return int(scanstring(self.text, i + 1)[1])
+        match = _LITERAL.match(self.text, i)
+        if match is None:  # json.loads accepted it, so only NaN/Infinity land here
+            return i + len(
+                next(w for w in ("NaN", "-Infinity", "Infinity") if self.text.startswith(w, i))
+            )
+        return match.end()
+
+    def _object(self, i: int, pointer: str, depth: int) -> int:
+        i = self.skip(i)
+        if self.text[i] == "}":
+            return i + 1
+        while True:
+            key, i = scanstring(self.text, i + 1)
+            i = self.skip(self.skip(i) + 1)  # past ':'
+            i = self.skip(self.value(i, f"{pointer}/{escape_pointer_token(key)}", depth + 1))
+            if self.text[i] == "}":
+                return i + 1
+            i = self.skip(i + 1)  # past ','
+
+    def _array(self, i: int, pointer: str, depth: int) -> int:
+        i = self.skip(i)
+        if self.text[i] == "]":
+            return i + 1
+        index = 0
+        while True:
+            i = self.skip(self.value(i, f"{pointer}/{index}", depth + 1))
+            index += 1
+            if self.text[i] == "]":
+                return i + 1
+            i = self.skip(i + 1)
+
+
+def _decode_yaml(text: str, source: str) -> tuple[Any, dict[str, Position]]:
+    try:
+        node = yaml.compose(text, Loader=SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = error.problem or error.context or "malformed YAML"
+        raise InputError(f"invalid YAML{where}: {problem}", file=source) from None
+    except (yaml.YAMLError, RecursionError) as error:
+        raise InputError(f"invalid YAML: {error}", file=source) from None
+    positions: dict[str, Position] = {}
+    if node is None:
+        return None, positions
+    return _convert(node, "", positions, 0), positions
+
+
+def _convert(node: yaml.Node, pointer: str, positions: dict[str, Position], depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise InputError(f"nested deeper than {MAX_DEPTH} levels", pointer=pointer)
+    positions[pointer] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
+    tag = str(node.tag)
+    if tag.startswith("!"):
+        return _short_form(node, tag[1:], pointer, positions, depth)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode) else "?"
+            result[key] = _convert(
+                value_node, f"{pointer}/{escape_pointer_token(key)}", positions, depth + 1
+            )
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(item, f"{pointer}/{index}", positions, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
+    assert isinstance(node, yaml.ScalarNode)
+    return _scalar(node)
+
+
+def _short_form(
+    node: yaml.Node, name: str, pointer: str, positions: dict[str, Position], depth: int
+) -> Any:
+    """``!Ref X`` → ``{"Ref": "X"}``, ``!GetAtt A.B`` → ``{"Fn::GetAtt": ["A", "B"]}``."""
+    key = name if name in ("Ref", "Condition") else f"Fn::{name}"
+    inner = pointer + "/" + escape_pointer_token(key)
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = node.value
+        positions[inner] = positions[pointer]
+        if name == "GetAtt" and isinstance(value, str):
+            value = value.split(".", 1)
+    else:
+        plain = yaml.MappingNode if isinstance(node, yaml.MappingNode) else yaml.SequenceNode
+        untagged = plain(
+            "tag:yaml.org,2002:map" if plain is yaml.MappingNode else "tag:yaml.org,2002:seq",
+            node.value,
+            node.start_mark,
+            node.end_mark,
+        )
+        value = _convert(untagged, inner, positions, depth + 1)
+    return {key: value}
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """Plain YAML scalars as JSON would have them; dates stay text."""
+    text = str(node.value)
+    tag = str(node.tag)
+    if tag == _NULL_TAG:
+        return None
+    if tag == _BOOL_TAG:
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == _INT_TAG:
+        try:
+            return int(text.replace("_", ""), 0)
+        except ValueError:
+            return text
+    if tag == _FLOAT_TAG:
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:
+            return text
+    return text

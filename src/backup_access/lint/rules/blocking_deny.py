@@ -1,0 +1,80 @@
+"""BA032: a Deny with no condition that blocks what AWS Backup itself needs: copies into the
+vault, backups, or the use of a KMS key by every principal, the backup roles included."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from backup_access.lint.model import PolicyKind, Severity
+from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.view import PolicyView
+from backup_access.policy.model import Effect, Statement
+from backup_access.policy.wildcard import glob_matches
+
+_BACKUP_ACTIONS = (
+    "backup:CopyIntoBackupVault",
+    "backup:StartBackupJob",
+    "backup:StartCopyJob",
+    "backup:CopyFromBackupVault",
+)
+_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:DescribeKey")
+
+
+def _applies_to_everyone(statement: Statement, kind: PolicyKind) -> bool:
+    if kind in (PolicyKind.SCP, PolicyKind.IDENTITY):
+        return True
+    principal = statement.principal
+    return principal is not None and (principal.everyone or "*" in principal.aws)
+
+
+def _denied(statement: Statement, actions: tuple[str, ...]) -> list[str]:
+    if statement.actions is not None:
+        return [
+            a
+            for a in actions
+            if any(glob_matches(p, a, ignore_case=True) for p in statement.actions)
+        ]
+    assert statement.not_actions is not None
+    return [
+        a
+        for a in actions
+        if not any(glob_matches(p, a, ignore_case=True) for p in statement.not_actions)
+    ]
+
+
+def check(view: PolicyView) -> Iterator[Hit]:
+    kind = view.source.kind
+    actions = _KEY_ACTIONS if kind is PolicyKind.KMS_KEY else _BACKUP_ACTIONS
+    for statement, parsed in view.parsed():
+        if (
+            parsed.effect is not Effect.DENY
+            or parsed.conditions
+            or parsed.not_principal is not None
+        ):
+            continue
+        if parsed.resources != ("*",) and kind not in (PolicyKind.RESOURCE, PolicyKind.KMS_KEY):
+            continue
+        if not _applies_to_everyone(parsed, kind):
+            continue
+        denied = _denied(parsed, actions)
+        if denied:
+            yield Hit(
+                f"{statement.pointer}/Effect",
+                f"this Deny has no condition and blocks {', '.join(denied)} for every "
+                "principal, AWS Backup's service role and the organization's copies "
+                "included: exempt them with a condition (e.g. aws:PrincipalArn, "
+                "aws:PrincipalOrgID)",
+            )
+
+
+RULE = Rule(
+    id="BA032",
+    severity=Severity.WARNING,
+    title="Unconditional Deny that blocks AWS Backup",
+    explanation="An explicit deny wins over every allow. A Deny on copy/backup actions, or on "
+    "the key actions AWS Backup uses, with no condition stops the backup service role and "
+    "cross-account copies as well as the people it was meant for.",
+    source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html",
+    check=check,
+    kinds=frozenset({PolicyKind.RESOURCE, PolicyKind.KMS_KEY, PolicyKind.SCP, PolicyKind.IDENTITY}),
+)

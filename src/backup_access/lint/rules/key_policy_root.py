@@ -1,0 +1,49 @@
+"""BA033: a KMS key policy without the statement that enables IAM policies (the account root
+allowed ``kms:*``): IAM permissions for the key then count for nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from backup_access.lint.model import PolicyKind, Severity
+from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.view import PolicyView
+from backup_access.policy.model import Effect, Statement
+
+_ROOT = re.compile(r"arn:aws[a-z-]*:iam::(?:\d{12}|\$\{[^}]+\}):root|\d{12}")
+
+
+def enables_iam(statement: Statement) -> bool:
+    """Allow of ``kms:*`` to an account root (``arn:…:iam::ACCOUNT:root`` or the bare id)."""
+    if statement.effect is not Effect.ALLOW or statement.principal is None or statement.conditions:
+        return False
+    if statement.actions is None or not any(a in ("*", "kms:*") for a in statement.actions):
+        return False
+    return any(_ROOT.fullmatch(name) for name in statement.principal.aws)
+
+
+def check(view: PolicyView) -> Iterator[Hit]:
+    if view.errors:
+        return  # a broken statement may be the root one: BA001 reports it
+    if not any(enables_iam(parsed) for _, parsed in view.parsed()):
+        yield Hit(
+            "/Statement",
+            "no statement allows the account root kms:* : IAM policies "
+            "cannot grant use of this key, so callers such as AWS Backup's roles need "
+            "to be named here one by one; add the default 'Enable IAM User Permissions' "
+            "statement",
+        )
+
+
+RULE = Rule(
+    id="BA033",
+    severity=Severity.WARNING,
+    title="Key policy does not enable IAM policies",
+    explanation="KMS has no implicit account trust: unless the key policy allows the account "
+    "root kms:*, IAM policies that allow the key are ineffective (IAM denies still apply). "
+    "Vault creation and cross-account copies then fail with KMS access errors.",
+    source="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam",
+    check=check,
+    kinds=frozenset({PolicyKind.KMS_KEY}),
+)

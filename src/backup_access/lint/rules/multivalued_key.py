@@ -1,0 +1,52 @@
+"""BA023: a single-valued operator on a multivalued key, or a set operator on a single one.
+
+``aws:PrincipalOrgPaths`` is a list: ``StringLike`` without ``ForAnyValue:`` is the classic
+broken cross-account vault policy (AWS Backup copies then fail with Access Denied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from backup_access.conditions.evaluate import SetOperator, read_operator
+from backup_access.conditions.operators import Family
+from backup_access.lint import aws_data
+from backup_access.lint.model import Severity
+from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.view import PolicyView
+
+
+def check(view: PolicyView) -> Iterator[Hit]:
+    for _, parsed in view.parsed():
+        for condition in parsed.conditions:
+            operator = read_operator(condition.operator)
+            key = aws_data.condition_key(condition.key)
+            if isinstance(operator, str) or key is None or operator.base.family is Family.NULL:
+                continue
+            if key.multivalued and operator.set_operator is SetOperator.NONE:
+                yield Hit(
+                    condition.pointer,
+                    f"'{condition.key}' holds a list of values: write "
+                    f"ForAnyValue:{condition.operator} (any value matches) or "
+                    f"ForAllValues:{condition.operator} (every value matches)",
+                )
+            elif not key.multivalued and operator.set_operator is not SetOperator.NONE:
+                yield Hit(
+                    condition.pointer,
+                    f"'{condition.key}' is single-valued: drop "
+                    f"{operator.set_operator.value}: ({operator.set_operator.value} on a "
+                    "single value is easy to misread, and ForAllValues matches when the "
+                    "key is absent)",
+                )
+
+
+RULE = Rule(
+    id="BA023",
+    severity=Severity.ERROR,
+    title="Single-valued operator on a multivalued key (or the reverse)",
+    explanation="Multivalued keys (aws:PrincipalOrgPaths, aws:TagKeys, aws:CalledVia, "
+    "backup:CopyTargets…) need ForAnyValue: or ForAllValues:; set operators on single-valued "
+    "keys invite mistakes (ForAllValues holds when the key is missing).",
+    source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html",
+    check=check,
+)

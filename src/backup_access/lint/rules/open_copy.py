@@ -1,0 +1,69 @@
+"""BA031: ``backup:CopyIntoBackupVault`` (or ``backup:*``) allowed to everyone, with no
+account or organization condition: any AWS account could copy into the vault."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from backup_access.lint.model import PolicyKind, Severity
+from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.view import PolicyView
+from backup_access.policy.model import Effect, Statement
+from backup_access.policy.wildcard import glob_matches
+
+_NARROWING_KEYS = frozenset(
+    {
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:sourceaccount",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:sourcearn",
+        "aws:userid",
+        "aws:sourcevpce",
+        "aws:sourcevpc",
+    }
+)
+_ACTIONS = ("backup:CopyIntoBackupVault", "backup:StartBackupJob", "backup:DeleteRecoveryPoint")
+
+
+def is_open_to_everyone(statement: Statement) -> bool:
+    """Principal ``"*"`` or ``{"AWS": "*"}``."""
+    principal = statement.principal
+    return principal is not None and (principal.everyone or "*" in principal.aws)
+
+
+def _narrowed(statement: Statement) -> bool:
+    return any(c.key.lower() in _NARROWING_KEYS for c in statement.conditions)
+
+
+def check(view: PolicyView) -> Iterator[Hit]:
+    for statement, parsed in view.parsed():
+        if parsed.effect is not Effect.ALLOW or not is_open_to_everyone(parsed):
+            continue
+        if parsed.actions is None or _narrowed(parsed):
+            continue
+        opened = [
+            a for a in _ACTIONS if any(glob_matches(p, a, ignore_case=True) for p in parsed.actions)
+        ]
+        if opened:
+            yield Hit(
+                f"{statement.pointer}/Principal",
+                f"{', '.join(opened)} is allowed to every AWS account: add a condition on "
+                "aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalAccount",
+            )
+
+
+RULE = Rule(
+    id="BA031",
+    severity=Severity.ERROR,
+    title="Backup vault open to every AWS account",
+    explanation='AWS\'s organization examples use "Principal": "*" together with an '
+    "aws:PrincipalOrgID or aws:PrincipalOrgPaths condition; without one, any account can copy "
+    "recovery points into (and fill) the vault.",
+    source="https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html",
+    check=check,
+    kinds=frozenset({PolicyKind.RESOURCE}),
+)

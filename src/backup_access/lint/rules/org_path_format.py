@@ -1,0 +1,81 @@
+"""BA022: an organization path that no account can have.
+
+Paths look like ``o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/`` (org, root, OUs, trailing slash);
+to include child OUs use ``ForAnyValue:StringLike`` with a trailing ``*``.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from backup_access.lint.intrinsics import is_opaque
+from backup_access.lint.model import Severity
+from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.view import PolicyView, condition_values
+
+_PATH_KEYS = frozenset(
+    {
+        "aws:principalorgpaths",
+        "aws:resourceorgpaths",
+        "aws:sourceorgpaths",
+        "aws:vpceorgpaths",
+        "backup:copytargetorgpaths",
+    }
+)
+_SEGMENT = {
+    0: re.compile(r"o-[a-z0-9]{10,32}"),
+    1: re.compile(r"r-[a-z0-9]{4,32}"),
+}
+_OU = re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}")
+
+
+def path_problem(value: str, *, like: bool) -> str | None:
+    """What is wrong with an organization path (None when it is well formed)."""
+    if like and value.endswith("*"):
+        value = value[:-1]
+    elif not value.endswith("/"):
+        return "must end with '/' (or '/*' with a Like operator to include child OUs)"
+    parts = value.rstrip("/").split("/") if value else []
+    if not parts or not parts[0].startswith("o-"):
+        return (
+            "must start with the organization id (o-…/r-…/ou-…/): "
+            "OU ids are only unique within an organization"
+        )
+    for index, part in enumerate(parts):
+        if like and any(c in part for c in "*?"):
+            continue
+        pattern = _SEGMENT.get(index, _OU)
+        if not pattern.fullmatch(part):
+            expected = {0: "an organization id (o-…)", 1: "a root id (r-…)"}.get(
+                index, "an OU id (ou-xxxx-xxxxxxxx)"
+            )
+            return f"'{part}' should be {expected}"
+    return None
+
+
+def check(view: PolicyView) -> Iterator[Hit]:
+    for statement, parsed in view.parsed():
+        for condition in parsed.conditions:
+            if condition.key.lower() not in _PATH_KEYS or condition.operator.startswith("Null"):
+                continue
+            like = "like" in condition.operator.lower()
+            for pointer, value in condition_values(condition, statement.raw):
+                if is_opaque(value):
+                    continue
+                problem = path_problem(value, like=like)
+                if problem:
+                    yield Hit(pointer, f"organization path '{value}' {problem}")
+
+
+RULE = Rule(
+    id="BA022",
+    severity=Severity.ERROR,
+    title="Malformed organization path",
+    explanation="aws:PrincipalOrgPaths values are o-ORG/r-ROOT/ou-…/ paths with a trailing "
+    "slash; a path without the organization id, without the slash, or with a wildcard under "
+    "an Equals operator matches no account.",
+    source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths",
+    check=check,
+)

@@ -1,0 +1,67 @@
+"""BA003: Principal belongs in resource-based policies only, and must be there.
+
+Identity policies and SCPs cannot name a principal; resource-based policies (vault access
+policies, key policies, trust policies) must; RCPs must name ``"*"`` and not use NotPrincipal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from backup_access.lint.model import PolicyKind, Severity
+from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.view import PolicyView
+
+_NO_PRINCIPAL = frozenset({PolicyKind.IDENTITY, PolicyKind.SCP})
+_NEEDS_PRINCIPAL = frozenset({PolicyKind.RESOURCE, PolicyKind.KMS_KEY, PolicyKind.TRUST})
+
+
+def check(view: PolicyView) -> Iterator[Hit]:
+    kind = view.source.kind
+    for statement in view.statements:
+        if not isinstance(statement.raw, Mapping):
+            continue
+        named = [e for e in ("Principal", "NotPrincipal") if e in statement.raw]
+        if kind in _NO_PRINCIPAL:
+            for element in named:
+                yield Hit(
+                    f"{statement.pointer}/{element}",
+                    f"{element} is not allowed in {_article(kind)} policy: it applies to "
+                    "whoever it is attached to",
+                )
+        elif kind in _NEEDS_PRINCIPAL and not named:
+            yield Hit(
+                statement.pointer, f"a statement in {_article(kind)} policy must name a Principal"
+            )
+        elif kind is PolicyKind.RCP:
+            if "NotPrincipal" in statement.raw:
+                yield Hit(f"{statement.pointer}/NotPrincipal", "RCPs do not support NotPrincipal")
+            elif statement.raw.get("Principal") != "*":
+                yield Hit(
+                    f"{statement.pointer}/Principal" if named else statement.pointer,
+                    'an RCP statement must have "Principal": "*" (narrow it with '
+                    "conditions such as aws:PrincipalOrgID)",
+                )
+
+
+def _article(kind: PolicyKind) -> str:
+    names = {
+        PolicyKind.IDENTITY: "an identity-based",
+        PolicyKind.SCP: "a service control",
+        PolicyKind.RESOURCE: "a resource-based",
+        PolicyKind.KMS_KEY: "a KMS key",
+        PolicyKind.TRUST: "a role trust",
+    }
+    return names.get(kind, "this")
+
+
+RULE = Rule(
+    id="BA003",
+    severity=Severity.ERROR,
+    title="Principal element missing or not allowed for this kind of policy",
+    explanation="Identity-based policies and SCPs apply to the principal they are attached to "
+    "and cannot contain Principal; resource-based policies must say whom they grant; RCPs "
+    'use "Principal": "*" with conditions.',
+    source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+    check=check,
+)

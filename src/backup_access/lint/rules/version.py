@@ -1,0 +1,43 @@
+"""BA004: without ``"Version": "2012-10-17"`` policy variables are plain text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from backup_access.lint.model import Severity
+from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.view import PolicyView
+from backup_access.policy.model import VERSION_2008, VERSION_2012
+
+
+def check(view: PolicyView) -> Iterator[Hit]:
+    version = view.version
+    if version == VERSION_2012 or version not in (None, VERSION_2008):
+        return  # other values are grammar errors (BA001)
+    uses_variables = "${" in json.dumps(view.source.document.get("Statement"))
+    where = "/Version" if version else ""
+    written = f"Version {version}" if version else "no Version"
+    if uses_variables:
+        yield Hit(
+            where,
+            f"{written}: the policy variables in it are matched as literal text; "
+            f'use "Version": "{VERSION_2012}"',
+        )
+    else:
+        yield Hit(
+            where,
+            f'{written}: write "Version": "{VERSION_2012}" so that new language '
+            "features (policy variables) work",
+        )
+
+
+RULE = Rule(
+    id="BA004",
+    severity=Severity.WARNING,
+    title="Policy without Version 2012-10-17",
+    explanation="Without Version 2012-10-17 (missing, or 2008-10-17), AWS treats ${...} policy "
+    "variables as literal text, so conditions and resources using them never match.",
+    source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html",
+    check=check,
+)
