@@ -103,6 +103,33 @@ def read_policy(source: PolicySource) -> PolicyView:
             parsed: Statement | None = parse_statement(raw, index, pointer)
         except PolicyError as error:
             errors.append(error)
-            parsed = None
+            parsed = _parse_repaired(raw, index, pointer)
         views.append(StatementView(index, pointer, raw, parsed))
     return PolicyView(source, tuple(views), tuple(errors))
+
+
+_REPAIRABLE = ("Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal")
+
+
+def _parse_repaired(raw: Any, index: int, pointer: str) -> Statement | None:
+    """Parse a statement whose only fault is ``""`` for ``"*"`` (BA002), so that the other
+    rules still see its conditions; None when it has other faults."""
+    if not isinstance(raw, Mapping):
+        return None
+    repaired = {
+        key: _star_for_empty(value) if key in _REPAIRABLE else value for key, value in raw.items()
+    }
+    try:
+        return parse_statement(repaired, index, pointer)
+    except PolicyError:
+        return None
+
+
+def _star_for_empty(value: Any) -> Any:
+    if value == "":
+        return "*"
+    if isinstance(value, list):
+        return [_star_for_empty(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _star_for_empty(item) for key, item in value.items()}
+    return value

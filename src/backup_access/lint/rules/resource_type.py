@@ -24,10 +24,12 @@ def check(view: PolicyView) -> Iterator[Hit]:
         actions = _known_actions(parsed.actions)
         if actions is None:
             continue
+        typeless = all(not details.get("resourceTypes") for _, details in actions)
         for pointer, resource in statement.strings("Resource"):
-            if resource == "*" or is_opaque(resource) or any(c in resource for c in "*?"):
+            if not resource or resource == "*":
                 continue
-            if not any(_applies(prefix, details, resource) for prefix, details in actions):
+            # Only "*" reaches an action without resource types, whatever else is written.
+            if typeless or (_concrete(resource) and not _fits_any(actions, resource)):
                 yield Hit(pointer, _message(resource, actions))
 
 
@@ -45,6 +47,14 @@ def _known_actions(written: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]
     return found
 
 
+def _concrete(resource: str) -> bool:
+    return not is_opaque(resource) and not any(c in resource for c in "*?")
+
+
+def _fits_any(actions: list[tuple[str, dict[str, Any]]], resource: str) -> bool:
+    return any(_applies(prefix, details, resource) for prefix, details in actions)
+
+
 def _applies(prefix: str, details: dict[str, Any], resource: str) -> bool:
     for resource_type in details.get("resourceTypes") or []:
         pattern = aws_data.resource_arn_pattern(prefix, resource_type["name"])
@@ -56,12 +66,13 @@ def _applies(prefix: str, details: dict[str, Any], resource: str) -> bool:
 def _message(resource: str, actions: list[tuple[str, dict[str, Any]]]) -> str:
     names = sorted({f"{prefix}:{details['name']}" for prefix, details in actions})
     shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    verb = "supports" if len(names) == 1 else "support"
     if all(not details.get("resourceTypes") for _, details in actions):
         return (
-            f"{shown} support no resource-level permissions: the statement only applies "
+            f"{shown} {verb} no resource-level permissions: the statement only applies "
             f'with "Resource": "*", not \'{resource}\''
         )
-    return f"'{resource}' is not a resource type that {shown} act on"
+    return f"'{resource}' is not a resource that {shown} {'acts' if len(names) == 1 else 'act'} on"
 
 
 RULE = Rule(
