@@ -144,7 +144,8 @@ def _params() -> list[Any]:
 def test_scenario(scenario: dict[str, Any]) -> None:
     assert set(scenario) <= SCENARIO_KEYS, sorted(set(scenario) - SCENARIO_KEYS)
     expect = scenario["expect"]
-    assert EXPECT_KEYS <= set(expect), f"expect needs {sorted(EXPECT_KEYS - set(expect))}"
+    assert set(expect) >= EXPECT_KEYS, f"expect needs {sorted(EXPECT_KEYS - set(expect))}"
+    assert set(expect) <= EXPECT_KEYS | {"disagreements"}, sorted(set(expect) - EXPECT_KEYS)
     result = CliRunner().invoke(main, _args(scenario))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     data = json.loads(result.stdout)
