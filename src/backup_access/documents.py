@@ -50,13 +50,18 @@ def parse_text(text: str, *, source: str, json_only: bool = False) -> object:
             raise InputError("JSON nested too deeply", file=source) from None
     try:
         return yaml.load(text, Loader=SafeLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as error:
+    except (yaml.YAMLError, RecursionError) as error:
+        raise yaml_input_error(error, source) from None
+
+
+def yaml_input_error(error: Exception, source: str) -> InputError:
+    """A YAML failure as an ``InputError`` naming the line and column."""
+    if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = error.problem or error.context or "malformed YAML"
-        raise InputError(f"invalid YAML{where}: {problem}", file=source) from None
-    except (yaml.YAMLError, RecursionError) as error:
-        raise InputError(f"invalid YAML: {error}", file=source) from None
+        return InputError(f"invalid YAML{where}: {problem}", file=source)
+    return InputError(f"invalid YAML: {error}", file=source)
 
 
 def load_document(path: str | Path) -> object:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from backup_access.documents import SafeLoader, parse_text
+from backup_access.documents import SafeLoader, parse_text, yaml_input_error
 from backup_access.errors import InputError
 from backup_access.lint.model import Position
 from backup_access.policy.parse import escape_pointer_token
@@ -111,13 +111,8 @@ class _JsonPositions:
 def _decode_yaml(text: str, source: str) -> tuple[Any, dict[str, Position]]:
     try:
         node = yaml.compose(text, Loader=SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = error.problem or error.context or "malformed YAML"
-        raise InputError(f"invalid YAML{where}: {problem}", file=source) from None
     except (yaml.YAMLError, RecursionError) as error:
-        raise InputError(f"invalid YAML: {error}", file=source) from None
+        raise yaml_input_error(error, source) from None
     positions: dict[str, Position] = {}
     if node is None:
         return None, positions

@@ -8,36 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backup_access.conditions.evaluate import SetOperator, read_operator
-from backup_access.conditions.operators import Family
-from backup_access.lint import aws_data
+from backup_access.conditions.evaluate import SetOperator
 from backup_access.lint.model import Severity
 from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rules.conditions import typed_conditions
 from backup_access.lint.view import PolicyView
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
-    for _, parsed in view.parsed():
-        for condition in parsed.conditions:
-            operator = read_operator(condition.operator)
-            key = aws_data.condition_key(condition.key)
-            if isinstance(operator, str) or key is None or operator.base.family is Family.NULL:
-                continue
-            if key.multivalued and operator.set_operator is SetOperator.NONE:
-                yield Hit(
-                    condition.pointer,
-                    f"'{condition.key}' holds a list of values: write "
-                    f"ForAnyValue:{condition.operator} (any value matches) or "
-                    f"ForAllValues:{condition.operator} (every value matches)",
-                )
-            elif not key.multivalued and operator.set_operator is not SetOperator.NONE:
-                yield Hit(
-                    condition.pointer,
-                    f"'{condition.key}' is single-valued: drop "
-                    f"{operator.set_operator.value}: ({operator.set_operator.value} on a "
-                    "single value is easy to misread, and ForAllValues matches when the "
-                    "key is absent)",
-                )
+    for condition, operator, key in typed_conditions(view):
+        if key.multivalued and operator.set_operator is SetOperator.NONE:
+            yield Hit(
+                condition.pointer,
+                f"'{condition.key}' holds a list of values: write "
+                f"ForAnyValue:{condition.operator} (any value matches) or "
+                f"ForAllValues:{condition.operator} (every value matches)",
+            )
+        elif not key.multivalued and operator.set_operator is not SetOperator.NONE:
+            yield Hit(
+                condition.pointer,
+                f"'{condition.key}' is single-valued: drop "
+                f"{operator.set_operator.value}: ({operator.set_operator.value} on a "
+                "single value is easy to misread, and ForAllValues matches when the "
+                "key is absent)",
+            )
 
 
 RULE = Rule(

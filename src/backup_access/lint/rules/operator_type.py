@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backup_access.conditions.evaluate import read_operator
 from backup_access.conditions.operators import Family
-from backup_access.lint import aws_data
 from backup_access.lint.model import Severity
 from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rules.conditions import typed_conditions
 from backup_access.lint.view import PolicyView
 
 # Key type → operator families that compare it meaningfully. ARN keys take String operators
@@ -35,20 +34,14 @@ _OPERATOR_FOR = {
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
-    for _, parsed in view.parsed():
-        for condition in parsed.conditions:
-            operator = read_operator(condition.operator)
-            key = aws_data.condition_key(condition.key)
-            if isinstance(operator, str) or key is None or operator.base.family is Family.NULL:
-                continue
-            fits = _FITS.get(key.scalar_type)
-            if fits is not None and operator.base.family not in fits:
-                yield Hit(
-                    condition.pointer,
-                    f"{condition.operator} compares {operator.base.family.value} values but "
-                    f"'{condition.key}' is of type {key.type}: use "
-                    f"{_OPERATOR_FOR[key.scalar_type]}",
-                )
+    for condition, operator, key in typed_conditions(view):
+        fits = _FITS.get(key.scalar_type)
+        if fits is not None and operator.base.family not in fits:
+            yield Hit(
+                condition.pointer,
+                f"{condition.operator} compares {operator.base.family.value} values but "
+                f"'{condition.key}' is of type {key.type}: use {_OPERATOR_FOR[key.scalar_type]}",
+            )
 
 
 RULE = Rule(

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from backup_access.lint.intrinsics import is_opaque
 from backup_access.lint.model import Severity
 from backup_access.lint.rules.base import Hit, Rule
-from backup_access.lint.view import PolicyView, condition_values
+from backup_access.lint.rules.conditions import values_of_keys
+from backup_access.lint.view import PolicyView
 
 _ORG_KEYS = frozenset(
     {"aws:principalorgid", "aws:resourceorgid", "aws:sourceorgid", "aws:vpceorgid"}
@@ -18,20 +19,16 @@ ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
-    for statement, parsed in view.parsed():
-        for condition in parsed.conditions:
-            if condition.key.lower() not in _ORG_KEYS or condition.operator.startswith("Null"):
-                continue
-            like = "like" in condition.operator.lower()
-            for pointer, value in condition_values(condition, statement.raw):
-                if is_opaque(value) or (like and any(c in value for c in "*?")):
-                    continue
-                if not ORG_ID.fullmatch(value):
-                    yield Hit(
-                        pointer,
-                        f"'{value}' is not an organization id (o- followed by "
-                        f"10 to 32 lowercase letters or digits) for {condition.key}",
-                    )
+    for _, condition, pointer, value in values_of_keys(view, _ORG_KEYS):
+        like = "like" in condition.operator.lower()
+        if is_opaque(value) or (like and any(c in value for c in "*?")):
+            continue
+        if not ORG_ID.fullmatch(value):
+            yield Hit(
+                pointer,
+                f"'{value}' is not an organization id (o- followed by 10 to 32 lowercase "
+                f"letters or digits) for {condition.key}",
+            )
 
 
 RULE = Rule(

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from backup_access.lint.intrinsics import is_opaque
 from backup_access.lint.model import Severity
 from backup_access.lint.rules.base import Hit, Rule
-from backup_access.lint.view import PolicyView, condition_values
+from backup_access.lint.rules.conditions import values_of_keys
+from backup_access.lint.view import PolicyView
+from backup_access.policy.model import Condition
 
 _PATH_KEYS = frozenset(
     {
@@ -56,17 +58,14 @@ def path_problem(value: str, *, like: bool) -> str | None:
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
-    for statement, parsed in view.parsed():
-        for condition in parsed.conditions:
-            if condition.key.lower() not in _PATH_KEYS or condition.operator.startswith("Null"):
-                continue
-            like = "like" in condition.operator.lower()
-            for pointer, value in condition_values(condition, statement.raw):
-                if is_opaque(value):
-                    continue
-                problem = path_problem(value, like=like)
-                if problem:
-                    yield Hit(pointer, f"organization path '{value}' {problem}")
+    for _, condition, pointer, value in values_of_keys(view, _PATH_KEYS):
+        problem = None if is_opaque(value) else path_problem(value, like=_is_like(condition))
+        if problem:
+            yield Hit(pointer, f"organization path '{value}' {problem}")
+
+
+def _is_like(condition: Condition) -> bool:
+    return "like" in condition.operator.lower()
 
 
 RULE = Rule(
