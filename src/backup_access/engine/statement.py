@@ -17,12 +17,13 @@ from backup_access.conditions import ConditionOutcome, evaluate_condition
 from backup_access.engine.model import Layer, Request
 from backup_access.engine.trace import Outcome
 from backup_access.policy.arn import arn_matches
-from backup_access.policy.model import Condition, Policy, Statement
+from backup_access.policy.model import Condition, Policy, PrincipalSpec, Statement
 from backup_access.policy.principal import (
     Principal,
     PrincipalMatch,
     has_wildcard_arn,
     match_principal,
+    not_principal_exempts,
 )
 from backup_access.policy.variables import has_variables, substitute, variable_keys
 from backup_access.policy.wildcard import ANY_CHAR, ANY_CHARS, Glob, compile_glob
@@ -217,6 +218,18 @@ _NO_PRINCIPAL_ELEMENT: StatementResult = (
 )
 
 
+def _principal_match(
+    spec: PrincipalSpec, who: Principal, plan: CompiledStatement
+) -> PrincipalMatch:
+    """How ``Principal`` names the requester; for ``NotPrincipal``, EVERYONE when the
+    element does not exempt the requester and NONE when it does."""
+    if not plan.negated_principal:
+        return match_principal(spec, who)
+    if not_principal_exempts(spec, who):
+        return PrincipalMatch.NONE
+    return PrincipalMatch.EVERYONE
+
+
 def evaluate_statement(
     statement: Statement, policy: Policy, request: Request, layer: Layer
 ) -> StatementResult:
@@ -257,12 +270,8 @@ def evaluate_statement(
         who = request.principal
         principal_match = plan.principal_memo.get(who)
         if principal_match is None:
-            principal_match = _memo(plan.principal_memo, who, lambda: match_principal(spec, who))
-        if plan.negated_principal:
-            principal_match = (
-                PrincipalMatch.EVERYONE
-                if principal_match is PrincipalMatch.NONE
-                else PrincipalMatch.NONE
+            principal_match = _memo(
+                plan.principal_memo, who, lambda: _principal_match(spec, who, plan)
             )
         if plan.wildcard_principal is not None:
             unsupported = unsupported or (

@@ -5,6 +5,11 @@ A statement can name a principal in several ways, and which way matters for eval
 (the vocabulary follows PMapper): the principal itself (user, role session, service), the
 role a session belongs to, the whole account (``"111111111111"`` or its root ARN: a
 delegation to the account's own identity policies), or everyone (``"*"``).
+
+``NotPrincipal`` reads the same values differently
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html):
+an entry exempts only the principal it names itself, so an account entry exempts the
+account principal (root), not the users and roles of the account.
 """
 
 from __future__ import annotations
@@ -157,6 +162,29 @@ def match_principal(spec: PrincipalSpec, principal: Principal) -> PrincipalMatch
     ):
         best = PrincipalMatch.PRINCIPAL
     return best
+
+
+_EXEMPTING = (PrincipalMatch.PRINCIPAL, PrincipalMatch.EVERYONE, PrincipalMatch.ROLE)
+
+
+def not_principal_exempts(spec: PrincipalSpec, principal: Principal) -> bool:
+    """Whether a ``NotPrincipal`` element lists ``principal``, so that its statement does not
+    apply to it.
+
+    reference_policies_elements_notprincipal.html: with Deny, "all principals *except* the
+    user named Bob" are denied although the element lists both Bob and
+    ``arn:aws:iam::444455556666:root``. An account entry (id or root ARN) therefore exempts
+    the account principal only, unlike in ``Principal`` where it covers the whole account.
+    """
+    if spec.everyone:
+        return True
+    if any(_match_aws(value, principal) in _EXEMPTING for value in spec.aws):
+        return True
+    if principal.kind is PrincipalKind.SERVICE:
+        return any(s.lower() == principal.arn.lower() for s in spec.service)
+    if principal.kind in (PrincipalKind.FEDERATED, PrincipalKind.ANONYMOUS):
+        return principal.arn in spec.federated or principal.arn in spec.canonical_user
+    return False
 
 
 def has_wildcard_arn(spec: PrincipalSpec) -> str | None:
