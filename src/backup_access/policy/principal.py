@@ -9,7 +9,8 @@ delegation to the account's own identity policies), or everyone (``"*"``).
 ``NotPrincipal`` reads the same values differently
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html):
 an entry exempts only the principal it names itself, so an account entry exempts the
-account principal (root), not the users and roles of the account.
+account principal (root), not the users and roles of the account, and a role ARN does not
+exempt the role's sessions ("Principals must always name a specific session").
 """
 
 from __future__ import annotations
@@ -164,7 +165,7 @@ def match_principal(spec: PrincipalSpec, principal: Principal) -> PrincipalMatch
     return best
 
 
-_EXEMPTING = (PrincipalMatch.PRINCIPAL, PrincipalMatch.EVERYONE, PrincipalMatch.ROLE)
+_EXEMPTING = (PrincipalMatch.PRINCIPAL, PrincipalMatch.EVERYONE)
 
 
 def not_principal_exempts(spec: PrincipalSpec, principal: Principal) -> bool:
@@ -175,6 +176,10 @@ def not_principal_exempts(spec: PrincipalSpec, principal: Principal) -> bool:
     user named Bob" are denied although the element lists both Bob and
     ``arn:aws:iam::444455556666:root``. An account entry (id or root ARN) therefore exempts
     the account principal only, unlike in ``Principal`` where it covers the whole account.
+    Likewise a role ARN does not exempt the role's sessions: "When you specify an
+    assumed-role session in a NotPrincipal element ... Principals must always name a
+    specific session". A request given as a role ARN stands for some session of the role, so
+    no entry exempts it.
     """
     if spec.everyone:
         return True
