@@ -170,10 +170,14 @@ def _rcp(ev: _Evaluation) -> Verdict | None:
     return evaluate_chain(chain, request, Layer.RCP, ev.trace)
 
 
-def _simple(ev: _Evaluation, layer: Layer, policies: Any) -> Verdict | None:
+def _simple(
+    ev: _Evaluation, layer: Layer, policies: Any, *, boundary_attached: bool = False
+) -> Verdict | None:
     if policies is None:
         return None
-    verdict = evaluate_policies(policies, ev.request, layer, ev.trace)
+    verdict = evaluate_policies(
+        policies, ev.request, layer, ev.trace, boundary_attached=boundary_attached
+    )
     ev.trace.append(LayerTrace(layer, verdict.outcome, None, None, verdict.maybe_deny))
     return verdict
 
@@ -239,9 +243,13 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
 
 
 def _resource(ev: _Evaluation) -> Verdict | None:
+    """The resource-based policy. A request whose ``policies`` give a permissions boundary
+    comes from a principal with a boundary attached: a ``Deny`` with ``NotPrincipal`` then
+    applies to it whatever the element lists (access_policies_boundaries.html)."""
     if ev.policies.resource is None:
         return None
-    return _simple(ev, Layer.RESOURCE, (ev.policies.resource,))
+    bounded = ev.policies.boundary is not None and ev.request.principal.is_iam
+    return _simple(ev, Layer.RESOURCE, (ev.policies.resource,), boundary_attached=bounded)
 
 
 def _ordered(layers: list[Layer]) -> tuple[Layer, ...]:

@@ -57,7 +57,10 @@ def evaluate_policies(
     trace: list[RawEntry],
     *,
     level: str | None = None,
+    boundary_attached: bool = False,
 ) -> Verdict:
+    """Evaluate ``policies`` for one layer; ``boundary_attached`` says the requester has a
+    permissions boundary (see ``evaluate_statement``)."""
     verdict = Verdict()
     append = trace.append
     action = request.action
@@ -66,7 +69,9 @@ def evaluate_policies(
         index = policy.compiled or compiled_policy(policy)
         results: list[tuple[Statement, StatementResult]] = []
         for statement in index.candidates(action):
-            result = evaluate_statement(statement, policy, request, layer)
+            result = evaluate_statement(
+                statement, policy, request, layer, boundary_attached=boundary_attached
+            )
             results.append((statement, result))
             outcome = result[0]
             if outcome is _MATCHED:

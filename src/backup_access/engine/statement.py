@@ -17,9 +17,10 @@ from backup_access.conditions import ConditionOutcome, evaluate_condition
 from backup_access.engine.model import Layer, Request
 from backup_access.engine.trace import Outcome
 from backup_access.policy.arn import arn_matches
-from backup_access.policy.model import Condition, Policy, PrincipalSpec, Statement
+from backup_access.policy.model import Condition, Effect, Policy, PrincipalSpec, Statement
 from backup_access.policy.principal import (
     Principal,
+    PrincipalKind,
     PrincipalMatch,
     has_wildcard_arn,
     match_principal,
@@ -230,11 +231,29 @@ def _principal_match(
     return PrincipalMatch.EVERYONE
 
 
+# access_policies_boundaries.html: "The NotPrincipal element with a Deny effect will always
+# deny any IAM principal that has a permissions boundary policy attached, regardless of the
+# values specified in the NotPrincipal element." Boundaries attach to IAM users and roles.
+_BOUNDED_KINDS = (PrincipalKind.USER, PrincipalKind.ROLE, PrincipalKind.ROLE_SESSION)
+BOUNDARY_OVERRIDES_NOT_PRINCIPAL = (
+    "NotPrincipal with Deny in a resource-based policy always denies an IAM user or role "
+    "that has a permissions boundary attached, whatever NotPrincipal lists"
+)
+
+
 def evaluate_statement(
-    statement: Statement, policy: Policy, request: Request, layer: Layer
+    statement: Statement,
+    policy: Policy,
+    request: Request,
+    layer: Layer,
+    *,
+    boundary_attached: bool = False,
 ) -> StatementResult:
     """Evaluate one statement that the action index selected for the request's action:
-    (outcome, failing element, condition, principal match, detail)."""
+    (outcome, failing element, condition, principal match, detail).
+
+    ``boundary_attached``: the requester has a permissions boundary, which makes a
+    resource-policy ``Deny`` with ``NotPrincipal`` apply to it whatever the element lists."""
     # The action was checked when the policy's action index selected this statement.
     plan = statement.compiled
     if plan is None:
@@ -264,6 +283,7 @@ def evaluate_statement(
             return (Outcome.NOT_MATCHED, element, None, None, None if matched else problem)
 
     principal_match: PrincipalMatch | None = None
+    detail: str | None = None
     spec = plan.principal_spec
     if spec is not None:
         element = "NotPrincipal" if plan.negated_principal else "Principal"
@@ -273,6 +293,16 @@ def evaluate_statement(
             principal_match = _memo(
                 plan.principal_memo, who, lambda: _principal_match(spec, who, plan)
             )
+        if (
+            principal_match is PrincipalMatch.NONE
+            and boundary_attached
+            and plan.negated_principal
+            and layer is Layer.RESOURCE
+            and statement.effect is Effect.DENY
+            and who.kind in _BOUNDED_KINDS
+        ):
+            principal_match = PrincipalMatch.EVERYONE
+            detail = BOUNDARY_OVERRIDES_NOT_PRINCIPAL
         if plan.wildcard_principal is not None:
             unsupported = unsupported or (
                 f"{element} '{plan.wildcard_principal}' uses a wildcard, which AWS does not "
@@ -299,4 +329,4 @@ def evaluate_statement(
         return (Outcome.UNSUPPORTED, unsupported_element, None, None, unsupported)
     if principal_match is None:
         return MATCHED
-    return (Outcome.MATCHED, None, None, principal_match, None)
+    return (Outcome.MATCHED, None, None, principal_match, detail)

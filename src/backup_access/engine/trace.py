@@ -89,12 +89,12 @@ class StatementTrace(NamedTuple):
     def reason(self) -> str:
         if self.outcome is Outcome.MATCHED:
             text = f"{self.effect} statement matches the request"
-            if self.quoted.not_principal is not None:
+            if self.detail:
+                text += f": {self.detail}"
+            elif self.quoted.not_principal is not None:
                 text += f"; its NotPrincipal does not exempt {self.request.principal.arn}"
             elif self.principal_match is not None and self.principal_match > PrincipalMatch.NONE:
                 text += f"; its Principal {_PRINCIPAL_WORDS[self.principal_match]}"
-            if self.detail:
-                text += f" ({self.detail})"
             return text
         if self.condition is not None:
             c = self.condition.condition
