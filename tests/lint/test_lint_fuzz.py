@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +107,22 @@ def test_deep_nesting_is_an_input_error() -> None:
         assert "deep" in str(error)
     else:
         raise AssertionError("expected an InputError")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"format_version": "1.2", "planned_values": True},
+        {"format_version": "1.2", "planned_values": {"root_module": {"resources": "x"}}},
+        {"format_version": "1.2", "values": {"root_module": {"child_modules": [1, None]}}},
+        {"Resources": {"A": 5, "B": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": 3}}}},
+        {"Resources": {"B": {"Type": "AWS::IAM::Role", "Properties": {"Policies": "p"}}}},
+        {"Statement": 5},
+        {"Statement": [None, [], "x"]},
+        {"Policy": "[]"},
+    ],
+)
+def test_odd_shapes_found_by_fuzzing(value: object) -> None:
+    """Regressions: each once raised something other than findings or an InputError."""
+    with contextlib.suppress(InputError):
+        lint_text(json.dumps(value), file="odd.json")

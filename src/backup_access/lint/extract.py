@@ -205,9 +205,14 @@ def _metadata_disabled(metadata: Any) -> frozenset[str]:
 
 
 def _terraform(plan: Mapping[str, Any], positions: dict[str, Position]) -> Iterator[PolicySource]:
-    root = "/planned_values/root_module" if "planned_values" in plan else "/values/root_module"
-    container = plan.get("planned_values") or plan.get("values") or {}
-    yield from _terraform_module(container.get("root_module"), root, positions)
+    """``terraform show -json`` of a plan (``planned_values``) or of a state (``values``)."""
+    for name in ("planned_values", "values"):
+        container = plan.get(name)
+        if isinstance(container, Mapping):
+            yield from _terraform_module(
+                container.get("root_module"), f"/{name}/root_module", positions
+            )
+            return
 
 
 def _terraform_module(

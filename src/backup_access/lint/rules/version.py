@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from backup_access.lint.model import Severity
 from backup_access.lint.rules.base import Hit, Rule
@@ -13,6 +13,8 @@ from backup_access.policy.model import VERSION_2008, VERSION_2012
 
 def check(view: PolicyView) -> Iterator[Hit]:
     version = view.version
+    if not isinstance(view.source.document, Mapping):
+        return  # not a policy at all: BA001 says so
     if version == VERSION_2012 or version not in (None, VERSION_2008):
         return  # other values are grammar errors (BA001)
     uses_variables = "${" in json.dumps(view.source.document.get("Statement"))
