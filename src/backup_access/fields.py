@@ -13,6 +13,7 @@ from typing import Any
 from backup_access.errors import RequestError
 from backup_access.policy.model import Policy
 from backup_access.policy.parse import escape_pointer_token, parse_policy
+from backup_access.policy.use import PolicyUse, check_use
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 
@@ -103,8 +104,8 @@ def tags(value: object, pointer: str) -> dict[str, str]:
     return out
 
 
-def policy(value: object, pointer: str) -> Policy:
-    """A policy document (object, or JSON text as AWS CLI output holds it)."""
+def policy(value: object, pointer: str, use: PolicyUse) -> Policy:
+    """A policy document (object, or JSON text as AWS CLI output holds it), valid for ``use``."""
     if value is None:
         raise RequestError("a policy document is required here", pointer=pointer)
-    return parse_policy(value, pointer=pointer)
+    return check_use(parse_policy(value, pointer=pointer), use)

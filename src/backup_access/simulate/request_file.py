@@ -15,7 +15,9 @@ from backup_access.engine.request import make_request
 from backup_access.errors import InputError, RequestError
 from backup_access.fields import at, check_keys, mapping
 from backup_access.policy.context import ContextValue
+from backup_access.policy.model import Policy
 from backup_access.policy.parse import parse_policy
+from backup_access.policy.use import PolicyUse, check_use
 
 _ITEM_KEYS = frozenset({"request", "policies", "expect", "name", "doc"})
 _REQUEST_KEYS = frozenset(
@@ -113,22 +115,39 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
     )
 
 
-def _named(raw: object, pointer: str, default_name: str) -> NamedPolicy:
+# Where each layer's policies are attached decides which elements they may hold.
+_LAYER_USE = {
+    "identity": PolicyUse.IDENTITY,
+    "boundary": PolicyUse.IDENTITY,
+    "session": PolicyUse.IDENTITY,
+    "resource": PolicyUse.RESOURCE,
+    "scp": PolicyUse.SCP,
+    "rcp": PolicyUse.RCP,
+}
+
+
+def _parse(raw: object, pointer: str, layer: str) -> Policy:
+    parsed = parse_policy(raw, pointer=pointer)
+    use = _LAYER_USE.get(layer)
+    return parsed if use is None else check_use(parsed, use)
+
+
+def _named(raw: object, pointer: str, default_name: str, layer: str) -> NamedPolicy:
     if isinstance(raw, Mapping) and "document" in raw and set(raw) <= {"name", "document"}:
         name = raw.get("name", default_name)
         document_pointer = at(pointer, "document")
         return NamedPolicy(
             _text(name, at(pointer, "name"), "name"),
-            parse_policy(raw["document"], pointer=document_pointer),
+            _parse(raw["document"], document_pointer, layer),
             pointer=document_pointer,
         )
-    return NamedPolicy(default_name, parse_policy(raw, pointer=pointer), pointer=pointer)
+    return NamedPolicy(default_name, _parse(raw, pointer, layer), pointer=pointer)
 
 
 def _policy_list(raw: object, pointer: str, layer: str) -> tuple[NamedPolicy, ...]:
     if not isinstance(raw, list):
         raise RequestError(f"'{layer}' must be a list of policies", pointer=pointer)
-    return tuple(_named(item, at(pointer, i), f"{layer}[{i}]") for i, item in enumerate(raw))
+    return tuple(_named(item, at(pointer, i), f"{layer}[{i}]", layer) for i, item in enumerate(raw))
 
 
 def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
@@ -154,7 +173,7 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
             OrgLevel(
                 name,
                 tuple(
-                    _named(p, at(at(here, "policies"), i), f"{layer}:{name}[{i}]")
+                    _named(p, at(at(here, "policies"), i), f"{layer}:{name}[{i}]", layer)
                     for i, p in enumerate(policies)
                 ),
             )
@@ -233,7 +252,7 @@ def parse_policies(
         identity=listed("identity") or (),
         boundary=listed("boundary"),
         session=listed("session"),
-        resource=_named(data["resource"], at(pointer, "resource"), "resource")
+        resource=_named(data["resource"], at(pointer, "resource"), "resource", "resource")
         if data.get("resource") is not None
         else None,
         endpoint=listed("endpoint"),

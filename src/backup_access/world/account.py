@@ -24,6 +24,7 @@ from backup_access.fields import (
     text_list,
 )
 from backup_access.policy.model import Policy
+from backup_access.policy.use import PolicyUse
 from backup_access.world.model import (
     Account,
     Group,
@@ -62,7 +63,7 @@ def _path(raw: object, pointer: str) -> str:
 
 def _inline(raw: object, pointer: str) -> dict[str, Policy]:
     return {
-        name: policy(document, at(pointer, name))
+        name: policy(document, at(pointer, name), PolicyUse.IDENTITY)
         for name, document in mapping(raw, pointer, "inline").items()
     }
 
@@ -75,7 +76,9 @@ def _role(name: str, raw: object, pointer: str, account: str, source: str) -> Ro
         name=name,
         arn=f"arn:aws:iam::{account}:role{path}{name}",
         path=path,
-        trust=None if data.get("trust") is None else policy(data["trust"], at(pointer, "trust")),
+        trust=None
+        if data.get("trust") is None
+        else policy(data["trust"], at(pointer, "trust"), PolicyUse.RESOURCE),
         policies=text_list(data.get("policies"), at(pointer, "policies"), "policies"),
         inline=_inline(data.get("inline"), at(pointer, "inline")),
         boundary=optional_text(data.get("boundary"), at(pointer, "boundary"), "boundary"),
@@ -168,7 +171,7 @@ def _key(key_id: str, raw: object, pointer: str, account: str, region: str, sour
         manager=KeyManager(manager),
         policy=None
         if data.get("policy") is None
-        else policy(data["policy"], at(pointer, "policy")),
+        else policy(data["policy"], at(pointer, "policy"), PolicyUse.RESOURCE),
         grants=tuple(_grant(g, i, at(at(pointer, "grants"), i)) for i, g in enumerate(grants)),
         location=Location(source, pointer),
         tags=tags(data.get("tags"), at(pointer, "tags")),
@@ -190,7 +193,9 @@ def _vault(name: str, raw: object, pointer: str, account: str, region: str, sour
         account=account,
         region=region,
         key=optional_text(data.get("key"), at(pointer, "key"), "key"),
-        access_policy=None if access is None else policy(access, at(pointer, "access_policy")),
+        access_policy=None
+        if access is None
+        else policy(access, at(pointer, "access_policy"), PolicyUse.RESOURCE),
         type=VaultType(kind),
         shared_with=text_list(data.get("shared_with"), at(pointer, "shared_with"), "shared_with"),
         location=Location(source, pointer),
@@ -245,7 +250,7 @@ def parse_account(account: str, raw: object, pointer: str, source: str) -> Accou
         name: ManagedPolicy(
             name,
             f"arn:aws:iam::{account}:policy/{name}",
-            policy(document, at(policies_at, name)),
+            policy(document, at(policies_at, name), PolicyUse.IDENTITY),
             Location(source, at(policies_at, name)),
         )
         for name, document in mapping(iam.get("policies"), policies_at, "policies").items()

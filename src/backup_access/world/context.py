@@ -85,7 +85,10 @@ def world_context(
     resource_tags: dict[str, str],
     via_service: str | None,
     findings: Findings,
+    requested_region: str | None = None,
 ) -> dict[str, ContextValue]:
+    """The keys AWS derives. ``aws:RequestedRegion`` is ``requested_region`` (the Region the
+    call is sent to) when given, else the resource ARN's Region."""
     keys: dict[str, ContextValue] = {}
     if principal.is_iam:
         keys.update(org_keys(world, principal.account, "Principal"))
@@ -96,8 +99,9 @@ def world_context(
             keys["aws:PrincipalArn"] = entity.arn
     keys.update(org_keys(world, resource_account, "Resource"))
     arn = Arn.parse(resource)
-    if arn is not None and arn.region:
-        keys["aws:RequestedRegion"] = arn.region
+    region = requested_region or (arn.region if arn is not None else None)
+    if region:
+        keys["aws:RequestedRegion"] = region
     keys.update(tag_keys("ResourceTag", resource_tags))
     keys.update(via_service_keys(principal, action, resource, via_service, findings))
     return keys

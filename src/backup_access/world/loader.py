@@ -15,6 +15,7 @@ from typing import Any
 from backup_access.documents import load_document
 from backup_access.errors import InputError, RequestError
 from backup_access.fields import account_id, at, check_keys, mapping, policy
+from backup_access.policy.use import PolicyUse
 from backup_access.world.account import parse_account
 from backup_access.world.managed import is_aws_managed_arn
 from backup_access.world.model import Account, Location, ManagedPolicy, Organization, World
@@ -47,7 +48,7 @@ def _aws_policies(raw: object, source: str) -> dict[str, tuple[ManagedPolicy, An
             )
         data = mapping(item, here, "an AWS managed policy")
         check_keys(data, frozenset({"document"}), here)
-        document = policy(data.get("document"), at(here, "document"))
+        document = policy(data.get("document"), at(here, "document"), PolicyUse.IDENTITY)
         name = arn.rsplit("/", 1)[-1]
         out[arn] = (
             ManagedPolicy(name, arn, document, Location(source, at(here, "document"))),

@@ -21,6 +21,7 @@ from backup_access.fields import (
     text,
     text_list,
 )
+from backup_access.policy.use import PolicyUse
 from backup_access.world.managed import org_default_policy
 from backup_access.world.model import Location, Organization, OrgPolicy, OrgPolicyType, OrgUnit
 
@@ -43,7 +44,11 @@ def _org_policies(raw: object, pointer: str, source: str) -> dict[str, OrgPolicy
         out[name] = OrgPolicy(
             name,
             OrgPolicyType(kind),
-            policy(data.get("document"), at(here, "document")),
+            policy(
+                data.get("document"),
+                at(here, "document"),
+                PolicyUse.SCP if kind == "scp" else PolicyUse.RCP,
+            ),
             Location(source, at(here, "document")),
         )
     return out

@@ -74,11 +74,14 @@ def resolve(
     via_service: str | None = None,
     resource_account: str | None = None,
     recovery_point_vault: str | None = None,
+    requested_region: str | None = None,
 ) -> Resolution:
     """Build the request and policy set for ``principal`` doing ``action`` on ``resource``.
 
     ``via_service`` (e.g. ``backup.amazonaws.com``) marks a call a service makes with the
-    caller's credentials; ``recovery_point_vault`` names the vault of a recovery point.
+    caller's credentials; ``recovery_point_vault`` names the vault of a recovery point;
+    ``requested_region`` is the Region the call is sent to (``aws:RequestedRegion``, which AWS
+    always sets; default: the resource ARN's Region).
     Context given by the caller wins over derived keys. Raises ``RequestError`` on a
     malformed principal, action or resource.
     """
@@ -100,6 +103,7 @@ def resolve(
         resource_tags=side.tags,
         via_service=via_service,
         findings=findings,
+        requested_region=requested_region,
     )
     merged = {**derived, **side.context, **dict(context or {})}
     lowered = {key.lower() for key in (context or {})}
@@ -108,6 +112,11 @@ def resolve(
         for key, value in merged.items()
         if key in (context or {}) or key.lower() not in lowered
     }
+    if not any(key.lower() == "aws:requestedregion" for key in merged):
+        findings.note(
+            "aws:RequestedRegion not set: neither the request nor the resource names a Region "
+            "(conditions on it see no value)"
+        )
     request = make_request(who, action, side.resource, resource_account=account, context=merged)
     policies = PolicySet(
         identity=identity.policies,

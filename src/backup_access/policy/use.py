@@ -1,0 +1,55 @@
+"""Which elements a policy may hold depends on where it is attached.
+
+Identity-based policies (and permissions boundaries and session policies) cannot name a
+Principal and need Resource or NotResource; resource-based policies (vault access, key and
+trust policies) must name one; SCPs cannot; RCPs must (always ``"*"``). AWS rejects the
+others, so evaluating them would explain a policy that cannot exist.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from backup_access.errors import PolicyError
+from backup_access.policy.model import Policy
+
+
+class PolicyUse(StrEnum):
+    IDENTITY = "identity-based"
+    RESOURCE = "resource-based"
+    SCP = "service control"
+    RCP = "resource control"
+
+
+_NO_PRINCIPAL = frozenset({PolicyUse.IDENTITY, PolicyUse.SCP})
+_NEEDS_PRINCIPAL = frozenset({PolicyUse.RESOURCE, PolicyUse.RCP})
+
+
+def check_use(policy: Policy, use: PolicyUse) -> Policy:
+    """Return ``policy`` if it may be used as ``use``, else raise ``PolicyError``."""
+    for statement in policy.statements:
+        named = statement.principal is not None or statement.not_principal is not None
+        element = "Principal" if statement.principal is not None else "NotPrincipal"
+        if use in _NO_PRINCIPAL and named:
+            raise PolicyError(
+                f"{element} is not allowed in a {use.value} policy",
+                pointer=f"{statement.pointer}/{element}",
+            )
+        if use in _NEEDS_PRINCIPAL and not named:
+            raise PolicyError(
+                f"a statement of a {use.value} policy must name a Principal",
+                pointer=statement.pointer,
+            )
+        if (
+            use is PolicyUse.IDENTITY
+            and statement.resources is None
+            and statement.not_resources is None
+        ):
+            raise PolicyError(
+                f"a statement of an {use.value} policy needs Resource or NotResource",
+                pointer=statement.pointer,
+            )
+    return policy
