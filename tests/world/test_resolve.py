@@ -311,3 +311,16 @@ def test_without_organization_no_chains(world: World) -> None:
     assert r.policies.scp is None and r.policies.rcp is None
     assert "aws:PrincipalOrgID" not in r.request.context
     assert r.policies.management_account is None
+
+
+def test_requested_region_is_the_region_the_call_is_sent_to(world: World) -> None:
+    r = resolve(world, ADMIN, "backup-storage:MountCapsule", "*", requested_region="eu-west-1")
+    assert r.request.context["aws:RequestedRegion"] == "eu-west-1"
+    assert not any("RequestedRegion" in note for note in r.notes)
+    r = resolve(world, ADMIN, "backup-storage:MountCapsule", "*")
+    assert "aws:RequestedRegion" not in r.request.context
+    assert any("aws:RequestedRegion not set" in note for note in r.notes)
+    r = resolve(
+        world, ADMIN, "backup-storage:MountCapsule", "*", context={"aws:requestedregion": "x"}
+    )
+    assert not any("RequestedRegion" in note for note in r.notes)

@@ -3,7 +3,8 @@
 One YAML file per operation under ``data/operations``; ``data/sources.yaml`` maps the source
 tags checks cite (as ``/work/shared/reference/backup-domain.md`` §0 names them) to AWS URLs.
 The data is validated on load: unknown keys, unknown parameters in templates, duplicate
-check ids and checks without a source are errors.
+check ids and checks without a source are errors. An operation's ``region`` template says
+which Region its API call is sent to (``aws:RequestedRegion`` of its requests).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from backup_access.catalogue.templates import ATTRIBUTES, placeholders
 from backup_access.errors import BackupAccessError
 
 _OPERATION_KEYS = frozenset(
-    {"name", "title", "api", "source", "description", "parameters", "checks"}
+    {"name", "title", "api", "source", "description", "parameters", "checks", "region"}
 )
 _PARAMETER_KEYS = frozenset({"help", "required", "default", "kind"})
 _CHECK_KEYS = frozenset(
@@ -163,6 +164,9 @@ def _templates(check: Check) -> list[str]:
 
 def _validate_names(operation: Operation) -> None:
     names = {p.name for p in operation.parameters}
+    for name, attribute in placeholders(operation.region or ""):
+        if name not in names or (attribute is not None and attribute not in ATTRIBUTES):
+            raise CatalogueError(f"{operation.name}: region refers to unknown {{{name}}}")
     for check in operation.checks:
         if not check.id.startswith(operation.name + "."):
             raise CatalogueError(f"check {check.id} must start with '{operation.name}.'")
@@ -190,6 +194,7 @@ def parse_operation(raw: dict[str, Any], sources: dict[str, str], where: str) ->
         parameters=_parameters(raw.get("parameters") or {}, where),
         checks=checks,
         description=str(raw.get("description", "")).strip(),
+        region=str(raw["region"]) if raw.get("region") else None,
     )
     _validate_names(operation)
     return operation

@@ -121,6 +121,10 @@ class Operation:
     parameters: tuple[Parameter, ...]
     checks: tuple[Check, ...]
     description: str = ""
+    # The Region the API call is sent to (a template, e.g. "{vault.region}"): AWS puts it in
+    # aws:RequestedRegion of every request the operation makes on a resource without a Region
+    # of its own ("*", IAM roles); a regional resource is acted on in its own Region.
+    region: str | None = None
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)

@@ -139,6 +139,16 @@ class Binding:
             raise UnresolvedError(f"{value} names no {attribute.replace('backup_slr', 'account')}")
         return backup_slr_arn(found) if attribute == "backup_slr" else found
 
+    def operation_region(self) -> str | None:
+        """The Region the operation's API call is sent to, when the catalogue says how to
+        find it and the values name it."""
+        if not self.operation.region:
+            return None
+        try:
+            return self.fill(self.operation.region) or None
+        except UnresolvedError:
+            return None
+
     def fill(self, template: str) -> str:
         return PLACEHOLDER.sub(lambda m: self.attribute(m.group(1), m.group(2)), template)
 

@@ -11,6 +11,7 @@ Message forms: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_acc
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +90,20 @@ def _layer(policy_type: str | None) -> str | None:
 _MESSAGE = Operation("message", "An AWS message", "-", _SOURCE, (), ())
 
 
-def _binding(world: World) -> Binding:
-    return Binding(world, _MESSAGE, {}, frozenset())
+def _binding(world: World, region: str | None = None) -> Binding:
+    """A binding without parameters; ``region`` is the Region the request was sent to (a
+    CloudTrail record's awsRegion), when known."""
+    return Binding(world, replace(_MESSAGE, region=region), {}, frozenset())
 
 
 def _permission(
-    world: World, principal: str, action: str, resource: str, via: str | None, check_id: str
+    world: World,
+    principal: str,
+    action: str,
+    resource: str,
+    via: str | None,
+    check_id: str,
+    region: str | None = None,
 ) -> CheckResult:
     check = Check(
         id=check_id,
@@ -108,7 +117,7 @@ def _permission(
     )
     # The values are literal ARNs: templates without placeholders fill to themselves.
     try:
-        return evaluate_permission(_binding(world), check)
+        return evaluate_permission(_binding(world, region), check)
     except UnresolvedError as error:  # pragma: no cover - literals resolve
         return CheckResult(
             check_id, CheckKind.PERMISSION, check.title, _SOURCE, CheckDecision.UNKNOWN, str(error)
@@ -196,7 +205,8 @@ def explain_parsed(
     notes: list[str] = []
     role = _text(parsed, "role")
     if kind == "access_denied" and principal and action:
-        result = _permission(world, principal, action, resource, via_service, MESSAGE_CHECK)
+        region = _text(parsed, "region")
+        result = _permission(world, principal, action, resource, via_service, MESSAGE_CHECK, region)
         checks.append(result)
         disagreements = _disagreements(parsed, result)
     elif kind == "gate":

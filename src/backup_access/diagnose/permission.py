@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from backup_access.catalogue import Check
-from backup_access.diagnose.binding import Binding, UnresolvedError
+from backup_access.diagnose.binding import Binding, UnresolvedError, region_of
 from backup_access.diagnose.model import CheckDecision, CheckResult
 from backup_access.diagnose.reasons import explain_decision
 from backup_access.engine import DecisionValue, evaluate
@@ -30,6 +30,15 @@ def _single(key: str) -> bool:
 _MULTIVALUED = frozenset(
     {"backup:copytargets", "backup:copytargetorgpaths", "kms:encryptioncontextkeys"}
 )
+
+
+def requested_region(binding: Binding, resource: str) -> str | None:
+    """``aws:RequestedRegion`` of a check's request: AWS always sets it to the Region the call
+    is sent to. A regional resource (a vault, a recovery point, a KMS key — which the service
+    calls in the key's Region on the caller's behalf) is acted on in its own Region; a request
+    on ``*`` or on a global resource (an IAM role) is part of the operation's call, sent to the
+    operation's Region."""
+    return region_of(resource) or binding.operation_region()
 
 
 def _optional(binding: Binding, template: str | None) -> str | None:
@@ -84,6 +93,7 @@ def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
             via_service=_optional(binding, check.via_service),
             resource_account=_optional(binding, check.resource_account),
             recovery_point_vault=_optional(binding, check.recovery_point_vault),
+            requested_region=requested_region(binding, fields["resource"] or ""),
         )
     except UnresolvedError as error:
         return _unknown(check, str(error), fields)
