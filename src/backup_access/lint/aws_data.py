@@ -105,6 +105,12 @@ def is_checkable_key_prefix(prefix: str) -> bool:
     return prefix.lower() == "aws" or service_exists(prefix.lower())
 
 
+def is_federation_prefix(prefix: str) -> bool:
+    """Keys of identity providers (``accounts.google.com:aud``, ``saml:sub``) are the
+    provider's, not AWS's: they cannot be checked against AWS data."""
+    return "." in prefix or prefix.lower() in ("saml", "cognito-identity", "graph", "www")
+
+
 def condition_key(key: str) -> ConditionKeyType | None:
     """The declared type of a condition key, or None when AWS does not define it."""
     prefix = key.partition(":")[0].lower()

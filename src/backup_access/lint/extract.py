@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from backup_access.errors import InputError
-from backup_access.lint.intrinsics import resolve
+from backup_access.lint.intrinsics import is_opaque, resolve
 from backup_access.lint.model import PolicyKind, PolicySource, Position
 from backup_access.policy.parse import escape_pointer_token
 
@@ -65,25 +65,52 @@ def extract(
         and ("planned_values" in value or "resource_changes" in value or "values" in value)
     ):
         return list(_terraform(value, positions))
-    if isinstance(value, Mapping) and isinstance(value.get("Policy"), str):
-        # AWS CLI output: get-backup-vault-access-policy, kms get-key-policy, ...
-        document = _embedded(value["Policy"], "/Policy")
-        guessed = PolicyKind.KMS_KEY if "PolicyName" in value else None
-        vault = "BackupVaultName" in value or "BackupVaultArn" in value
-        return [
-            _source(
-                document,
-                "/Policy",
-                None,
-                kind or guessed or detect_kind(document),
-                positions,
-                embedded=True,
-                vault=vault,
-            )
-        ]
+    if isinstance(value, Mapping):
+        found = _cli_output(value, positions, kind)
+        if found is not None:
+            return [found]
     raise InputError(
-        "not a policy document, CloudFormation template or Terraform plan "
-        "(expected a Statement, Resources or format_version element)"
+        "not a policy document, CloudFormation template, Terraform plan or AWS CLI output "
+        "holding a policy (expected a Statement, Resources, format_version or Policy element)"
+    )
+
+
+def _cli_output(
+    value: Mapping[str, Any], positions: dict[str, Position], kind: PolicyKind | None
+) -> PolicySource | None:
+    """AWS CLI output holding one policy: ``backup get-backup-vault-access-policy`` and
+    ``kms get-key-policy`` (``Policy`` text), ``organizations describe-policy``
+    (``Policy.Content``), ``iam get-role-policy`` and friends (``PolicyDocument``),
+    ``iam get-policy-version`` (``PolicyVersion.Document``)."""
+    guessed: PolicyKind | None = None
+    vault = "BackupVaultName" in value or "BackupVaultArn" in value
+    policy = value.get("Policy")
+    if isinstance(policy, str):
+        pointer, raw = "/Policy", policy
+        guessed = PolicyKind.KMS_KEY if "PolicyName" in value else None
+    elif isinstance(policy, Mapping) and isinstance(policy.get("Content"), str):
+        pointer, raw = "/Policy/Content", policy["Content"]
+        summary = policy.get("PolicySummary")
+        org_type = summary.get("Type") if isinstance(summary, Mapping) else None
+        guessed = _ORG_POLICY_KINDS.get(str(org_type))
+    elif "PolicyDocument" in value:
+        pointer, raw = "/PolicyDocument", value["PolicyDocument"]
+        guessed = PolicyKind.IDENTITY
+    elif isinstance(value.get("PolicyVersion"), Mapping) and "Document" in value["PolicyVersion"]:
+        pointer, raw = "/PolicyVersion/Document", value["PolicyVersion"]["Document"]
+        guessed = PolicyKind.IDENTITY
+    else:
+        return None
+    embedded = isinstance(raw, str)
+    document = _embedded(raw, pointer) if embedded else raw
+    return _source(
+        document,
+        pointer,
+        None,
+        kind or guessed or detect_kind(document),
+        positions,
+        embedded=embedded,
+        vault=vault or None,
     )
 
 
@@ -181,6 +208,8 @@ def _cloudformation(
             for pointer, raw in _walk(properties, path, base):
                 document = resolve(raw)
                 embedded = isinstance(document, str)
+                if embedded and is_opaque(document.strip()) and document.strip()[:1] != "{":
+                    continue  # !Ref / !ImportValue of a whole policy: its text is not known here
                 if embedded:
                     document = _embedded(document, pointer)
                 yield _source(
@@ -205,7 +234,8 @@ def _metadata_disabled(metadata: Any) -> frozenset[str]:
 
 
 def _terraform(plan: Mapping[str, Any], positions: dict[str, Position]) -> Iterator[PolicySource]:
-    """``terraform show -json`` of a plan (``planned_values``) or of a state (``values``)."""
+    """``terraform show -json`` of a plan (``planned_values``, else the ``after`` side of
+    ``resource_changes``) or of a state (``values``)."""
     for name in ("planned_values", "values"):
         container = plan.get(name)
         if isinstance(container, Mapping):
@@ -213,6 +243,14 @@ def _terraform(plan: Mapping[str, Any], positions: dict[str, Position]) -> Itera
                 container.get("root_module"), f"/{name}/root_module", positions
             )
             return
+    changes = plan.get("resource_changes")
+    for index, change in enumerate(changes if isinstance(changes, list) else []):
+        after = change.get("change") if isinstance(change, Mapping) else None
+        if isinstance(after, Mapping) and isinstance(after.get("after"), Mapping):
+            resource = {**change, "values": after["after"]}
+            yield from _terraform_resource(
+                resource, f"/resource_changes/{index}/change/after", positions
+            )
 
 
 def _terraform_module(
@@ -221,26 +259,34 @@ def _terraform_module(
     if not isinstance(module, Mapping):
         return
     for index, resource in enumerate(module.get("resources") or []):
-        if not isinstance(resource, Mapping) or resource.get("mode", "managed") != "managed":
-            continue
-        rtype = str(resource.get("type"))
-        paths = _TF_POLICIES.get(rtype, ())
-        values = resource.get("values")
-        if rtype == "aws_organizations_policy" and isinstance(values, Mapping):
-            org_kind = _ORG_POLICY_KINDS.get(str(values.get("type")))
-            paths = (("content", org_kind, False),) if org_kind else ()
-        base = f"{pointer}/resources/{index}/values"
-        for path, policy_kind, vault in paths:
-            for here, raw in _walk(values, path, base):
-                if isinstance(raw, str) and raw.strip():
-                    yield _source(
-                        _embedded(raw, here),
-                        here,
-                        str(resource.get("address")),
-                        policy_kind,
-                        positions,
-                        embedded=True,
-                        vault=vault,
-                    )
+        if isinstance(resource, Mapping):
+            here = f"{pointer}/resources/{index}/values"
+            yield from _terraform_resource(resource, here, positions)
     for index, child in enumerate(module.get("child_modules") or []):
         yield from _terraform_module(child, f"{pointer}/child_modules/{index}", positions)
+
+
+def _terraform_resource(
+    resource: Mapping[str, Any], base: str, positions: dict[str, Position]
+) -> Iterator[PolicySource]:
+    """The policies of one resource whose attribute values sit at ``base``."""
+    if resource.get("mode", "managed") != "managed":
+        return
+    rtype = str(resource.get("type"))
+    paths = _TF_POLICIES.get(rtype, ())
+    values = resource.get("values")
+    if rtype == "aws_organizations_policy" and isinstance(values, Mapping):
+        org_kind = _ORG_POLICY_KINDS.get(str(values.get("type")))
+        paths = (("content", org_kind, False),) if org_kind else ()
+    for path, policy_kind, vault in paths:
+        for here, raw in _walk(values, path, base):
+            if isinstance(raw, str) and raw.strip():
+                yield _source(
+                    _embedded(raw, here),
+                    here,
+                    str(resource.get("address")),
+                    policy_kind,
+                    positions,
+                    embedded=True,
+                    vault=vault,
+                )

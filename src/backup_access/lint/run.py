@@ -15,7 +15,7 @@ from backup_access.lint.rules import RULES, RULES_BY_ID
 from backup_access.lint.view import read_policy
 
 # ``# backup-access: disable=BA020,BA031`` anywhere in a file turns those rules off for it.
-_DIRECTIVE = re.compile(r"backup-access:\s*disable=([A-Za-z0-9_,\s]+)")
+_DIRECTIVE = re.compile(r"backup-access:[ \t]*disable=([A-Za-z0-9_, \t]+)")
 
 
 def check_rule_ids(ids: Iterable[str]) -> frozenset[str]:

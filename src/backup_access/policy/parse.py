@@ -205,7 +205,7 @@ def _strings(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]
 def _actions(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]:
     actions = _strings(raw, name, pointer)
     for position, action in enumerate(actions):
-        if action != "*" and (action.count(":") != 1 or action[0] == ":"):
+        if action != "*" and (action.count(":") != 1 or action[0] == ":" or action[-1] == ":"):
             where = (
                 _at(_at(pointer, name), position)
                 if isinstance(raw[name], list)

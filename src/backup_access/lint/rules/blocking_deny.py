@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from backup_access.lint.model import PolicyKind, Severity
 from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rules.statements import is_open_to_everyone, named_actions
 from backup_access.lint.view import PolicyView
 from backup_access.policy.model import Effect, Statement
-from backup_access.policy.wildcard import glob_matches
 
 _BACKUP_ACTIONS = (
     "backup:CopyIntoBackupVault",
@@ -21,30 +21,13 @@ _KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:De
 
 
 def _applies_to_everyone(statement: Statement, kind: PolicyKind) -> bool:
-    if kind in (PolicyKind.SCP, PolicyKind.IDENTITY):
-        return True
-    principal = statement.principal
-    return principal is not None and (principal.everyone or "*" in principal.aws)
-
-
-def _denied(statement: Statement, actions: tuple[str, ...]) -> list[str]:
-    if statement.actions is not None:
-        return [
-            a
-            for a in actions
-            if any(glob_matches(p, a, ignore_case=True) for p in statement.actions)
-        ]
-    assert statement.not_actions is not None
-    return [
-        a
-        for a in actions
-        if not any(glob_matches(p, a, ignore_case=True) for p in statement.not_actions)
-    ]
+    return kind in (PolicyKind.SCP, PolicyKind.IDENTITY) or is_open_to_everyone(statement)
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
     kind = view.source.kind
-    actions = _KEY_ACTIONS if kind is PolicyKind.KMS_KEY else _BACKUP_ACTIONS
+    # RCPs restrict KMS keys but not AWS Backup (not an RCP-supported service).
+    actions = _KEY_ACTIONS if kind in (PolicyKind.KMS_KEY, PolicyKind.RCP) else _BACKUP_ACTIONS
     for statement, parsed in view.parsed():
         if (
             parsed.effect is not Effect.DENY
@@ -56,7 +39,7 @@ def check(view: PolicyView) -> Iterator[Hit]:
             continue
         if not _applies_to_everyone(parsed, kind):
             continue
-        denied = _denied(parsed, actions)
+        denied = named_actions(parsed, actions)
         if denied:
             yield Hit(
                 f"{statement.pointer}/Effect",
@@ -76,5 +59,13 @@ RULE = Rule(
     "cross-account copies as well as the people it was meant for.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html",
     check=check,
-    kinds=frozenset({PolicyKind.RESOURCE, PolicyKind.KMS_KEY, PolicyKind.SCP, PolicyKind.IDENTITY}),
+    kinds=frozenset(
+        {
+            PolicyKind.RESOURCE,
+            PolicyKind.KMS_KEY,
+            PolicyKind.SCP,
+            PolicyKind.RCP,
+            PolicyKind.IDENTITY,
+        }
+    ),
 )

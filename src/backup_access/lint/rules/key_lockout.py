@@ -7,30 +7,41 @@ from collections.abc import Iterator
 
 from backup_access.lint.model import PolicyKind, Severity
 from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rules.statements import is_open_to_everyone, named_actions
 from backup_access.lint.view import PolicyView
-from backup_access.policy.model import Effect
-from backup_access.policy.wildcard import glob_matches
+from backup_access.policy.model import Effect, Statement
+
+_PUT = ("kms:PutKeyPolicy",)
+
+
+def _everyone_unconditionally(statement: Statement, actions: tuple[str, ...]) -> bool:
+    return (
+        not statement.conditions
+        and is_open_to_everyone(statement)
+        and bool(named_actions(statement, actions))
+    )
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
     if view.errors:
         return
-    for _, parsed in view.parsed():
-        if parsed.effect is not Effect.ALLOW:
-            continue
-        if parsed.actions is not None and any(
-            glob_matches(a, "kms:PutKeyPolicy", ignore_case=True) for a in parsed.actions
-        ):
+    statements = [parsed for _, parsed in view.parsed()]
+    for parsed in statements:
+        if parsed.effect is Effect.DENY and _everyone_unconditionally(parsed, _PUT):
+            yield Hit(
+                parsed.pointer,
+                "this Deny stops everyone, administrators included, from calling "
+                "kms:PutKeyPolicy: the key policy can never be changed",
+            )
             return
-        if parsed.not_actions is not None and not any(
-            glob_matches(a, "kms:PutKeyPolicy", ignore_case=True) for a in parsed.not_actions
-        ):
-            return
-    yield Hit(
-        "/Statement",
-        "no statement allows kms:PutKeyPolicy: once set, nobody can change "
-        "this key policy again (the key policy lockout safety check rejects it)",
-    )
+    if not any(
+        parsed.effect is Effect.ALLOW and named_actions(parsed, _PUT) for parsed in statements
+    ):
+        yield Hit(
+            "/Statement",
+            "no statement allows kms:PutKeyPolicy: once set, nobody can change "
+            "this key policy again (the key policy lockout safety check rejects it)",
+        )
 
 
 RULE = Rule(

@@ -11,14 +11,15 @@ from backup_access.lint.rules.base import Hit, Rule
 from backup_access.lint.view import PolicyView
 from backup_access.policy.model import Effect, Statement
 
-_ROOT = re.compile(r"arn:aws[a-z-]*:iam::(?:\d{12}|\$\{[^}]+\}):root|\d{12}")
+# The account root as an ARN (partition and account may be template references) or a bare id.
+_ROOT = re.compile(r"arn:(?:aws[a-z-]*|\$\{[^}]+\}):iam::(?:\d{12}|\$\{[^}]+\}):root|\d{12}")
 
 
 def enables_iam(statement: Statement) -> bool:
     """Allow of ``kms:*`` to an account root (``arn:…:iam::ACCOUNT:root`` or the bare id)."""
     if statement.effect is not Effect.ALLOW or statement.principal is None or statement.conditions:
         return False
-    if statement.actions is None or not any(a in ("*", "kms:*") for a in statement.actions):
+    if statement.actions is None or not any(a.lower() in ("*", "kms:*") for a in statement.actions):
         return False
     return any(_ROOT.fullmatch(name) for name in statement.principal.aws)
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from backup_access.lint.model import PolicyKind, Severity
 from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rules.statements import is_open_to_everyone, named_actions, restricts_by
 from backup_access.lint.view import PolicyView
-from backup_access.policy.model import Effect, Statement
-from backup_access.policy.wildcard import glob_matches
+from backup_access.policy.model import Effect
 
 _NARROWING_KEYS = frozenset(
     {
@@ -29,25 +29,13 @@ _NARROWING_KEYS = frozenset(
 _ACTIONS = ("backup:CopyIntoBackupVault", "backup:StartBackupJob", "backup:DeleteRecoveryPoint")
 
 
-def is_open_to_everyone(statement: Statement) -> bool:
-    """Principal ``"*"`` or ``{"AWS": "*"}``."""
-    principal = statement.principal
-    return principal is not None and (principal.everyone or "*" in principal.aws)
-
-
-def _narrowed(statement: Statement) -> bool:
-    return any(c.key.lower() in _NARROWING_KEYS for c in statement.conditions)
-
-
 def check(view: PolicyView) -> Iterator[Hit]:
     for statement, parsed in view.parsed():
         if parsed.effect is not Effect.ALLOW or not is_open_to_everyone(parsed):
             continue
-        if parsed.actions is None or _narrowed(parsed):
+        if restricts_by(parsed, _NARROWING_KEYS):
             continue
-        opened = [
-            a for a in _ACTIONS if any(glob_matches(p, a, ignore_case=True) for p in parsed.actions)
-        ]
+        opened = named_actions(parsed, _ACTIONS)
         if opened:
             yield Hit(
                 f"{statement.pointer}/Principal",

@@ -35,11 +35,9 @@ _OU = re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}")
 
 def path_problem(value: str, *, like: bool) -> str | None:
     """What is wrong with an organization path (None when it is well formed)."""
-    if like and value.endswith("*"):
-        value = value[:-1]
-    elif not value.endswith("/"):
+    if not value.endswith("/") and not (like and value.endswith("*")):
         return "must end with '/' (or '/*' with a Like operator to include child OUs)"
-    parts = value.rstrip("/").split("/") if value else []
+    parts = value.removesuffix("/").split("/") if value else []
     if not parts or not parts[0].startswith("o-"):
         return (
             "must start with the organization id (o-…/r-…/ou-…/): "

@@ -11,44 +11,40 @@ from backup_access.lint.model import Severity
 from backup_access.lint.rules.base import Hit, Rule
 from backup_access.lint.view import PolicyView, StatementView, condition_values
 
-# Account ids AWS documentation uses as examples, and placeholder words.
-_EXAMPLE_ACCOUNTS = (
-    "111122223333",
-    "123456789012",
-    "444455556666",
-    "777788889999",
-    "999999999999",
-    "000000000000",
-    "012345678901",
-    "210987654321",
+# Account ids AWS documentation uses as examples (anywhere in a value, between non-digits).
+_EXAMPLE_ACCOUNTS = re.compile(
+    r"(?<![0-9])(111122223333|123456789012|444455556666|777788889999|999999999999"
+    r"|000000000000|012345678901|210987654321)(?![0-9])"
 )
-_PATTERNS = (
-    re.compile(r"(?<![0-9])(" + "|".join(_EXAMPLE_ACCOUNTS) + r")(?![0-9])"),
+# Placeholder words, matched against whole ARN segments (between ':' and '/') so that real
+# names such as 'member-account-copies' or 'logs/region/' are left alone.
+_SEGMENT_PLACEHOLDERS = (
     re.compile(
-        r"(source|destination|target|your|my|member|management)[-_ ]?account[-_ ]?(id|number)?",
+        r"(?:source|destination|dest|target|your|my|member|management|central|other|"
+        r"cross|external|the)?[-_ ]?account[-_ ]?(?:id|number|no)",
         re.I,
     ),
-    re.compile(r"account[-_ ]?id", re.I),
-    re.compile(r"\bo-x{4,}\b|\bo-(?:example|exampleorgid)\w*", re.I),
-    re.compile(r"\bou-x{2,}[-x]*\b|\bou-(?:example)\w*", re.I),
-    re.compile(r"\br-x{2,}\b|\br-example\w*", re.I),
-    re.compile(r"<[^<>]{2,40}>"),
+    re.compile(r"o-x{4,}|o-example\w*|ou-x{2,}[-x]*|ou-example\w*|r-x{2,}|r-example\w*", re.I),
+    re.compile(r"<[^<>]{2,40}>|\{\{[^{}]{2,40}\}\}"),
     re.compile(
-        r"\b(?:REGION|ACCOUNT|ACCOUNT_ID|KEY_ID|ROLE_NAME|VAULT_NAME|PLACEHOLDER|CHANGEME|TODO)\b"
+        r"(?:REGION|ACCOUNT|ACCOUNT[-_]ID|ACCOUNT[-_]NUMBER|KEY[-_]ID|ROLE[-_]NAME|VAULT[-_]NAME|"
+        r"ORG[-_]ID|OU[-_]ID|PLACEHOLDER|CHANGEME|CHANGE[-_]ME|TODO|REPLACE[-_]ME)"
     ),
-    re.compile(r"\b(?:region|key-id|role-name|vault-name|bucket-name)\b(?=[:/]|$)"),
-    re.compile(r"EXAMPLE|1234abcd-12ab-34cd-56ef-1234567890ab"),
+    re.compile(r".*EXAMPLE.*|1234abcd-12ab-34cd-56ef-1234567890ab"),
 )
+_SEGMENTS = re.compile(r"[:/]")
 
 
 def find_placeholder(text: str) -> str | None:
     """The placeholder text in ``text``, if any."""
     if is_opaque(text):
         text = re.sub(r"\$\{[^}]*\}", "", text)
-    for pattern in _PATTERNS:
-        match = pattern.search(text)
-        if match:
-            return match.group(0)
+    match = _EXAMPLE_ACCOUNTS.search(text)
+    if match:
+        return match.group(0)
+    for segment in _SEGMENTS.split(text):
+        if any(pattern.fullmatch(segment) for pattern in _SEGMENT_PLACEHOLDERS):
+            return segment
     return None
 
 

@@ -19,9 +19,15 @@ def check(view: PolicyView) -> Iterator[Hit]:
     for _, parsed in view.parsed():
         for condition in parsed.conditions:
             prefix = condition.key.partition(":")[0]
-            if "${" in condition.key or not aws_data.is_checkable_key_prefix(prefix):
+            if "${" in condition.key or aws_data.is_federation_prefix(prefix):
                 continue
-            if aws_data.condition_key(condition.key) is None:
+            if not aws_data.is_checkable_key_prefix(prefix):
+                yield Hit(
+                    condition.pointer,
+                    f"'{condition.key}': '{prefix}' is neither 'aws' nor a service prefix, "
+                    "so this key is never in the request context",
+                )
+            elif aws_data.condition_key(condition.key) is None:
                 yield Hit(
                     condition.pointer,
                     f"'{condition.key}' is not a condition key of AWS or of service "

@@ -19,7 +19,7 @@ def check(view: PolicyView) -> Iterator[Hit]:
                 continue
             if operator.base.family not in (Family.STRING, Family.ARN):
                 continue
-            like = operator.base.name.replace("Equals", "Like").replace("IgnoreCase", "")
+            like = condition.operator.replace("Equals", "Like").replace("IgnoreCase", "")
             for pointer, value in condition_values(condition, statement.raw):
                 text = value.replace("${*}", "").replace("${?}", "")
                 if "*" in text or "?" in text:
