@@ -194,6 +194,7 @@ def _cloudformation(
     template: Mapping[str, Any], positions: dict[str, Position]
 ) -> Iterator[PolicySource]:
     template_disabled = _metadata_disabled(template.get("Metadata"))
+    _alias_chosen_branches(positions)
     for name, resource in template["Resources"].items():
         if not isinstance(resource, Mapping) or not isinstance(resource.get("Properties"), Mapping):
             continue
@@ -222,6 +223,13 @@ def _cloudformation(
                     vault=vault,
                     disabled=disabled,
                 )
+
+
+def _alias_chosen_branches(positions: dict[str, Position]) -> None:
+    """``Fn::If`` is read as its first branch (see intrinsics), so a pointer into the
+    resolved policy must find the position of that branch's element."""
+    for pointer in [p for p in positions if "/Fn::If/1" in p]:
+        positions.setdefault(pointer.replace("/Fn::If/1", ""), positions[pointer])
 
 
 def _metadata_disabled(metadata: Any) -> frozenset[str]:
