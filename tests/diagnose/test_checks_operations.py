@@ -264,6 +264,12 @@ def test_restore_from_a_shared_lag_vault(tmp_path: Path, org: World) -> None:
     params = {"caller": OPERATOR, "role": COPY_ROLE, "recovery_point": point, "vault": AIRGAP_VAULT}
     result = explain_operation(org, "restore", params)
     assert check(result, "restore.lag-vault-shared").decision is CheckDecision.ALLOWED
+    # across accounts the RAM share is the resource-side allow (no vault access policy)
+    start = check(result, "restore.start-restore-job")
+    assert start.decision is CheckDecision.ALLOWED, start.reason
+    assert "AWS RAM share of vault airgap" in start.reason
+    assert [s.sid for s in start.statements if s.layer == "resource"] == ["RamShareWithAccounts"]
+    assert result.verdict is Verdict.ALLOWED
 
     def unshare(data: dict[str, Any]) -> None:
         vaults(data, CENTRAL)["airgap"]["shared_with"] = []

@@ -1,6 +1,8 @@
 """The resource side of a request: which resource-based policy applies, and resource data.
 
-- backup vault ARN → the vault access policy (none recorded = the vault has none);
+- backup vault ARN → the vault access policy (none recorded = the vault has none); for a
+  logically air-gapped vault shared through AWS RAM, also the allow the share amounts to
+  (``world.ramshare``);
 - recovery point ARN → the access policy of the vault holding it: the vault the caller names
   (``recovery_point_vault``), else the vault listing the point under ``recovery_points``;
   otherwise the vault is unknown and reported as missing (its policy may deny);
@@ -13,15 +15,16 @@ Resource tags found on the way become ``aws:ResourceTag/*``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from backup_access.engine.model import Grant, NamedPolicy
 from backup_access.policy.arn import Arn
 from backup_access.policy.context import ContextValue
-from backup_access.policy.model import Policy
+from backup_access.policy.model import VERSION_2012, Policy
 from backup_access.world.findings import Findings
 from backup_access.world.lookup import find_key, find_vault, vault_of_recovery_point
 from backup_access.world.model import Location, Vault, World
+from backup_access.world.ramshare import ram_share_statements, shares_actions
 
 _ASSUME = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
 _TRUST_TOO = ("sts:tagsession", "sts:setsourceidentity", "sts:setcontext")
@@ -40,12 +43,34 @@ def _named(name: str, policy: Policy, location: Location, element: str) -> Named
     return NamedPolicy(name, policy, f"{location.pointer}/{element}", location.source)
 
 
-def _vault_side(side: ResourceSide, vault: Vault) -> None:
+def _vault_side(side: ResourceSide, vault: Vault, action: str, findings: Findings) -> None:
     side.tags = dict(vault.tags)
-    if vault.access_policy is not None:
+    access = vault.access_policy
+    first = len(access.statements) if access is not None else 0
+    shared, unknown = ram_share_statements(vault, first)
+    for entry in unknown:
+        findings.note(
+            f"vault {vault.name}: shared_with entry {entry!r} names no account, organization "
+            "or OU; it was ignored"
+        )
+    if shared:
+        if shares_actions(action):
+            findings.note(
+                f"vault {vault.name} is a logically air-gapped vault shared through AWS RAM "
+                f"with {', '.join(vault.shared_with)}: the share is the resource-side allow "
+                f"for {action} (statements RamShareWith*, from its shared_with)"
+            )
+        name = f"AWS RAM share of vault {vault.name}"
+        if access is not None:
+            name = f"vault {vault.name} access policy and AWS RAM share"
+            policy = replace(access, statements=access.statements + shared)
+        else:
+            policy = Policy(version=VERSION_2012, policy_id=None, statements=shared)
+        side.policy = NamedPolicy(name, policy, vault.location.pointer, vault.location.source)
+    elif access is not None:
         side.policy = _named(
             f"vault {vault.name} access policy",
-            vault.access_policy,
+            access,
             vault.location,
             "access_policy",
         )
@@ -59,7 +84,9 @@ def _vault_name(ref: str) -> tuple[str | None, str | None, str]:
     return None, None, ref
 
 
-def _backup(world: World, arn: Arn, side: ResourceSide, vault_ref: str | None, f: Findings) -> None:
+def _backup(
+    world: World, arn: Arn, action: str, side: ResourceSide, vault_ref: str | None, f: Findings
+) -> None:
     kind = arn.resource.split(":", 1)[0]
     if kind == "backup-vault":
         name = arn.resource.split(":", 1)[1]
@@ -67,7 +94,7 @@ def _backup(world: World, arn: Arn, side: ResourceSide, vault_ref: str | None, f
         if vault is None:
             f.lack(f"vault {name} of {arn.account} in {arn.region} is not in the world")
         else:
-            _vault_side(side, vault)
+            _vault_side(side, vault, action, f)
     elif kind == "recovery-point":
         vault = None
         if vault_ref is not None:
@@ -85,11 +112,11 @@ def _backup(world: World, arn: Arn, side: ResourceSide, vault_ref: str | None, f
                 )
         if vault is not None:
             f.note(f"recovery point is in vault {vault.arn}: its access policy applies")
-            _vault_side(side, vault)
+            _vault_side(side, vault, action, f)
 
 
 def _snapshot_recovery_point(
-    world: World, arn: Arn, side: ResourceSide, vault_ref: str, findings: Findings
+    world: World, arn: Arn, action: str, side: ResourceSide, vault_ref: str, findings: Findings
 ) -> None:
     account, region, name = _vault_name(vault_ref)
     vault = find_vault(world, account or arn.account, region or arn.region, name)
@@ -97,7 +124,7 @@ def _snapshot_recovery_point(
         findings.lack(f"vault {vault_ref} (holding the recovery point) is not in the world")
         return
     findings.note(f"recovery point is in vault {vault.arn}: its access policy applies")
-    _vault_side(side, vault)
+    _vault_side(side, vault, action, findings)
 
 
 def _kms(world: World, arn: Arn, side: ResourceSide, findings: Findings) -> None:
@@ -150,12 +177,12 @@ def resolve_resource(
     if arn is None:
         return side
     if arn.service == "backup":
-        _backup(world, arn, side, vault_ref, findings)
+        _backup(world, arn, action, side, vault_ref, findings)
     elif action.lower().startswith("backup:") and vault_ref is not None:
         # A snapshot-backed recovery point (arn:aws:ec2:…:snapshot/…, arn:aws:rds:…): AWS
         # Backup actions on it are governed by the access policy of the vault holding it
         # (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html).
-        _snapshot_recovery_point(world, arn, side, vault_ref, findings)
+        _snapshot_recovery_point(world, arn, action, side, vault_ref, findings)
     elif arn.service == "kms" and arn.resource_type in ("key", "alias"):
         _kms(world, arn, side, findings)
     elif arn.service == "iam":
