@@ -120,3 +120,37 @@ def test_an_unrecognised_message_is_unknown(org: World) -> None:
     result = explain_parsed(org, message(kind="unrecognised"))
     assert result.verdict is Verdict.UNKNOWN and result.checks == ()
     assert result.notes
+
+
+def test_an_insufficient_permissions_gate_is_unknown_with_what_to_look_at(
+    tmp_path: Path, org: World
+) -> None:
+    text = f"IAM Role {COPY_ROLE} does not have sufficient permissions to execute the backup."
+    parsed = message(kind="gate", gate="role_insufficient_permissions", role=COPY_ROLE, text=text)
+    result = explain_parsed(org, parsed)
+    assert result.verdict is Verdict.UNKNOWN and result.checks == ()
+    (note,) = result.notes
+    assert "not its trust policy" in note and "AWSBackupServiceRolePolicyForBackup" in note
+    assert "look at what the resource itself requires" in note  # the fixture role has it
+
+    def strip(data: dict[str, Any]) -> None:
+        account(data, PROD)["iam"]["roles"]["BackupCopyRole"]["policies"] = []
+
+    restore = message(
+        kind="gate",
+        gate="role_insufficient_permissions",
+        role=COPY_ROLE,
+        text=text.replace("the backup", "the restore"),
+    )
+    (note,) = explain_parsed(world_with(tmp_path, strip), restore).notes
+    assert "AWSBackupServiceRolePolicyForRestores" in note
+    assert "none of them is AWSBackupServiceRolePolicyForRestores" in note
+
+    elsewhere = message(
+        kind="gate",
+        gate="role_insufficient_permissions",
+        role="arn:aws:iam::444444444444:role/Nope",
+        text=text,
+    )
+    (note,) = explain_parsed(org, elsewhere).notes
+    assert note.endswith("is not in the world")

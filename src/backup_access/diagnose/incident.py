@@ -28,7 +28,8 @@ from backup_access.diagnose.model import (
 from backup_access.diagnose.permission import evaluate_permission
 from backup_access.documents import load_document
 from backup_access.errors import RequestError
-from backup_access.world import World
+from backup_access.policy.arn import Arn
+from backup_access.world import Role, World
 
 MESSAGE_CHECK = "message.request"
 TRUST_CHECK = "message.role-trust"
@@ -87,6 +88,14 @@ def _layer(policy_type: str | None) -> str | None:
     return _LAYERS.get(words)
 
 
+_ROLE_NOT_ASSUMABLE = "role_not_assumable"  # the role's trust policy
+_ROLE_INSUFFICIENT = "role_insufficient_permissions"  # what the role may do once assumed
+_BACKUP_POLICY = "AWSBackupServiceRolePolicyForBackup"
+_RESTORE_POLICY = "AWSBackupServiceRolePolicyForRestores"
+_S3_POLICIES = {
+    False: "AWSBackupServiceRolePolicyForS3Backup",
+    True: "AWSBackupServiceRolePolicyForS3Restore",
+}
 _MESSAGE = Operation("message", "An AWS message", "-", _SOURCE, (), ())
 
 
@@ -164,6 +173,42 @@ def _disagreements(parsed: object, result: CheckResult) -> list[str]:
     return out
 
 
+def _role_entity(world: World, role: str) -> Role | None:
+    arn = Arn.parse(role)
+    if arn is None or arn.resource_type != "role" or arn.account not in world.accounts:
+        return None
+    return world.accounts[arn.account].roles.get(arn.resource.rsplit("/", 1)[-1])
+
+
+def role_permissions_note(world: World, role: str, text: str) -> str:
+    """What to look at for a message about the service role's own permissions: it names no
+    action or resource, so nothing can be evaluated; say which AWS managed policy grants what
+    AWS Backup does with the role, and what the world shows attached to it."""
+    restore = "restore" in text.lower()
+    policy = _RESTORE_POLICY if restore else _BACKUP_POLICY
+    what = "restore" if restore else "back up"
+    note = (
+        f"the message is about what role {role} may do once AWS Backup has assumed it (not its "
+        "trust policy) and names no action or resource, so the world cannot evaluate it: check "
+        f"the role's permissions for the type of resource to {what}, e.g. the AWS managed "
+        f"{policy} ({_S3_POLICIES[restore]} for Amazon S3), and the KMS key policy of an "
+        "encrypted resource"
+    )
+    entity = _role_entity(world, role)
+    if entity is None:
+        return f"{note}; role {role} is not in the world"
+    attached = [ref.rsplit("/", 1)[-1] for ref in entity.policies] + sorted(entity.inline)
+    listed = ", ".join(attached) or "no policies"
+    if any(name in (policy, _S3_POLICIES[restore]) for name in attached):
+        after = (
+            "look at what the resource itself requires (its KMS key policy, a resource policy "
+            "that denies the role)"
+        )
+    else:
+        after = f"none of them is {policy}: attach it or grant the same actions"
+    return f"{note}; in the world the role has {listed}: {after}"
+
+
 def _gate(world: World, parsed: object) -> CheckResult | None:
     name = (_text(parsed, "gate") or "").lower()
     for words, gate in _GATE_WORDS:
@@ -197,6 +242,7 @@ def explain_parsed(
             ("policy_type", _text(parsed, "policy_type")),
             ("policy_arn", _text(parsed, "policy_arn")),
             ("gate", _text(parsed, "gate")),
+            ("role", _text(parsed, "role")),
         )
         if v is not None
     )
@@ -211,14 +257,17 @@ def explain_parsed(
         disagreements = _disagreements(parsed, result)
     elif kind == "gate":
         setting = _gate(world, parsed)
+        gate = _text(parsed, "gate")
         if setting is not None:
             checks.append(setting)
-        elif role:
+        elif role and gate == _ROLE_NOT_ASSUMABLE:
             checks.append(
                 _permission(
                     world, "backup.amazonaws.com", "sts:AssumeRole", role, None, TRUST_CHECK
                 )
             )
+        elif role and gate == _ROLE_INSUFFICIENT:
+            notes.append(role_permissions_note(world, role, _text(parsed, "text") or ""))
         else:
             notes.append(
                 f"the message names a non-policy gate ({_text(parsed, 'gate')}): run "
