@@ -154,3 +154,23 @@ def test_an_insufficient_permissions_gate_is_unknown_with_what_to_look_at(
     )
     (note,) = explain_parsed(org, elsewhere).notes
     assert note.endswith("is not in the world")
+
+
+def test_a_gate_message_the_world_contradicts_is_a_disagreement(tmp_path: Path, org: World) -> None:
+    assumable = explain_parsed(org, message(kind="gate", gate="role_not_assumable", role=COPY_ROLE))
+    assert assumable.verdict is Verdict.ALLOWED
+    (disagreement,) = assumable.disagreements
+    assert "cannot assume role" in disagreement and "in the world it can" in disagreement
+    assert "TrustBackup" in disagreement  # the statement that allows it
+
+    enabled = explain_parsed(org, message(kind="gate", gate="cross_account_backup_not_enabled"))
+    assert enabled.checks[0].decision is CheckDecision.ALLOWED
+    (disagreement,) = enabled.disagreements
+    assert "cross-account backup is enabled" in disagreement
+
+    def untrust(data: dict[str, Any]) -> None:
+        trust = account(data, PROD)["iam"]["roles"]["BackupCopyRole"]["trust"]
+        trust["Statement"][0]["Principal"] = {"Service": "ec2.amazonaws.com"}
+
+    parsed = message(kind="gate", gate="role_not_assumable", role=COPY_ROLE)
+    assert explain_parsed(world_with(tmp_path, untrust), parsed).disagreements == ()

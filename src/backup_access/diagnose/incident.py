@@ -209,6 +209,25 @@ def role_permissions_note(world: World, role: str, text: str) -> str:
     return f"{note}; in the world the role has {listed}: {after}"
 
 
+def _gate_disagreements(parsed: object, result: CheckResult) -> list[str]:
+    """A gate message the world contradicts: the world finds the gate open."""
+    if result.decision is not CheckDecision.ALLOWED:
+        return []
+    gate = _text(parsed, "gate")
+    if gate == _ROLE_NOT_ASSUMABLE:
+        return [
+            f"the message reports that AWS Backup cannot assume role {_text(parsed, 'role')}, "
+            f"but in the world it can ({result.reason}): the world may be out of date (the "
+            "role's trust policy changed, or the role was deleted or recreated), or the trust "
+            "policy's conditions depend on context the world cannot know (aws:SourceAccount, "
+            "aws:SourceArn)"
+        ]
+    return [
+        f"the message reports a closed gate ({gate}), but in the world {result.reason}: the "
+        "world may be out of date"
+    ]
+
+
 def _gate(world: World, parsed: object) -> CheckResult | None:
     name = (_text(parsed, "gate") or "").lower()
     for words, gate in _GATE_WORDS:
@@ -260,12 +279,13 @@ def explain_parsed(
         gate = _text(parsed, "gate")
         if setting is not None:
             checks.append(setting)
+            disagreements = _gate_disagreements(parsed, setting)
         elif role and gate == _ROLE_NOT_ASSUMABLE:
-            checks.append(
-                _permission(
-                    world, "backup.amazonaws.com", "sts:AssumeRole", role, None, TRUST_CHECK
-                )
+            trust = _permission(
+                world, "backup.amazonaws.com", "sts:AssumeRole", role, None, TRUST_CHECK
             )
+            checks.append(trust)
+            disagreements = _gate_disagreements(parsed, trust)
         elif role and gate == _ROLE_INSUFFICIENT:
             notes.append(role_permissions_note(world, role, _text(parsed, "text") or ""))
         else:
