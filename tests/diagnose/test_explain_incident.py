@@ -174,3 +174,19 @@ def test_a_gate_message_the_world_contradicts_is_a_disagreement(tmp_path: Path, 
 
     parsed = message(kind="gate", gate="role_not_assumable", role=COPY_ROLE)
     assert explain_parsed(world_with(tmp_path, untrust), parsed).disagreements == ()
+
+
+def test_disagreements_use_the_right_article(org: World) -> None:
+    parsed = message(
+        principal=OPERATOR,
+        action="backup:DeleteBackupVault",
+        resource=SOURCE_VAULT,
+        explicit=False,
+        policy_type="identity-based",
+    )
+    (disagreement,) = explain_parsed(org, parsed).disagreements
+    assert "no allow in an identity-based policy" in disagreement
+    assert " a identity" not in disagreement
+    scp = message(**{**vars(parsed), "explicit": True, "policy_type": "service control"})
+    (disagreement,) = explain_parsed(org, scp).disagreements
+    assert "an explicit deny in a service control policy" in disagreement

@@ -133,13 +133,18 @@ def _permission(
         )
 
 
+def _a(words: str) -> str:
+    """``words`` with its indefinite article: "an identity-based", "a service control"."""
+    return f"{'an' if words[:1].lower() in {'a', 'e', 'i', 'o', 'u'} else 'a'} {words}"
+
+
 def _disagreements(parsed: object, result: CheckResult) -> list[str]:
     out: list[str] = []
     explicit = _get(parsed, "explicit")
     policy_type = _text(parsed, "policy_type")
     layer = _layer(policy_type)
     said = f"{'an explicit deny' if explicit else 'no allow'}" + (
-        f" in a {policy_type} policy" if policy_type else ""
+        f" in {_a(policy_type)} policy" if policy_type else ""
     )
     if result.decision is CheckDecision.UNKNOWN:
         return out
@@ -159,7 +164,7 @@ def _disagreements(parsed: object, result: CheckResult) -> list[str]:
         out.append("the message reports no allow, but the world finds an explicit deny")
     if layer is not None and layer not in result.blocked_by:
         out.append(
-            f"the message blames a {policy_type} policy, the world blames "
+            f"the message blames {_a(policy_type or '')} policy, the world blames "
             f"{', '.join(result.blocked_by)}"
         )
     policy_arn = _text(parsed, "policy_arn")
