@@ -7,6 +7,7 @@ Keys given by the caller always win over derived ones.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from backup_access.engine.model import Request
 from backup_access.errors import RequestError
@@ -26,6 +27,15 @@ _PRINCIPAL_TYPES = {
 
 def derived_context(principal: Principal, resource_account: str | None) -> dict[str, ContextValue]:
     """Context keys that follow from who the principal is and where the resource lives."""
+    return dict(_derived_items(principal, resource_account))
+
+
+@lru_cache(maxsize=4096)
+def _derived_items(
+    principal: Principal, resource_account: str | None
+) -> tuple[tuple[str, ContextValue], ...]:
+    """``derived_context`` as items, computed once per principal and account: batches
+    repeat both."""
     keys: dict[str, ContextValue] = {}
     if principal.kind is PrincipalKind.SERVICE:
         keys["aws:PrincipalServiceName"] = principal.arn
@@ -41,7 +51,20 @@ def derived_context(principal: Principal, resource_account: str | None) -> dict[
         keys["aws:PrincipalType"] = _PRINCIPAL_TYPES[principal.kind]
     if resource_account:
         keys["aws:ResourceAccount"] = resource_account
-    return keys
+    return tuple(keys.items())
+
+
+@lru_cache(maxsize=4096)
+def _action_problem(action: str) -> str | None:
+    if action != "*" and (action.count(":") != 1 or not all(action.split(":"))):
+        return f"'{action}' is not an action: write it as service:Action"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _arn_account(resource: str) -> str | None:
+    parsed = Arn.parse(resource)
+    return (parsed.account or None) if parsed is not None else None
 
 
 def make_request(
@@ -59,17 +82,13 @@ def make_request(
         if isinstance(principal, Principal)
         else parse_principal(principal, service_linked=service_linked)
     )
-    if action != "*" and (action.count(":") != 1 or not all(action.split(":"))):
-        raise RequestError(f"'{action}' is not an action: write it as service:Action")
+    problem = _action_problem(action)
+    if problem is not None:
+        raise RequestError(problem)
     if not resource:
         raise RequestError('the resource is empty: give an ARN or "*"')
-    account = resource_account
-    parsed = Arn.parse(resource)
-    if account is None and parsed is not None and parsed.account:
-        account = parsed.account
+    account = resource_account if resource_account is not None else _arn_account(resource)
     if account is not None and not (account.isdigit() and len(account) == 12):
         raise RequestError(f"resource account '{account}' is not a 12-digit account id")
-    base = RequestContext(context or {})
-    return Request(
-        who, action, resource, account, base.with_defaults(derived_context(who, account))
-    )
+    layered = RequestContext.layered(context or {}, _derived_items(who, account))
+    return Request(who, action, resource, account, layered)

@@ -7,7 +7,7 @@ A value is a string (single-valued key) or a tuple of strings (multivalued key).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 ContextValue = str | tuple[str, ...]
 
@@ -42,14 +42,27 @@ class RequestContext(Mapping[str, ContextValue]):
 
     def with_defaults(self, defaults: Mapping[str, ContextValue]) -> RequestContext:
         """A context with ``defaults`` added for keys this one does not give."""
-        merged = RequestContext()
-        for key, value in defaults.items():
+        return RequestContext.layered(self, defaults.items())
+
+    @classmethod
+    def layered(
+        cls,
+        given: Mapping[str, ContextValue],
+        defaults: Iterable[tuple[str, ContextValue]],
+    ) -> RequestContext:
+        """``given`` over ``defaults``: the keys a caller supplies win over derived ones.
+
+        Built in one pass, since every request builds one."""
+        merged = cls()
+        values, names = merged._values, merged._names
+        for key, value in defaults:
             lowered = key.lower()
-            if lowered not in self._values:
-                merged._values[lowered] = value
-                merged._names[lowered] = key
-        merged._values.update(self._values)
-        merged._names.update(self._names)
+            values[lowered] = value
+            names[lowered] = key
+        for key, value in given.items():
+            lowered = key.lower()
+            values[lowered] = value
+            names[lowered] = key
         return merged
 
     def as_dict(self) -> dict[str, ContextValue]:

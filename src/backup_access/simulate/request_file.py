@@ -61,6 +61,14 @@ def _text(value: object, pointer: str, what: str) -> str:
     return str(value)
 
 
+def _field_text(data: Mapping[str, Any], key: str, pointer: str) -> str:
+    """``data[key]`` as text; the pointer is only built for the error."""
+    value = data[key]
+    if type(value) is str:
+        return value
+    return _text(value, at(pointer, key), key)
+
+
 def _scalar(value: object, pointer: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -72,11 +80,11 @@ def _scalar(value: object, pointer: str) -> str:
 def _context(raw: object, pointer: str) -> dict[str, ContextValue]:
     context: dict[str, ContextValue] = {}
     for key, value in _mapping(raw, pointer, "context").items():
-        if isinstance(value, str):
+        if type(value) is str:
             context[key] = value
         elif isinstance(value, list):
             context[key] = tuple(
-                v if isinstance(v, str) else _scalar(v, at(at(pointer, key), i))
+                v if type(v) is str else _scalar(v, at(at(pointer, key), i))
                 for i, v in enumerate(value)
             )
         else:
@@ -87,7 +95,8 @@ def _context(raw: object, pointer: str) -> dict[str, ContextValue]:
 def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str | None]:
     """The request part; also returns the management account it names, if any."""
     data = _mapping(raw, pointer, "request")
-    check_keys(data, _REQUEST_KEYS, pointer)
+    if not _REQUEST_KEYS.issuperset(data):
+        check_keys(data, _REQUEST_KEYS, pointer)
     for required in ("principal", "action", "resource"):
         if required not in data:
             raise RequestError(f"request needs '{required}'", pointer=pointer)
@@ -95,13 +104,13 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
     management = data.get("management_account")
     try:
         request = make_request(
-            _text(data["principal"], at(pointer, "principal"), "principal"),
-            _text(data["action"], at(pointer, "action"), "action"),
-            _text(data["resource"], at(pointer, "resource"), "resource"),
+            _field_text(data, "principal", pointer),
+            _field_text(data, "action", pointer),
+            _field_text(data, "resource", pointer),
             resource_account=None
             if account is None
-            else _text(account, at(pointer, "resource_account"), "resource_account"),
-            context=_context(data.get("context") or {}, at(pointer, "context")),
+            else _field_text(data, "resource_account", pointer),
+            context=_context(data.get("context") or {}, f"{pointer}/context"),
             service_linked=bool(data.get("principal_is_service_linked", False)),
         )
     except RequestError as error:
@@ -109,9 +118,7 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
             raise
         raise error.located(prefix=pointer) from None
     return request, (
-        None
-        if management is None
-        else _text(management, at(pointer, "management_account"), "management_account")
+        None if management is None else _field_text(data, "management_account", pointer)
     )
 
 
