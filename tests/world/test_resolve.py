@@ -132,6 +132,97 @@ def test_rcp_chain_of_the_resource_account(world: World) -> None:
     assert any("not in the world" in m for m in r.missing)
 
 
+def test_no_rcp_chain_for_aws_managed_key_aliases(world: World) -> None:
+    # RCPs do not apply to AWS managed keys (KMS developer guide, resource-control-policies.html);
+    # alias/aws/… names only AWS managed keys, recorded in the world or not.
+    r = resolve(world, SESSION, "kms:Decrypt", f"arn:aws:kms:us-east-1:{BACKUP}:alias/aws/backup")
+    assert r.policies.rcp is None
+    assert any("AWS managed key: RCPs do not apply" in n for n in r.notes)
+
+
+def test_no_rcp_chain_for_retire_grant(world: World) -> None:
+    # kms:RetireGrant is not valid in an RCP, even as kms:* (same page).
+    r = resolve(world, SESSION, "kms:RetireGrant", f"arn:aws:kms:us-east-1:{BACKUP}:key/abc")
+    assert r.policies.rcp is None
+    assert any("kms:RetireGrant" in n for n in r.notes)
+
+
+def test_rcp_applies_to_a_customer_managed_key_not_to_an_aws_managed_one(tmp_path: Path) -> None:
+    path = tmp_path / "world.yaml"
+    path.write_text(
+        json.dumps(
+            {
+                "organization": {
+                    "id": "o-a1b2c3d4e5",
+                    "management_account": MGMT,
+                    "policies": {
+                        "OnlyOrgKms": {
+                            "type": "rcp",
+                            "document": {
+                                "Version": "2012-10-17",
+                                "Statement": [
+                                    {
+                                        "Sid": "OrgOnly",
+                                        "Effect": "Deny",
+                                        "Principal": "*",
+                                        "Action": "kms:*",
+                                        "Resource": "*",
+                                        "Condition": {
+                                            "StringNotEqualsIfExists": {
+                                                "aws:PrincipalOrgID": "o-a1b2c3d4e5"
+                                            }
+                                        },
+                                    }
+                                ],
+                            },
+                        }
+                    },
+                    "root": {"id": "r-a1b2", "policies": ["OnlyOrgKms"], "accounts": [PROD]},
+                },
+                "accounts": {
+                    PROD: {
+                        "regions": {
+                            "us-east-1": {
+                                "kms": {
+                                    "keys": {
+                                        key_id: {
+                                            "manager": manager,
+                                            "policy": {
+                                                "Version": "2012-10-17",
+                                                "Statement": [
+                                                    {
+                                                        "Effect": "Allow",
+                                                        "Principal": {"AWS": "*"},
+                                                        "Action": "kms:DescribeKey",
+                                                        "Resource": "*",
+                                                    }
+                                                ],
+                                            },
+                                        }
+                                        for key_id, manager in (
+                                            ("customer-key", "customer"),
+                                            ("aws-key", "aws"),
+                                        )
+                                    }
+                                }
+                            }
+                        }
+                    }
+                },
+            }
+        )
+    )
+    outside = "arn:aws:iam::999999999999:role/Partner"
+    decisions = {}
+    for key_id in ("customer-key", "aws-key"):
+        key = f"arn:aws:kms:us-east-1:{PROD}:key/{key_id}"
+        r = resolve(load_world(path), outside, "kms:DescribeKey", key)
+        decisions[key_id] = evaluate(r.request, r.policies)
+    assert decisions["customer-key"].value is DecisionValue.EXPLICIT_DENY
+    assert Layer.RCP in decisions["customer-key"].blocked_by
+    assert Layer.RCP not in decisions["aws-key"].blocked_by
+
+
 def test_org_context_keys(world: World) -> None:
     r = resolve(world, SESSION, "backup:CopyIntoBackupVault", CENTRAL)
     context = r.request.context

@@ -22,7 +22,7 @@ from backup_access.world.identity import resolve_identity
 from backup_access.world.model import OrgPolicyType, Role, World
 from backup_access.world.organization import account_path
 from backup_access.world.orgchain import has_rcps, org_chain
-from backup_access.world.resource import resolve_resource
+from backup_access.world.resource import ResourceSide, resolve_resource
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +53,27 @@ def _scp_chain(
 
 
 def _rcp_chain(
-    world: World, resource_account: str | None, findings: Findings
+    world: World, resource_account: str | None, side: ResourceSide, action: str, f: Findings
 ) -> tuple[OrgLevel, ...] | None:
+    """The RCP chain of the resource's account, if RCPs can apply to this request.
+
+    AWS KMS: RCPs do not apply to AWS managed keys, and kms:RetireGrant is not restricted by
+    an RCP even when its Action is "*"
+    (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
+    """
     organization = world.organization
     if organization is None or resource_account is None or not has_rcps(organization):
+        return None
+    if side.aws_managed_key:
+        f.note(f"{side.resource} is an AWS managed key: RCPs do not apply to AWS managed keys")
+        return None
+    if action.lower() == "kms:retiregrant":
+        f.note("RCPs do not restrict kms:RetireGrant (not valid in an RCP, even as kms:*)")
         return None
     path = account_path(organization, resource_account)
     if path is None:
         return None
-    return org_chain(organization, path, resource_account, OrgPolicyType.RCP, findings)
+    return org_chain(organization, path, resource_account, OrgPolicyType.RCP, f)
 
 
 def resolve(
@@ -123,7 +135,7 @@ def resolve(
         boundary=identity.boundary,
         resource=side.policy,
         scp=_scp_chain(world, who, findings),
-        rcp=_rcp_chain(world, account, findings),
+        rcp=_rcp_chain(world, account, side, action, findings),
         grants=side.grants,
         management_account=world.organization.management_account if world.organization else None,
     )

@@ -8,6 +8,8 @@
   otherwise the vault is unknown and reported as missing (its policy may deny);
 - KMS key or alias ARN → the key policy (an alias is resolved to its key, and the request is
   made on the key ARN with ``kms:RequestAlias``, as KMS authorizes it) and the key's grants;
+  whether the key is AWS managed (``manager: aws``, or an ``alias/aws/…`` name), since RCPs
+  do not apply to AWS managed keys;
 - IAM role ARN with ``sts:AssumeRole*`` → the role's trust policy; ``iam:PassRole`` and other
   IAM actions have no resource policy.
 Resource tags found on the way become ``aws:ResourceTag/*``.
@@ -23,7 +25,7 @@ from backup_access.policy.context import ContextValue
 from backup_access.policy.model import VERSION_2012, Policy
 from backup_access.world.findings import Findings
 from backup_access.world.lookup import find_key, find_vault, vault_of_recovery_point
-from backup_access.world.model import Location, Vault, World
+from backup_access.world.model import KeyManager, Location, Vault, World
 from backup_access.world.ramshare import ram_share_statements, shares_actions
 
 _ASSUME = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
@@ -37,6 +39,7 @@ class ResourceSide:
     grants: tuple[Grant, ...] = ()
     tags: dict[str, str] = field(default_factory=dict)
     context: dict[str, ContextValue] = field(default_factory=dict)
+    aws_managed_key: bool = False  # the resource is an AWS managed KMS key
 
 
 def _named(name: str, policy: Policy, location: Location, element: str) -> NamedPolicy:
@@ -129,6 +132,10 @@ def _snapshot_recovery_point(
 
 def _kms(world: World, arn: Arn, side: ResourceSide, findings: Findings) -> None:
     key = find_key(world, arn.account, arn.region, arn.resource)
+    # ``alias/aws/…`` names only AWS managed keys, whether or not the world records the key.
+    side.aws_managed_key = arn.resource.startswith("alias/aws/") or (
+        key is not None and key.manager is KeyManager.AWS
+    )
     if key is None:
         findings.lack(
             f"KMS key {side.resource} is not in the world (key policy and grants unknown)"
