@@ -11,6 +11,7 @@ itself: the same action, resource, principal or condition value is never matched
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from backup_access.conditions import ConditionOutcome, evaluate_condition
@@ -44,9 +45,11 @@ def _memo(table: dict[K, V], key: K, compute: Callable[[], V]) -> V:
         return value
 
 
+@lru_cache(maxsize=65536)
 def action_matches(pattern: str, action: str) -> bool:
     """Actions match case-insensitively, with ``*`` and ``?`` wildcards
-    (reference_policies_elements_action.html)."""
+    (reference_policies_elements_action.html). Cached: the same patterns and actions
+    recur across policies and requests."""
     if pattern == "*":
         return True
     return compile_glob(pattern.lower()).matches(action.lower())

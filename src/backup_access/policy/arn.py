@@ -9,6 +9,7 @@ Matching: "Each of the six colon-delimited components of the ARN is checked sepa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from backup_access.policy.wildcard import glob_matches
 
@@ -48,6 +49,12 @@ def arn_matches(pattern: str, value: str) -> bool:
     """
     if pattern == "*":
         return True
+    return _arn_matches(pattern, value)
+
+
+@lru_cache(maxsize=65536)
+def _arn_matches(pattern: str, value: str) -> bool:
+    """Cached: the same patterns and ARNs recur across policies and requests."""
     pattern_parts = pattern.split(":", ARN_PARTS - 1)
     value_parts = value.split(":", ARN_PARTS - 1)
     if len(pattern_parts) != ARN_PARTS or len(value_parts) != ARN_PARTS:
