@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from backup_access.diagnose import CheckDecision, Verdict
-from backup_access.diagnose.incident import MESSAGE_CHECK, TRUST_CHECK, explain_parsed
+from backup_access.diagnose.incident import (
+    MESSAGE_CHECK,
+    TRUST_CHECK,
+    explain_error,
+    explain_parsed,
+)
 from backup_access.world import World, load_world
 from tests.diagnose.fixtures.worlds import (
     CENTRAL_VAULT,
@@ -190,3 +195,15 @@ def test_disagreements_use_the_right_article(org: World) -> None:
     scp = message(**{**vars(parsed), "explicit": True, "policy_type": "service control"})
     (disagreement,) = explain_parsed(org, scp).disagreements
     assert "an explicit deny in a service control policy" in disagreement
+
+
+def test_key_inaccessible_message_says_to_run_the_operation_with_the_key() -> None:
+    world = load_world(Path(__file__).parents[2] / "examples" / "worlds" / "kms-perimeter")
+    key = "arn:aws:kms:us-east-1:111111111111:key/1111aaaa-0000-4000-8000-000000000011"
+    explanation = explain_error(
+        world,
+        f"The source snapshot KMS key [{key}] does not exist, is not enabled or you do not "
+        "have permissions to access it.",
+    )
+    assert explanation.verdict is Verdict.UNKNOWN
+    assert any(f"--key {key}" in note for note in explanation.notes)

@@ -90,6 +90,7 @@ def _layer(policy_type: str | None) -> str | None:
 
 _ROLE_NOT_ASSUMABLE = "role_not_assumable"  # the role's trust policy
 _ROLE_INSUFFICIENT = "role_insufficient_permissions"  # what the role may do once assumed
+_KEY_INACCESSIBLE = "kms_key_inaccessible"  # a job message: the key is not usable
 _BACKUP_POLICY = "AWSBackupServiceRolePolicyForBackup"
 _RESTORE_POLICY = "AWSBackupServiceRolePolicyForRestores"
 _S3_POLICIES = {
@@ -214,6 +215,20 @@ def role_permissions_note(world: World, role: str, text: str) -> str:
     return f"{note}; in the world the role has {listed}: {after}"
 
 
+def key_inaccessible_note(key: str | None) -> str:
+    """What to run for a job message saying a KMS key is not accessible: it names no
+    principal, so the world cannot evaluate it as it stands."""
+    named = f"KMS key {key}" if key else "the KMS key"
+    option = f"--key {key}" if key else "--key KEY"
+    return (
+        f"the message says AWS Backup could not use {named} but names no principal, so the "
+        "world cannot evaluate it: the service role uses the key of the resource it backs up "
+        "or restores, the destination account's AWSServiceRoleForBackup the source key of a "
+        f"cross-account copy; run `explain backup`, `explain restore` or `explain copy` with "
+        f"{option} to check the key policy and the role's policies"
+    )
+
+
 def _gate_disagreements(parsed: object, result: CheckResult) -> list[str]:
     """A gate message the world contradicts: the world finds the gate open."""
     if result.decision is not CheckDecision.ALLOWED:
@@ -293,6 +308,8 @@ def explain_parsed(
             disagreements = _gate_disagreements(parsed, trust)
         elif role and gate == _ROLE_INSUFFICIENT:
             notes.append(role_permissions_note(world, role, _text(parsed, "text") or ""))
+        elif gate == _KEY_INACCESSIBLE:
+            notes.append(key_inaccessible_note(_text(parsed, "key")))
         else:
             notes.append(
                 f"the message names a non-policy gate ({_text(parsed, 'gate')}): run "
