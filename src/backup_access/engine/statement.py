@@ -18,6 +18,7 @@ from backup_access.conditions import ConditionOutcome, evaluate_condition
 from backup_access.engine.model import Layer, Request
 from backup_access.engine.trace import Outcome
 from backup_access.policy.arn import arn_matches
+from backup_access.policy.context import RequestContext
 from backup_access.policy.model import Condition, Effect, Policy, PrincipalSpec, Statement
 from backup_access.policy.principal import (
     Principal,
@@ -198,10 +199,34 @@ def _condition_outcome(
     memo_key: Any = (actual, *(context.get_value(k) for k in keys)) if keys else actual
     found = memo.get(memo_key)
     if found is None:
-        found = _memo(
-            memo, memo_key, lambda: evaluate_condition(condition, context, variables=variables)
-        )
+        if keys:
+            found = evaluate_condition(condition, context, variables=variables)
+        else:
+            found = _shared_outcome(condition, actual, variables, context)
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        memo[memo_key] = found
     return found
+
+
+_SHARED_OUTCOMES: dict[tuple[Any, ...], ConditionOutcome] = {}
+
+
+def _shared_outcome(
+    condition: Condition, actual: Any, variables: bool, context: RequestContext
+) -> ConditionOutcome:
+    """A condition that reads no other key than its own gives the same outcome wherever it
+    is written: policies parsed for each request share it (the outcome is re-pointed at
+    this condition, whose location the trace shows)."""
+    key = (condition.operator, condition.key, condition.values, variables, actual)
+    found = _SHARED_OUTCOMES.get(key)
+    if found is None:
+        found = evaluate_condition(condition, context, variables=variables)
+        if len(_SHARED_OUTCOMES) >= 8 * MEMO_LIMIT:
+            _SHARED_OUTCOMES.clear()
+        _SHARED_OUTCOMES[key] = found
+        return found
+    return found if found.condition is condition else found._replace(condition=condition)
 
 
 # What evaluating a statement yields on the hot path: a plain tuple (cheap to build; the

@@ -44,6 +44,9 @@ _PRINCIPAL_KINDS = {
     "CanonicalUser": "canonical_user",
 }
 MAX_POLICY_CHARS = 1_000_000
+_EFFECTS = {"Allow": Effect.ALLOW, "Deny": Effect.DENY}
+_ABSENT: Any = object()  # an element the statement does not have
+_NULL: Any = object()  # an element present with a null value (an error, reported as such)
 
 
 def escape_pointer_token(token: str | int) -> str:
@@ -54,6 +57,8 @@ def escape_pointer_token(token: str | int) -> str:
 
 
 def _at(pointer: str, token: str | int) -> str:
+    if type(token) is str and "~" not in token and "/" not in token:
+        return f"{pointer}/{token}"
     return f"{pointer}/{escape_pointer_token(token)}"
 
 
@@ -81,11 +86,11 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
             document = json.loads(document)
         except (ValueError, RecursionError) as error:
             raise PolicyError(f"policy text is not valid JSON: {error}", pointer=pointer) from None
-    if not isinstance(document, Mapping):
+    if type(document) is not dict and not isinstance(document, Mapping):
         raise PolicyError(
             f"a policy must be an object, found {_type_name(document)}", pointer=pointer
         )
-    for key in document:
+    for key in () if _TOP_LEVEL.issuperset(document) else document:
         if key not in _TOP_LEVEL:
             raise PolicyError(
                 f"unknown policy element '{key}' (expected Version, Id, Statement)",
@@ -104,13 +109,15 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
         raise PolicyError("a policy needs a Statement element", pointer=pointer)
     raw = document["Statement"]
     statements_pointer = _at(pointer, "Statement")
-    if isinstance(raw, Mapping):
-        statements: tuple[Statement, ...] = (parse_statement(raw, 0, statements_pointer),)
-    elif isinstance(raw, list):
-        statements = tuple(
-            parse_statement(item, index, f"{statements_pointer}/{index}")
-            for index, item in enumerate(raw)
+    if isinstance(raw, list):
+        statements: tuple[Statement, ...] = tuple(
+            [
+                parse_statement(item, index, f"{statements_pointer}/{index}")
+                for index, item in enumerate(raw)
+            ]
         )
+    elif isinstance(raw, Mapping):
+        statements = (parse_statement(raw, 0, statements_pointer),)
     else:
         raise PolicyError(
             f"Statement must be an object or a list, found {_type_name(raw)}",
@@ -123,6 +130,7 @@ def parse_statement(raw: object, index: int, pointer: str) -> Statement:
     """Parse one statement found at ``pointer``; raises ``PolicyError`` like ``parse_policy``.
 
     Public so that a linter can report every broken statement, not only the first.
+    Each element is looked up once (``_ABSENT`` tells a missing element from a null one).
     """
     if type(raw) is not dict and not isinstance(raw, Mapping):
         raise PolicyError(
@@ -131,58 +139,69 @@ def parse_statement(raw: object, index: int, pointer: str) -> Statement:
     if not _STATEMENT_KEYS.issuperset(raw):
         key = next(k for k in raw if k not in _STATEMENT_KEYS)
         raise PolicyError(f"unknown statement element '{key}'", pointer=_at(pointer, str(key)))
-    sid = raw.get("Sid")
-    if sid is not None and not isinstance(sid, str):
+    get = raw.get
+    sid = get("Sid")
+    if sid is not None and type(sid) is not str:
         raise PolicyError("Sid must be a string", pointer=_at(pointer, "Sid"))
-    if "Effect" not in raw:
-        raise PolicyError("a statement needs an Effect", pointer=pointer)
-    effect = raw["Effect"]
-    if effect != "Allow" and effect != "Deny":
+    written = get("Effect", _ABSENT)
+    effect = _EFFECTS.get(written) if type(written) is str else None
+    if effect is None:
+        if written is _ABSENT:
+            raise PolicyError("a statement needs an Effect", pointer=pointer)
         raise PolicyError(
-            f"Effect must be 'Allow' or 'Deny' (case-sensitive), found {effect!r}",
+            f"Effect must be 'Allow' or 'Deny' (case-sensitive), found {written!r}",
             pointer=_at(pointer, "Effect"),
         )
-    actions = _one_of(raw, "Action", "NotAction", pointer, required=True)
-    resources = _one_of(raw, "Resource", "NotResource", pointer, required=False)
-    principals = _one_of(raw, "Principal", "NotPrincipal", pointer, required=False)
+    actions, not_actions = _pair(raw, "Action", "NotAction", pointer, required=True)
+    resources, not_resources = _pair(raw, "Resource", "NotResource", pointer, required=False)
+    principal = get("Principal", _ABSENT)
+    not_principal = get("NotPrincipal", _ABSENT)
+    if principal is not _ABSENT and not_principal is not _ABSENT:
+        raise PolicyError(
+            "a statement cannot have both Principal and NotPrincipal", pointer=pointer
+        )
+    condition = get("Condition", _ABSENT)
     return Statement(
         index,
         sid,
-        Effect.ALLOW if effect == "Allow" else Effect.DENY,
-        _actions(raw, "Action", pointer) if actions == "Action" else None,
-        _actions(raw, "NotAction", pointer) if actions == "NotAction" else None,
-        _strings(raw, "Resource", pointer) if resources == "Resource" else None,
-        _strings(raw, "NotResource", pointer) if resources == "NotResource" else None,
-        _principal(raw, "Principal", pointer) if principals == "Principal" else None,
-        _principal(raw, "NotPrincipal", pointer) if principals == "NotPrincipal" else None,
-        _conditions(raw["Condition"], f"{pointer}/Condition") if "Condition" in raw else (),
+        effect,
+        _actions(actions, "Action", pointer) if actions is not None else None,
+        _actions(not_actions, "NotAction", pointer) if not_actions is not None else None,
+        _strings(resources, "Resource", pointer) if resources is not None else None,
+        _strings(not_resources, "NotResource", pointer) if not_resources is not None else None,
+        None if principal is _ABSENT else _principal(principal, "Principal", pointer),
+        None if not_principal is _ABSENT else _principal(not_principal, "NotPrincipal", pointer),
+        () if condition is _ABSENT else _conditions(condition, f"{pointer}/Condition"),
         pointer,
     )
 
 
-def _one_of(
+def _pair(
     raw: Mapping[str, Any], name: str, negated: str, pointer: str, *, required: bool
-) -> str | None:
-    if name in raw and negated not in raw:
-        return name
-    if name in raw and negated in raw:
-        raise PolicyError(f"a statement cannot have both {name} and {negated}", pointer=pointer)
-    if name in raw:
-        return name
-    if negated in raw:
-        return negated
+) -> tuple[Any, Any]:
+    """The values of an element and its negated form, at most one of them present
+    (``None`` for the absent one; a null value comes back as ``_NULL``)."""
+    value = raw.get(name, _ABSENT)
+    other = raw.get(negated, _ABSENT)
+    if value is not _ABSENT:
+        if other is not _ABSENT:
+            raise PolicyError(f"a statement cannot have both {name} and {negated}", pointer=pointer)
+        return (_NULL if value is None else value), None
+    if other is not _ABSENT:
+        return None, (_NULL if other is None else other)
     if required:
         raise PolicyError(f"a statement needs {name} or {negated}", pointer=pointer)
-    return None
+    return None, None
 
 
-def _strings(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]:
-    value = raw[name]
+def _strings(value: Any, name: str, pointer: str) -> tuple[str, ...]:
     if type(value) is str and value:
         return (value,)
     if type(value) is list and value and all(type(item) is str and item for item in value):
         return tuple(value)
     # Something is wrong: find it and say where (pointers are only built on this path).
+    if value is _NULL:
+        value = None
     here = _at(pointer, name)
     items = value if isinstance(value, list) else [value]
     if not items:
@@ -202,15 +221,11 @@ def _strings(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]
     return tuple(result)
 
 
-def _actions(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]:
-    actions = _strings(raw, name, pointer)
+def _actions(value: Any, name: str, pointer: str) -> tuple[str, ...]:
+    actions = _strings(value, name, pointer)
     for position, action in enumerate(actions):
         if action != "*" and (action.count(":") != 1 or action[0] == ":" or action[-1] == ":"):
-            where = (
-                _at(_at(pointer, name), position)
-                if isinstance(raw[name], list)
-                else _at(pointer, name)
-            )
+            where = _at(_at(pointer, name), position) if type(value) is list else _at(pointer, name)
             raise PolicyError(
                 f"'{action}' is not an action: write it as service:Action (or \"*\")",
                 pointer=where,
@@ -218,8 +233,7 @@ def _actions(raw: Mapping[str, Any], name: str, pointer: str) -> tuple[str, ...]
     return actions
 
 
-def _principal(raw: Mapping[str, Any], name: str, pointer: str) -> PrincipalSpec:
-    value = raw[name]
+def _principal(value: Any, name: str, pointer: str) -> PrincipalSpec:
     here = _at(pointer, name)
     if value == "*":
         return PrincipalSpec(everyone=True)
@@ -240,7 +254,7 @@ def _principal(raw: Mapping[str, Any], name: str, pointer: str) -> PrincipalSpec
                 "(expected AWS, Service, Federated, CanonicalUser)",
                 pointer=_at(here, str(kind)),
             )
-        kinds[_PRINCIPAL_KINDS[kind]] = _strings(value, kind, here)
+        kinds[_PRINCIPAL_KINDS[kind]] = _strings(value[kind], kind, here)
     return PrincipalSpec(**kinds)
 
 
@@ -262,29 +276,34 @@ def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
         raise PolicyError(f"Condition must be an object, found {_type_name(raw)}", pointer=pointer)
     conditions = []
     for operator, block in raw.items():
-        operator_pointer = _at(pointer, str(operator))
-        if not isinstance(operator, str) or not operator:
+        if type(operator) is not str or not operator:
             raise PolicyError(
-                "condition operators must be non-empty strings", pointer=operator_pointer
+                "condition operators must be non-empty strings", pointer=_at(pointer, str(operator))
             )
+        operator_pointer = _at(pointer, operator)
         if not block or (type(block) is not dict and not isinstance(block, Mapping)):
             raise PolicyError(
                 f"condition operator '{operator}' must map condition keys to values",
                 pointer=operator_pointer,
             )
         for key, values in block.items():
-            key_pointer = _at(operator_pointer, str(key))
-            if not isinstance(key, str) or not key:
-                raise PolicyError("condition keys must be non-empty strings", pointer=key_pointer)
+            if type(key) is not str or not key:
+                raise PolicyError(
+                    "condition keys must be non-empty strings",
+                    pointer=_at(operator_pointer, str(key)),
+                )
+            key_pointer = _at(operator_pointer, key)
             if type(values) is str:
                 parsed: tuple[str, ...] = (values,)
-            elif isinstance(values, list):
+            elif type(values) is list:
                 if not values:
                     raise PolicyError(f"condition key '{key}' has no values", pointer=key_pointer)
-                parsed = tuple(
-                    item if type(item) is str else _condition_value(item, _at(key_pointer, i))
-                    for i, item in enumerate(values)
-                )
+                parsed = tuple(values)
+                if not all(type(item) is str for item in parsed):
+                    parsed = tuple(
+                        item if type(item) is str else _condition_value(item, _at(key_pointer, i))
+                        for i, item in enumerate(values)
+                    )
             else:
                 parsed = (_condition_value(values, key_pointer),)
             conditions.append(Condition(operator, key, parsed, key_pointer))

@@ -139,12 +139,15 @@ def _parse(raw: object, pointer: str, layer: str) -> Policy:
     return parsed if use is None else check_use(parsed, use)
 
 
+_NAMED_KEYS = frozenset({"name", "document"})
+
+
 def _named(raw: object, pointer: str, default_name: str, layer: str) -> NamedPolicy:
-    if isinstance(raw, Mapping) and "document" in raw and set(raw) <= {"name", "document"}:
+    if type(raw) is dict and "document" in raw and raw.keys() <= _NAMED_KEYS:
         name = raw.get("name", default_name)
-        document_pointer = at(pointer, "document")
+        document_pointer = f"{pointer}/document"
         return NamedPolicy(
-            _text(name, at(pointer, "name"), "name"),
+            name if type(name) is str else _text(name, f"{pointer}/name", "name"),
             _parse(raw["document"], document_pointer, layer),
             pointer=document_pointer,
         )
@@ -154,7 +157,9 @@ def _named(raw: object, pointer: str, default_name: str, layer: str) -> NamedPol
 def _policy_list(raw: object, pointer: str, layer: str) -> tuple[NamedPolicy, ...]:
     if not isinstance(raw, list):
         raise RequestError(f"'{layer}' must be a list of policies", pointer=pointer)
-    return tuple(_named(item, at(pointer, i), f"{layer}[{i}]", layer) for i, item in enumerate(raw))
+    return tuple(
+        _named(item, f"{pointer}/{i}", f"{layer}[{i}]", layer) for i, item in enumerate(raw)
+    )
 
 
 def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
