@@ -7,6 +7,8 @@ Each ``tests/scenarios/*.yaml`` file is a list of scenarios::
       operation: copy                      # an `explain` subcommand; omit with `error`
       options: {caller: ARN, role: ARN, …} # the subcommand's options, without the dashes
       error: "User: … is not authorized …" # instead of operation/options: explain --error
+      session_policy: examples/session-policies/read-only.json  # optional: --session-policy
+                                           # (a path from the repository root)
       expect:
         verdict: denied                    # allowed | denied | unknown
         failing_check: copy.copy-into-destination-vault   # the one check that does not
@@ -41,7 +43,16 @@ ROOT = Path(__file__).resolve().parent.parent
 WORLDS = ROOT / "examples" / "worlds"
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 EXPECT_KEYS = {"verdict", "failing_check", "layer", "statement"}
-SCENARIO_KEYS = {"name", "world", "operation", "options", "error", "expect", "known_bug"}
+SCENARIO_KEYS = {
+    "name",
+    "world",
+    "operation",
+    "options",
+    "error",
+    "session_policy",
+    "expect",
+    "known_bug",
+}
 
 
 def _load() -> list[tuple[str, dict[str, Any]]]:
@@ -66,6 +77,8 @@ def _args(scenario: dict[str, Any]) -> list[str]:
     verdict = scenario["expect"]["verdict"]
     if verdict in ("allowed", "denied"):
         args += ["--expect", verdict]
+    if "session_policy" in scenario:
+        args += ["--session-policy", str(ROOT / scenario["session_policy"])]
     if "error" in scenario:
         assert "operation" not in scenario, "a scenario gives an operation or an error"
         return [*args, "--error", scenario["error"]]

@@ -177,3 +177,65 @@ def test_help_lists_every_operation_and_its_options() -> None:
     assert "copy.copy-into-destination-vault" in copy_help
     create_help = run(["explain", "create-vault", "--help"]).output
     assert "--key" in create_help and "--vault" in create_help
+
+
+_RESTORE_WORLD = Path(__file__).parents[2] / "examples" / "worlds" / "restore-and-delete"
+_RESTORE_ARGS = [
+    "restore",
+    "--caller",
+    "arn:aws:iam::111111111111:role/BackupOperator",
+    "--role",
+    "arn:aws:iam::111111111111:role/service-role/AWSBackupDefaultServiceRole",
+    "--recovery-point",
+    "arn:aws:backup:us-east-1:111111111111:recovery-point:ef633021-5e2a-4c1b-9d3e-7a8b9c0d1e2f",
+    "--vault",
+    "arn:aws:backup:us-east-1:111111111111:backup-vault:prod",
+]
+
+
+def test_session_policy_with_a_principal_is_invalid_input_exit_3(tmp_path: Path) -> None:
+    bad = tmp_path / "session.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+                ],
+            }
+        )
+    )
+    args = ["explain", "--world", str(_RESTORE_WORLD), "--session-policy", str(bad)]
+    result = CliRunner().invoke(main, [*args, *_RESTORE_ARGS])
+    assert result.exit_code == 3
+    assert f"{bad} at /Statement/0/Principal" in result.output
+
+
+def test_session_policy_applies_to_the_caller_only(tmp_path: Path) -> None:
+    # A session policy that allows nothing the service role needs: only the caller's checks
+    # see it (the trust check is made by backup.amazonaws.com, not the caller's session).
+    narrow = tmp_path / "session.json"
+    narrow.write_text(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+            }
+        )
+    )
+    args = ["explain", "--world", str(_RESTORE_WORLD), "--format", "json"]
+    result = CliRunner().invoke(main, [*args, *_RESTORE_ARGS, "--session-policy", str(narrow)])
+    assert result.exit_code == 0, result.output
+    checks = {c["id"]: c for c in json.loads(result.stdout)["checks"]}
+    assert "session" in checks["restore.start-restore-job"]["blocked_by"]
+    assert checks["restore.role-trust"]["decision"] == "allowed"
+
+
+def test_session_policy_with_cloudtrail_is_a_usage_error(tmp_path: Path) -> None:
+    policy = Path(__file__).parents[2] / "examples" / "session-policies" / "read-only.json"
+    trail = tmp_path / "trail.json"
+    trail.write_text('{"Records": []}')
+    args = ["explain", "--world", str(_RESTORE_WORLD), "--session-policy", str(policy)]
+    result = CliRunner().invoke(main, [*args, "--cloudtrail", str(trail)])
+    assert result.exit_code == 2
+    assert "--session-policy applies to one caller's session" in result.output

@@ -4,6 +4,9 @@
     explain --world W --error "TEXT"        an access-denied message, checked against W
     explain --world W --cloudtrail FILE     each AccessDenied record of a CloudTrail file
 
+``--session-policy FILE`` (repeatable) gives the session policies of the caller's session (the
+operation's ``--caller``, or the principal the ``--error`` message names): a world holds none.
+
 Exit codes (DESIGN.md): 0 whatever the verdict, 1 when ``--expect`` is not met, 2 usage
 error, 3 invalid input (world file, parameter values, CloudTrail file).
 """
@@ -21,6 +24,11 @@ from backup_access.catalogue import Operation, load_catalogue, operation_names
 from backup_access.cli import main
 from backup_access.cli.common import EXIT_EXPECTATION, console, input_errors_exit_3
 from backup_access.diagnose import Explanation, explain_operation
+from backup_access.documents import load_document
+from backup_access.engine.model import NamedPolicy
+from backup_access.errors import InputError
+from backup_access.policy.parse import parse_policy
+from backup_access.policy.use import PolicyUse, check_use
 from backup_access.report.explain import (
     expectation_met,
     explanation_to_dict,
@@ -33,7 +41,18 @@ _EXPECT = ("allowed", "denied")
 
 
 def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """--world, --format and --expect, accepted before or after the operation name."""
+    """--world, --format, --expect and --session-policy, accepted before or after the
+    operation name."""
+    function = click.option(
+        "--session-policy",
+        "session_policies",
+        type=click.Path(path_type=Path),
+        multiple=True,
+        help=(
+            "A JSON or YAML policy document that applies to the caller's session (sts:AssumeRole "
+            "Policy / PolicyArns); repeat for several."
+        ),
+    )(function)
     function = click.option(
         "--expect",
         type=click.Choice(_EXPECT),
@@ -58,17 +77,48 @@ def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
 class _Settings:
     """Options given to ``explain`` itself, which a subcommand's own options override."""
 
-    def __init__(self, world: Path | None, output_format: str | None, expect: str | None):
+    def __init__(
+        self,
+        world: Path | None,
+        output_format: str | None,
+        expect: str | None,
+        session_policies: tuple[Path, ...] = (),
+    ):
         self.world = world
         self.output_format = output_format
         self.expect = expect
+        self.session_policies = session_policies
 
 
 def _settings(
-    ctx: click.Context, world: Path | None, fmt: str | None, expect: str | None
+    ctx: click.Context,
+    world: Path | None,
+    fmt: str | None,
+    expect: str | None,
+    session_policies: tuple[Path, ...] = (),
 ) -> _Settings:
     parent = ctx.find_object(_Settings) or _Settings(None, None, None)
-    return _Settings(world or parent.world, fmt or parent.output_format, expect or parent.expect)
+    return _Settings(
+        world or parent.world,
+        fmt or parent.output_format,
+        expect or parent.expect,
+        (*parent.session_policies, *session_policies),
+    )
+
+
+def _session(settings: _Settings) -> tuple[NamedPolicy, ...] | None:
+    """The session policies given with --session-policy, checked as identity-style policies
+    (no Principal, a Resource); None when none were given."""
+    if not settings.session_policies:
+        return None
+    out = []
+    for path in settings.session_policies:
+        try:
+            policy = check_use(parse_policy(load_document(path)), PolicyUse.IDENTITY)
+        except InputError as error:
+            raise error.located(file=str(path)) from None
+        out.append(NamedPolicy(str(path), policy, "", str(path)))
+    return tuple(out)
 
 
 def _load(settings: _Settings) -> World:
@@ -107,10 +157,14 @@ def _operation_command(operation: Operation) -> click.Command:
     def run(**values: Any) -> None:
         ctx = click.get_current_context()
         settings = _settings(
-            ctx, values.pop("world"), values.pop("output_format"), values.pop("expect")
+            ctx,
+            values.pop("world"),
+            values.pop("output_format"),
+            values.pop("expect"),
+            values.pop("session_policies"),
         )
         world = _load(settings)
-        explanation = explain_operation(world, operation.name, values)
+        explanation = explain_operation(world, operation.name, values, session=_session(settings))
         title = f"{operation.name} ({operation.api})"
         emit([(title, explanation)], settings, batch=False)
 
@@ -161,6 +215,7 @@ def explain(
     expect: str | None,
     error_text: str | None,
     cloudtrail: Path | None,
+    session_policies: tuple[Path, ...],
 ) -> None:
     """Say whether an AWS Backup operation is allowed in a world, and if not exactly which
     layer, policy, statement or setting blocks it.
@@ -168,7 +223,7 @@ def explain(
     Give an OPERATION with its options (see `explain OPERATION --help`), or --error TEXT, or
     --cloudtrail FILE.
     """
-    settings = _Settings(world, output_format, expect)
+    settings = _Settings(world, output_format, expect, session_policies)
     ctx.obj = settings
     if ctx.invoked_subcommand is not None:
         if error_text is not None or cloudtrail is not None:
@@ -178,11 +233,16 @@ def explain(
         raise click.UsageError("give --error or --cloudtrail, not both")
     if error_text is None and cloudtrail is None:
         raise click.UsageError("give an OPERATION, --error TEXT or --cloudtrail FILE")
+    if cloudtrail is not None and session_policies:
+        raise click.UsageError(
+            "--session-policy applies to one caller's session: give an OPERATION or --error"
+        )
     from backup_access.diagnose.incident import explain_cloudtrail_file, explain_error
 
     loaded = _load(settings)
     if error_text is not None:
-        emit([("error message", explain_error(loaded, error_text))], settings, batch=False)
+        explanation = explain_error(loaded, error_text, session=_session(settings))
+        emit([("error message", explanation)], settings, batch=False)
         return
     assert cloudtrail is not None
     emit(explain_cloudtrail_file(loaded, cloudtrail), settings, batch=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from backup_access.catalogue import Operation, Parameter, ParameterKind
 from backup_access.catalogue.templates import PLACEHOLDER
+from backup_access.engine.model import NamedPolicy
 from backup_access.errors import RequestError
 from backup_access.policy.arn import Arn
 from backup_access.world import Key, Vault, World
@@ -71,12 +72,14 @@ def is_aws_managed_alias(ref: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Binding:
-    """Values of an operation's parameters, in a world."""
+    """Values of an operation's parameters, in a world; ``session`` are the session policies
+    of the caller's session (``explain --session-policy``), None when none were given."""
 
     world: World
     operation: Operation
     values: Mapping[str, str]
     given: frozenset[str]
+    session: tuple[NamedPolicy, ...] | None = None
 
     def vault(self, name: str) -> Vault | None:
         return self.vault_at(self.values.get(name, ""))
@@ -153,7 +156,13 @@ class Binding:
         return PLACEHOLDER.sub(lambda m: self.attribute(m.group(1), m.group(2)), template)
 
 
-def bind(world: World, operation: Operation, given: Mapping[str, str | None]) -> Binding:
+def bind(
+    world: World,
+    operation: Operation,
+    given: Mapping[str, str | None],
+    *,
+    session: tuple[NamedPolicy, ...] | None = None,
+) -> Binding:
     """Check the values given for ``operation`` and add defaults; ``RequestError`` on bad input."""
     known = {p.name for p in operation.parameters}
     unknown = sorted({k for k, v in given.items() if v is not None} - known)
@@ -169,7 +178,7 @@ def bind(world: World, operation: Operation, given: Mapping[str, str | None]) ->
         _check_shape(parameter, value)
         values[parameter.name] = value
     provided = frozenset(values)
-    binding = Binding(world, operation, values, provided)
+    binding = Binding(world, operation, values, provided, session)
     defaults: dict[str, str] = {}
     for parameter in operation.parameters:
         if parameter.name not in values and parameter.default is not None:
@@ -177,4 +186,4 @@ def bind(world: World, operation: Operation, given: Mapping[str, str | None]) ->
                 defaults[parameter.name] = binding.fill(parameter.default)
             except UnresolvedError:
                 continue
-    return Binding(world, operation, {**values, **defaults}, provided)
+    return Binding(world, operation, {**values, **defaults}, provided, session)

@@ -14,6 +14,7 @@ from backup_access.diagnose.gates import evaluate_gate
 from backup_access.diagnose.model import CheckResult, Explanation, Skipped, verdict_of
 from backup_access.diagnose.permission import evaluate_permission
 from backup_access.diagnose.predicates import applies
+from backup_access.engine.model import NamedPolicy
 from backup_access.errors import RequestError
 from backup_access.world import World
 
@@ -39,16 +40,21 @@ def evaluate_check(binding: Binding, check: Check) -> CheckResult:
 
 
 def explain_operation(
-    world: World, operation: str, parameters: Mapping[str, str | None]
+    world: World,
+    operation: str,
+    parameters: Mapping[str, str | None],
+    *,
+    session: tuple[NamedPolicy, ...] | None = None,
 ) -> Explanation:
-    """Every check ``operation`` needs, evaluated in ``world``. ``RequestError`` on an
-    unknown operation or bad parameters."""
+    """Every check ``operation`` needs, evaluated in ``world``; ``session`` are the session
+    policies of the caller's session. ``RequestError`` on an unknown operation or bad
+    parameters."""
     catalogue = load_catalogue()
     if operation not in catalogue.operations:
         known = ", ".join(sorted(catalogue.operations))
         raise RequestError(f"unknown operation '{operation}' (known: {known})")
     spec = catalogue.operation(operation)
-    binding = bind(world, spec, parameters)
+    binding = bind(world, spec, parameters, session=session)
     results: list[CheckResult] = []
     skipped: list[Skipped] = []
     for check in spec.checks:

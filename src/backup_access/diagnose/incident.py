@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from backup_access.catalogue import Check, CheckKind, Gate, Operation
+from backup_access.catalogue import Actor, Check, CheckKind, Gate, Operation
 from backup_access.diagnose.binding import Binding, UnresolvedError
 from backup_access.diagnose.explain import evaluate_setting
 from backup_access.diagnose.model import (
@@ -27,6 +27,7 @@ from backup_access.diagnose.model import (
 )
 from backup_access.diagnose.permission import evaluate_permission
 from backup_access.documents import load_document
+from backup_access.engine.model import NamedPolicy
 from backup_access.errors import RequestError
 from backup_access.policy.arn import Arn
 from backup_access.world import Role, World
@@ -100,10 +101,12 @@ _S3_POLICIES = {
 _MESSAGE = Operation("message", "An AWS message", "-", _SOURCE, (), ())
 
 
-def _binding(world: World, region: str | None = None) -> Binding:
+def _binding(
+    world: World, region: str | None = None, session: tuple[NamedPolicy, ...] | None = None
+) -> Binding:
     """A binding without parameters; ``region`` is the Region the request was sent to (a
-    CloudTrail record's awsRegion), when known."""
-    return Binding(world, replace(_MESSAGE, region=region), {}, frozenset())
+    CloudTrail record's awsRegion), when known; ``session`` the caller's session policies."""
+    return Binding(world, replace(_MESSAGE, region=region), {}, frozenset(), session)
 
 
 def _permission(
@@ -114,12 +117,14 @@ def _permission(
     via: str | None,
     check_id: str,
     region: str | None = None,
+    session: tuple[NamedPolicy, ...] | None = None,
 ) -> CheckResult:
     check = Check(
         id=check_id,
         kind=CheckKind.PERMISSION,
         title=f"{principal} may call {action}",
         source=_SOURCE,
+        actor=Actor.CALLER,
         principal=principal,
         action=action,
         resource=resource,
@@ -127,7 +132,7 @@ def _permission(
     )
     # The values are literal ARNs: templates without placeholders fill to themselves.
     try:
-        return evaluate_permission(_binding(world, region), check)
+        return evaluate_permission(_binding(world, region, session), check)
     except UnresolvedError as error:  # pragma: no cover - literals resolve
         return CheckResult(
             check_id, CheckKind.PERMISSION, check.title, _SOURCE, CheckDecision.UNKNOWN, str(error)
@@ -184,6 +189,35 @@ def _role_entity(world: World, role: str) -> Role | None:
     if arn is None or arn.resource_type != "role" or arn.account not in world.accounts:
         return None
     return world.accounts[arn.account].roles.get(arn.resource.rsplit("/", 1)[-1])
+
+
+SESSION_POLICY_NOTE = (
+    "session policies are passed when a session is created (the Policy and PolicyArns "
+    "parameters of sts:AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity or "
+    "GetFederationToken) and are not part of the world: find them in the CloudTrail record of "
+    "the call that created the session (requestParameters policy and policyArns) or in the "
+    "tool that assumed the role (for an IAM Identity Center user, look at the permission set "
+    "behind its AWSReservedSSO_ role too), then give them with --session-policy FILE to "
+    "evaluate the request with them"
+)
+
+
+def _without_session_policy(result: CheckResult, principal: str) -> CheckResult:
+    """A message that blames a session policy, evaluated without one: the world cannot
+    confirm it, so an allow there is unknown (a deny from another layer still stands)."""
+    missing = f"the session policies of {principal} (explain --session-policy FILE)"
+    if result.decision is not CheckDecision.ALLOWED:
+        return replace(result, notes=(*result.notes, SESSION_POLICY_NOTE))
+    return replace(
+        result,
+        decision=CheckDecision.UNKNOWN,
+        reason=(
+            "unknown: the message blames a session policy and the world holds none for this "
+            f"session; without one, {result.reason}"
+        ),
+        missing=(*result.missing, missing),
+        notes=(*result.notes, SESSION_POLICY_NOTE),
+    )
 
 
 def role_permissions_note(world: World, role: str, text: str) -> str:
@@ -264,9 +298,15 @@ def _gate(world: World, parsed: object) -> CheckResult | None:
 
 
 def explain_parsed(
-    world: World, parsed: object, *, via_service: str | None = None, operation: str = "message"
+    world: World,
+    parsed: object,
+    *,
+    via_service: str | None = None,
+    operation: str = "message",
+    session: tuple[NamedPolicy, ...] | None = None,
 ) -> Explanation:
-    """Evaluate a parsed message (or CloudTrail record) in the world."""
+    """Evaluate a parsed message (or CloudTrail record) in the world; ``session`` are the
+    session policies of the session the message names (``--session-policy``)."""
     kind = str(_get(parsed, "kind") or "unrecognised")
     principal = _text(parsed, "principal")
     action = _text(parsed, "action")
@@ -291,7 +331,11 @@ def explain_parsed(
     role = _text(parsed, "role")
     if kind == "access_denied" and principal and action:
         region = _text(parsed, "region")
-        result = _permission(world, principal, action, resource, via_service, MESSAGE_CHECK, region)
+        result = _permission(
+            world, principal, action, resource, via_service, MESSAGE_CHECK, region, session
+        )
+        if session is None and _layer(_text(parsed, "policy_type")) == "session":
+            result = _without_session_policy(result, principal)
         checks.append(result)
         disagreements = _disagreements(parsed, result)
     elif kind == "gate":
@@ -348,10 +392,12 @@ def _cloudtrail_module() -> Any:
     return _module("cloudtrail")
 
 
-def explain_error(world: World, text: str) -> Explanation:
-    """``explain --error TEXT``."""
+def explain_error(
+    world: World, text: str, *, session: tuple[NamedPolicy, ...] | None = None
+) -> Explanation:
+    """``explain --error TEXT``; ``session``: the session policies of the message's caller."""
     parsed = _messages_module().parse_error_message(text)
-    return explain_parsed(world, parsed, operation="error-message")
+    return explain_parsed(world, parsed, operation="error-message", session=session)
 
 
 def explain_cloudtrail_file(world: World, path: Path) -> list[tuple[str, Explanation]]:

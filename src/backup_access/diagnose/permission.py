@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from backup_access.catalogue import Check
+from backup_access.catalogue import Actor, Check
 from backup_access.diagnose.binding import Binding, UnresolvedError, region_of
 from backup_access.diagnose.model import CheckDecision, CheckResult
 from backup_access.diagnose.reasons import explain_decision
@@ -94,6 +94,9 @@ def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
             resource_account=_optional(binding, check.resource_account),
             recovery_point_vault=_optional(binding, check.recovery_point_vault),
             requested_region=requested_region(binding, fields["resource"] or ""),
+            # Session policies limit every request made with the caller's session, including
+            # those a service makes with it (forward access sessions), not the service role's.
+            session=binding.session if check.actor is Actor.CALLER else None,
         )
     except UnresolvedError as error:
         return _unknown(check, str(error), fields)

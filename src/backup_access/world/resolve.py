@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from backup_access.engine.model import OrgLevel, PolicySet, Request
+from backup_access.engine.model import NamedPolicy, OrgLevel, PolicySet, Request
 from backup_access.engine.request import make_request
 from backup_access.policy.arn import Arn
 from backup_access.policy.context import ContextValue
@@ -87,13 +87,16 @@ def resolve(
     resource_account: str | None = None,
     recovery_point_vault: str | None = None,
     requested_region: str | None = None,
+    session: tuple[NamedPolicy, ...] | None = None,
 ) -> Resolution:
     """Build the request and policy set for ``principal`` doing ``action`` on ``resource``.
 
     ``via_service`` (e.g. ``backup.amazonaws.com``) marks a call a service makes with the
     caller's credentials; ``recovery_point_vault`` names the vault of a recovery point;
     ``requested_region`` is the Region the call is sent to (``aws:RequestedRegion``, which AWS
-    always sets; default: the resource ARN's Region).
+    always sets; default: the resource ARN's Region). ``session`` are the session policies of
+    the principal's session, passed when it was created (sts:AssumeRole ``Policy`` /
+    ``PolicyArns``); a world holds none, so without them the session layer does not apply.
     Context given by the caller wins over derived keys. Raises ``RequestError`` on a
     malformed principal, action or resource.
     """
@@ -133,6 +136,7 @@ def resolve(
     policies = PolicySet(
         identity=identity.policies,
         boundary=identity.boundary,
+        session=session,
         resource=side.policy,
         scp=_scp_chain(world, who, findings),
         rcp=_rcp_chain(world, account, side, action, findings),
