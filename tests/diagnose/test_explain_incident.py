@@ -207,3 +207,29 @@ def test_key_inaccessible_message_says_to_run_the_operation_with_the_key() -> No
     )
     assert explanation.verdict is Verdict.UNKNOWN
     assert any(f"--key {key}" in note for note in explanation.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Copy job failed. The retention specified in the job is not within the range "
+            "specified for the target Backup Vault.",
+            "Vault Lock",
+        ),
+        (
+            "Copy job from eu-north-1 to eu-central-1 cannot be initiated for Aurora resources. "
+            "Feature is not supported for provided resource type.",
+            "two steps",
+        ),
+        ("Source AMI not found in Region", "Allowed AMIs"),
+    ],
+)
+def test_job_messages_of_unmodelled_causes_say_they_are_not_permission_problems(
+    text: str, words: str
+) -> None:
+    world = load_world(Path(__file__).parents[2] / "examples" / "worlds" / "cross-account-copy")
+    explanation = explain_error(world, text)
+    assert explanation.verdict is Verdict.UNKNOWN
+    assert explanation.checks == ()
+    assert any("not a permission problem" in n and words in n for n in explanation.notes)

@@ -249,6 +249,34 @@ def role_permissions_note(world: World, role: str, text: str) -> str:
     return f"{note}; in the world the role has {listed}: {after}"
 
 
+# Job messages about causes the world does not model (no Vault Lock settings, no feature
+# availability table, no EC2 image settings): not permission problems, and nothing in the
+# world to evaluate, so say what they mean and what to look at instead.
+UNMODELLED_GATE_NOTES = {
+    "retention_out_of_range": (
+        "not a permission problem: the job's retention (its lifecycle) is outside the range the "
+        "target vault's Vault Lock allows (MinRetentionDays, MaxRetentionDays). The world does "
+        "not model Vault Lock: see `aws backup describe-backup-vault` (Locked, MinRetentionDays, "
+        "MaxRetentionDays) and set the job's or plan rule's lifecycle within the range; a "
+        "compliance-mode lock cannot be changed or removed after its cooling-off period "
+        "(https://repost.aws/knowledge-center/backup-delete-vault-lock)"
+    ),
+    "unsupported_feature": (
+        "not a permission problem: AWS Backup does not support this copy for the resource type "
+        "(e.g. RDS, Aurora, DocumentDB and Neptune cannot copy cross-Region and cross-account in "
+        "one job). The world does not model feature availability: copy in two steps "
+        "(cross-account in one Region, then cross-Region in the destination account), see "
+        "https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html"
+    ),
+    "source_ami_not_found": (
+        "not a permission problem: the destination account's EC2 Allowed AMIs setting does not "
+        "allow images owned by the source account. The world does not model it: add the source "
+        "account to the allowed image providers, see "
+        "https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html"
+    ),
+}
+
+
 def key_inaccessible_note(key: str | None) -> str:
     """What to run for a job message saying a KMS key is not accessible: it names no
     principal, so the world cannot evaluate it as it stands."""
@@ -354,6 +382,8 @@ def explain_parsed(
             notes.append(role_permissions_note(world, role, _text(parsed, "text") or ""))
         elif gate == _KEY_INACCESSIBLE:
             notes.append(key_inaccessible_note(_text(parsed, "key")))
+        elif gate in UNMODELLED_GATE_NOTES:
+            notes.append(UNMODELLED_GATE_NOTES[gate])
         else:
             notes.append(
                 f"the message names a non-policy gate ({_text(parsed, 'gate')}): run "
