@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from backup_access.engine import make_request
+from backup_access.engine import evaluate, make_request
 from backup_access.errors import RequestError
 from backup_access.policy.principal import PrincipalKind, parse_principal
+from backup_access.simulate.request_file import parse_request_file
 
 VAULT = "arn:aws:backup:us-east-1:222222222222:backup-vault:central"
 
@@ -120,3 +122,47 @@ def test_bad_requests_are_request_errors(action: str, resource: str, account: st
         make_request(
             "arn:aws:iam::111111111111:role/Backup", action, resource, resource_account=account
         )
+
+
+SHARED_BATCH = """
+- name: copy allowed
+  request: {principal: "arn:aws:iam::111111111111:role/Backup", action: backup:StartCopyJob,
+            resource: "arn:aws:backup:us-east-1:111111111111:backup-vault:v"}
+  policies: &prod
+    identity:
+      - {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "backup:*", Resource: "*"}]}
+- name: same policies through the anchor
+  request: {principal: "arn:aws:iam::111111111111:role/Backup", action: kms:Decrypt,
+            resource: "*"}
+  policies: *prod
+- name: an equal copy written out again
+  request: {principal: "arn:aws:iam::111111111111:role/Backup", action: backup:StartCopyJob,
+            resource: "*", management_account: "111111111111"}
+  policies: *prod
+"""
+
+
+def test_batch_items_sharing_a_yaml_anchor_share_one_parsed_policy_set() -> None:
+    """A batch that reuses ``policies`` through an anchor parses it once (the warm path of
+    benchmarks/engine.py); an item naming another management account gets its own set,
+    since the management account is part of the policy set."""
+    items, batch = parse_request_file(yaml.safe_load(SHARED_BATCH), source="batch.yaml")
+    assert batch
+    assert items[0].policies is items[1].policies
+    assert items[2].policies is not items[0].policies
+    assert items[2].policies.management_account == "111111111111"
+    assert items[0].policies.management_account is None
+    assert [evaluate(i.request, i.policies).value.value for i in items] == [
+        "allowed",
+        "implicit_deny",
+        "allowed",
+    ]
+    # Trace locations point at the text of the policies: where the anchor is written.
+    assert items[1].policies.identity[0].pointer == "/0/policies/identity/0"
+
+
+def test_batch_items_with_equal_but_separate_policies_are_parsed_each() -> None:
+    document = yaml.safe_load(SHARED_BATCH.replace("*prod", "{identity: []}"))
+    items, _ = parse_request_file(document, source="batch.yaml")
+    assert items[1].policies is not items[2].policies
+    assert items[1].policies.identity == ()

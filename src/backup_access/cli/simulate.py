@@ -24,7 +24,8 @@ from backup_access.report.simulation import (
     result_to_dict,
     to_json,
 )
-from backup_access.simulate.request_file import EXPECTATIONS, parse_request_file
+from backup_access.simulate.batch import run_batch
+from backup_access.simulate.request_file import EXPECTATIONS
 from backup_access.world import Resolution, load_world, resolve
 
 
@@ -148,12 +149,11 @@ def _simulate_world(resolution: Resolution, output_format: str, expect: str | No
 
 
 def _simulate_file(request_file: Path, output_format: str, expect: str | None) -> None:
-    items, batch = parse_request_file(load_document(request_file), source=str(request_file))
+    evaluated, batch = run_batch(load_document(request_file), source=str(request_file))
     results = []
     failures = []
     out = console()
-    for index, item in enumerate(items):
-        decision = evaluate(item.request, item.policies)
+    for index, (item, decision) in enumerate(evaluated):
         wanted = item.expect or expect
         results.append(result_to_dict(decision, name=item.name, expect=wanted))
         if expectation_met(decision, wanted) is False:
@@ -165,7 +165,7 @@ def _simulate_file(request_file: Path, output_format: str, expect: str | None) -
     if output_format == "json":
         click.echo(to_json(results, batch=batch))
     if failures:
-        click.echo(f"{len(failures)} of {len(items)} expectations not met:", err=True)
+        click.echo(f"{len(failures)} of {len(evaluated)} expectations not met:", err=True)
         for failure in failures:
             click.echo(f"  {failure}", err=True)
         sys.exit(EXIT_EXPECTATION)

@@ -275,13 +275,27 @@ def parse_policies(
     )
 
 
-def parse_item(raw: object, pointer: str = "") -> SimulationItem:
+# Parsed policy sets of a batch, by the identity of their raw object and the management
+# account: items that share one ``policies`` object (a YAML anchor) share the parse, and so
+# the engine's memo tables.
+SharedPolicies = dict[tuple[int, str | None], PolicySet]
+
+
+def parse_item(
+    raw: object, pointer: str = "", shared: SharedPolicies | None = None
+) -> SimulationItem:
     data = _mapping(raw, pointer or "/", "a request item")
     check_keys(data, _ITEM_KEYS, pointer)
     if "request" not in data:
         raise RequestError("needs a 'request' object (Contract 1)", pointer=pointer or "/")
     request, management = parse_request(data["request"], at(pointer, "request"))
-    policies = parse_policies(data.get("policies"), at(pointer, "policies"), management=management)
+    raw_policies = data.get("policies")
+    key = (id(raw_policies), management)
+    policies = None if shared is None or raw_policies is None else shared.get(key)
+    if policies is None:
+        policies = parse_policies(raw_policies, at(pointer, "policies"), management=management)
+        if shared is not None and raw_policies is not None:
+            shared[key] = policies
     expect = data.get("expect")
     if expect is not None and expect not in EXPECTATIONS:
         raise RequestError(
@@ -300,7 +314,8 @@ def parse_request_file(document: object, *, source: str) -> tuple[list[Simulatio
     """Every item of a request file, and whether the file held a list (batch mode)."""
     try:
         if isinstance(document, list):
-            return [parse_item(item, f"/{i}") for i, item in enumerate(document)], True
+            shared: SharedPolicies = {}
+            return [parse_item(item, f"/{i}", shared) for i, item in enumerate(document)], True
         return [parse_item(document)], False
     except InputError as error:
         raise error.located(file=source) from None

@@ -1,0 +1,41 @@
+"""``run_batch``: what ``simulate REQUEST_FILE`` evaluates, with the cyclic GC paused."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+import yaml
+
+from backup_access.errors import InputError
+from backup_access.simulate.batch import cyclic_gc_paused, run_batch
+from tests.test_request import SHARED_BATCH
+
+
+def test_run_batch_gives_each_item_its_decision_in_file_order() -> None:
+    evaluated, batch = run_batch(yaml.safe_load(SHARED_BATCH), source="batch.yaml")
+    assert batch
+    assert [item.name for item, _ in evaluated] == [
+        "copy allowed",
+        "same policies through the anchor",
+        "an equal copy written out again",
+    ]
+    assert [d.value.value for _, d in evaluated] == ["allowed", "implicit_deny", "allowed"]
+    assert gc.isenabled()
+
+
+def test_the_collector_is_paused_inside_and_restored_after_an_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(InputError), cyclic_gc_paused():
+        assert not gc.isenabled()
+        run_batch([{"request": {"principal": "nobody"}}], source="bad.yaml")
+    assert gc.isenabled()
+
+
+def test_a_collector_disabled_by_the_caller_stays_disabled() -> None:
+    gc.disable()
+    try:
+        run_batch(yaml.safe_load(SHARED_BATCH), source="batch.yaml")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
