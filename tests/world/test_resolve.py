@@ -140,11 +140,15 @@ def test_no_rcp_chain_for_aws_managed_key_aliases(world: World) -> None:
     assert any("AWS managed key: RCPs do not apply" in n for n in r.notes)
 
 
-def test_no_rcp_chain_for_retire_grant(world: World) -> None:
-    # kms:RetireGrant is not valid in an RCP, even as kms:* (same page).
+def test_rcps_leave_retire_grant_to_the_engine(world: World) -> None:
+    # kms:RetireGrant is not valid in an RCP, even as kms:* (same page): the resolver still
+    # gives the chain and the engine says the layer does not apply.
     r = resolve(world, SESSION, "kms:RetireGrant", f"arn:aws:kms:us-east-1:{BACKUP}:key/abc")
-    assert r.policies.rcp is None
-    assert any("kms:RetireGrant" in n for n in r.notes)
+    assert r.policies.rcp is not None
+    rcp_notes = [
+        e for e in evaluate(r.request, r.policies).trace if getattr(e, "layer", None) is Layer.RCP
+    ]
+    assert [e.outcome.value for e in rcp_notes] == ["not_applicable"]
 
 
 def test_rcp_applies_to_a_customer_managed_key_not_to_an_aws_managed_one(tmp_path: Path) -> None:

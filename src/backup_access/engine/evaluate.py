@@ -27,7 +27,12 @@ from backup_access.engine.model import (
     PolicySet,
     Request,
 )
-from backup_access.engine.services import is_kms_key, is_role_trust, rcp_supported_services
+from backup_access.engine.services import (
+    RCP_EXEMPT_ACTIONS,
+    is_kms_key,
+    is_role_trust,
+    rcp_supported_services,
+)
 from backup_access.engine.statement import not_matching_action
 from backup_access.engine.trace import (
     LayerOutcome,
@@ -157,6 +162,14 @@ def _rcp(ev: _Evaluation) -> Verdict | None:
             LayerOutcome.NOT_APPLICABLE,
             f"RCPs do not apply to {request.service}: it is not among the services that "
             "support resource control policies",
+        )
+        return None
+    if request.action.lower() in RCP_EXEMPT_ACTIONS:
+        ev.note(
+            Layer.RCP,
+            LayerOutcome.NOT_APPLICABLE,
+            f'RCPs have no effect on {request.action}, even with "Action": "*": the grant '
+            "decides who may retire it",
         )
         return None
     if request.resource_account is not None and (

@@ -33,6 +33,12 @@ def rcp_supported_services() -> frozenset[str]:
     return frozenset(str(s).lower() for s in json.loads(text))
 
 
+# Actions RCPs cannot restrict even when their Action element is "*": a grant decides who
+# may retire it (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html,
+# https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html).
+RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
+
+
 def is_kms_key(request: Request) -> bool:
     """A KMS key (or alias) ARN: its key policy must allow, IAM alone never suffices
     (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)."""

@@ -57,18 +57,15 @@ def _rcp_chain(
 ) -> tuple[OrgLevel, ...] | None:
     """The RCP chain of the resource's account, if RCPs can apply to this request.
 
-    AWS KMS: RCPs do not apply to AWS managed keys, and kms:RetireGrant is not restricted by
-    an RCP even when its Action is "*"
-    (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
+    AWS KMS: RCPs do not apply to AWS managed keys
+    (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html);
+    that kms:RetireGrant escapes every RCP is the engine's rule (``RCP_EXEMPT_ACTIONS``).
     """
     organization = world.organization
     if organization is None or resource_account is None or not has_rcps(organization):
         return None
     if side.aws_managed_key:
         f.note(f"{side.resource} is an AWS managed key: RCPs do not apply to AWS managed keys")
-        return None
-    if action.lower() == "kms:retiregrant":
-        f.note("RCPs do not restrict kms:RetireGrant (not valid in an RCP, even as kms:*)")
         return None
     path = account_path(organization, resource_account)
     if path is None:
