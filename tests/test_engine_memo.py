@@ -1,0 +1,63 @@
+"""Memo tables and shared caches never change what the engine says, only how fast.
+
+The engine caches action/ARN matches across policies and shares the outcome of a condition
+that reads only its own key across the policies that write it; each trace entry must still
+name its own statement and condition location.
+"""
+
+from __future__ import annotations
+
+from backup_access.engine import evaluate, make_request
+from backup_access.engine.model import Layer
+from backup_access.engine.trace import StatementTrace
+from backup_access.simulate.request_file import parse_policies
+
+ORG_CONDITION = {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+
+
+def _policy(sid: str, padding: int) -> dict[str, object]:
+    """The same conditional statement, after ``padding`` others, so its pointer differs."""
+    filler = [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}] * padding
+    statement = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": "backup:*",
+        "Resource": "*",
+        "Condition": ORG_CONDITION,
+    }
+    return {"Version": "2012-10-17", "Statement": [*filler, statement]}
+
+
+def _condition_traces(org: str) -> list[StatementTrace]:
+    request = make_request(
+        "arn:aws:iam::111111111111:role/Backup",
+        "backup:StartBackupJob",
+        "*",
+        context={"aws:PrincipalOrgID": org},
+    )
+    # Parsed anew on each call, as a request file's items are (the cold path).
+    policies = parse_policies({"identity": [_policy("First", 0), _policy("Second", 2)]})
+    decision = evaluate(request, policies)
+    return [
+        e
+        for e in decision.trace
+        if isinstance(e, StatementTrace) and e.layer is Layer.IDENTITY and e.sid is not None
+    ]
+
+
+def test_a_shared_condition_outcome_points_at_each_policys_own_condition() -> None:
+    for _ in range(2):  # the second time, both outcomes come from the shared cache
+        traces = _condition_traces("o-zzzzzzzzzz")
+        assert [t.sid for t in traces] == ["First", "Second"]
+        assert [t.condition.condition.pointer for t in traces if t.condition] == [
+            "/policies/identity/0/Statement/0/Condition/StringEquals/aws:PrincipalOrgID",
+            "/policies/identity/1/Statement/2/Condition/StringEquals/aws:PrincipalOrgID",
+        ]
+        assert all(t.condition and t.condition.actual == "o-zzzzzzzzzz" for t in traces)
+        assert not any(t.matched for t in traces)
+
+
+def test_the_shared_outcome_follows_the_value_of_the_key() -> None:
+    assert all(t.matched for t in _condition_traces("o-a1b2c3d4e5"))
+    assert not any(t.matched for t in _condition_traces("o-zzzzzzzzzz"))
+    assert all(t.matched for t in _condition_traces("o-a1b2c3d4e5"))
