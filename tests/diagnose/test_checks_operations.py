@@ -65,8 +65,26 @@ def test_create_vault_with_aws_backup_key_skips_kms_checks(org: World) -> None:
     assert [c.id for c in result.checks] == [
         "create-vault.create-backup-vault",
         "create-vault.mount-capsule",
+        "create-vault.aws-managed-key-own-account",
     ]
+    own = check(result, "create-vault.aws-managed-key-own-account")
+    assert own.decision is CheckDecision.ALLOWED
+    assert f"is in account {PROD}, the caller's account" in own.reason
     assert all("AWS managed key" in s.why for s in result.skipped)
+
+
+def test_create_vault_with_another_accounts_aws_managed_key_is_denied(org: World) -> None:
+    # AWS managed keys serve only principals of their own account; no policy can change that.
+    key = f"arn:aws:kms:us-east-1:{CENTRAL}:alias/aws/backup"
+    result = explain_operation(
+        org, "create-vault", {"caller": OPERATOR, "vault": NEW_VAULT, "key": key}
+    )
+    assert result.verdict is Verdict.DENIED
+    assert denied(result) == ["create-vault.aws-managed-key-own-account"]
+    own = check(result, "create-vault.aws-managed-key-own-account")
+    assert own.blocked_by == ("setting",)
+    assert f"AWS managed key of account {CENTRAL}" in own.reason
+    assert f"caller is in account {PROD}" in own.reason
 
 
 def test_create_vault_without_mount_capsule(tmp_path: Path) -> None:
@@ -246,7 +264,8 @@ def test_restore_in_the_same_account(org: World) -> None:
     assert result.verdict is Verdict.ALLOWED
     assert [s.id for s in result.skipped] == [
         "restore.lag-vault-shared",
-        "restore.role-describe-key",  # no --key: the recovery point's key is not checked
+        "restore.aws-managed-key-own-account",  # no --key: the recovery point's key is not checked
+        "restore.role-describe-key",
         "restore.role-create-grant-key",
     ]
 

@@ -36,6 +36,7 @@ class Predicate(StrEnum):
     LAG_VAULT = "lag_vault"  # [vault]: a logically air-gapped vault
     STANDARD_VAULT = "standard_vault"  # [vault]
     CUSTOMER_KEY = "customer_key"  # [key]: not AWS managed (or unknown)
+    AWS_MANAGED_KEY = "aws_managed_key"  # [key]: AWS managed (or unknown)
     GIVEN = "given"  # [parameter]: an optional parameter was given
     SNAPSHOT_BACKED = "snapshot_backed"  # [recovery point]: not an arn:aws:backup: one
 
@@ -51,6 +52,7 @@ class Gate(StrEnum):
     VAULT_IS_LAG = "vault_is_lag"  # [vault]
     VAULT_NOT_DEFAULT = "vault_not_default"  # [vault]: not "Default", not aws/backup
     KEY_CUSTOMER_MANAGED = "key_customer_managed"  # [key]
+    AWS_MANAGED_KEY_OWN_ACCOUNT = "aws_managed_key_own_account"  # [key, principal]
     VAULT_SHARED_WITH = "vault_shared_with"  # [vault, principal]
 
 

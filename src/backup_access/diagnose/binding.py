@@ -16,7 +16,7 @@ from backup_access.catalogue.templates import PLACEHOLDER
 from backup_access.engine.model import NamedPolicy
 from backup_access.errors import RequestError
 from backup_access.policy.arn import Arn
-from backup_access.world import Key, Vault, World
+from backup_access.world import Key, KeyManager, Vault, World
 from backup_access.world.lookup import find_key, find_vault
 
 _ACCOUNT = re.compile(r"^\d{12}$")
@@ -100,6 +100,19 @@ class Binding:
         if arn is None or arn.service != "kms":
             return None
         return find_key(self.world, arn.account, arn.region, arn.resource)
+
+    def is_customer_key(self, name: str) -> bool | None:
+        """Whether the key parameter ``name`` is customer managed; None when no key is bound
+        or the world does not say (neither a recorded key nor an ``alias/aws/…`` name)."""
+        value = self.values.get(name)
+        if value is None:
+            return None
+        key = self.key(name)
+        if key is not None:
+            return key.manager is KeyManager.CUSTOMER
+        if is_aws_managed_alias(value):
+            return False
+        return None
 
     def account(self, name: str) -> str | None:
         value = self.values.get(name)

@@ -5,7 +5,11 @@ Sources: cross-account backup setting and same organization
 https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateGlobalSettings.html);
 default vault / aws/backup key and AWS managed source keys
 (https://repost.aws/knowledge-center/backup-cross-account-copy-error); logically air-gapped
-vault sharing (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html).
+vault sharing (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html);
+AWS managed keys, usable only by principals of their own account, through the service, with
+key policies no one can change
+(https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key,
+https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying.html).
 """
 
 from __future__ import annotations
@@ -156,6 +160,38 @@ def _key_customer_managed(binding: Binding, name: str) -> GateOutcome:
     )
 
 
+def _aws_managed_key_own_account(binding: Binding, name: str, principal: str) -> GateOutcome:
+    """An AWS managed key is usable only by principals of its own account: AWS writes its key
+    policy (use through the service, for ``kms:CallerAccount`` = the key's account) and no one
+    can change it, so neither a key policy nor IAM can open it to another account."""
+    value = binding.values.get(name)
+    if value is None:
+        return _unknown(f"no {name} given and none found", f"the {name} (a KMS key ARN)")
+    key_account, account = binding.account(name), binding.account(principal)
+    if key_account is None or account is None:
+        return _unknown(
+            f"the accounts of {name} {value} and {principal} are not both known",
+            f"the full ARN of the {name} (arn:aws:kms:REGION:ACCOUNT:…) and of the {principal}",
+        )
+    customer = binding.is_customer_key(name)
+    if customer:
+        return _ok(f"{value} is a customer managed key")
+    if key_account == account:
+        return _ok(f"{value} is in account {account}, the {principal}'s account")
+    if customer is None:
+        return _unknown(
+            f"KMS key {value} of account {key_account} is not in the world: whether it is AWS "
+            f"managed (usable only by principals of {key_account}) is unknown",
+            f"KMS key {value} (aws kms describe-key: KeyManager)",
+        )
+    return _closed(
+        f"{value} is an AWS managed key of account {key_account}: only principals of "
+        f"{key_account} can use it (AWS writes its key policy, which cannot be changed), but the "
+        f"{principal} is in account {account}; use a customer managed key whose key policy "
+        f"allows account {account}"
+    )
+
+
 def _shared_with(binding: Binding, vault_name: str, principal: str) -> GateOutcome:
     vault = binding.vault(vault_name)
     account = binding.account(principal)
@@ -187,6 +223,8 @@ def evaluate_gate(binding: Binding, check: Check) -> GateOutcome:
         return _same_account(binding, args[0], args[1])
     if gate is Gate.KEY_CUSTOMER_MANAGED:
         return _key_customer_managed(binding, args[0])
+    if gate is Gate.AWS_MANAGED_KEY_OWN_ACCOUNT:
+        return _aws_managed_key_own_account(binding, args[0], args[1])
     if gate is Gate.VAULT_SHARED_WITH:
         return _shared_with(binding, args[0], args[1])
     if gate is None:  # pragma: no cover - the loader refuses settings without a gate

@@ -7,9 +7,9 @@ and its own result says what is missing (never silently skipped).
 from __future__ import annotations
 
 from backup_access.catalogue import Check, Condition, Predicate
-from backup_access.diagnose.binding import Binding, UnresolvedError, is_aws_managed_alias
+from backup_access.diagnose.binding import Binding, UnresolvedError
 from backup_access.policy.arn import Arn
-from backup_access.world import KeyManager, VaultType
+from backup_access.world import VaultType
 
 
 def _pair(binding: Binding, condition: Condition, attribute: str) -> tuple[str, str] | None:
@@ -17,18 +17,6 @@ def _pair(binding: Binding, condition: Condition, attribute: str) -> tuple[str, 
     get = binding.account if attribute == "account" else binding.region
     a, b = get(first), get(second)
     return None if a is None or b is None else (a, b)
-
-
-def _key_is_customer(binding: Binding, name: str) -> bool | None:
-    value = binding.values.get(name)
-    if value is None:
-        return None
-    key = binding.key(name)
-    if key is not None:
-        return key.manager is KeyManager.CUSTOMER
-    if is_aws_managed_alias(value):
-        return False
-    return None
 
 
 def _vault_type(binding: Binding, name: str) -> VaultType | None:
@@ -59,15 +47,21 @@ def holds(binding: Binding, condition: Condition) -> tuple[bool, str]:
         lag = kind is VaultType.LOGICALLY_AIR_GAPPED
         return (lag if p is Predicate.LAG_VAULT else not lag), f"{args[0]} is a {kind} vault"
     if p is Predicate.CUSTOMER_KEY:
-        customer = _key_is_customer(binding, args[0])
+        customer = binding.is_customer_key(args[0])
         if customer is None:
             return True, "key manager unknown"
         if customer:
             return True, f"{args[0]} is a customer managed key"
         return False, (
             f"{args[0]} {binding.values[args[0]]} is an AWS managed key: AWS writes its key "
-            "policy, which lets the account's principals use it through the service"
+            "policy, which lets principals of its own account use it through the service"
         )
+    if p is Predicate.AWS_MANAGED_KEY:
+        customer = binding.is_customer_key(args[0])
+        if customer is None:
+            return True, "key manager unknown"
+        what = "a customer" if customer else "an AWS"
+        return not customer, f"{args[0]} {binding.values[args[0]]} is {what} managed key"
     if p is Predicate.GIVEN:
         return args[0] in binding.given, f"{args[0]} was not given"
     if p is Predicate.SNAPSHOT_BACKED:
