@@ -20,6 +20,7 @@ from tests.diagnose.fixtures.worlds import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parents[2]
 
 
 def explain(*args: str) -> tuple[int, Any]:
@@ -106,3 +107,40 @@ def test_cloudtrail_file_explains_each_denied_record(tmp_path: Path) -> None:
     ]
     assert explanations[0]["verdict"] == "denied"
     assert explanations[0]["checks"][0]["blocked_by"] == ["scp"]
+
+
+RESTORE_MESSAGE = (
+    "User: arn:aws:sts::111111111111:assumed-role/BackupOperator/heidi is not authorized to "
+    "perform: backup:StartRestoreJob on resource: arn:aws:backup:us-east-1:111111111111:"
+    "recovery-point:ef633021-5e2a-4c1b-9d3e-7a8b9c0d1e2f because no identity-based policy "
+    "allows the backup:StartRestoreJob action"
+)  # examples/worlds/restore-and-delete lets BackupOperator restore: the world disagrees
+
+
+def test_an_allowed_request_may_carry_a_session_policy_when_none_was_given() -> None:
+    world = ROOT / "examples" / "worlds" / "restore-and-delete"
+    code, out = explain("--world", str(world), "--error", RESTORE_MESSAGE)
+    assert code == 0
+    assert out["verdict"] == "allowed"
+    (disagreement,) = out["disagreements"]
+    assert disagreement.endswith(
+        "the world may be out of date, or the request carried context it cannot know "
+        "(session policy, VPC endpoint, source IP, tags)"
+    )
+
+
+def test_session_policies_given_are_not_called_unknown_context() -> None:
+    world = ROOT / "examples" / "worlds" / "restore-and-delete"
+    policy = ROOT / "examples" / "session-policies" / "restore-operator.json"
+    code, out = explain(
+        "--world", str(world), "--session-policy", str(policy), "--error", RESTORE_MESSAGE
+    )
+    assert code == 0
+    assert out["verdict"] == "allowed"
+    (disagreement,) = out["disagreements"]
+    assert "session policy," not in disagreement
+    assert disagreement.endswith(
+        "the world may be out of date, or the request carried context it cannot know "
+        "(VPC endpoint, source IP, tags); the session policies given with --session-policy "
+        "were applied, so check they are the ones the session was created with"
+    )

@@ -144,7 +144,21 @@ def _a(words: str) -> str:
     return f"{'an' if words[:1].lower() in {'a', 'e', 'i', 'o', 'u'} else 'a'} {words}"
 
 
-def _disagreements(parsed: object, result: CheckResult) -> list[str]:
+def _context_unknown(*, session_given: bool) -> str:
+    """What a request may carry that the world cannot know; session policies only when none
+    were given (with --session-policy they were applied)."""
+    if session_given:
+        return (
+            "the request carried context it cannot know (VPC endpoint, source IP, tags); the "
+            "session policies given with --session-policy were applied, so check they are the "
+            "ones the session was created with"
+        )
+    return (
+        "the request carried context it cannot know (session policy, VPC endpoint, source IP, tags)"
+    )
+
+
+def _disagreements(parsed: object, result: CheckResult, *, session_given: bool) -> list[str]:
     out: list[str] = []
     explicit = _get(parsed, "explicit")
     policy_type = _text(parsed, "policy_type")
@@ -157,8 +171,7 @@ def _disagreements(parsed: object, result: CheckResult) -> list[str]:
     if result.decision is CheckDecision.ALLOWED:
         out.append(
             f"the message reports {said}, but in the world the request is allowed: the world "
-            "may be out of date, or the request carried context it cannot know (session "
-            "policy, VPC endpoint, source IP, tags)"
+            f"may be out of date, or {_context_unknown(session_given=session_given)}"
         )
         return out
     if explicit is True and result.decision is not CheckDecision.EXPLICIT_DENY:
@@ -365,7 +378,7 @@ def explain_parsed(
         if session is None and _layer(_text(parsed, "policy_type")) == "session":
             result = _without_session_policy(result, principal)
         checks.append(result)
-        disagreements = _disagreements(parsed, result)
+        disagreements = _disagreements(parsed, result, session_given=session is not None)
     elif kind == "gate":
         setting = _gate(world, parsed)
         gate = _text(parsed, "gate")
