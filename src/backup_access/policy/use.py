@@ -23,6 +23,12 @@ class PolicyUse(StrEnum):
     SCP = "service control"
     RCP = "resource control"
 
+    @property
+    def policy(self) -> str:
+        """The kind of policy with its article: "an identity-based policy"."""
+        article = "an" if self.value[0] in "aeiou" else "a"
+        return f"{article} {self.value} policy"
+
 
 _NO_PRINCIPAL = frozenset({PolicyUse.IDENTITY, PolicyUse.SCP})
 _NEEDS_PRINCIPAL = frozenset({PolicyUse.RESOURCE, PolicyUse.RCP})
@@ -35,12 +41,12 @@ def check_use(policy: Policy, use: PolicyUse) -> Policy:
         element = "Principal" if statement.principal is not None else "NotPrincipal"
         if use in _NO_PRINCIPAL and named:
             raise PolicyError(
-                f"{element} is not allowed in a {use.value} policy",
+                f"{element} is not allowed in {use.policy}",
                 pointer=f"{statement.pointer}/{element}",
             )
         if use in _NEEDS_PRINCIPAL and not named:
             raise PolicyError(
-                f"a statement of a {use.value} policy must name a Principal",
+                f"a statement of {use.policy} must name a Principal",
                 pointer=statement.pointer,
             )
         if (
@@ -49,7 +55,7 @@ def check_use(policy: Policy, use: PolicyUse) -> Policy:
             and statement.not_resources is None
         ):
             raise PolicyError(
-                f"a statement of an {use.value} policy needs Resource or NotResource",
+                f"a statement of {use.policy} needs Resource or NotResource",
                 pointer=statement.pointer,
             )
     return policy
