@@ -17,7 +17,7 @@ from backup_access.engine.model import NamedPolicy
 from backup_access.errors import RequestError
 from backup_access.policy.arn import Arn
 from backup_access.world import Key, KeyManager, Vault, World
-from backup_access.world.lookup import find_key, find_vault
+from backup_access.world.lookup import find_key, find_vault, is_aws_managed_alias
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 BACKUP_SLR = "role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"
@@ -62,12 +62,6 @@ def region_of(value: str) -> str | None:
 
 def backup_slr_arn(account: str) -> str:
     return f"arn:aws:iam::{account}:{BACKUP_SLR}"
-
-
-def is_aws_managed_alias(ref: str) -> bool:
-    """``alias/aws/…`` names only AWS managed keys."""
-    arn = Arn.parse(ref)
-    return (arn.resource if arn is not None else ref).startswith("alias/aws/")
 
 
 @dataclass(frozen=True, slots=True)

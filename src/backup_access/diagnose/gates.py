@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backup_access.catalogue import Check, Gate
-from backup_access.diagnose.binding import AWS_BACKUP_ALIAS, Binding, is_aws_managed_alias
+from backup_access.diagnose.binding import AWS_BACKUP_ALIAS, Binding
 from backup_access.diagnose.model import CheckDecision
 from backup_access.world import KeyManager, VaultType
+from backup_access.world.lookup import is_aws_managed_alias
 from backup_access.world.organization import account_path
 
 DEFAULT_VAULT = "Default"

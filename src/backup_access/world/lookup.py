@@ -12,6 +12,13 @@ from backup_access.world.managed import (
 from backup_access.world.model import Account, Key, ManagedPolicy, Vault, World
 
 
+def is_aws_managed_alias(ref: str) -> bool:
+    """``alias/aws/…`` (as a name or in a KMS ARN) names only AWS managed keys, which exist
+    whether or not a world lists them."""
+    arn = Arn.parse(ref)
+    return (arn.resource if arn is not None else ref).startswith("alias/aws/")
+
+
 def managed_policy(world: World, account: Account, ref: str) -> ManagedPolicy | None:
     """The managed policy an attachment names: a customer managed policy of ``account`` (by
     name or ARN), or an AWS managed policy (by ARN, or by bare name when shipped)."""

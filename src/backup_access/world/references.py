@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from backup_access.errors import RequestError
 from backup_access.fields import at
-from backup_access.world.lookup import find_key, managed_policy
+from backup_access.world.lookup import find_key, is_aws_managed_alias, managed_policy
 from backup_access.world.managed import is_aws_managed_arn
 from backup_access.world.model import Account, Location, World
 
@@ -62,7 +62,7 @@ def _check_account(world: World, account: Account) -> list[str]:
     warnings = []
     for region in account.regions.values():
         for vault in region.vaults.values():
-            if vault.key is None or vault.key.startswith("alias/aws/"):
+            if vault.key is None or is_aws_managed_alias(vault.key):
                 continue  # AWS managed keys exist without being listed
             if find_key(world, account.id, region.name, vault.key) is None:
                 warnings.append(

@@ -24,7 +24,12 @@ from backup_access.policy.arn import Arn
 from backup_access.policy.context import ContextValue
 from backup_access.policy.model import VERSION_2012, Policy
 from backup_access.world.findings import Findings
-from backup_access.world.lookup import find_key, find_vault, vault_of_recovery_point
+from backup_access.world.lookup import (
+    find_key,
+    find_vault,
+    is_aws_managed_alias,
+    vault_of_recovery_point,
+)
 from backup_access.world.model import KeyManager, Location, Vault, World
 from backup_access.world.ramshare import ram_share_statements, shares_actions
 
@@ -132,8 +137,7 @@ def _snapshot_recovery_point(
 
 def _kms(world: World, arn: Arn, side: ResourceSide, findings: Findings) -> None:
     key = find_key(world, arn.account, arn.region, arn.resource)
-    # ``alias/aws/…`` names only AWS managed keys, whether or not the world records the key.
-    side.aws_managed_key = arn.resource.startswith("alias/aws/") or (
+    side.aws_managed_key = is_aws_managed_alias(arn.resource) or (
         key is not None and key.manager is KeyManager.AWS
     )
     if key is None:
