@@ -25,17 +25,12 @@ _PRINCIPAL_TYPES = {
 }
 
 
-def derived_context(principal: Principal, resource_account: str | None) -> dict[str, ContextValue]:
-    """Context keys that follow from who the principal is and where the resource lives."""
-    return dict(_derived_items(principal, resource_account))
-
-
 @lru_cache(maxsize=4096)
 def _derived_items(
     principal: Principal, resource_account: str | None
 ) -> tuple[tuple[str, ContextValue], ...]:
-    """``derived_context`` as items, computed once per principal and account: batches
-    repeat both."""
+    """Context keys that follow from who the principal is and where the resource lives;
+    computed once per principal and account, since batches repeat both."""
     keys: dict[str, ContextValue] = {}
     if principal.kind is PrincipalKind.SERVICE:
         keys["aws:PrincipalServiceName"] = principal.arn

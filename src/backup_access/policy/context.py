@@ -40,10 +40,6 @@ class RequestContext(Mapping[str, ContextValue]):
     def __len__(self) -> int:
         return len(self._values)
 
-    def with_defaults(self, defaults: Mapping[str, ContextValue]) -> RequestContext:
-        """A context with ``defaults`` added for keys this one does not give."""
-        return RequestContext.layered(self, defaults.items())
-
     @classmethod
     def layered(
         cls,
