@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 
 import pytest
 import yaml
@@ -39,3 +40,27 @@ def test_a_collector_disabled_by_the_caller_stays_disabled() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    """Start from an empty permanent generation and give frozen objects back after."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_what_a_batch_leaves_alive_is_frozen_so_the_collector_skips_it(unfrozen: None) -> None:
+    evaluated, _ = run_batch(yaml.safe_load(SHARED_BATCH), source="batch.yaml")
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    assert not any(gc.is_tracked(d) and d in gc.get_objects() for _, d in evaluated)
+    # Frozen objects are still freed by reference counting: no cycle holds them.
+    del evaluated
+    assert gc.get_freeze_count() < frozen
+
+
+def test_a_batch_that_fails_freezes_nothing(unfrozen: None) -> None:
+    with pytest.raises(InputError):
+        run_batch([{"request": {"principal": "nobody"}}], source="bad.yaml")
+    assert gc.get_freeze_count() == 0
