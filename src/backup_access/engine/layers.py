@@ -11,13 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, Request
-from backup_access.engine.statement import (
-    StatementResult,
-    compiled_policy,
-    evaluate_statement,
-)
+from backup_access.engine.statement import StatementResult, evaluate_statement, selects_action
 from backup_access.engine.trace import LayerOutcome, LayerTrace, Outcome
-from backup_access.policy.model import Effect, Statement
+from backup_access.policy.model import Effect, Policy, Statement
 from backup_access.policy.principal import PrincipalMatch
 
 # One raw trace record per policy: (layer, level, policy, results of the statements that
@@ -30,6 +26,24 @@ _MATCHED = Outcome.MATCHED
 _UNSUPPORTED = Outcome.UNSUPPORTED
 _DENY = Effect.DENY
 _NONE = PrincipalMatch.NONE
+
+
+INDEX_LIMIT = 256
+
+
+def candidates(policy: Policy, action: str) -> tuple[Statement, ...]:
+    """The statements whose Action/NotAction lets ``action`` through, indexed by action on
+    the policy on first use (a policy shared by many requests selects once per action)."""
+    index: dict[str, tuple[Statement, ...]] | None = policy.compiled
+    if index is None:
+        index = {}
+        object.__setattr__(policy, "compiled", index)
+    found = index.get(action)
+    if found is None:
+        if len(index) >= INDEX_LIMIT:
+            index.clear()
+        found = index[action] = tuple(s for s in policy.statements if selects_action(s, action))
+    return found
 
 
 @dataclass(slots=True)
@@ -66,9 +80,8 @@ def evaluate_policies(
     action = request.action
     for named in policies:
         policy = named.policy
-        index = policy.compiled or compiled_policy(policy)
         results: list[tuple[Statement, StatementResult]] = []
-        for statement in index.candidates(action):
+        for statement in candidates(policy, action):
             result = evaluate_statement(
                 statement, policy, request, layer, boundary_attached=boundary_attached
             )

@@ -58,8 +58,6 @@ class Statement:
     not_principal: PrincipalSpec | None
     conditions: tuple[Condition, ...]
     pointer: str
-    # Filled by the engine on first use: matchers and memo tables for this statement.
-    compiled: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -78,7 +76,8 @@ class Policy:
     version: str | None
     policy_id: str | None
     statements: tuple[Statement, ...]
-    # Filled by the engine on first use: an index from action to candidate statements.
+    # Filled by the engine on first use: an index from action to candidate statements
+    # (engine/layers.py ``candidates``).
     compiled: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @property
