@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from backup_access.errors import PolicyError
+from backup_access.frozen import maker
 from backup_access.policy.model import (
     VERSION_2008,
     VERSION_2012,
@@ -45,6 +47,9 @@ _PRINCIPAL_KINDS = {
 }
 MAX_POLICY_CHARS = 1_000_000
 _EFFECTS = {"Allow": Effect.ALLOW, "Deny": Effect.DENY}
+_make_policy = maker(Policy)
+_make_statement = maker(Statement)
+_make_condition = maker(Condition)
 _ABSENT: Any = object()  # an element the statement does not have
 _NULL: Any = object()  # an element present with a null value (an error, reported as such)
 
@@ -108,7 +113,7 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
     if "Statement" not in document:
         raise PolicyError("a policy needs a Statement element", pointer=pointer)
     raw = document["Statement"]
-    statements_pointer = _at(pointer, "Statement")
+    statements_pointer = f"{pointer}/Statement"
     if isinstance(raw, list):
         statements: tuple[Statement, ...] = tuple(
             [
@@ -123,7 +128,7 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
             f"Statement must be an object or a list, found {_type_name(raw)}",
             pointer=statements_pointer,
         )
-    return Policy(version=version, policy_id=policy_id, statements=statements)
+    return _make_policy(version, policy_id, statements, None)
 
 
 def parse_statement(raw: object, index: int, pointer: str) -> Statement:
@@ -161,7 +166,7 @@ def parse_statement(raw: object, index: int, pointer: str) -> Statement:
             "a statement cannot have both Principal and NotPrincipal", pointer=pointer
         )
     condition = get("Condition", _ABSENT)
-    return Statement(
+    return _make_statement(
         index,
         sid,
         effect,
@@ -221,8 +226,19 @@ def _strings(value: Any, name: str, pointer: str) -> tuple[str, ...]:
     return tuple(result)
 
 
+@lru_cache(maxsize=8192)
+def _well_formed_actions(actions: tuple[str, ...]) -> bool:
+    """Every entry is ``"*"`` or ``service:Action``; cached, since policies repeat them."""
+    return all(
+        action == "*" or (action.count(":") == 1 and action[0] != ":" and action[-1] != ":")
+        for action in actions
+    )
+
+
 def _actions(value: Any, name: str, pointer: str) -> tuple[str, ...]:
     actions = _strings(value, name, pointer)
+    if _well_formed_actions(actions):
+        return actions
     for position, action in enumerate(actions):
         if action != "*" and (action.count(":") != 1 or action[0] == ":" or action[-1] == ":"):
             where = _at(_at(pointer, name), position) if type(value) is list else _at(pointer, name)
@@ -233,11 +249,14 @@ def _actions(value: Any, name: str, pointer: str) -> tuple[str, ...]:
     return actions
 
 
+_EVERYONE = PrincipalSpec(everyone=True)
+
+
 def _principal(value: Any, name: str, pointer: str) -> PrincipalSpec:
-    here = _at(pointer, name)
     if value == "*":
-        return PrincipalSpec(everyone=True)
-    if not isinstance(value, Mapping):
+        return _EVERYONE
+    here = f"{pointer}/{name}"
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise PolicyError(
             f'{name} must be "*" or an object such as {{"AWS": "..."}}, found {value!r}'
             if isinstance(value, str)
@@ -247,14 +266,15 @@ def _principal(value: Any, name: str, pointer: str) -> PrincipalSpec:
     if not value:
         raise PolicyError(f"{name} must name at least one principal", pointer=here)
     kinds: dict[str, Any] = {}
-    for kind in value:
-        if kind not in _PRINCIPAL_KINDS:
+    for kind, names in value.items():
+        field = _PRINCIPAL_KINDS.get(kind) if type(kind) is str else None
+        if field is None:
             raise PolicyError(
                 f"unknown principal type '{kind}' "
                 "(expected AWS, Service, Federated, CanonicalUser)",
                 pointer=_at(here, str(kind)),
             )
-        kinds[_PRINCIPAL_KINDS[kind]] = _strings(value[kind], kind, here)
+        kinds[field] = _strings(names, kind, here)
     return PrincipalSpec(**kinds)
 
 
@@ -280,7 +300,11 @@ def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
             raise PolicyError(
                 "condition operators must be non-empty strings", pointer=_at(pointer, str(operator))
             )
-        operator_pointer = _at(pointer, operator)
+        operator_pointer = (
+            f"{pointer}/{operator}"
+            if "/" not in operator and "~" not in operator
+            else _at(pointer, operator)
+        )
         if not block or (type(block) is not dict and not isinstance(block, Mapping)):
             raise PolicyError(
                 f"condition operator '{operator}' must map condition keys to values",
@@ -292,7 +316,11 @@ def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
                     "condition keys must be non-empty strings",
                     pointer=_at(operator_pointer, str(key)),
                 )
-            key_pointer = _at(operator_pointer, key)
+            key_pointer = (
+                f"{operator_pointer}/{key}"
+                if "/" not in key and "~" not in key
+                else _at(operator_pointer, key)
+            )
             if type(values) is str:
                 parsed: tuple[str, ...] = (values,)
             elif type(values) is list:
@@ -306,5 +334,5 @@ def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
                     )
             else:
                 parsed = (_condition_value(values, key_pointer),)
-            conditions.append(Condition(operator, key, parsed, key_pointer))
+            conditions.append(_make_condition(operator, key, parsed, key_pointer))
     return tuple(conditions)

@@ -14,6 +14,7 @@ from backup_access.engine.model import Grant, NamedPolicy, OrgLevel, PolicySet, 
 from backup_access.engine.request import make_request
 from backup_access.errors import InputError, RequestError
 from backup_access.fields import at, check_keys, mapping
+from backup_access.frozen import maker
 from backup_access.policy.context import ContextValue
 from backup_access.policy.model import Policy
 from backup_access.policy.parse import parse_policy
@@ -50,6 +51,8 @@ class SimulationItem:
 
 def _mapping(value: object, pointer: str, what: str) -> Mapping[str, Any]:
     """An object with string keys; unlike world files, a request item may not be null."""
+    if type(value) is dict and all(type(key) is str for key in value):
+        return value
     if value is None:
         raise RequestError(f"{what} must be an object", pointer=pointer or "/")
     return mapping(value, pointer, what)
@@ -142,24 +145,32 @@ def _parse(raw: object, pointer: str, layer: str) -> Policy:
 _NAMED_KEYS = frozenset({"name", "document"})
 
 
+_make_named = maker(NamedPolicy)
+
+
 def _named(raw: object, pointer: str, default_name: str, layer: str) -> NamedPolicy:
     if type(raw) is dict and "document" in raw and raw.keys() <= _NAMED_KEYS:
         name = raw.get("name", default_name)
         document_pointer = f"{pointer}/document"
-        return NamedPolicy(
+        return _make_named(
             name if type(name) is str else _text(name, f"{pointer}/name", "name"),
             _parse(raw["document"], document_pointer, layer),
-            pointer=document_pointer,
+            document_pointer,
+            None,
         )
-    return NamedPolicy(default_name, _parse(raw, pointer, layer), pointer=pointer)
+    return _make_named(default_name, _parse(raw, pointer, layer), pointer, None)
 
 
 def _policy_list(raw: object, pointer: str, layer: str) -> tuple[NamedPolicy, ...]:
     if not isinstance(raw, list):
         raise RequestError(f"'{layer}' must be a list of policies", pointer=pointer)
     return tuple(
-        _named(item, f"{pointer}/{i}", f"{layer}[{i}]", layer) for i, item in enumerate(raw)
+        [_named(item, f"{pointer}/{i}", f"{layer}[{i}]", layer) for i, item in enumerate(raw)]
     )
+
+
+_make_level = maker(OrgLevel)
+_LEVEL_KEYS = frozenset({"level", "policies"})
 
 
 def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
@@ -170,23 +181,26 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
         )
     levels = []
     for index, item in enumerate(raw):
-        here = at(pointer, index)
+        here = f"{pointer}/{index}"
         level = _mapping(item, here, f"a {layer} level")
-        check_keys(level, frozenset({"level", "policies"}), here)
+        if not _LEVEL_KEYS.issuperset(level):
+            check_keys(level, _LEVEL_KEYS, here)
         if "level" not in level:
             raise RequestError(
                 "each level needs 'level' (r-…, ou-… or an account id)", pointer=here
             )
-        name = _text(level["level"], at(here, "level"), "level")
+        name = _field_text(level, "level", here)
         policies = level.get("policies", [])
         if not isinstance(policies, list):
             raise RequestError("'policies' must be a list", pointer=at(here, "policies"))
         levels.append(
-            OrgLevel(
+            _make_level(
                 name,
                 tuple(
-                    _named(p, at(at(here, "policies"), i), f"{layer}:{name}[{i}]", layer)
-                    for i, p in enumerate(policies)
+                    [
+                        _named(p, f"{here}/policies/{i}", f"{layer}:{name}[{i}]", layer)
+                        for i, p in enumerate(policies)
+                    ]
                 ),
             )
         )
@@ -255,24 +269,29 @@ def parse_policies(
 ) -> PolicySet:
     """The policies part: every layer optional; an omitted layer does not apply."""
     data = _mapping(raw or {}, pointer, "policies")
-    check_keys(data, _POLICY_KEYS, pointer)
+    if not _POLICY_KEYS.issuperset(data):
+        check_keys(data, _POLICY_KEYS, pointer)
 
     def listed(layer: str) -> tuple[NamedPolicy, ...] | None:
-        return _policy_list(data[layer], at(pointer, layer), layer) if layer in data else None
+        return _policy_list(data[layer], f"{pointer}/{layer}", layer) if layer in data else None
 
-    return PolicySet(
-        identity=listed("identity") or (),
-        boundary=listed("boundary"),
-        session=listed("session"),
-        resource=_named(data["resource"], at(pointer, "resource"), "resource", "resource")
-        if data.get("resource") is not None
-        else None,
-        endpoint=listed("endpoint"),
-        scp=_chain(data["scp"], at(pointer, "scp"), "scp") if "scp" in data else None,
-        rcp=_chain(data["rcp"], at(pointer, "rcp"), "rcp") if "rcp" in data else None,
-        grants=_grants(data["grants"], at(pointer, "grants")) if "grants" in data else (),
-        management_account=management,
+    resource = data.get("resource")
+    return _make_policy_set(
+        listed("identity") or (),
+        listed("boundary"),
+        listed("session"),
+        None
+        if resource is None
+        else _named(resource, f"{pointer}/resource", "resource", "resource"),
+        listed("endpoint"),
+        _chain(data["scp"], f"{pointer}/scp", "scp") if "scp" in data else None,
+        _chain(data["rcp"], f"{pointer}/rcp", "rcp") if "rcp" in data else None,
+        _grants(data["grants"], f"{pointer}/grants") if "grants" in data else (),
+        management,
     )
+
+
+_make_policy_set = maker(PolicySet)
 
 
 # Parsed policy sets of a batch, by the identity of their raw object and the management
