@@ -33,7 +33,7 @@ from backup_access.engine.services import (
     is_role_trust,
     rcp_supported_services,
 )
-from backup_access.engine.statement import not_matching_action
+from backup_access.engine.statement import not_matching_action, own_outcome
 from backup_access.engine.trace import (
     LayerOutcome,
     LayerTrace,
@@ -103,6 +103,8 @@ def _materialise(entry: RawEntry, request: Request) -> list[TraceEntry]:
     for statement in named.policy.statements:
         result = results.get(id(statement)) or not_matching_action(statement)
         outcome, element, condition, match, detail = result
+        if condition is not None:
+            condition = own_outcome(condition, statement)
         out.append(
             StatementTrace(
                 layer,

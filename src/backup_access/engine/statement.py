@@ -130,8 +130,9 @@ def condition_outcome(
     condition: Condition, context: RequestContext, variables: bool
 ) -> ConditionOutcome:
     """The outcome of one condition, shared by every condition written the same way and
-    seeing the same values (its key's, and those of the variables it uses). The shared
-    outcome is re-pointed at ``condition``, whose location the trace shows."""
+    seeing the same values (its key's, and those of the variables it uses). Its
+    ``condition`` may therefore be an equal one written elsewhere: ``own_outcome`` re-points
+    it when the trace is read."""
     keys = _uses_variables(condition.values) if variables else None
     actual = context.get_value(condition.key)
     if keys is None:
@@ -156,8 +157,19 @@ def condition_outcome(
         if len(_SHARED_OUTCOMES) >= CACHE_SIZE:
             _SHARED_OUTCOMES.clear()
         _SHARED_OUTCOMES[memo_key] = found
-        return found
-    return found if found.condition is condition else found._replace(condition=condition)
+    return found
+
+
+def own_outcome(outcome: ConditionOutcome, statement: Statement) -> ConditionOutcome:
+    """``outcome`` pointing at the statement's own condition: a statement writes each
+    (operator, key) pair once, so the equal condition is found by both."""
+    shared = outcome.condition
+    for condition in statement.conditions:
+        if condition is shared:
+            return outcome
+        if condition.operator == shared.operator and condition.key == shared.key:
+            return outcome._replace(condition=condition)
+    return outcome
 
 
 # What evaluating a statement yields on the hot path: a plain tuple (cheap to build; the
