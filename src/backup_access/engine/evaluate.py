@@ -21,7 +21,6 @@ from typing import Any
 from backup_access.engine.grants import grant_allows
 from backup_access.engine.layers import RawEntry, Verdict, evaluate_chain, evaluate_policies
 from backup_access.engine.model import (
-    LAYER_ORDER,
     DecisionValue,
     Layer,
     PolicySet,
@@ -41,6 +40,7 @@ from backup_access.engine.trace import (
     StatementTrace,
     TraceEntry,
 )
+from backup_access.frozen import maker
 from backup_access.policy.principal import PrincipalKind, PrincipalMatch
 
 
@@ -227,34 +227,68 @@ def _grants(ev: _Evaluation) -> bool:
     return allowed
 
 
+# The layers a verdict is computed for, in blocked_by order. Layers are kept in tuples and
+# lists here, not sets or dicts: an enum member hashes through a Python-level __hash__.
+_VERDICT_LAYERS = (
+    Layer.SCP,
+    Layer.RCP,
+    Layer.IDENTITY,
+    Layer.BOUNDARY,
+    Layer.SESSION,
+    Layer.RESOURCE,
+    Layer.ENDPOINT,
+)
+_make_decision = maker(Decision)
+
+
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide ``request`` against ``policies`` the way AWS does, explaining every step."""
     ev = _Evaluation(request, policies, [])
     iam = request.principal.is_iam
-    verdicts: dict[Layer, Verdict | None] = {
-        Layer.SCP: _scp(ev),
-        Layer.RCP: _rcp(ev),
-        Layer.IDENTITY: _simple(ev, Layer.IDENTITY, policies.identity if iam else None),
-        Layer.BOUNDARY: _simple(ev, Layer.BOUNDARY, policies.boundary if iam else None),
-        Layer.SESSION: _simple(ev, Layer.SESSION, policies.session if iam else None),
-        Layer.RESOURCE: _resource(ev),
-        Layer.ENDPOINT: _endpoint(ev),
-    }
-    granted = _grants(ev)
+    verdicts: _Verdicts = (
+        _scp(ev),
+        _rcp(ev),
+        _simple(ev, Layer.IDENTITY, policies.identity if iam else None),
+        _simple(ev, Layer.BOUNDARY, policies.boundary if iam else None),
+        _simple(ev, Layer.SESSION, policies.session if iam else None),
+        _resource(ev),
+        _endpoint(ev),
+    )
+    granted = _grants(ev) if policies.grants else False
 
-    denying = [layer for layer, v in verdicts.items() if v is not None and v.explicit_deny]
+    denying = [
+        layer
+        for layer, v in zip(_VERDICT_LAYERS, verdicts, strict=True)
+        if v is not None and v.explicit_deny
+    ]
     if denying:
-        return Decision(request, DecisionValue.EXPLICIT_DENY, _ordered(denying), tuple(ev.trace))
+        return _make_decision(
+            request, DecisionValue.EXPLICIT_DENY, tuple(denying), tuple(ev.trace), []
+        )
 
     blocking = _implicit_blockers(ev, verdicts, granted)
     blocking += [
         layer
-        for layer, v in verdicts.items()
+        for layer, v in zip(_VERDICT_LAYERS, verdicts, strict=True)
         if v is not None and v.maybe_deny and layer not in blocking
     ]
     if blocking:
-        return Decision(request, DecisionValue.IMPLICIT_DENY, _ordered(blocking), tuple(ev.trace))
-    return Decision(request, DecisionValue.ALLOWED, (), tuple(ev.trace))
+        return _make_decision(
+            request, DecisionValue.IMPLICIT_DENY, _ordered(blocking), tuple(ev.trace), []
+        )
+    return _make_decision(request, DecisionValue.ALLOWED, (), tuple(ev.trace), [])
+
+
+# Each layer's verdict in ``_VERDICT_LAYERS`` order, None where the layer does not apply.
+_Verdicts = tuple[
+    Verdict | None,
+    Verdict | None,
+    Verdict | None,
+    Verdict | None,
+    Verdict | None,
+    Verdict | None,
+    Verdict | None,
+]
 
 
 def _resource(ev: _Evaluation) -> Verdict | None:
@@ -268,7 +302,7 @@ def _resource(ev: _Evaluation) -> Verdict | None:
 
 
 def _ordered(layers: list[Layer]) -> tuple[Layer, ...]:
-    return tuple(sorted(set(layers), key=LAYER_ORDER.__getitem__))
+    return tuple([layer for layer in _VERDICT_LAYERS if layer in layers])
 
 
 def _allows(verdict: Verdict | None) -> bool:
@@ -276,17 +310,19 @@ def _allows(verdict: Verdict | None) -> bool:
     return verdict is None or (verdict.allowed and not verdict.maybe_deny)
 
 
-def _implicit_blockers(
-    ev: _Evaluation, verdicts: dict[Layer, Verdict | None], granted: bool
-) -> list[Layer]:
+def _implicit_blockers(ev: _Evaluation, verdicts: _Verdicts, granted: bool) -> list[Layer]:
     """Every layer whose missing allow keeps the request from being allowed."""
     request = ev.request
     principal = request.principal
-    blocking = [
-        layer for layer in (Layer.SCP, Layer.RCP, Layer.ENDPOINT) if not _allows(verdicts[layer])
-    ]
+    scp, rcp, identity, boundary, session, resource, endpoint = verdicts
+    blocking = []
+    if not _allows(scp):
+        blocking.append(Layer.SCP)
+    if not _allows(rcp):
+        blocking.append(Layer.RCP)
+    if not _allows(endpoint):
+        blocking.append(Layer.ENDPOINT)
 
-    resource = verdicts[Layer.RESOURCE]
     resource_allows = resource is not None and resource.allowed
     match = resource.principal_match if resource_allows and resource else PrincipalMatch.NONE
     cross_account = (
@@ -303,7 +339,6 @@ def _implicit_blockers(
             blocking.append(Layer.RESOURCE)
         return blocking
 
-    identity = verdicts[Layer.IDENTITY]
     identity_allows = identity is not None and identity.allowed
     if principal.kind is PrincipalKind.ROOT and not identity_allows:
         identity_allows = True
@@ -312,8 +347,8 @@ def _implicit_blockers(
             LayerOutcome.ALLOWED,
             "the account root user needs no identity-based policy in its own account",
         )
-    boundary_ok = _allows(verdicts[Layer.BOUNDARY])
-    session_ok = _allows(verdicts[Layer.SESSION])
+    boundary_ok = _allows(boundary)
+    session_ok = _allows(session)
 
     if granted:
         # A grant lets its grantee use the key without any policy naming it.

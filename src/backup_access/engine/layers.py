@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, Request
-from backup_access.engine.statement import StatementResult, evaluate_statement, selects_action
+from backup_access.engine.statement import StatementResult, any_action_matches, evaluate_statement
 from backup_access.engine.trace import LayerOutcome, LayerTrace, Outcome
-from backup_access.policy.model import Effect, Policy, Statement
+from backup_access.policy.model import VERSION_2012, Effect, Policy, Statement
 from backup_access.policy.principal import PrincipalMatch
 
 # One raw trace record per policy: (layer, level, policy, results of the statements that
@@ -38,11 +38,21 @@ def candidates(policy: Policy, action: str) -> tuple[Statement, ...]:
     if index is None:
         index = {}
         object.__setattr__(policy, "compiled", index)
-    found = index.get(action)
-    if found is None:
+    else:
+        found = index.get(action)
+        if found is not None:
+            return found
         if len(index) >= INDEX_LIMIT:
             index.clear()
-        found = index[action] = tuple(s for s in policy.statements if selects_action(s, action))
+    selected = []
+    for statement in policy.statements:
+        actions = statement.actions
+        if actions is not None:
+            if any_action_matches(actions, action):
+                selected.append(statement)
+        elif not any_action_matches(statement.not_actions or (), action):
+            selected.append(statement)
+    found = index[action] = tuple(selected)
     return found
 
 
@@ -75,30 +85,30 @@ def evaluate_policies(
 ) -> Verdict:
     """Evaluate ``policies`` for one layer; ``boundary_attached`` says the requester has a
     permissions boundary (see ``evaluate_statement``)."""
-    verdict = Verdict()
+    explicit_deny = maybe_deny = allowed = False
+    best = _NONE
     append = trace.append
     action = request.action
     for named in policies:
         policy = named.policy
+        variables = policy.version == VERSION_2012
         results: list[tuple[Statement, StatementResult]] = []
         for statement in candidates(policy, action):
-            result = evaluate_statement(
-                statement, policy, request, layer, boundary_attached=boundary_attached
-            )
+            result = evaluate_statement(statement, variables, request, layer, boundary_attached)
             results.append((statement, result))
             outcome = result[0]
             if outcome is _MATCHED:
                 if statement.effect is _DENY:
-                    verdict.explicit_deny = True
+                    explicit_deny = True
                 else:
-                    verdict.allowed = True
+                    allowed = True
                     match = result[3]
-                    if match is not None and match > verdict.principal_match:
-                        verdict.principal_match = match
+                    if match is not None and match > best:
+                        best = match
             elif outcome is _UNSUPPORTED and statement.effect is _DENY:
-                verdict.maybe_deny = True
+                maybe_deny = True
         append((layer, level, named, tuple(results)))
-    return verdict
+    return Verdict(explicit_deny, maybe_deny, allowed, best)
 
 
 def evaluate_chain(

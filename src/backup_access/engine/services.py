@@ -8,7 +8,7 @@ https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from backup_access.engine.model import Request
@@ -42,8 +42,7 @@ RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 def is_kms_key(request: Request) -> bool:
     """A KMS key (or alias) ARN: its key policy must allow, IAM alone never suffices
     (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)."""
-    arn = Arn.parse(request.resource)
-    return arn is not None and arn.service == "kms" and arn.resource_type in ("key", "alias")
+    return _resource_type(request.resource) in (("kms", "key"), ("kms", "alias"))
 
 
 def is_role_trust(request: Request) -> bool:
@@ -51,5 +50,11 @@ def is_role_trust(request: Request) -> bool:
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html)."""
     if request.action.lower() not in _ASSUME_ROLE_ACTIONS:
         return False
-    arn = Arn.parse(request.resource)
-    return arn is not None and arn.service == "iam" and arn.resource_type == "role"
+    return _resource_type(request.resource) == ("iam", "role")
+
+
+@lru_cache(maxsize=4096)
+def _resource_type(resource: str) -> tuple[str, str] | None:
+    """(service, resource type) of an ARN; cached, since a batch repeats its resources."""
+    arn = Arn.parse(resource)
+    return None if arn is None else (arn.service, arn.resource_type)

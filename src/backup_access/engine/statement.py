@@ -20,14 +20,7 @@ from backup_access.engine.model import Layer, Request
 from backup_access.engine.trace import Outcome
 from backup_access.policy.arn import arn_matches
 from backup_access.policy.context import RequestContext
-from backup_access.policy.model import (
-    VERSION_2012,
-    Condition,
-    Effect,
-    Policy,
-    PrincipalSpec,
-    Statement,
-)
+from backup_access.policy.model import Condition, Effect, PrincipalSpec, Statement
 from backup_access.policy.principal import (
     Principal,
     PrincipalKind,
@@ -196,14 +189,6 @@ def not_matching_action(statement: Statement) -> StatementResult:
     return _NO_ACTION if statement.actions is not None else _NO_NOT_ACTION
 
 
-def selects_action(statement: Statement, action: str) -> bool:
-    """Whether the statement's Action/NotAction lets ``action`` through."""
-    actions = statement.actions
-    if actions is not None:
-        return any_action_matches(actions, action)
-    return not any_action_matches(statement.not_actions or (), action)
-
-
 # access_policies_boundaries.html: "The NotPrincipal element with a Deny effect will always
 # deny any IAM principal that has a permissions boundary policy attached, regardless of the
 # values specified in the NotPrincipal element." Boundaries attach to IAM users and roles.
@@ -216,19 +201,18 @@ BOUNDARY_OVERRIDES_NOT_PRINCIPAL = (
 
 def evaluate_statement(
     statement: Statement,
-    policy: Policy,
+    variables: bool,
     request: Request,
     layer: Layer,
-    *,
     boundary_attached: bool = False,
 ) -> StatementResult:
     """Evaluate one statement whose Action/NotAction already lets the request's action
-    through (``selects_action``): (outcome, failing element, condition, principal match,
-    detail).
+    through (engine/layers.py ``candidates``): (outcome, failing element, condition,
+    principal match, detail).
 
-    ``boundary_attached``: the requester has a permissions boundary, which makes a
-    resource-policy ``Deny`` with ``NotPrincipal`` apply to it whatever the element lists."""
-    variables = policy.version == VERSION_2012
+    ``variables``: the policy's version supports policy variables. ``boundary_attached``:
+    the requester has a permissions boundary, which makes a resource-policy ``Deny`` with
+    ``NotPrincipal`` apply to it whatever the element lists."""
     unsupported: str | None = None
     unsupported_element: str | None = None
     patterns = statement.resources
