@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from backup_access.engine.model import Request
 from backup_access.errors import RequestError
+from backup_access.frozen import maker
 from backup_access.policy.arn import Arn
 from backup_access.policy.context import ContextValue, RequestContext
 from backup_access.policy.principal import Principal, PrincipalKind, parse_principal
@@ -26,9 +27,7 @@ _PRINCIPAL_TYPES = {
 
 
 @lru_cache(maxsize=4096)
-def _derived_items(
-    principal: Principal, resource_account: str | None
-) -> tuple[tuple[str, ContextValue], ...]:
+def _derived_context(principal: Principal, resource_account: str | None) -> RequestContext:
     """Context keys that follow from who the principal is and where the resource lives;
     computed once per principal and account, since batches repeat both."""
     keys: dict[str, ContextValue] = {}
@@ -46,7 +45,7 @@ def _derived_items(
         keys["aws:PrincipalType"] = _PRINCIPAL_TYPES[principal.kind]
     if resource_account:
         keys["aws:ResourceAccount"] = resource_account
-    return tuple(keys.items())
+    return RequestContext(keys)
 
 
 @lru_cache(maxsize=4096)
@@ -72,11 +71,7 @@ def make_request(
     service_linked: bool = False,
 ) -> Request:
     """Validate and complete a request; raises ``RequestError`` on bad input."""
-    who = (
-        principal
-        if isinstance(principal, Principal)
-        else parse_principal(principal, service_linked=service_linked)
-    )
+    who = principal if isinstance(principal, Principal) else _principal(principal, service_linked)
     problem = _action_problem(action)
     if problem is not None:
         raise RequestError(problem)
@@ -85,5 +80,14 @@ def make_request(
     account = resource_account if resource_account is not None else _arn_account(resource)
     if account is not None and not (account.isdigit() and len(account) == 12):
         raise RequestError(f"resource account '{account}' is not a 12-digit account id")
-    layered = RequestContext.layered(context or {}, _derived_items(who, account))
-    return Request(who, action, resource, account, layered)
+    derived = _derived_context(who, account)
+    return _make_request(who, action, resource, account, derived.overlaid(context or {}))
+
+
+_make_request = maker(Request)
+
+
+@lru_cache(maxsize=4096)
+def _principal(text: str, service_linked: bool) -> Principal:
+    """``parse_principal``, cached on positional arguments (cheaper to look up)."""
+    return parse_principal(text, service_linked=service_linked)

@@ -7,7 +7,7 @@ A value is a string (single-valued key) or a tuple of strings (multivalued key).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 ContextValue = str | tuple[str, ...]
 
@@ -40,21 +40,13 @@ class RequestContext(Mapping[str, ContextValue]):
     def __len__(self) -> int:
         return len(self._values)
 
-    @classmethod
-    def layered(
-        cls,
-        given: Mapping[str, ContextValue],
-        defaults: Iterable[tuple[str, ContextValue]],
-    ) -> RequestContext:
-        """``given`` over ``defaults``: the keys a caller supplies win over derived ones.
+    def overlaid(self, given: Mapping[str, ContextValue]) -> RequestContext:
+        """``given`` over this context: the keys a caller supplies win over derived ones.
 
-        Built in one pass, since every request builds one."""
-        merged = cls()
-        values, names = merged._values, merged._names
-        for key, value in defaults:
-            lowered = key.lower()
-            values[lowered] = value
-            names[lowered] = key
+        Built by copying this context's tables, since every request builds one."""
+        merged = RequestContext.__new__(RequestContext)
+        merged._values = values = self._values.copy()
+        merged._names = names = self._names.copy()
         for key, value in given.items():
             lowered = key.lower()
             values[lowered] = value

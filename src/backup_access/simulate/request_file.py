@@ -80,9 +80,12 @@ def _scalar(value: object, pointer: str) -> str:
     raise RequestError("context values must be strings or lists of strings", pointer=pointer)
 
 
-def _context(raw: object, pointer: str) -> dict[str, ContextValue]:
+def _context(raw: object, pointer: str) -> Mapping[str, ContextValue]:
+    data = _mapping(raw, pointer, "context")
+    if all(type(value) is str for value in data.values()):
+        return data  # read once, into the request's own context
     context: dict[str, ContextValue] = {}
-    for key, value in _mapping(raw, pointer, "context").items():
+    for key, value in data.items():
         if type(value) is str:
             context[key] = value
         elif isinstance(value, list):
@@ -304,15 +307,16 @@ def parse_item(
     raw: object, pointer: str = "", shared: SharedPolicies | None = None
 ) -> SimulationItem:
     data = _mapping(raw, pointer or "/", "a request item")
-    check_keys(data, _ITEM_KEYS, pointer)
+    if not _ITEM_KEYS.issuperset(data):
+        check_keys(data, _ITEM_KEYS, pointer)
     if "request" not in data:
         raise RequestError("needs a 'request' object (Contract 1)", pointer=pointer or "/")
-    request, management = parse_request(data["request"], at(pointer, "request"))
+    request, management = parse_request(data["request"], f"{pointer}/request")
     raw_policies = data.get("policies")
     key = (id(raw_policies), management)
     policies = None if shared is None or raw_policies is None else shared.get(key)
     if policies is None:
-        policies = parse_policies(raw_policies, at(pointer, "policies"), management=management)
+        policies = parse_policies(raw_policies, f"{pointer}/policies", management=management)
         if shared is not None and raw_policies is not None:
             shared[key] = policies
     expect = data.get("expect")
@@ -321,12 +325,15 @@ def parse_item(
             f"expect must be one of {', '.join(EXPECTATIONS)}", pointer=at(pointer, "expect")
         )
     name = data.get("name")
-    return SimulationItem(
+    return _make_item(
         None if name is None else _text(name, at(pointer, "name"), "name"),
         request,
         policies,
         expect,
     )
+
+
+_make_item = maker(SimulationItem)
 
 
 def parse_request_file(document: object, *, source: str) -> tuple[list[SimulationItem], bool]:
