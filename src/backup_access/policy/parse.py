@@ -50,6 +50,7 @@ _EFFECTS = {"Allow": Effect.ALLOW, "Deny": Effect.DENY}
 _make_policy = maker(Policy)
 _make_statement = maker(Statement)
 _make_condition = maker(Condition)
+_STR = frozenset({str})  # ``_STR.issuperset(map(type, items))``: every item is a str
 _ABSENT: Any = object()  # an element the statement does not have
 _NULL: Any = object()  # an element present with a null value (an error, reported as such)
 
@@ -157,8 +158,8 @@ def parse_statement(raw: object, index: int, pointer: str) -> Statement:
             f"Effect must be 'Allow' or 'Deny' (case-sensitive), found {written!r}",
             pointer=_at(pointer, "Effect"),
         )
-    actions, not_actions = _pair(raw, "Action", "NotAction", pointer, required=True)
-    resources, not_resources = _pair(raw, "Resource", "NotResource", pointer, required=False)
+    actions, not_actions = _pair(raw, "Action", "NotAction", pointer, True)
+    resources, not_resources = _pair(raw, "Resource", "NotResource", pointer, False)
     principal = get("Principal", _ABSENT)
     not_principal = get("NotPrincipal", _ABSENT)
     if principal is not _ABSENT and not_principal is not _ABSENT:
@@ -182,7 +183,7 @@ def parse_statement(raw: object, index: int, pointer: str) -> Statement:
 
 
 def _pair(
-    raw: Mapping[str, Any], name: str, negated: str, pointer: str, *, required: bool
+    raw: Mapping[str, Any], name: str, negated: str, pointer: str, required: bool
 ) -> tuple[Any, Any]:
     """The values of an element and its negated form, at most one of them present
     (``None`` for the absent one; a null value comes back as ``_NULL``)."""
@@ -202,7 +203,7 @@ def _pair(
 def _strings(value: Any, name: str, pointer: str) -> tuple[str, ...]:
     if type(value) is str and value:
         return (value,)
-    if type(value) is list and value and all(type(item) is str and item for item in value):
+    if type(value) is list and value and _STR.issuperset(map(type, value)) and "" not in value:
         return tuple(value)
     # Something is wrong: find it and say where (pointers are only built on this path).
     if value is _NULL:
@@ -327,7 +328,7 @@ def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
                 if not values:
                     raise PolicyError(f"condition key '{key}' has no values", pointer=key_pointer)
                 parsed = tuple(values)
-                if not all(type(item) is str for item in parsed):
+                if not _STR.issuperset(map(type, parsed)):
                     parsed = tuple(
                         item if type(item) is str else _condition_value(item, _at(key_pointer, i))
                         for i, item in enumerate(values)

@@ -37,6 +37,7 @@ _POLICY_KEYS = frozenset(
 )
 _GRANT_KEYS = frozenset({"name", "grantee", "operations", "retiring_principal", "constraints"})
 EXPECTATIONS = ("allowed", "denied", "implicit_deny", "explicit_deny")
+_STR = frozenset({str})  # ``_STR.issuperset(map(type, items))``: every item is a str
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class SimulationItem:
 
 def _mapping(value: object, pointer: str, what: str) -> Mapping[str, Any]:
     """An object with string keys; unlike world files, a request item may not be null."""
-    if type(value) is dict and all(type(key) is str for key in value):
+    if type(value) is dict and _STR.issuperset(map(type, value)):
         return value
     if value is None:
         raise RequestError(f"{what} must be an object", pointer=pointer or "/")
@@ -82,7 +83,7 @@ def _scalar(value: object, pointer: str) -> str:
 
 def _context(raw: object, pointer: str) -> Mapping[str, ContextValue]:
     data = _mapping(raw, pointer, "context")
-    if all(type(value) is str for value in data.values()):
+    if _STR.issuperset(map(type, data.values())):
         return data  # read once, into the request's own context
     context: dict[str, ContextValue] = {}
     for key, value in data.items():
