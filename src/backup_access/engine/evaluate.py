@@ -190,11 +190,9 @@ def _simple(
 ) -> Verdict | None:
     if policies is None:
         return None
-    verdict = evaluate_policies(
+    return evaluate_policies(
         policies, ev.request, layer, ev.trace, boundary_attached=boundary_attached
     )
-    ev.trace.append(LayerTrace(layer, verdict.outcome, None, None, verdict.maybe_deny))
-    return verdict
 
 
 def _endpoint(ev: _Evaluation) -> Verdict | None:
@@ -204,7 +202,9 @@ def _endpoint(ev: _Evaluation) -> Verdict | None:
         return None
     total = Verdict(allowed=True)
     for named in policies:
-        verdict = evaluate_policies((named,), ev.request, Layer.ENDPOINT, ev.trace)
+        verdict = evaluate_policies(
+            (named,), ev.request, Layer.ENDPOINT, ev.trace, summarise=False
+        )
         total.explicit_deny |= verdict.explicit_deny
         total.maybe_deny |= verdict.maybe_deny
         total.allowed &= verdict.allowed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, Request
 from backup_access.engine.statement import StatementResult, any_action_matches, evaluate_statement
@@ -22,6 +23,8 @@ from backup_access.policy.principal import PrincipalMatch
 StatementResults = tuple[tuple[Statement, StatementResult], ...]
 RawEntry = tuple[Layer, str | None, NamedPolicy, StatementResults] | LayerTrace
 
+# LayerTrace from a tuple, without the NamedTuple's Python-level __new__ (hot path).
+new_layer_trace = partial(tuple.__new__, LayerTrace)
 _MATCHED = Outcome.MATCHED
 _UNSUPPORTED = Outcome.UNSUPPORTED
 _DENY = Effect.DENY
@@ -82,9 +85,11 @@ def evaluate_policies(
     *,
     level: str | None = None,
     boundary_attached: bool = False,
+    summarise: bool = True,
 ) -> Verdict:
     """Evaluate ``policies`` for one layer; ``boundary_attached`` says the requester has a
-    permissions boundary (see ``evaluate_statement``)."""
+    permissions boundary (see ``evaluate_statement``). With ``summarise`` the layer's (or
+    level's) outcome follows the statements in the trace."""
     explicit_deny = maybe_deny = allowed = False
     best = _NONE
     append = trace.append
@@ -108,6 +113,14 @@ def evaluate_policies(
             elif outcome is _UNSUPPORTED and statement.effect is _DENY:
                 maybe_deny = True
         append((layer, level, named, tuple(results)))
+    if summarise:
+        if explicit_deny:
+            outcome_of_layer = LayerOutcome.EXPLICIT_DENY
+        elif allowed and not maybe_deny:
+            outcome_of_layer = LayerOutcome.ALLOWED
+        else:
+            outcome_of_layer = LayerOutcome.IMPLICIT_DENY
+        append(new_layer_trace((layer, outcome_of_layer, None, level, maybe_deny)))
     return Verdict(explicit_deny, maybe_deny, allowed, best)
 
 
@@ -121,7 +134,6 @@ def evaluate_chain(
         verdict = evaluate_policies(
             org_level.policies, request, layer, trace, level=org_level.level
         )
-        trace.append(LayerTrace(layer, verdict.outcome, None, org_level.level, verdict.maybe_deny))
         chain.explicit_deny |= verdict.explicit_deny
         chain.maybe_deny |= verdict.maybe_deny
         chain.allowed &= verdict.allowed

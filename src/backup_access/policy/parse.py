@@ -85,7 +85,9 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
 
     Raises ``PolicyError`` (never anything else) when the document is not a valid policy.
     """
-    if isinstance(document, str):
+    if type(document) is dict:
+        pass
+    elif isinstance(document, str):
         if len(document) > MAX_POLICY_CHARS:
             raise PolicyError("policy text is larger than 1,000,000 characters", pointer=pointer)
         try:
@@ -111,11 +113,11 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
     policy_id = document.get("Id")
     if policy_id is not None and not isinstance(policy_id, str):
         raise PolicyError("Id must be a string", pointer=_at(pointer, "Id"))
-    if "Statement" not in document:
+    raw = document.get("Statement", _ABSENT)
+    if raw is _ABSENT:
         raise PolicyError("a policy needs a Statement element", pointer=pointer)
-    raw = document["Statement"]
     statements_pointer = f"{pointer}/Statement"
-    if isinstance(raw, list):
+    if type(raw) is list or isinstance(raw, list):
         statements: tuple[Statement, ...] = tuple(
             [
                 parse_statement(item, index, f"{statements_pointer}/{index}")

@@ -30,30 +30,25 @@ class PolicyUse(StrEnum):
         return f"{article} {self.value} policy"
 
 
-_NO_PRINCIPAL = frozenset({PolicyUse.IDENTITY, PolicyUse.SCP})
-_NEEDS_PRINCIPAL = frozenset({PolicyUse.RESOURCE, PolicyUse.RCP})
-
-
 def check_use(policy: Policy, use: PolicyUse) -> Policy:
     """Return ``policy`` if it may be used as ``use``, else raise ``PolicyError``."""
+    # Identity-based policies and SCPs cannot name a principal; the others must.
+    no_principal = use is PolicyUse.IDENTITY or use is PolicyUse.SCP
+    needs_resource = use is PolicyUse.IDENTITY
     for statement in policy.statements:
         named = statement.principal is not None or statement.not_principal is not None
-        element = "Principal" if statement.principal is not None else "NotPrincipal"
-        if use in _NO_PRINCIPAL and named:
-            raise PolicyError(
-                f"{element} is not allowed in {use.policy}",
-                pointer=f"{statement.pointer}/{element}",
-            )
-        if use in _NEEDS_PRINCIPAL and not named:
+        if named is no_principal:
+            if named:
+                element = "Principal" if statement.principal is not None else "NotPrincipal"
+                raise PolicyError(
+                    f"{element} is not allowed in {use.policy}",
+                    pointer=f"{statement.pointer}/{element}",
+                )
             raise PolicyError(
                 f"a statement of {use.policy} must name a Principal",
                 pointer=statement.pointer,
             )
-        if (
-            use is PolicyUse.IDENTITY
-            and statement.resources is None
-            and statement.not_resources is None
-        ):
+        if needs_resource and statement.resources is None and statement.not_resources is None:
             raise PolicyError(
                 f"a statement of {use.policy} needs Resource or NotResource",
                 pointer=statement.pointer,
