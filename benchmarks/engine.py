@@ -6,7 +6,7 @@ A batch is a decoded Contract 1 request file (a list of items), handed to the sa
 ``run_batch`` that ``simulate REQUEST_FILE`` runs (parse, then evaluate each item).
 cold: every item carries its own copy of its policies, so each is parsed for its request.
 warm: items that share a policy set hold the same object (a YAML anchor in a request file),
-so it is parsed once and its memo tables are reused.
+so it is parsed once and its per-action statement index is reused.
 Both build the request (derived context) and the trace; ``--render`` adds the JSON
 rendering that ``simulate --format json`` does. Decoding YAML/JSON is not included.
 """

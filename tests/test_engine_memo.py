@@ -1,8 +1,8 @@
-"""Memo tables and shared caches never change what the engine says, only how fast.
+"""The engine's caches never change what it says, only how fast.
 
-The engine caches action/ARN matches across policies and shares the outcome of a condition
-that reads only its own key across the policies that write it; each trace entry must still
-name its own statement and condition location.
+Matching is cached by value across policies and requests: the outcome of a condition is
+shared by every condition written the same way that sees the same values. Each trace entry
+must still name its own statement and condition location.
 """
 
 from __future__ import annotations
@@ -61,3 +61,29 @@ def test_the_shared_outcome_follows_the_value_of_the_key() -> None:
     assert all(t.matched for t in _condition_traces("o-a1b2c3d4e5"))
     assert not any(t.matched for t in _condition_traces("o-zzzzzzzzzz"))
     assert all(t.matched for t in _condition_traces("o-a1b2c3d4e5"))
+
+
+def _tag_decision(team_tag: str, resource_tag: str) -> str:
+    """A condition whose value is a policy variable: its shared outcome must follow the
+    variable's value too, not only its own key's (reference_policies_variables.html)."""
+    request = make_request(
+        "arn:aws:iam::111111111111:role/Backup",
+        "backup:StartBackupJob",
+        "*",
+        context={"aws:PrincipalTag/team": team_tag, "aws:ResourceTag/team": resource_tag},
+    )
+    statement = {
+        "Effect": "Allow",
+        "Action": "backup:*",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+    }
+    policies = parse_policies({"identity": [{"Version": "2012-10-17", "Statement": [statement]}]})
+    return evaluate(request, policies).value.value
+
+
+def test_a_shared_outcome_follows_the_values_of_the_variables_it_reads() -> None:
+    assert _tag_decision("backup", "backup") == "allowed"
+    assert _tag_decision("platform", "backup") == "implicit_deny"
+    assert _tag_decision("platform", "platform") == "allowed"
+    assert _tag_decision("backup", "platform") == "implicit_deny"
