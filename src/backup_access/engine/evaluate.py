@@ -202,9 +202,7 @@ def _endpoint(ev: _Evaluation) -> Verdict | None:
         return None
     total = Verdict(allowed=True)
     for named in policies:
-        verdict = evaluate_policies(
-            (named,), ev.request, Layer.ENDPOINT, ev.trace, summarise=False
-        )
+        verdict = evaluate_policies((named,), ev.request, Layer.ENDPOINT, ev.trace, summarise=False)
         total.explicit_deny |= verdict.explicit_deny
         total.maybe_deny |= verdict.maybe_deny
         total.allowed &= verdict.allowed
