@@ -113,15 +113,10 @@ def evaluate_policies(
             elif outcome is _UNSUPPORTED and statement.effect is _DENY:
                 maybe_deny = True
         append((layer, level, named, tuple(results)))
+    verdict = Verdict(explicit_deny, maybe_deny, allowed, best)
     if summarise:
-        if explicit_deny:
-            outcome_of_layer = LayerOutcome.EXPLICIT_DENY
-        elif allowed and not maybe_deny:
-            outcome_of_layer = LayerOutcome.ALLOWED
-        else:
-            outcome_of_layer = LayerOutcome.IMPLICIT_DENY
-        append(new_layer_trace((layer, outcome_of_layer, None, level, maybe_deny)))
-    return Verdict(explicit_deny, maybe_deny, allowed, best)
+        append(new_layer_trace((layer, verdict.outcome, None, level, maybe_deny)))
+    return verdict
 
 
 def evaluate_chain(
