@@ -8,7 +8,8 @@ and once more, over everything the batch made, at its first collection after it 
 30%). So the collector is paused while a batch runs, and what the batch leaves alive is
 moved to the collector's permanent generation (``gc.freeze``) before it resumes: those
 objects are still freed by reference counting when the caller drops them, but no longer
-rescanned.
+rescanned. The price, for a long-running caller: garbage cycles that already existed when
+the batch ended are frozen with it and never collected (``gc.unfreeze`` gives them back).
 """
 
 from __future__ import annotations
