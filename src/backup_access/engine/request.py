@@ -71,7 +71,11 @@ def make_request(
     service_linked: bool = False,
 ) -> Request:
     """Validate and complete a request; raises ``RequestError`` on bad input."""
-    who = principal if isinstance(principal, Principal) else _principal(principal, service_linked)
+    who = (
+        principal
+        if isinstance(principal, Principal)
+        else parse_principal(principal, service_linked)
+    )
     problem = _action_problem(action)
     if problem is not None:
         raise RequestError(problem)
@@ -85,9 +89,3 @@ def make_request(
 
 
 _make_request = maker(Request)
-
-
-@lru_cache(maxsize=4096)
-def _principal(text: str, service_linked: bool) -> Principal:
-    """``parse_principal``, cached on positional arguments (cheaper to look up)."""
-    return parse_principal(text, service_linked=service_linked)

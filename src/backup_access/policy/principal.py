@@ -69,8 +69,11 @@ class Principal:
 
 
 @lru_cache(maxsize=4096)
-def parse_principal(text: str, *, service_linked: bool = False) -> Principal:
-    """Read a request principal: an ARN, an account id, ``anonymous`` or a service name."""
+def parse_principal(text: str, service_linked: bool = False) -> Principal:
+    """Read a request principal: an ARN, an account id, ``anonymous`` or a service name.
+
+    Cached; callers on a hot path pass ``service_linked`` positionally, which the cache
+    looks up faster than a keyword."""
     value = text.strip()
     if value.lower() == "anonymous":
         return Principal("anonymous", PrincipalKind.ANONYMOUS)
