@@ -85,9 +85,7 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
 
     Raises ``PolicyError`` (never anything else) when the document is not a valid policy.
     """
-    if type(document) is dict:
-        pass
-    elif isinstance(document, str):
+    if type(document) is not dict and isinstance(document, str):
         if len(document) > MAX_POLICY_CHARS:
             raise PolicyError("policy text is larger than 1,000,000 characters", pointer=pointer)
         try:
@@ -117,7 +115,7 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
     if raw is _ABSENT:
         raise PolicyError("a policy needs a Statement element", pointer=pointer)
     statements_pointer = f"{pointer}/Statement"
-    if type(raw) is list or isinstance(raw, list):
+    if isinstance(raw, list):
         statements: tuple[Statement, ...] = tuple(
             [
                 parse_statement(item, index, f"{statements_pointer}/{index}")
