@@ -19,19 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backup_access.engine.grants import grant_allows
-from backup_access.engine.layers import RawEntry, Verdict, evaluate_chain, evaluate_policies
+from backup_access.engine.layers import RawEntry, Verdict, evaluate_layer
 from backup_access.engine.model import (
     DecisionValue,
     Layer,
     PolicySet,
     Request,
 )
-from backup_access.engine.services import (
-    RCP_EXEMPT_ACTIONS,
-    is_kms_key,
-    is_role_trust,
-    rcp_supported_services,
-)
+from backup_access.engine.plan import Plan, plan_for
+from backup_access.engine.services import is_kms_key, is_role_trust
 from backup_access.engine.statement import not_matching_action, own_outcome
 from backup_access.engine.trace import (
     LayerOutcome,
@@ -97,8 +93,8 @@ class Decision:
 def _materialise(entry: RawEntry, request: Request) -> list[TraceEntry]:
     if isinstance(entry, LayerTrace):
         return [entry]
-    layer, level, named, evaluated = entry
-    results = {id(statement): result for statement, result in evaluated}
+    layer, level, named, selected, evaluated = entry
+    results = {id(statement): result for statement, result in zip(selected, evaluated, strict=True)}
     out: list[TraceEntry] = []
     for statement in named.policy.statements:
         result = results.get(id(statement)) or not_matching_action(statement)
@@ -130,18 +126,19 @@ def _materialise(entry: RawEntry, request: Request) -> list[TraceEntry]:
 class _Evaluation:
     request: Request
     policies: PolicySet
+    plan: Plan
     trace: list[RawEntry]
 
     def note(self, layer: Layer, outcome: LayerOutcome, reason: str) -> None:
         self.trace.append(LayerTrace(layer, outcome, reason))
 
 
-def _scp(ev: _Evaluation) -> Verdict | None:
-    chain = ev.policies.scp
+def _scp(ev: _Evaluation, iam: bool) -> Verdict | None:
+    plan = ev.plan.scp
     principal = ev.request.principal
-    if chain is None:
+    if plan is None:
         return None
-    if not principal.is_iam:
+    if not iam:
         ev.note(Layer.SCP, LayerOutcome.NOT_APPLICABLE, "SCPs apply only to IAM principals")
         return None
     if principal.account is not None and principal.account == ev.policies.management_account:
@@ -150,29 +147,15 @@ def _scp(ev: _Evaluation) -> Verdict | None:
     if principal.service_linked:
         ev.note(Layer.SCP, LayerOutcome.EXEMPT, "SCPs do not affect service-linked roles")
         return None
-    return evaluate_chain(chain, ev.request, Layer.SCP, ev.trace)
+    return evaluate_layer(plan, ev.request, ev.trace)
 
 
 def _rcp(ev: _Evaluation) -> Verdict | None:
-    chain = ev.policies.rcp
+    plan = ev.plan.rcp
     request = ev.request
-    if chain is None:
-        return None
-    if request.service not in rcp_supported_services():
-        ev.note(
-            Layer.RCP,
-            LayerOutcome.NOT_APPLICABLE,
-            f"RCPs do not apply to {request.service}: it is not among the services that "
-            "support resource control policies",
-        )
-        return None
-    if request.action.lower() in RCP_EXEMPT_ACTIONS:
-        ev.note(
-            Layer.RCP,
-            LayerOutcome.NOT_APPLICABLE,
-            f'RCPs have no effect on {request.action}, even with "Action": "*": the grant '
-            "decides who may retire it",
-        )
+    if plan is None:
+        if ev.plan.rcp_not_applicable is not None:
+            ev.note(Layer.RCP, LayerOutcome.NOT_APPLICABLE, ev.plan.rcp_not_applicable)
         return None
     if request.resource_account is not None and (
         request.resource_account == ev.policies.management_account
@@ -182,32 +165,7 @@ def _rcp(ev: _Evaluation) -> Verdict | None:
     if request.principal.service_linked:
         ev.note(Layer.RCP, LayerOutcome.EXEMPT, "RCPs do not affect service-linked roles")
         return None
-    return evaluate_chain(chain, request, Layer.RCP, ev.trace)
-
-
-def _simple(
-    ev: _Evaluation, layer: Layer, policies: Any, *, boundary_attached: bool = False
-) -> Verdict | None:
-    if policies is None:
-        return None
-    return evaluate_policies(
-        policies, ev.request, layer, ev.trace, boundary_attached=boundary_attached
-    )
-
-
-def _endpoint(ev: _Evaluation) -> Verdict | None:
-    """Each VPC endpoint policy on the path must allow (vpc-endpoints-access.html)."""
-    policies = ev.policies.endpoint
-    if policies is None:
-        return None
-    total = Verdict(allowed=True)
-    for named in policies:
-        verdict = evaluate_policies((named,), ev.request, Layer.ENDPOINT, ev.trace, summarise=False)
-        total.explicit_deny |= verdict.explicit_deny
-        total.maybe_deny |= verdict.maybe_deny
-        total.allowed &= verdict.allowed
-    ev.trace.append(LayerTrace(Layer.ENDPOINT, total.outcome, None, None, total.maybe_deny))
-    return total
+    return evaluate_layer(plan, request, ev.trace)
 
 
 def _grants(ev: _Evaluation) -> bool:
@@ -241,16 +199,27 @@ _make_decision = maker(Decision)
 
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide ``request`` against ``policies`` the way AWS does, explaining every step."""
-    ev = _Evaluation(request, policies, [])
+    plan = plan_for(policies, request.action)
+    trace: list[RawEntry] = []
+    ev = _Evaluation(request, policies, plan, trace)
     iam = request.principal.is_iam
+    boundary = plan.boundary
+    session = plan.session
+    resource = plan.resource
+    endpoint = plan.endpoint
     verdicts: _Verdicts = (
-        _scp(ev),
+        _scp(ev, iam),
         _rcp(ev),
-        _simple(ev, Layer.IDENTITY, policies.identity if iam else None),
-        _simple(ev, Layer.BOUNDARY, policies.boundary if iam else None),
-        _simple(ev, Layer.SESSION, policies.session if iam else None),
-        _resource(ev),
-        _endpoint(ev),
+        evaluate_layer(plan.identity, request, trace) if iam else None,
+        evaluate_layer(boundary, request, trace) if iam and boundary else None,
+        evaluate_layer(session, request, trace) if iam and session else None,
+        # A request whose policies give a permissions boundary comes from a principal with
+        # a boundary attached: a Deny with NotPrincipal in the resource policy then applies
+        # to it whatever the element lists (access_policies_boundaries.html).
+        evaluate_layer(resource, request, trace, iam and boundary is not None)
+        if resource
+        else None,
+        evaluate_layer(endpoint, request, trace) if endpoint else None,
     )
     granted = _grants(ev) if policies.grants else False
 
@@ -261,10 +230,10 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     ]
     if denying:
         return _make_decision(
-            request, DecisionValue.EXPLICIT_DENY, tuple(denying), tuple(ev.trace), []
+            request, DecisionValue.EXPLICIT_DENY, tuple(denying), tuple(trace), []
         )
 
-    blocking = _implicit_blockers(ev, verdicts, granted)
+    blocking = _implicit_blockers(ev, verdicts, granted, iam)
     blocking += [
         layer
         for layer, v in zip(_VERDICT_LAYERS, verdicts, strict=True)
@@ -272,9 +241,9 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     ]
     if blocking:
         return _make_decision(
-            request, DecisionValue.IMPLICIT_DENY, _ordered(blocking), tuple(ev.trace), []
+            request, DecisionValue.IMPLICIT_DENY, _ordered(blocking), tuple(trace), []
         )
-    return _make_decision(request, DecisionValue.ALLOWED, (), tuple(ev.trace), [])
+    return _make_decision(request, DecisionValue.ALLOWED, (), tuple(trace), [])
 
 
 # Each layer's verdict in ``_VERDICT_LAYERS`` order, None where the layer does not apply.
@@ -289,16 +258,6 @@ _Verdicts = tuple[
 ]
 
 
-def _resource(ev: _Evaluation) -> Verdict | None:
-    """The resource-based policy. A request whose ``policies`` give a permissions boundary
-    comes from a principal with a boundary attached: a ``Deny`` with ``NotPrincipal`` then
-    applies to it whatever the element lists (access_policies_boundaries.html)."""
-    if ev.policies.resource is None:
-        return None
-    bounded = ev.policies.boundary is not None and ev.request.principal.is_iam
-    return _simple(ev, Layer.RESOURCE, (ev.policies.resource,), boundary_attached=bounded)
-
-
 def _ordered(layers: list[Layer]) -> tuple[Layer, ...]:
     return tuple([layer for layer in _VERDICT_LAYERS if layer in layers])
 
@@ -308,7 +267,9 @@ def _allows(verdict: Verdict | None) -> bool:
     return verdict is None or (verdict.allowed and not verdict.maybe_deny)
 
 
-def _implicit_blockers(ev: _Evaluation, verdicts: _Verdicts, granted: bool) -> list[Layer]:
+def _implicit_blockers(
+    ev: _Evaluation, verdicts: _Verdicts, granted: bool, iam: bool
+) -> list[Layer]:
     """Every layer whose missing allow keeps the request from being allowed."""
     request = ev.request
     principal = request.principal
@@ -330,7 +291,7 @@ def _implicit_blockers(ev: _Evaluation, verdicts: _Verdicts, granted: bool) -> l
     )
     must_have_resource_policy = is_kms_key(request) or is_role_trust(request)
 
-    if not principal.is_iam:
+    if not iam:
         # Services, anonymous callers and federated providers have no identity policies:
         # only a resource policy (or a KMS grant) can let them in.
         if not (resource_allows or granted):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from backup_access.policy.context import RequestContext
 from backup_access.policy.model import Policy
@@ -79,6 +80,8 @@ class PolicySet:
     rcp: tuple[OrgLevel, ...] | None = None
     grants: tuple[Grant, ...] = ()
     management_account: str | None = None
+    # Filled by the engine on first use: a plan per action (engine/plan.py ``plan_for``).
+    compiled: Any = field(default=None, init=False, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

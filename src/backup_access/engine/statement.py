@@ -207,7 +207,7 @@ def evaluate_statement(
     boundary_attached: bool = False,
 ) -> StatementResult:
     """Evaluate one statement whose Action/NotAction already lets the request's action
-    through (engine/layers.py ``candidates``): (outcome, failing element, condition,
+    through (engine/plan.py ``candidates``): (outcome, failing element, condition,
     principal match, detail).
 
     ``variables``: the policy's version supports policy variables. ``boundary_attached``:

@@ -77,8 +77,8 @@ class Policy:
     policy_id: str | None
     statements: tuple[Statement, ...]
     # Filled by the engine on first use: an index from action to candidate statements
-    # (engine/layers.py ``candidates``).
-    compiled: Any = field(default=None, compare=False, hash=False, repr=False)
+    # (engine/plan.py ``candidates``).
+    compiled: Any = field(default=None, init=False, compare=False, hash=False, repr=False)
 
     @property
     def supports_variables(self) -> bool:

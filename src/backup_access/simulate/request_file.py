@@ -292,6 +292,7 @@ def parse_policies(
         _chain(data["rcp"], f"{pointer}/rcp", "rcp") if "rcp" in data else None,
         _grants(data["grants"], f"{pointer}/grants") if "grants" in data else (),
         management,
+        None,
     )
 
 

@@ -1,0 +1,169 @@
+"""What evaluating one policy set for one action needs, worked out once per action.
+
+For every layer that applies: the groups that must each allow (each level of an SCP or RCP
+chain, each VPC endpoint policy; a single group for the other layers) and, in each policy,
+the statements whose Action/NotAction let the action through. Whether RCPs can apply at all
+depends only on the action, so the plan decides that too. A policy set shared by many
+requests (a YAML anchor in a request file, a world's resolved policies) builds its plan
+once per action; evaluating a request then walks only the statements that can apply.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
+from backup_access.engine.services import RCP_EXEMPT_ACTIONS, rcp_supported_services
+from backup_access.engine.statement import any_action_matches
+from backup_access.policy.model import VERSION_2012, Policy, Statement
+
+# Actions indexed per policy, and plans kept per policy set; past this many, they start over.
+INDEX_LIMIT = 256
+PLAN_LIMIT = 256
+
+
+def candidates(policy: Policy, action: str) -> tuple[Statement, ...]:
+    """The statements whose Action/NotAction lets ``action`` through, indexed by action on
+    the policy on first use (a policy in many policy sets selects once per action)."""
+    index: dict[str, tuple[Statement, ...]] | None = policy.compiled
+    if index is None:
+        index = {}
+        object.__setattr__(policy, "compiled", index)
+    else:
+        found = index.get(action)
+        if found is not None:
+            return found
+        if len(index) >= INDEX_LIMIT:
+            index.clear()
+    selected = []
+    for statement in policy.statements:
+        actions = statement.actions
+        if actions is not None:
+            if any_action_matches(actions, action):
+                selected.append(statement)
+        elif not any_action_matches(statement.not_actions or (), action):
+            selected.append(statement)
+    found = index[action] = tuple(selected)
+    return found
+
+
+class PolicyPlan(NamedTuple):
+    """One policy: whether it may use policy variables, and its candidate statements."""
+
+    named: NamedPolicy
+    variables: bool
+    candidates: tuple[Statement, ...]
+
+
+class GroupPlan(NamedTuple):
+    """Policies that allow together (any of them may): a level's, or a whole layer's."""
+
+    level: str | None
+    policies: tuple[PolicyPlan, ...]
+
+
+class LayerPlan(NamedTuple):
+    """A layer's groups, each of which must allow. ``summarise_groups``: the trace gets one
+    summary per group (chain levels, simple layers) rather than one for the whole layer
+    (VPC endpoint policies)."""
+
+    layer: Layer
+    groups: tuple[GroupPlan, ...]
+    summarise_groups: bool
+
+
+class Plan(NamedTuple):
+    """A policy set's layers for one action; ``None`` where the set has no such layer."""
+
+    scp: LayerPlan | None
+    rcp: LayerPlan | None
+    rcp_not_applicable: str | None  # why RCPs cannot apply to this action, if they cannot
+    identity: LayerPlan
+    boundary: LayerPlan | None
+    session: LayerPlan | None
+    resource: LayerPlan | None
+    endpoint: LayerPlan | None
+
+
+def plan_for(policies: PolicySet, action: str) -> Plan:
+    """The plan of ``policies`` for ``action``, built on first use and kept on the set."""
+    plans: dict[str, Plan] | None = policies.compiled
+    if plans is None:
+        plans = {}
+        object.__setattr__(policies, "compiled", plans)
+    else:
+        found = plans.get(action)
+        if found is not None:
+            return found
+        if len(plans) >= PLAN_LIMIT:
+            plans.clear()
+    plan = plans[action] = _build(policies, action)
+    return plan
+
+
+def _policies(named_policies: tuple[NamedPolicy, ...], action: str) -> tuple[PolicyPlan, ...]:
+    return tuple(
+        [
+            PolicyPlan(
+                named,
+                named.policy.version == VERSION_2012,
+                candidates(named.policy, action),
+            )
+            for named in named_policies
+        ]
+    )
+
+
+def _single(
+    layer: Layer, named_policies: tuple[NamedPolicy, ...] | None, action: str
+) -> LayerPlan | None:
+    if named_policies is None:
+        return None
+    return LayerPlan(layer, (GroupPlan(None, _policies(named_policies, action)),), True)
+
+
+def _chain(layer: Layer, levels: tuple[OrgLevel, ...] | None, action: str) -> LayerPlan | None:
+    if levels is None:
+        return None
+    groups = tuple([GroupPlan(level.level, _policies(level.policies, action)) for level in levels])
+    return LayerPlan(layer, groups, True)
+
+
+def _rcp_not_applicable(action: str) -> str | None:
+    """RCPs restrict only the services AWS lists, and never kms:RetireGrant
+    (orgs_manage_policies_rcps.html, kms resource-control-policies.html)."""
+    service = action.split(":", 1)[0].lower()
+    if service not in rcp_supported_services():
+        return (
+            f"RCPs do not apply to {service}: it is not among the services that support "
+            "resource control policies"
+        )
+    if action.lower() in RCP_EXEMPT_ACTIONS:
+        return (
+            f'RCPs have no effect on {action}, even with "Action": "*": the grant decides '
+            "who may retire it"
+        )
+    return None
+
+
+def _build(policies: PolicySet, action: str) -> Plan:
+    rcp_not_applicable = None if policies.rcp is None else _rcp_not_applicable(action)
+    endpoint = policies.endpoint
+    return Plan(
+        _chain(Layer.SCP, policies.scp, action),
+        None if rcp_not_applicable else _chain(Layer.RCP, policies.rcp, action),
+        rcp_not_applicable,
+        LayerPlan(Layer.IDENTITY, (GroupPlan(None, _policies(policies.identity, action)),), True),
+        _single(Layer.BOUNDARY, policies.boundary, action),
+        _single(Layer.SESSION, policies.session, action),
+        None
+        if policies.resource is None
+        else _single(Layer.RESOURCE, (policies.resource,), action),
+        None
+        if endpoint is None
+        else LayerPlan(
+            Layer.ENDPOINT,
+            tuple([GroupPlan(None, _policies((named,), action)) for named in endpoint]),
+            False,
+        ),
+    )

@@ -1,0 +1,133 @@
+"""A policy set's plan per action (engine/plan.py) is reused, bounded, and changes no answer.
+
+Evaluation rules themselves are pinned by the engine cases; these tests pin the caching:
+a plan built for one request must give a later request exactly what a fresh parse gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from backup_access.engine import evaluate, make_request
+from backup_access.engine.plan import PLAN_LIMIT, candidates, plan_for
+from backup_access.policy.parse import parse_policy
+from backup_access.simulate.request_file import parse_policies
+
+ROLE = "arn:aws:iam::111111111111:role/Backup"
+VAULT = "arn:aws:backup:us-east-1:111111111111:backup-vault:Main"
+
+RAW: dict[str, Any] = {
+    "identity": [
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "Copy", "Effect": "Allow", "Action": "backup:Copy*", "Resource": "*"},
+                {"Sid": "Kms", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"},
+                {
+                    "Sid": "NoDelete",
+                    "Effect": "Deny",
+                    "NotAction": "backup:Copy*",
+                    "Resource": VAULT,
+                },
+            ],
+        }
+    ],
+    "scp": [
+        {
+            "level": "r-ab12",
+            "policies": [{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}],
+        },
+        {"level": "111111111111", "policies": []},
+    ],
+    "rcp": [{"level": "r-ab12", "policies": []}],
+}
+
+
+def _request(action: str, resource: str = VAULT) -> Any:
+    return make_request(ROLE, action, resource)
+
+
+def _sids(plan_layer: Any) -> list[list[str | None]]:
+    return [
+        [statement.sid for statement in policy.candidates]
+        for group in plan_layer.groups
+        for policy in group.policies
+    ]
+
+
+def test_a_plan_selects_the_statements_whose_action_elements_let_the_action_through() -> None:
+    policies = parse_policies(RAW)
+    assert _sids(plan_for(policies, "backup:CopyIntoBackupVault").identity) == [["Copy"]]
+    assert _sids(plan_for(policies, "kms:Decrypt").identity) == [["Kms", "NoDelete"]]
+    assert _sids(plan_for(policies, "backup:DeleteBackupVault").identity) == [["NoDelete"]]
+
+
+def test_a_plan_keeps_each_org_level_as_a_group_that_must_allow() -> None:
+    policies = parse_policies(RAW)
+    scp = plan_for(policies, "backup:CopyIntoBackupVault").scp
+    assert scp is not None
+    assert [group.level for group in scp.groups] == ["r-ab12", "111111111111"]
+    # The account level attaches no policy, so nothing there allows.
+    decision = evaluate(_request("backup:CopyIntoBackupVault"), policies)
+    assert "scp" in [layer.value for layer in decision.blocked_by]
+
+
+def test_rcps_are_left_out_of_the_plan_of_an_action_they_cannot_restrict() -> None:
+    """RCPs restrict only the services AWS lists (KMS but not AWS Backup), and never
+    kms:RetireGrant (orgs_manage_policies_rcps.html)."""
+    policies = parse_policies(RAW)
+    decrypt = plan_for(policies, "kms:Decrypt")
+    copy = plan_for(policies, "backup:CopyIntoBackupVault")
+    retire = plan_for(policies, "kms:RetireGrant")
+    assert decrypt.rcp is not None and decrypt.rcp_not_applicable is None
+    assert copy.rcp is None and "backup" in (copy.rcp_not_applicable or "")
+    assert retire.rcp is None and "kms:RetireGrant" in (retire.rcp_not_applicable or "")
+
+
+def test_a_plan_is_built_once_per_action_and_reused() -> None:
+    policies = parse_policies(RAW)
+    first = plan_for(policies, "kms:Decrypt")
+    evaluate(_request("kms:Decrypt"), policies)
+    assert plan_for(policies, "kms:Decrypt") is first
+    assert plan_for(policies, "backup:CopyIntoBackupVault") is not first
+
+
+def test_the_plans_kept_per_policy_set_are_bounded() -> None:
+    policies = parse_policies(RAW)
+    for number in range(PLAN_LIMIT * 2 + 3):
+        plan_for(policies, f"backup:Action{number}")
+    assert 0 < len(policies.compiled) <= PLAN_LIMIT
+
+
+def test_a_shared_policy_set_answers_exactly_as_a_fresh_parse_does() -> None:
+    shared = parse_policies(RAW)
+    actions = ["backup:CopyIntoBackupVault", "kms:Decrypt", "backup:DeleteBackupVault"]
+    for _round in range(2):
+        for action in actions:
+            for resource in (VAULT, "arn:aws:kms:us-east-1:111111111111:key/k"):
+                request = _request(action, resource)
+                reused = evaluate(request, shared)
+                fresh = evaluate(request, parse_policies(RAW))
+                assert reused.to_dict() == fresh.to_dict()
+
+
+def test_a_policy_copied_with_more_statements_gets_its_own_index() -> None:
+    """world/resource.py adds a vault's RAM-share statements with dataclasses.replace: the
+    copy must not inherit the original's action index (which lacks the new statements)."""
+    access = parse_policy({"Statement": {"Effect": "Allow", "Action": "kms:*", "Resource": "*"}})
+    added = parse_policy(
+        {"Statement": {"Sid": "Added", "Effect": "Allow", "Action": "backup:*", "Resource": "*"}}
+    )
+    assert candidates(access, "backup:StartBackupJob") == ()
+    widened = replace(access, statements=access.statements + added.statements)
+    assert [s.sid for s in candidates(widened, "backup:StartBackupJob")] == ["Added"]
+
+
+def test_a_policy_set_copied_with_other_policies_gets_its_own_plans() -> None:
+    policies = parse_policies(RAW)
+    request = _request("backup:CopyIntoBackupVault")
+    assert evaluate(request, policies).value.value == "implicit_deny"
+    unrestricted = replace(policies, scp=None, rcp=None)
+    assert plan_for(unrestricted, request.action).scp is None
+    assert evaluate(request, unrestricted).value.value == "allowed"
