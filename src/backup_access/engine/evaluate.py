@@ -223,22 +223,21 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     )
     granted = _grants(ev) if policies.grants else False
 
-    denying = [
-        layer
-        for layer, v in zip(_VERDICT_LAYERS, verdicts, strict=True)
-        if v is not None and v.explicit_deny
-    ]
+    denying: list[Layer] = []
+    unsure: list[Layer] = []  # a Deny there could not be evaluated
+    for layer, verdict in zip(_VERDICT_LAYERS, verdicts, strict=True):
+        if verdict is not None:
+            if verdict.explicit_deny:
+                denying.append(layer)
+            elif verdict.maybe_deny:
+                unsure.append(layer)
     if denying:
         return _make_decision(
             request, DecisionValue.EXPLICIT_DENY, tuple(denying), tuple(trace), []
         )
 
     blocking = _implicit_blockers(ev, verdicts, granted, iam)
-    blocking += [
-        layer
-        for layer, v in zip(_VERDICT_LAYERS, verdicts, strict=True)
-        if v is not None and v.maybe_deny and layer not in blocking
-    ]
+    blocking += [layer for layer in unsure if layer not in blocking]
     if blocking:
         return _make_decision(
             request, DecisionValue.IMPLICIT_DENY, _ordered(blocking), tuple(trace), []
@@ -259,6 +258,8 @@ _Verdicts = tuple[
 
 
 def _ordered(layers: list[Layer]) -> tuple[Layer, ...]:
+    if len(layers) == 1:
+        return (layers[0],)
     return tuple([layer for layer in _VERDICT_LAYERS if layer in layers])
 
 
@@ -284,13 +285,6 @@ def _implicit_blockers(
 
     resource_allows = resource is not None and resource.allowed
     match = resource.principal_match if resource_allows and resource else PrincipalMatch.NONE
-    cross_account = (
-        principal.account is not None
-        and request.resource_account is not None
-        and principal.account != request.resource_account
-    )
-    must_have_resource_policy = is_kms_key(request) or is_role_trust(request)
-
     if not iam:
         # Services, anonymous callers and federated providers have no identity policies:
         # only a resource policy (or a KMS grant) can let them in.
@@ -313,6 +307,12 @@ def _implicit_blockers(
         # A grant lets its grantee use the key without any policy naming it.
         return blocking
 
+    cross_account = (
+        principal.account is not None
+        and request.resource_account is not None
+        and principal.account != request.resource_account
+    )
+    must_have_resource_policy = is_kms_key(request) or is_role_trust(request)
     if cross_account or must_have_resource_policy:
         # Both sides must allow: the resource policy, and the principal's own account.
         # A resource policy naming the principal itself satisfies the resource side; in the

@@ -7,8 +7,8 @@ statement matches, and otherwise implicitly denies
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from backup_access.engine.model import Layer, NamedPolicy, Request
 from backup_access.engine.plan import LayerPlan
@@ -37,18 +37,17 @@ _IMPLICIT_DENY = LayerOutcome.IMPLICIT_DENY
 _EXPLICIT_DENY = LayerOutcome.EXPLICIT_DENY
 
 
-@dataclass(slots=True)
-class Verdict:
-    """The summary of one layer (or one org level) for one request."""
+class Verdict(NamedTuple):
+    """The summary of one layer for one request."""
 
-    explicit_deny: bool = False
-    maybe_deny: bool = False  # a Deny the engine could not evaluate
-    allowed: bool = False
-    principal_match: PrincipalMatch = PrincipalMatch.NONE
+    explicit_deny: bool
+    maybe_deny: bool  # a Deny the engine could not evaluate
+    allowed: bool
+    principal_match: PrincipalMatch  # how the best matching Allow names the requester
 
-    @property
-    def outcome(self) -> LayerOutcome:
-        return _outcome(self.explicit_deny, self.maybe_deny, self.allowed)
+
+# Verdict from a tuple, without the NamedTuple's Python-level __new__ (hot path).
+_new_verdict = partial(tuple.__new__, Verdict)
 
 
 def evaluate_layer(
@@ -109,7 +108,7 @@ def evaluate_layer(
                 (layer, _outcome(explicit_deny, maybe_deny, allowed), None, None, maybe_deny)
             )
         )
-    return Verdict(explicit_deny, maybe_deny, allowed, best)
+    return _new_verdict((explicit_deny, maybe_deny, allowed, best))
 
 
 def _outcome(explicit_deny: bool, maybe_deny: bool, allowed: bool) -> LayerOutcome:

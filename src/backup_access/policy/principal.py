@@ -16,7 +16,7 @@ exempt the role's sessions ("Principals must always name a specific session").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from functools import lru_cache
 
@@ -49,6 +49,9 @@ class PrincipalMatch(IntEnum):
     PRINCIPAL = 4
 
 
+_NOT_IAM = (PrincipalKind.SERVICE, PrincipalKind.ANONYMOUS, PrincipalKind.FEDERATED)
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     arn: str
@@ -57,15 +60,12 @@ class Principal:
     name: str | None = None  # user name, role name
     role_arn: str | None = None  # the role behind a session (path unknown for sessions)
     service_linked: bool = False
+    # An IAM identity of an account, the kind identity policies and SCPs apply to. Derived
+    # from ``kind`` once: the engine asks for every request.
+    is_iam: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def is_iam(self) -> bool:
-        """An IAM identity of an account, the kind identity policies and SCPs apply to."""
-        return self.kind not in (
-            PrincipalKind.SERVICE,
-            PrincipalKind.ANONYMOUS,
-            PrincipalKind.FEDERATED,
-        )
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_iam", self.kind not in _NOT_IAM)
 
 
 @lru_cache(maxsize=4096)
