@@ -10,6 +10,7 @@ once per action; evaluating a request then walks only the statements that can ap
 
 from __future__ import annotations
 
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
@@ -101,34 +102,38 @@ def plan_for(policies: PolicySet, action: str) -> Plan:
     return plan
 
 
+# Plans are built for every request whose policy set is new (each item of a request file
+# that carries its own policies): the records are made from tuples, without the
+# NamedTuples' Python-level __new__.
+_new_policy = partial(tuple.__new__, PolicyPlan)
+_new_group = partial(tuple.__new__, GroupPlan)
+_new_layer = partial(tuple.__new__, LayerPlan)
+_new_plan = partial(tuple.__new__, Plan)
+
+
 def _policies(named_policies: tuple[NamedPolicy, ...], action: str) -> tuple[PolicyPlan, ...]:
     return tuple(
         [
-            PolicyPlan(
-                named,
-                named.policy.version == VERSION_2012,
-                candidates(named.policy, action),
+            _new_policy(
+                (named, named.policy.version == VERSION_2012, candidates(named.policy, action))
             )
             for named in named_policies
         ]
     )
 
 
-def _single(
-    layer: Layer, named_policies: tuple[NamedPolicy, ...] | None, action: str
-) -> LayerPlan | None:
-    if named_policies is None:
-        return None
-    return LayerPlan(layer, (GroupPlan(None, _policies(named_policies, action)),), True)
+def _single(layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str) -> LayerPlan:
+    return _new_layer((layer, (_new_group((None, _policies(named_policies, action))),), True))
 
 
-def _chain(layer: Layer, levels: tuple[OrgLevel, ...] | None, action: str) -> LayerPlan | None:
-    if levels is None:
-        return None
-    groups = tuple([GroupPlan(level.level, _policies(level.policies, action)) for level in levels])
-    return LayerPlan(layer, groups, True)
+def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str) -> LayerPlan:
+    groups = tuple(
+        [_new_group((level.level, _policies(level.policies, action))) for level in levels]
+    )
+    return _new_layer((layer, groups, True))
 
 
+@lru_cache(maxsize=4096)
 def _rcp_not_applicable(action: str) -> str | None:
     """RCPs restrict only the services AWS lists, and never kms:RetireGrant
     (orgs_manage_policies_rcps.html, kms resource-control-policies.html)."""
@@ -147,23 +152,26 @@ def _rcp_not_applicable(action: str) -> str | None:
 
 
 def _build(policies: PolicySet, action: str) -> Plan:
-    rcp_not_applicable = None if policies.rcp is None else _rcp_not_applicable(action)
-    endpoint = policies.endpoint
-    return Plan(
-        _chain(Layer.SCP, policies.scp, action),
-        None if rcp_not_applicable else _chain(Layer.RCP, policies.rcp, action),
-        rcp_not_applicable,
-        LayerPlan(Layer.IDENTITY, (GroupPlan(None, _policies(policies.identity, action)),), True),
-        _single(Layer.BOUNDARY, policies.boundary, action),
-        _single(Layer.SESSION, policies.session, action),
-        None
-        if policies.resource is None
-        else _single(Layer.RESOURCE, (policies.resource,), action),
-        None
-        if endpoint is None
-        else LayerPlan(
-            Layer.ENDPOINT,
-            tuple([GroupPlan(None, _policies((named,), action)) for named in endpoint]),
-            False,
-        ),
+    scp, rcp, boundary, session = policies.scp, policies.rcp, policies.boundary, policies.session
+    resource, endpoint = policies.resource, policies.endpoint
+    rcp_not_applicable = None if rcp is None else _rcp_not_applicable(action)
+    return _new_plan(
+        (
+            None if scp is None else _chain(Layer.SCP, scp, action),
+            None if rcp is None or rcp_not_applicable else _chain(Layer.RCP, rcp, action),
+            rcp_not_applicable,
+            _single(Layer.IDENTITY, policies.identity, action),
+            None if boundary is None else _single(Layer.BOUNDARY, boundary, action),
+            None if session is None else _single(Layer.SESSION, session, action),
+            None if resource is None else _single(Layer.RESOURCE, (resource,), action),
+            None
+            if endpoint is None
+            else _new_layer(
+                (
+                    Layer.ENDPOINT,
+                    tuple([_new_group((None, _policies((n,), action))) for n in endpoint]),
+                    False,
+                )
+            ),
+        )
     )
