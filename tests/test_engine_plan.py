@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from backup_access.engine import evaluate, make_request
+from backup_access.engine.model import NamedPolicy, PolicySet
 from backup_access.engine.plan import PLAN_LIMIT, candidates, plan_for
 from backup_access.policy.parse import parse_policy
 from backup_access.simulate.request_file import parse_policies
@@ -50,9 +51,9 @@ def _request(action: str, resource: str = VAULT) -> Any:
 
 def _sids(plan_layer: Any) -> list[list[str | None]]:
     return [
-        [statement.sid for statement in policy.candidates]
-        for group in plan_layer.groups
-        for policy in group.policies
+        [statement.sid for statement in selected]
+        for _level, policies in plan_layer.groups
+        for _named, _variables, selected in policies
     ]
 
 
@@ -67,7 +68,7 @@ def test_a_plan_keeps_each_org_level_as_a_group_that_must_allow() -> None:
     policies = parse_policies(RAW)
     scp = plan_for(policies, "backup:CopyIntoBackupVault").scp
     assert scp is not None
-    assert [group.level for group in scp.groups] == ["r-ab12", "111111111111"]
+    assert [level for level, _policies in scp.groups] == ["r-ab12", "111111111111"]
     # The account level attaches no policy, so nothing there allows.
     decision = evaluate(_request("backup:CopyIntoBackupVault"), policies)
     assert "scp" in [layer.value for layer in decision.blocked_by]
@@ -112,16 +113,20 @@ def test_a_shared_policy_set_answers_exactly_as_a_fresh_parse_does() -> None:
                 assert reused.to_dict() == fresh.to_dict()
 
 
-def test_a_policy_copied_with_more_statements_gets_its_own_index() -> None:
+def test_a_policy_widened_after_use_is_evaluated_with_its_new_statements() -> None:
     """world/resource.py adds a vault's RAM-share statements with dataclasses.replace: the
-    copy must not inherit the original's action index (which lacks the new statements)."""
+    copy must not inherit anything the engine worked out for the original."""
     access = parse_policy({"Statement": {"Effect": "Allow", "Action": "kms:*", "Resource": "*"}})
     added = parse_policy(
         {"Statement": {"Sid": "Added", "Effect": "Allow", "Action": "backup:*", "Resource": "*"}}
     )
-    assert candidates(access, "backup:StartBackupJob") == ()
+    request = _request("backup:StartBackupJob")
+    before = PolicySet(identity=(NamedPolicy("access", access),))
+    assert evaluate(request, before).value.value == "implicit_deny"
     widened = replace(access, statements=access.statements + added.statements)
-    assert [s.sid for s in candidates(widened, "backup:StartBackupJob")] == ["Added"]
+    after = PolicySet(identity=(NamedPolicy("access", widened),))
+    assert evaluate(request, after).value.value == "allowed"
+    assert candidates(widened, request.action) == added.statements
 
 
 def test_a_policy_set_copied_with_other_policies_gets_its_own_plans() -> None:

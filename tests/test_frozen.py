@@ -38,14 +38,14 @@ def test_made_objects_equal_hash_and_print_like_constructed_ones() -> None:
 
 
 def test_made_objects_stay_frozen() -> None:
-    made = maker(Policy)("2012-10-17", None, (), None)
+    made = maker(Policy)("2012-10-17", None, ())
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.version = "2008-10-17"  # type: ignore[misc]
 
 
 def test_every_field_must_be_given() -> None:
     with pytest.raises(TypeError):
-        maker(Policy)("2012-10-17", None, ())
+        maker(Policy)("2012-10-17", None)
 
 
 def test_classes_a_maker_cannot_build_faithfully_are_refused() -> None:

@@ -4,7 +4,7 @@ For every layer that applies: the groups that must each allow (each level of an 
 chain, each VPC endpoint policy; a single group for the other layers) and, in each policy,
 the statements whose Action/NotAction let the action through. Whether RCPs can apply at all
 depends only on the action, so the plan decides that too. A policy set shared by many
-requests (a YAML anchor in a request file, a world's resolved policies) builds its plan
+requests (a YAML anchor in a request file, or one a library caller keeps) builds its plan
 once per action; evaluating a request then walks only the statements that can apply.
 """
 
@@ -18,49 +18,13 @@ from backup_access.engine.services import RCP_EXEMPT_ACTIONS, rcp_supported_serv
 from backup_access.engine.statement import any_action_matches
 from backup_access.policy.model import VERSION_2012, Policy, Statement
 
-# Actions indexed per policy, and plans kept per policy set; past this many, they start over.
-INDEX_LIMIT = 256
+# Plans kept per policy set; a set asked about more actions than this starts over.
 PLAN_LIMIT = 256
 
-
-def candidates(policy: Policy, action: str) -> tuple[Statement, ...]:
-    """The statements whose Action/NotAction lets ``action`` through, indexed by action on
-    the policy on first use (a policy in many policy sets selects once per action)."""
-    index: dict[str, tuple[Statement, ...]] | None = policy.compiled
-    if index is None:
-        index = {}
-        object.__setattr__(policy, "compiled", index)
-    else:
-        found = index.get(action)
-        if found is not None:
-            return found
-        if len(index) >= INDEX_LIMIT:
-            index.clear()
-    selected = []
-    for statement in policy.statements:
-        actions = statement.actions
-        if actions is not None:
-            if any_action_matches(actions, action):
-                selected.append(statement)
-        elif not any_action_matches(statement.not_actions or (), action):
-            selected.append(statement)
-    found = index[action] = tuple(selected)
-    return found
-
-
-class PolicyPlan(NamedTuple):
-    """One policy: whether it may use policy variables, and its candidate statements."""
-
-    named: NamedPolicy
-    variables: bool
-    candidates: tuple[Statement, ...]
-
-
-class GroupPlan(NamedTuple):
-    """Policies that allow together (any of them may): a level's, or a whole layer's."""
-
-    level: str | None
-    policies: tuple[PolicyPlan, ...]
+# One policy: (the policy, whether it may use policy variables, its candidate statements).
+PolicyPlan = tuple[NamedPolicy, bool, tuple[Statement, ...]]
+# Policies that allow together (any of them may): (a chain level or None, its policies).
+GroupPlan = tuple[str | None, tuple[PolicyPlan, ...]]
 
 
 class LayerPlan(NamedTuple):
@@ -102,35 +66,42 @@ def plan_for(policies: PolicySet, action: str) -> Plan:
     return plan
 
 
-# Plans are built for every request whose policy set is new (each item of a request file
-# that carries its own policies): the records are made from tuples, without the
-# NamedTuples' Python-level __new__.
-_new_policy = partial(tuple.__new__, PolicyPlan)
-_new_group = partial(tuple.__new__, GroupPlan)
+def candidates(policy: Policy, action: str) -> tuple[Statement, ...]:
+    """The statements whose Action/NotAction lets ``action`` through."""
+    selected = []
+    for statement in policy.statements:
+        actions = statement.actions
+        if actions is not None:
+            if any_action_matches(actions, action):
+                selected.append(statement)
+        elif not any_action_matches(statement.not_actions or (), action):
+            selected.append(statement)
+    return tuple(selected)
+
+
+# A plan is built for every request whose policy set is new (each item of a request file
+# that carries its own policies), so building one is kept lean: plain loops and tuples.
 _new_layer = partial(tuple.__new__, LayerPlan)
 _new_plan = partial(tuple.__new__, Plan)
 
 
 def _policies(named_policies: tuple[NamedPolicy, ...], action: str) -> tuple[PolicyPlan, ...]:
-    return tuple(
-        [
-            _new_policy(
-                (named, named.policy.version == VERSION_2012, candidates(named.policy, action))
-            )
-            for named in named_policies
-        ]
-    )
+    plans = []
+    for named in named_policies:
+        policy = named.policy
+        plans.append((named, policy.version == VERSION_2012, candidates(policy, action)))
+    return tuple(plans)
 
 
 def _single(layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str) -> LayerPlan:
-    return _new_layer((layer, (_new_group((None, _policies(named_policies, action))),), True))
+    return _new_layer((layer, ((None, _policies(named_policies, action)),), True))
 
 
 def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str) -> LayerPlan:
-    groups = tuple(
-        [_new_group((level.level, _policies(level.policies, action))) for level in levels]
-    )
-    return _new_layer((layer, groups, True))
+    groups = []
+    for level in levels:
+        groups.append((level.level, _policies(level.policies, action)))
+    return _new_layer((layer, tuple(groups), True))
 
 
 @lru_cache(maxsize=4096)
@@ -167,11 +138,7 @@ def _build(policies: PolicySet, action: str) -> Plan:
             None
             if endpoint is None
             else _new_layer(
-                (
-                    Layer.ENDPOINT,
-                    tuple([_new_group((None, _policies((n,), action))) for n in endpoint]),
-                    False,
-                )
+                (Layer.ENDPOINT, tuple([(None, _policies((n,), action)) for n in endpoint]), False)
             ),
         )
     )

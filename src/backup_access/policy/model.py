@@ -5,9 +5,8 @@ Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_gra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class Effect(StrEnum):
@@ -76,9 +75,6 @@ class Policy:
     version: str | None
     policy_id: str | None
     statements: tuple[Statement, ...]
-    # Filled by the engine on first use: an index from action to candidate statements
-    # (engine/plan.py ``candidates``).
-    compiled: Any = field(default=None, init=False, compare=False, hash=False, repr=False)
 
     @property
     def supports_variables(self) -> bool:

@@ -129,7 +129,7 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
             f"Statement must be an object or a list, found {_type_name(raw)}",
             pointer=statements_pointer,
         )
-    return _make_policy(version, policy_id, statements, None)
+    return _make_policy(version, policy_id, statements)
 
 
 def parse_statement(raw: object, index: int, pointer: str) -> Statement:
@@ -158,8 +158,18 @@ def parse_statement(raw: object, index: int, pointer: str) -> Statement:
             f"Effect must be 'Allow' or 'Deny' (case-sensitive), found {written!r}",
             pointer=_at(pointer, "Effect"),
         )
-    actions, not_actions = _pair(raw, "Action", "NotAction", pointer, True)
-    resources, not_resources = _pair(raw, "Resource", "NotResource", pointer, False)
+    # Each pair: one element or its negated form. The common case (the positive element
+    # alone) is read here; _pair sorts out the rest and reports what is wrong.
+    actions = get("Action")
+    if actions is None or "NotAction" in raw:
+        actions, not_actions = _pair(raw, "Action", "NotAction", pointer, True)
+    else:
+        not_actions = None
+    resources = get("Resource")
+    if resources is None or "NotResource" in raw:
+        resources, not_resources = _pair(raw, "Resource", "NotResource", pointer, False)
+    else:
+        not_resources = None
     principal = get("Principal", _ABSENT)
     not_principal = get("NotPrincipal", _ABSENT)
     if principal is not _ABSENT and not_principal is not _ABSENT:
