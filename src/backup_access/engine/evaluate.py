@@ -23,12 +23,13 @@ from backup_access.engine.layers import RawEntry, Verdict, evaluate_layer
 from backup_access.engine.model import (
     DecisionValue,
     Layer,
+    NamedPolicy,
     PolicySet,
     Request,
 )
 from backup_access.engine.plan import Plan, plan_for
 from backup_access.engine.services import is_kms_key, is_role_trust
-from backup_access.engine.statement import not_matching_action, own_outcome
+from backup_access.engine.statement import StatementResult, not_matching_action, own_outcome
 from backup_access.engine.trace import (
     LayerOutcome,
     LayerTrace,
@@ -37,6 +38,7 @@ from backup_access.engine.trace import (
     TraceEntry,
 )
 from backup_access.frozen import maker
+from backup_access.policy.model import Statement
 from backup_access.policy.principal import PrincipalKind, PrincipalMatch
 
 
@@ -93,33 +95,53 @@ class Decision:
 def _materialise(entry: RawEntry, request: Request) -> list[TraceEntry]:
     if isinstance(entry, LayerTrace):
         return [entry]
-    layer, level, named, selected, evaluated = entry
-    results = {id(statement): result for statement, result in zip(selected, evaluated, strict=True)}
+    plan, results, summaries = entry
+    layer = plan.layer
     out: list[TraceEntry] = []
-    for statement in named.policy.statements:
-        result = results.get(id(statement)) or not_matching_action(statement)
-        outcome, element, condition, match, detail = result
-        if condition is not None:
-            condition = own_outcome(condition, statement)
-        out.append(
-            StatementTrace(
-                layer,
-                level,
-                named.name,
-                statement.index,
-                statement.sid,
-                statement.effect.value,
-                outcome,
-                element,
-                condition,
-                match,
-                detail,
-                statement.pointer,
-                statement,
-                request,
-            )
-        )
+    position = 0
+    for group, (level, policies) in enumerate(plan.groups):
+        for named, _variables, selected in policies:
+            chosen = {id(s): results[position + i] for i, s in enumerate(selected)}
+            position += len(selected)
+            out += [
+                _statement_trace(layer, level, named, s, chosen, request)
+                for s in named.policy.statements
+            ]
+        if plan.summarise_groups:
+            out.append(summaries[group])
+    if not plan.summarise_groups:
+        out += summaries
     return out
+
+
+def _statement_trace(
+    layer: Layer,
+    level: str | None,
+    named: NamedPolicy,
+    statement: Statement,
+    chosen: dict[int, StatementResult],
+    request: Request,
+) -> StatementTrace:
+    result = chosen.get(id(statement)) or not_matching_action(statement)
+    outcome, element, condition, match, detail = result
+    if condition is not None:
+        condition = own_outcome(condition, statement)
+    return StatementTrace(
+        layer,
+        level,
+        named.name,
+        statement.index,
+        statement.sid,
+        statement.effect.value,
+        outcome,
+        element,
+        condition,
+        match,
+        detail,
+        statement.pointer,
+        statement,
+        request,
+    )
 
 
 @dataclass(slots=True)

@@ -10,21 +10,19 @@ from __future__ import annotations
 from functools import partial
 from typing import NamedTuple
 
-from backup_access.engine.model import Layer, NamedPolicy, Request
+from backup_access.engine.model import Request
 from backup_access.engine.plan import LayerPlan
 from backup_access.engine.statement import StatementResult, evaluate_statement
 from backup_access.engine.trace import LayerOutcome, LayerTrace, Outcome
-from backup_access.policy.model import Effect, Statement
+from backup_access.policy.model import Effect
 from backup_access.policy.principal import PrincipalMatch
 
-# One raw trace record per policy: (layer, level, policy, the statements the plan selected
-# for the action, their results in the same order), or a finished LayerTrace.
-# ``Decision.trace`` turns the records into one StatementTrace per statement (the
-# unselected ones did not match on Action).
-RawEntry = (
-    tuple[Layer, str | None, NamedPolicy, tuple[Statement, ...], tuple[StatementResult, ...]]
-    | LayerTrace
-)
+# One raw trace record per layer evaluated from its plan: (the plan, the results of the
+# statements it selected, in plan order, and the summaries, one per group or one for the
+# layer), or a finished LayerTrace. ``Decision.trace`` walks the plan again to turn a record
+# into one StatementTrace per statement (the unselected ones did not match on Action).
+LayerRecord = tuple[LayerPlan, list[StatementResult], list[LayerTrace]]
+RawEntry = LayerRecord | LayerTrace
 
 # LayerTrace from a tuple, without the NamedTuple's Python-level __new__ (hot path).
 new_layer_trace = partial(tuple.__new__, LayerTrace)
@@ -64,17 +62,19 @@ def evaluate_layer(
     ``evaluate_statement``). Each group's outcome, or the layer's, follows its statements
     in the trace."""
     layer = plan.layer
-    append = trace.append
+    summarise_groups = plan.summarise_groups
+    results: list[StatementResult] = []
+    append = results.append
+    summaries: list[LayerTrace] = []
     explicit_deny = maybe_deny = False
     allowed = True
     best = _NONE
     for level, policies in plan.groups:
         group_deny = group_maybe = group_allowed = False
-        for named, variables, selected in policies:
-            results = []
+        for _named, variables, selected in policies:
             for statement in selected:
                 result = evaluate_statement(statement, variables, request, layer, boundary_attached)
-                results.append(result)
+                append(result)
                 outcome = result[0]
                 if outcome is _MATCHED:
                     if statement.effect is _DENY:
@@ -86,28 +86,16 @@ def evaluate_layer(
                             best = match
                 elif outcome is _UNSUPPORTED and statement.effect is _DENY:
                     group_maybe = True
-            append((layer, level, named, selected, tuple(results)))
-        if plan.summarise_groups:
-            append(
-                new_layer_trace(
-                    (
-                        layer,
-                        _outcome(group_deny, group_maybe, group_allowed),
-                        None,
-                        level,
-                        group_maybe,
-                    )
-                )
-            )
+        if summarise_groups:
+            summary = _outcome(group_deny, group_maybe, group_allowed)
+            summaries.append(new_layer_trace((layer, summary, None, level, group_maybe)))
         explicit_deny |= group_deny
         maybe_deny |= group_maybe
         allowed &= group_allowed
-    if not plan.summarise_groups:
-        append(
-            new_layer_trace(
-                (layer, _outcome(explicit_deny, maybe_deny, allowed), None, None, maybe_deny)
-            )
-        )
+    if not summarise_groups:
+        summary = _outcome(explicit_deny, maybe_deny, allowed)
+        summaries.append(new_layer_trace((layer, summary, None, None, maybe_deny)))
+    trace.append((plan, results, summaries))
     return _new_verdict((explicit_deny, maybe_deny, allowed, best))
 
 
