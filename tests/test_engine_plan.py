@@ -10,8 +10,9 @@ from dataclasses import replace
 from typing import Any
 
 from backup_access.engine import evaluate, make_request
-from backup_access.engine.model import NamedPolicy, PolicySet
+from backup_access.engine.model import Layer, NamedPolicy, PolicySet
 from backup_access.engine.plan import PLAN_LIMIT, candidates, plan_for
+from backup_access.engine.trace import LayerTrace, Outcome, StatementTrace
 from backup_access.policy.parse import parse_policy
 from backup_access.simulate.request_file import parse_policies
 
@@ -52,7 +53,7 @@ def _request(action: str, resource: str = VAULT) -> Any:
 def _sids(plan_layer: Any) -> list[list[str | None]]:
     return [
         [statement.sid for statement in selected]
-        for _level, policies in plan_layer.groups
+        for _level, policies, _denies, _allows in plan_layer.groups
         for _named, _variables, selected in policies
     ]
 
@@ -68,7 +69,7 @@ def test_a_plan_keeps_each_org_level_as_a_group_that_must_allow() -> None:
     policies = parse_policies(RAW)
     scp = plan_for(policies, "backup:CopyIntoBackupVault").scp
     assert scp is not None
-    assert [level for level, _policies in scp.groups] == ["r-ab12", "111111111111"]
+    assert [group[0] for group in scp.groups] == ["r-ab12", "111111111111"]
     # The account level attaches no policy, so nothing there allows.
     decision = evaluate(_request("backup:CopyIntoBackupVault"), policies)
     assert "scp" in [layer.value for layer in decision.blocked_by]
@@ -136,3 +137,33 @@ def test_a_policy_set_copied_with_other_policies_gets_its_own_plans() -> None:
     unrestricted = replace(policies, scp=None, rcp=None)
     assert plan_for(unrestricted, request.action).scp is None
     assert evaluate(request, unrestricted).value.value == "allowed"
+
+
+def test_a_group_lists_its_denies_before_its_allows() -> None:
+    policies = parse_policies(RAW)
+    _level, _policies, denies, allows = plan_for(policies, "kms:Decrypt").identity.groups[0]
+    assert [statement.sid for statement, _variables in denies] == ["NoDelete"]
+    assert [statement.sid for statement, _variables in allows] == ["Kms"]
+
+
+def test_allows_left_unevaluated_by_a_matching_deny_are_explained_when_the_trace_is_read() -> None:
+    """reference_policies_evaluation-logic_policy-eval-denyallow.html: a matching Deny
+    decides the layer, so its Allows are not needed for the verdict; the trace must still
+    say what each of them does."""
+    policies = parse_policies(RAW)
+    request = _request("kms:Decrypt")  # NoDelete (Deny, NotAction backup:Copy*) matches
+    decision = evaluate(request, policies)
+    assert decision.value.value == "explicit_deny"
+    record = next(
+        e
+        for e in decision.raw_trace
+        if not isinstance(e, LayerTrace) and e[0].layer is Layer.IDENTITY
+    )
+    allow = policies.identity[0].policy.statements[1]
+    assert id(allow) not in record[1]  # not evaluated to decide
+    explained = {e.sid: e for e in decision.trace if isinstance(e, StatementTrace)}
+    assert explained["Kms"].outcome is Outcome.MATCHED
+    assert explained["Kms"].reason == "Allow statement matches the request"
+    assert (explained["Copy"].outcome, explained["Copy"].element) == (Outcome.NOT_MATCHED, "Action")
+    assert explained["NoDelete"].outcome is Outcome.MATCHED
+    assert id(allow) in record[1]  # reading the trace evaluated it

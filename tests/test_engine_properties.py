@@ -13,6 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backup_access.engine import evaluate
+from backup_access.engine.statement import (
+    any_action_matches,
+    evaluate_statement,
+    not_matching_action,
+)
+from backup_access.engine.trace import LayerTrace, StatementTrace
 from backup_access.simulate.request_file import parse_policies, parse_request
 from tests.strategies import policy_sets, requests
 
@@ -81,3 +87,73 @@ def test_adding_an_allow_never_removes_access(
         assert after == "allowed"
     if before == "explicit_deny":
         assert after == "explicit_deny"
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests(), policy_sets())
+def test_the_trace_explains_every_statement_as_evaluating_it_alone_does(
+    request: dict[str, Any], raw: dict[str, Any]
+) -> None:
+    """The engine stops evaluating a layer once its verdict is certain (engine/layers.py);
+    the statements it skipped are explained when the trace is read. Every statement of
+    every policy evaluated must be in the trace, with what evaluating it alone gives."""
+    parsed_request, management = parse_request(request)
+    policies = parse_policies(raw, management=management)
+    decision = evaluate(parsed_request, policies)
+    traced = [e for e in decision.trace if isinstance(e, StatementTrace)]
+    # Only a resource-based policy's Deny with NotPrincipal reads this (evaluate_statement).
+    bounded = policies.boundary is not None
+    for entry in traced:
+        statement = entry.quoted
+        expected = (
+            evaluate_statement(statement, True, parsed_request, entry.layer, bounded)
+            if any_action_matches_statement(statement, parsed_request.action)
+            else not_matching_action(statement)
+        )
+        outcome, element, condition, match, detail = expected
+        assert (entry.outcome, entry.element, entry.principal_match, entry.detail) == (
+            outcome,
+            element,
+            match,
+            detail,
+        )
+        if condition is None:
+            assert entry.condition is None
+        else:
+            assert entry.condition is not None
+            assert (entry.condition.matched, entry.condition.actual) == (
+                condition.matched,
+                condition.actual,
+            )
+    expected_count = sum(
+        len(named.policy.statements)
+        for layer in ("identity", "boundary", "session", "resource", "scp")
+        if _layer_applies(decision, layer)
+        for named in _named_policies(policies, layer)
+    )
+    assert len(traced) == expected_count
+
+
+def any_action_matches_statement(statement: Any, action: str) -> bool:
+    if statement.actions is not None:
+        return any_action_matches(statement.actions, action)
+    return not any_action_matches(statement.not_actions, action)
+
+
+def _named_policies(policies: Any, layer: str) -> list[Any]:
+    if layer == "scp":
+        return [named for level in policies.scp or () for named in level.policies]
+    if layer == "resource":
+        return [policies.resource] if policies.resource is not None else []
+    return list(getattr(policies, layer) or ())
+
+
+def _layer_applies(decision: Any, layer: str) -> bool:
+    """Whether the layer was evaluated (not exempt or inapplicable), from its summaries."""
+    return any(
+        isinstance(e, LayerTrace)
+        and e.layer.value == layer
+        and e.outcome.value in ("allowed", "implicit_deny", "explicit_deny")
+        and e.note is None
+        for e in decision.trace
+    )

@@ -29,7 +29,12 @@ from backup_access.engine.model import (
 )
 from backup_access.engine.plan import Plan, plan_for
 from backup_access.engine.services import is_kms_key, is_role_trust
-from backup_access.engine.statement import StatementResult, not_matching_action, own_outcome
+from backup_access.engine.statement import (
+    StatementResult,
+    evaluate_statement,
+    not_matching_action,
+    own_outcome,
+)
 from backup_access.engine.trace import (
     LayerOutcome,
     LayerTrace,
@@ -95,17 +100,19 @@ class Decision:
 def _materialise(entry: RawEntry, request: Request) -> list[TraceEntry]:
     if isinstance(entry, LayerTrace):
         return [entry]
-    plan, results, summaries = entry
+    plan, results, summaries, boundary_attached = entry
     layer = plan.layer
     out: list[TraceEntry] = []
-    position = 0
-    for group, (level, policies) in enumerate(plan.groups):
-        for named, _variables, selected in policies:
-            chosen = {id(s): results[position + i] for i, s in enumerate(selected)}
-            position += len(selected)
+    for group, (level, policies, _denies, _allows) in enumerate(plan.groups):
+        for named, variables, selected in policies:
+            for statement in selected:
+                if id(statement) not in results:  # not needed for the verdict: explain it now
+                    results[id(statement)] = evaluate_statement(
+                        statement, variables, request, layer, boundary_attached
+                    )
             out += [
-                _statement_trace(layer, level, named, s, chosen, request)
-                for s in named.policy.statements
+                _statement_trace(layer, level, named, statement, results, request)
+                for statement in named.policy.statements
             ]
         if plan.summarise_groups:
             out.append(summaries[group])

@@ -10,26 +10,27 @@ from __future__ import annotations
 from functools import partial
 from typing import NamedTuple
 
-from backup_access.engine.model import Request
+from backup_access.engine.model import Layer, Request
 from backup_access.engine.plan import LayerPlan
 from backup_access.engine.statement import StatementResult, evaluate_statement
 from backup_access.engine.trace import LayerOutcome, LayerTrace, Outcome
-from backup_access.policy.model import Effect
 from backup_access.policy.principal import PrincipalMatch
 
 # One raw trace record per layer evaluated from its plan: (the plan, the results of the
-# statements it selected, in plan order, and the summaries, one per group or one for the
-# layer), or a finished LayerTrace. ``Decision.trace`` walks the plan again to turn a record
-# into one StatementTrace per statement (the unselected ones did not match on Action).
-LayerRecord = tuple[LayerPlan, list[StatementResult], list[LayerTrace]]
+# statements evaluated, by id, the summaries, one per group or one for the layer, and
+# whether the requester has a permissions boundary), or a finished LayerTrace.
+# ``Decision.trace`` walks the plan again to turn a record into one StatementTrace per
+# statement (the unselected ones did not match on Action).
+LayerRecord = tuple[LayerPlan, dict[int, StatementResult], list[LayerTrace], bool]
 RawEntry = LayerRecord | LayerTrace
 
 # LayerTrace from a tuple, without the NamedTuple's Python-level __new__ (hot path).
 new_layer_trace = partial(tuple.__new__, LayerTrace)
 _MATCHED = Outcome.MATCHED
 _UNSUPPORTED = Outcome.UNSUPPORTED
-_DENY = Effect.DENY
 _NONE = PrincipalMatch.NONE
+_PRINCIPAL = PrincipalMatch.PRINCIPAL
+_RESOURCE = Layer.RESOURCE
 _ALLOWED = LayerOutcome.ALLOWED
 _IMPLICIT_DENY = LayerOutcome.IMPLICIT_DENY
 _EXPLICIT_DENY = LayerOutcome.EXPLICIT_DENY
@@ -41,7 +42,8 @@ class Verdict(NamedTuple):
     explicit_deny: bool
     maybe_deny: bool  # a Deny the engine could not evaluate
     allowed: bool
-    principal_match: PrincipalMatch  # how the best matching Allow names the requester
+    # How the best matching Allow names the requester (resource-based policies only).
+    principal_match: PrincipalMatch
 
 
 # Verdict from a tuple, without the NamedTuple's Python-level __new__ (hot path).
@@ -51,7 +53,7 @@ _new_verdict = partial(tuple.__new__, Verdict)
 def evaluate_layer(
     plan: LayerPlan, request: Request, trace: list[RawEntry], boundary_attached: bool = False
 ) -> Verdict:
-    """Evaluate one layer's candidate statements; every group of the plan must allow.
+    """Decide one layer; every group of the plan must allow.
 
     A group explicitly denies when a Deny statement matches and allows when an Allow does
     (reference_policies_evaluation-logic_policy-eval-denyallow.html); an SCP or RCP chain
@@ -59,43 +61,54 @@ def evaluate_layer(
     (orgs_manage_policies_scps_evaluation.html, orgs_manage_policies_rcps_evaluation.html),
     and every VPC endpoint policy on the path must allow (vpc-endpoints-access.html).
     ``boundary_attached``: the requester has a permissions boundary (see
-    ``evaluate_statement``). Each group's outcome, or the layer's, follows its statements
-    in the trace."""
+    ``evaluate_statement``).
+
+    Statements are evaluated only until the verdict is certain: a group's Deny statements
+    first, none of its Allows once a Deny matches, and its Allows until one matches (in a
+    resource-based policy, until one names the principal itself, since how the best Allow
+    names the principal matters there). The trace still explains every statement: the ones
+    skipped are evaluated when it is read (``Decision.trace``), with the same inputs."""
     layer = plan.layer
-    summarise_groups = plan.summarise_groups
-    results: list[StatementResult] = []
-    append = results.append
+    wants_best = layer is _RESOURCE
+    results: dict[int, StatementResult] = {}
     summaries: list[LayerTrace] = []
     explicit_deny = maybe_deny = False
     allowed = True
     best = _NONE
-    for level, policies in plan.groups:
+    for level, _policies, denies, allows in plan.groups:
         group_deny = group_maybe = group_allowed = False
-        for _named, variables, selected in policies:
-            for statement in selected:
-                result = evaluate_statement(statement, variables, request, layer, boundary_attached)
-                append(result)
-                outcome = result[0]
-                if outcome is _MATCHED:
-                    if statement.effect is _DENY:
-                        group_deny = True
-                    else:
-                        group_allowed = True
-                        match = result[3]
-                        if match is not None and match > best:
-                            best = match
-                elif outcome is _UNSUPPORTED and statement.effect is _DENY:
-                    group_maybe = True
-        if summarise_groups:
+        for statement, variables in denies:
+            result = results[id(statement)] = evaluate_statement(
+                statement, variables, request, layer, boundary_attached
+            )
+            outcome = result[0]
+            if outcome is _MATCHED:
+                group_deny = True
+                break
+            if outcome is _UNSUPPORTED:
+                group_maybe = True
+        if not group_deny:
+            for statement, variables in allows:
+                result = results[id(statement)] = evaluate_statement(
+                    statement, variables, request, layer, boundary_attached
+                )
+                if result[0] is _MATCHED:
+                    group_allowed = True
+                    match = result[3]
+                    if match is not None and match > best:
+                        best = match
+                    if not wants_best or best is _PRINCIPAL:
+                        break
+        if plan.summarise_groups:
             summary = _outcome(group_deny, group_maybe, group_allowed)
             summaries.append(new_layer_trace((layer, summary, None, level, group_maybe)))
         explicit_deny |= group_deny
         maybe_deny |= group_maybe
         allowed &= group_allowed
-    if not summarise_groups:
+    if not plan.summarise_groups:
         summary = _outcome(explicit_deny, maybe_deny, allowed)
         summaries.append(new_layer_trace((layer, summary, None, None, maybe_deny)))
-    trace.append((plan, results, summaries))
+    trace.append((plan, results, summaries, boundary_attached))
     return _new_verdict((explicit_deny, maybe_deny, allowed, best))
 
 

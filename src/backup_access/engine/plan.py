@@ -16,15 +16,18 @@ from typing import NamedTuple
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
 from backup_access.engine.services import RCP_EXEMPT_ACTIONS, rcp_supported_services
 from backup_access.engine.statement import any_action_matches
-from backup_access.policy.model import VERSION_2012, Policy, Statement
+from backup_access.policy.model import VERSION_2012, Effect, Policy, Statement
 
 # Plans kept per policy set; a set asked about more actions than this starts over.
 PLAN_LIMIT = 256
 
 # One policy: (the policy, whether it may use policy variables, its candidate statements).
 PolicyPlan = tuple[NamedPolicy, bool, tuple[Statement, ...]]
-# Policies that allow together (any of them may): (a chain level or None, its policies).
-GroupPlan = tuple[str | None, tuple[PolicyPlan, ...]]
+# A candidate statement with whether its policy may use policy variables.
+Candidate = tuple[Statement, bool]
+# Policies that allow together (any of them may): (a chain level or None, its policies,
+# and their candidates in the order a verdict needs them: every Deny, then every Allow).
+GroupPlan = tuple[str | None, tuple[PolicyPlan, ...], tuple[Candidate, ...], tuple[Candidate, ...]]
 
 
 class LayerPlan(NamedTuple):
@@ -83,24 +86,31 @@ def candidates(policy: Policy, action: str) -> tuple[Statement, ...]:
 # that carries its own policies), so building one is kept lean: plain loops and tuples.
 _new_layer = partial(tuple.__new__, LayerPlan)
 _new_plan = partial(tuple.__new__, Plan)
+_DENY = Effect.DENY
 
 
-def _policies(named_policies: tuple[NamedPolicy, ...], action: str) -> tuple[PolicyPlan, ...]:
+def _group(level: str | None, named_policies: tuple[NamedPolicy, ...], action: str) -> GroupPlan:
     plans = []
+    denies: list[Candidate] = []
+    allows: list[Candidate] = []
     for named in named_policies:
         policy = named.policy
-        plans.append((named, policy.version == VERSION_2012, candidates(policy, action)))
-    return tuple(plans)
+        variables = policy.version == VERSION_2012
+        selected = candidates(policy, action)
+        plans.append((named, variables, selected))
+        for statement in selected:
+            (denies if statement.effect is _DENY else allows).append((statement, variables))
+    return (level, tuple(plans), tuple(denies), tuple(allows))
 
 
 def _single(layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str) -> LayerPlan:
-    return _new_layer((layer, ((None, _policies(named_policies, action)),), True))
+    return _new_layer((layer, (_group(None, named_policies, action),), True))
 
 
 def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str) -> LayerPlan:
     groups = []
     for level in levels:
-        groups.append((level.level, _policies(level.policies, action)))
+        groups.append(_group(level.level, level.policies, action))
     return _new_layer((layer, tuple(groups), True))
 
 
@@ -138,7 +148,7 @@ def _build(policies: PolicySet, action: str) -> Plan:
             None
             if endpoint is None
             else _new_layer(
-                (Layer.ENDPOINT, tuple([(None, _policies((n,), action)) for n in endpoint]), False)
+                (Layer.ENDPOINT, tuple([_group(None, (n,), action) for n in endpoint]), False)
             ),
         )
     )
