@@ -12,7 +12,7 @@ from backup_access.policy.model import Condition, Effect, Policy, PrincipalSpec,
 
 
 def _statement() -> tuple[object, ...]:
-    condition = Condition("StringEquals", "aws:PrincipalOrgID", ("o-a1b2c3d4e5",), "/c")
+    condition = Condition("StringEquals", "aws:PrincipalOrgID", ("o-a1b2c3d4e5",), "/Statement", 3)
     return (
         3,
         "Copy",
@@ -24,7 +24,8 @@ def _statement() -> tuple[object, ...]:
         PrincipalSpec(aws=("111111111111",)),
         None,
         (condition,),
-        "/Statement/3",
+        "/Statement",
+        3,
     )
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from backup_access.errors import RequestError
 from backup_access.policy.model import Policy
-from backup_access.policy.parse import escape_pointer_token, parse_policy
+from backup_access.policy.parse import parse_policy
+from backup_access.policy.pointer import escape_pointer_token
 from backup_access.policy.use import PolicyUse, check_use
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")

@@ -10,7 +10,7 @@ from typing import Any
 from backup_access.errors import InputError
 from backup_access.lint.intrinsics import is_opaque, resolve
 from backup_access.lint.model import PolicyKind, PolicySource, Position
-from backup_access.policy.parse import escape_pointer_token
+from backup_access.policy.pointer import escape_pointer_token
 
 # CloudFormation: resource type → (property path, kind, vault access policy?)
 _CFN_POLICIES: dict[str, tuple[tuple[str, PolicyKind, bool], ...]] = {

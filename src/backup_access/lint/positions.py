@@ -19,7 +19,7 @@ import yaml
 from backup_access.documents import SafeLoader, parse_text, yaml_input_error
 from backup_access.errors import InputError
 from backup_access.lint.model import Position
-from backup_access.policy.parse import escape_pointer_token
+from backup_access.policy.pointer import escape_pointer_token
 
 MAX_DEPTH = 200
 _LITERAL = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")

@@ -11,7 +11,8 @@ from typing import Any
 from backup_access.errors import PolicyError
 from backup_access.lint.model import PolicySource
 from backup_access.policy.model import Condition, Statement
-from backup_access.policy.parse import escape_pointer_token, parse_policy, parse_statement
+from backup_access.policy.parse import parse_policy, parse_statement
+from backup_access.policy.pointer import escape_pointer_token
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from backup_access.policy.pointer import escape_pointer_token, statement_pointer
+
 
 class Effect(StrEnum):
     ALLOW = "Allow"
@@ -39,7 +41,13 @@ class Condition:
     operator: str
     key: str
     values: tuple[str, ...]
-    pointer: str
+    container: str  # where its statement is: see ``Statement``
+    position: int | None
+
+    @property
+    def pointer(self) -> str:
+        operator, key = escape_pointer_token(self.operator), escape_pointer_token(self.key)
+        return f"{statement_pointer(self.container, self.position)}/Condition/{operator}/{key}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +64,14 @@ class Statement:
     principal: PrincipalSpec | None
     not_principal: PrincipalSpec | None
     conditions: tuple[Condition, ...]
-    pointer: str
+    # Where it is: the pointer of its policy's Statement element, and its index there when
+    # that element is a list (None for a lone statement).
+    container: str
+    position: int | None
+
+    @property
+    def pointer(self) -> str:
+        return statement_pointer(self.container, self.position)
 
     @property
     def label(self) -> str:

@@ -24,6 +24,7 @@ from backup_access.policy.model import (
     PrincipalSpec,
     Statement,
 )
+from backup_access.policy.pointer import escape_pointer_token, statement_pointer
 
 _TOP_LEVEL = frozenset({"Version", "Id", "Statement"})
 _STATEMENT_KEYS = frozenset(
@@ -53,13 +54,6 @@ _make_condition = maker(Condition)
 _STR = frozenset({str})  # ``_STR.issuperset(map(type, items))``: every item is a str
 _ABSENT: Any = object()  # an element the statement does not have
 _NULL: Any = object()  # an element present with a null value (an error, reported as such)
-
-
-def escape_pointer_token(token: str | int) -> str:
-    text = str(token)
-    if "~" in text or "/" in text:
-        return text.replace("~", "~0").replace("/", "~1")
-    return text
 
 
 def _at(pointer: str, token: str | int) -> str:
@@ -117,13 +111,10 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
     statements_pointer = f"{pointer}/Statement"
     if isinstance(raw, list):
         statements: tuple[Statement, ...] = tuple(
-            [
-                parse_statement(item, index, f"{statements_pointer}/{index}")
-                for index, item in enumerate(raw)
-            ]
+            [_statement(item, index, statements_pointer, index) for index, item in enumerate(raw)]
         )
     elif isinstance(raw, Mapping):
-        statements = (parse_statement(raw, 0, statements_pointer),)
+        statements = (_statement(raw, 0, statements_pointer, None),)
     else:
         raise PolicyError(
             f"Statement must be an object or a list, found {_type_name(raw)}",
@@ -136,8 +127,23 @@ def parse_statement(raw: object, index: int, pointer: str) -> Statement:
     """Parse one statement found at ``pointer``; raises ``PolicyError`` like ``parse_policy``.
 
     Public so that a linter can report every broken statement, not only the first.
-    Each element is looked up once (``_ABSENT`` tells a missing element from a null one).
     """
+    return _statement(raw, index, pointer, None)
+
+
+def _statement(raw: object, index: int, container: str, position: int | None) -> Statement:
+    """A statement at ``statement_pointer(container, position)``. Its pointer is only built
+    for an error: the checks below report pointers relative to the statement."""
+    try:
+        return _statement_here(raw, index, container, position)
+    except PolicyError as error:
+        raise error.located(prefix=statement_pointer(container, position)) from None
+
+
+def _statement_here(raw: object, index: int, container: str, position: int | None) -> Statement:
+    """Each element is looked up once (``_ABSENT`` tells a missing element from a null one);
+    pointers are relative to the statement."""
+    pointer = ""
     if type(raw) is not dict and not isinstance(raw, Mapping):
         raise PolicyError(
             f"a statement must be an object, found {_type_name(raw)}", pointer=pointer
@@ -187,8 +193,9 @@ def parse_statement(raw: object, index: int, pointer: str) -> Statement:
         _strings(not_resources, "NotResource", pointer) if not_resources is not None else None,
         None if principal is _ABSENT else _principal(principal, "Principal", pointer),
         None if not_principal is _ABSENT else _principal(not_principal, "NotPrincipal", pointer),
-        () if condition is _ABSENT else _conditions(condition, f"{pointer}/Condition"),
-        pointer,
+        () if condition is _ABSENT else _conditions(condition, container, position),
+        container,
+        position,
     )
 
 
@@ -302,7 +309,9 @@ def _condition_value(item: object, where: str) -> str:
     )
 
 
-def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
+def _conditions(raw: object, container: str, position: int | None) -> tuple[Condition, ...]:
+    """The Condition element; errors are located relative to the statement."""
+    pointer = "/Condition"
     if type(raw) is not dict and not isinstance(raw, Mapping):
         raise PolicyError(f"Condition must be an object, found {_type_name(raw)}", pointer=pointer)
     conditions = []
@@ -311,39 +320,33 @@ def _conditions(raw: object, pointer: str) -> tuple[Condition, ...]:
             raise PolicyError(
                 "condition operators must be non-empty strings", pointer=_at(pointer, str(operator))
             )
-        operator_pointer = (
-            f"{pointer}/{operator}"
-            if "/" not in operator and "~" not in operator
-            else _at(pointer, operator)
-        )
         if not block or (type(block) is not dict and not isinstance(block, Mapping)):
             raise PolicyError(
                 f"condition operator '{operator}' must map condition keys to values",
-                pointer=operator_pointer,
+                pointer=_at(pointer, operator),
             )
         for key, values in block.items():
             if type(key) is not str or not key:
                 raise PolicyError(
                     "condition keys must be non-empty strings",
-                    pointer=_at(operator_pointer, str(key)),
+                    pointer=_at(_at(pointer, operator), str(key)),
                 )
-            key_pointer = (
-                f"{operator_pointer}/{key}"
-                if "/" not in key and "~" not in key
-                else _at(operator_pointer, key)
-            )
             if type(values) is str:
                 parsed: tuple[str, ...] = (values,)
             elif type(values) is list:
-                if not values:
-                    raise PolicyError(f"condition key '{key}' has no values", pointer=key_pointer)
                 parsed = tuple(values)
-                if not _STR.issuperset(map(type, parsed)):
-                    parsed = tuple(
-                        item if type(item) is str else _condition_value(item, _at(key_pointer, i))
-                        for i, item in enumerate(values)
-                    )
+                if not parsed or not _STR.issuperset(map(type, parsed)):
+                    parsed = _condition_values(values, key, _at(_at(pointer, operator), key))
             else:
-                parsed = (_condition_value(values, key_pointer),)
-            conditions.append(_make_condition(operator, key, parsed, key_pointer))
+                parsed = (_condition_value(values, _at(_at(pointer, operator), key)),)
+            conditions.append(_make_condition(operator, key, parsed, container, position))
     return tuple(conditions)
+
+
+def _condition_values(values: list[Any], key: str, pointer: str) -> tuple[str, ...]:
+    if not values:
+        raise PolicyError(f"condition key '{key}' has no values", pointer=pointer)
+    return tuple(
+        item if type(item) is str else _condition_value(item, _at(pointer, i))
+        for i, item in enumerate(values)
+    )

@@ -9,7 +9,7 @@ from backup_access.conditions.evaluate import read_operator
 from backup_access.lint.model import Severity
 from backup_access.lint.rules.base import Hit, Rule
 from backup_access.lint.view import PolicyView
-from backup_access.policy.parse import escape_pointer_token
+from backup_access.policy.pointer import escape_pointer_token
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
