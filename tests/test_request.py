@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import yaml
 
@@ -61,6 +63,20 @@ def test_service_linked_roles_are_recognised_by_path_and_by_session_name() -> No
         "arn:aws:sts::222222222222:assumed-role/AWSServiceRoleForBackup/x"
     ).service_linked
     assert not parse_principal("arn:aws:iam::222222222222:role/Backup").service_linked
+
+
+def test_principals_hash_by_value_like_the_dataclass_they_are() -> None:
+    """Principals key the engine's caches with a hash computed once; equal principals must
+    hash alike and unequal ones must not compare equal."""
+    arn = "arn:aws:iam::111111111111:role/Backup"
+    fresh = parse_principal.__wrapped__(arn, False)
+    assert fresh == parse_principal(arn, False)
+    assert hash(fresh) == hash(parse_principal(arn, False))
+    linked = parse_principal.__wrapped__(arn, True)
+    assert linked != fresh
+    assert dataclasses.replace(fresh, service_linked=True) == linked
+    assert hash(dataclasses.replace(fresh, service_linked=True)) == hash(linked)
+    assert len({fresh, linked, parse_principal(arn, False)}) == 2
 
 
 @pytest.mark.parametrize(

@@ -63,9 +63,16 @@ class Principal:
     # An IAM identity of an account, the kind identity policies and SCPs apply to. Derived
     # from ``kind`` once: the engine asks for every request.
     is_iam: bool = field(init=False, repr=False, compare=False)
+    # Principals key the engine's caches; a dataclass hashes its fields in Python each time.
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "is_iam", self.kind not in _NOT_IAM)
+        fields = (self.arn, self.kind, self.account, self.name, self.role_arn, self.service_linked)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 @lru_cache(maxsize=4096)
