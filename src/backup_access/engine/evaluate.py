@@ -27,7 +27,7 @@ from backup_access.engine.model import (
     PolicySet,
     Request,
 )
-from backup_access.engine.plan import Plan, plan_for
+from backup_access.engine.plan import Plan, lets_action_through, plan_for
 from backup_access.engine.services import is_kms_key, is_role_trust
 from backup_access.engine.statement import (
     StatementResult,
@@ -43,7 +43,7 @@ from backup_access.engine.trace import (
     TraceEntry,
 )
 from backup_access.frozen import maker
-from backup_access.policy.model import Statement
+from backup_access.policy.model import VERSION_2012, Statement
 from backup_access.policy.principal import PrincipalKind, PrincipalMatch
 
 
@@ -101,19 +101,22 @@ def _materialise(entry: RawEntry, request: Request) -> list[TraceEntry]:
     if isinstance(entry, LayerTrace):
         return [entry]
     plan, results, summaries, boundary_attached = entry
-    layer = plan.layer
     out: list[TraceEntry] = []
     for group, (level, policies, _denies, _allows) in enumerate(plan.groups):
-        for named, variables, selected in policies:
-            for statement in selected:
-                if id(statement) not in results:  # not needed for the verdict: explain it now
-                    results[id(statement)] = evaluate_statement(
-                        statement, variables, request, layer, boundary_attached
+        for named in policies:
+            variables = named.policy.version == VERSION_2012
+            for statement in named.policy.statements:
+                result = results.get(id(statement))
+                if result is None:
+                    # Not needed for the verdict, or not a candidate: explain it now.
+                    result = (
+                        evaluate_statement(
+                            statement, variables, request, plan.layer, boundary_attached
+                        )
+                        if lets_action_through(statement, request.action)
+                        else not_matching_action(statement)
                     )
-            out += [
-                _statement_trace(layer, level, named, statement, results, request)
-                for statement in named.policy.statements
-            ]
+                out.append(_statement_trace(plan.layer, level, named, statement, result, request))
         if plan.summarise_groups:
             out.append(summaries[group])
     if not plan.summarise_groups:
@@ -126,10 +129,9 @@ def _statement_trace(
     level: str | None,
     named: NamedPolicy,
     statement: Statement,
-    chosen: dict[int, StatementResult],
+    result: StatementResult,
     request: Request,
 ) -> StatementTrace:
-    result = chosen.get(id(statement)) or not_matching_action(statement)
     outcome, element, condition, match, detail = result
     if condition is not None:
         condition = own_outcome(condition, statement)

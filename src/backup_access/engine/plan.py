@@ -21,13 +21,12 @@ from backup_access.policy.model import VERSION_2012, Effect, Policy, Statement
 # Plans kept per policy set; a set asked about more actions than this starts over.
 PLAN_LIMIT = 256
 
-# One policy: (the policy, whether it may use policy variables, its candidate statements).
-PolicyPlan = tuple[NamedPolicy, bool, tuple[Statement, ...]]
-# A candidate statement with whether its policy may use policy variables.
+# A candidate statement (its Action/NotAction lets the action through) with whether its
+# policy may use policy variables.
 Candidate = tuple[Statement, bool]
-# Policies that allow together (any of them may): (a chain level or None, its policies,
+# Policies that allow together (any of them may): (a chain level or None, the policies,
 # and their candidates in the order a verdict needs them: every Deny, then every Allow).
-GroupPlan = tuple[str | None, tuple[PolicyPlan, ...], tuple[Candidate, ...], tuple[Candidate, ...]]
+GroupPlan = tuple[str | None, tuple[NamedPolicy, ...], tuple[Candidate, ...], tuple[Candidate, ...]]
 
 
 class LayerPlan(NamedTuple):
@@ -69,17 +68,17 @@ def plan_for(policies: PolicySet, action: str) -> Plan:
     return plan
 
 
+def lets_action_through(statement: Statement, action: str) -> bool:
+    """Whether the statement's Action names ``action`` (or its NotAction leaves it out)."""
+    actions = statement.actions
+    if actions is not None:
+        return any_action_matches(actions, action)
+    return not any_action_matches(statement.not_actions or (), action)
+
+
 def candidates(policy: Policy, action: str) -> tuple[Statement, ...]:
     """The statements whose Action/NotAction lets ``action`` through."""
-    selected = []
-    for statement in policy.statements:
-        actions = statement.actions
-        if actions is not None:
-            if any_action_matches(actions, action):
-                selected.append(statement)
-        elif not any_action_matches(statement.not_actions or (), action):
-            selected.append(statement)
-    return tuple(selected)
+    return tuple([s for s in policy.statements if lets_action_through(s, action)])
 
 
 # A plan is built for every request whose policy set is new (each item of a request file
@@ -90,17 +89,20 @@ _DENY = Effect.DENY
 
 
 def _group(level: str | None, named_policies: tuple[NamedPolicy, ...], action: str) -> GroupPlan:
-    plans = []
     denies: list[Candidate] = []
     allows: list[Candidate] = []
     for named in named_policies:
         policy = named.policy
         variables = policy.version == VERSION_2012
-        selected = candidates(policy, action)
-        plans.append((named, variables, selected))
-        for statement in selected:
-            (denies if statement.effect is _DENY else allows).append((statement, variables))
-    return (level, tuple(plans), tuple(denies), tuple(allows))
+        for statement in policy.statements:
+            actions = statement.actions
+            if (
+                any_action_matches(actions, action)
+                if actions is not None
+                else not any_action_matches(statement.not_actions or (), action)
+            ):
+                (denies if statement.effect is _DENY else allows).append((statement, variables))
+    return (level, named_policies, tuple(denies), tuple(allows))
 
 
 def _single(layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str) -> LayerPlan:
