@@ -16,7 +16,7 @@ from typing import NamedTuple
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
 from backup_access.engine.services import RCP_EXEMPT_ACTIONS, rcp_supported_services
 from backup_access.engine.statement import any_action_matches
-from backup_access.policy.model import VERSION_2012, Effect, Policy, Statement
+from backup_access.policy.model import VERSION_2012, Effect, Statement
 
 # Plans kept per policy set; a set asked about more actions than this starts over.
 PLAN_LIMIT = 256
@@ -76,11 +76,6 @@ def lets_action_through(statement: Statement, action: str) -> bool:
     return not any_action_matches(statement.not_actions or (), action)
 
 
-def candidates(policy: Policy, action: str) -> tuple[Statement, ...]:
-    """The statements whose Action/NotAction lets ``action`` through."""
-    return tuple([s for s in policy.statements if lets_action_through(s, action)])
-
-
 # A plan is built for every request whose policy set is new (each item of a request file
 # that carries its own policies), so building one is kept lean: plain loops and tuples.
 _new_layer = partial(tuple.__new__, LayerPlan)
@@ -95,12 +90,7 @@ def _group(level: str | None, named_policies: tuple[NamedPolicy, ...], action: s
         policy = named.policy
         variables = policy.version == VERSION_2012
         for statement in policy.statements:
-            actions = statement.actions
-            if (
-                any_action_matches(actions, action)
-                if actions is not None
-                else not any_action_matches(statement.not_actions or (), action)
-            ):
+            if lets_action_through(statement, action):
                 (denies if statement.effect is _DENY else allows).append((statement, variables))
     return (level, named_policies, tuple(denies), tuple(allows))
 
