@@ -43,7 +43,7 @@ from backup_access.engine.trace import (
     TraceEntry,
 )
 from backup_access.frozen import maker
-from backup_access.policy.model import VERSION_2012, Statement
+from backup_access.policy.model import Statement
 from backup_access.policy.principal import PrincipalKind, PrincipalMatch
 
 
@@ -104,7 +104,7 @@ def _materialise(entry: RawEntry, request: Request) -> list[TraceEntry]:
     out: list[TraceEntry] = []
     for group, (level, policies, _denies, _allows) in enumerate(plan.groups):
         for named in policies:
-            variables = named.policy.version == VERSION_2012
+            variables = named.policy.supports_variables
             for statement in named.policy.statements:
                 result = results.get(id(statement))
                 if result is None:
@@ -242,15 +242,15 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         _scp(ev, iam),
         _rcp(ev),
         evaluate_layer(plan.identity, request, trace) if iam else None,
-        evaluate_layer(boundary, request, trace) if iam and boundary else None,
-        evaluate_layer(session, request, trace) if iam and session else None,
+        evaluate_layer(boundary, request, trace) if iam and boundary is not None else None,
+        evaluate_layer(session, request, trace) if iam and session is not None else None,
         # A request whose policies give a permissions boundary comes from a principal with
         # a boundary attached: a Deny with NotPrincipal in the resource policy then applies
         # to it whatever the element lists (access_policies_boundaries.html).
         evaluate_layer(resource, request, trace, iam and boundary is not None)
-        if resource
+        if resource is not None
         else None,
-        evaluate_layer(endpoint, request, trace) if endpoint else None,
+        evaluate_layer(endpoint, request, trace) if endpoint is not None else None,
     )
     granted = _grants(ev) if policies.grants else False
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
 from backup_access.engine.services import RCP_EXEMPT_ACTIONS, rcp_supported_services
 from backup_access.engine.statement import any_action_matches
-from backup_access.policy.model import VERSION_2012, Effect, Statement
+from backup_access.policy.model import Effect, Statement
 
 # Plans kept per policy set; a set asked about more actions than this starts over.
 PLAN_LIMIT = 256
@@ -88,7 +88,7 @@ def _group(level: str | None, named_policies: tuple[NamedPolicy, ...], action: s
     allows: list[Candidate] = []
     for named in named_policies:
         policy = named.policy
-        variables = policy.version == VERSION_2012
+        variables = policy.supports_variables
         for statement in policy.statements:
             if lets_action_through(statement, action):
                 (denies if statement.effect is _DENY else allows).append((statement, variables))
