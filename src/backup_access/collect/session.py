@@ -1,0 +1,29 @@
+"""boto3 sessions and clients with the standard credential chain and adaptive retries.
+
+Every AWS client the tool creates comes from here, so that profiles, ``AWS_ENDPOINT_URL``
+(honoured by botocore itself) and the retry policy are decided in one place. Credentials are
+never read, printed or stored by this module: boto3 resolves them when a call is made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+#: botocore's adaptive retry mode backs off on throttling and rate-limits the client itself
+#: (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+RETRY_CONFIG = Config(
+    retries={"max_attempts": 10, "mode": "adaptive"}, user_agent_extra="backup-access"
+)
+
+
+def make_session(profile: str | None = None, region: str | None = None) -> Any:
+    """A boto3 session for ``profile`` (or the default credential chain)."""
+    return boto3.Session(profile_name=profile, region_name=region)
+
+
+def make_client(session: Any, service: str, region: str | None = None) -> Any:
+    """A client for ``service`` in ``region`` with the shared retry configuration."""
+    return session.client(service, region_name=region, config=RETRY_CONFIG)
