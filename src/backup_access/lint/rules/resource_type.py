@@ -58,7 +58,7 @@ def _fits_any(actions: list[tuple[str, dict[str, Any]]], resource: str) -> bool:
 def _applies(prefix: str, details: dict[str, Any], resource: str) -> bool:
     for resource_type in details.get("resourceTypes") or []:
         pattern = aws_data.resource_arn_pattern(prefix, resource_type["name"])
-        if pattern is None or pattern.match(resource):
+        if pattern is None or pattern.matches(resource):
             return True
     return False
 
