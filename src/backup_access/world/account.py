@@ -25,6 +25,12 @@ from backup_access.fields import (
 )
 from backup_access.policy.model import Policy
 from backup_access.policy.use import PolicyUse
+from backup_access.world.backup_parts import (
+    parse_buckets,
+    parse_flags,
+    parse_lock,
+    parse_points,
+)
 from backup_access.world.model import (
     Account,
     Group,
@@ -39,13 +45,15 @@ from backup_access.world.model import (
     VaultType,
 )
 
-_ACCOUNT_KEYS = frozenset({"name", "iam", "regions"})
+_ACCOUNT_KEYS = frozenset({"name", "iam", "regions", "s3"})
 _IAM_KEYS = frozenset({"policies", "roles", "users", "groups"})
 _ROLE_KEYS = frozenset({"path", "trust", "policies", "inline", "boundary", "tags"})
 _USER_KEYS = frozenset({"path", "groups", "policies", "inline", "boundary", "tags"})
 _GROUP_KEYS = frozenset({"path", "policies", "inline"})
 _REGION_KEYS = frozenset({"backup", "kms"})
-_VAULT_KEYS = frozenset({"key", "access_policy", "type", "shared_with", "recovery_points", "tags"})
+_VAULT_KEYS = frozenset(
+    {"key", "access_policy", "type", "shared_with", "recovery_points", "tags", "lock"}
+)
 _KEY_KEYS = frozenset({"aliases", "manager", "policy", "grants", "tags"})
 _GRANT_KEYS = frozenset({"name", "grantee", "operations", "retiring_principal", "constraints"})
 _CONSTRAINT_KEYS = frozenset({"encryption_context_equals", "encryption_context_subset"})
@@ -187,6 +195,7 @@ def _vault(name: str, raw: object, pointer: str, account: str, region: str, sour
             "'type' must be standard or logically_air_gapped", pointer=at(pointer, "type")
         )
     access = data.get("access_policy")
+    refs, points = parse_points(data.get("recovery_points"), at(pointer, "recovery_points"))
     return Vault(
         name=name,
         arn=f"arn:aws:backup:{region}:{account}:backup-vault:{name}",
@@ -199,10 +208,10 @@ def _vault(name: str, raw: object, pointer: str, account: str, region: str, sour
         type=VaultType(kind),
         shared_with=text_list(data.get("shared_with"), at(pointer, "shared_with"), "shared_with"),
         location=Location(source, pointer),
-        recovery_points=text_list(
-            data.get("recovery_points"), at(pointer, "recovery_points"), "recovery_points"
-        ),
+        recovery_points=refs,
         tags=tags(data.get("tags"), at(pointer, "tags")),
+        points=points,
+        lock=parse_lock(data.get("lock"), at(pointer, "lock")),
     )
 
 
@@ -213,7 +222,7 @@ def _region(name: str, raw: object, pointer: str, account: str, source: str) -> 
     check_keys(data, _REGION_KEYS, pointer)
     backup_at, kms_at = at(pointer, "backup"), at(pointer, "kms")
     backup = mapping(data.get("backup"), backup_at, "backup")
-    check_keys(backup, frozenset({"vaults"}), backup_at)
+    check_keys(backup, frozenset({"vaults", "opt_in", "full_management"}), backup_at)
     kms = mapping(data.get("kms"), kms_at, "kms")
     check_keys(kms, frozenset({"keys"}), kms_at)
     vaults_at, keys_at = at(backup_at, "vaults"), at(kms_at, "keys")
@@ -227,6 +236,10 @@ def _region(name: str, raw: object, pointer: str, account: str, source: str) -> 
             key: _key(key, item, at(keys_at, key), account, name, source)
             for key, item in mapping(kms.get("keys"), keys_at, "keys").items()
         },
+        opt_in=parse_flags(backup.get("opt_in"), at(backup_at, "opt_in"), "opt_in"),
+        full_management=parse_flags(
+            backup.get("full_management"), at(backup_at, "full_management"), "full_management"
+        ),
     )
 
 
@@ -265,4 +278,5 @@ def parse_account(account: str, raw: object, pointer: str, source: str) -> Accou
         groups=_named(iam.get("groups"), at(iam_at, "groups"), "groups", _group, account, source),
         regions=_named(data.get("regions"), regions_at, "regions", _region, account, source),
         location=Location(source, pointer),
+        buckets=parse_buckets(mapping(data.get("s3"), at(pointer, "s3"), "s3"), at(pointer, "s3")),
     )

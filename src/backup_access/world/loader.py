@@ -18,6 +18,7 @@ from backup_access.fields import account_id, at, check_keys, mapping, policy
 from backup_access.policy.use import PolicyUse
 from backup_access.world.account import parse_account
 from backup_access.world.managed import is_aws_managed_arn
+from backup_access.world.manifest import is_collector_file, read_unknown
 from backup_access.world.model import Account, Location, ManagedPolicy, Organization, World
 from backup_access.world.organization import parse_organization
 from backup_access.world.references import check_references
@@ -121,7 +122,11 @@ def world_files(path: Path) -> list[Path]:
     """The files a world path stands for: itself, or a directory's world files in order."""
     if not path.is_dir():
         return [path]
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _SUFFIXES)
+    files = sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file() and p.suffix.lower() in _SUFFIXES and not is_collector_file(path, p)
+    )
     if not files:
         raise InputError("no world files (*.yaml, *.yml, *.json) in this directory", file=str(path))
     return files
@@ -130,4 +135,6 @@ def world_files(path: Path) -> list[Path]:
 def load_world(path: str | Path) -> World:
     """Load and validate a world file or a directory of world files."""
     files = world_files(Path(path))
-    return merge_parts([parse_world_part(load_document(file), source=str(file)) for file in files])
+    world = merge_parts([parse_world_part(load_document(file), source=str(file)) for file in files])
+    unknown = read_unknown(Path(path)) if Path(path).is_dir() else {}
+    return replace(world, unknown=unknown) if unknown else world

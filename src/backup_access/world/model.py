@@ -29,6 +29,13 @@ class KeyManager(StrEnum):
     AWS = "aws"
 
 
+class LockMode(StrEnum):
+    """AWS Backup Vault Lock modes (https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html)."""
+
+    GOVERNANCE = "governance"  # users with backup:DeleteBackupVaultLockConfiguration can remove it
+    COMPLIANCE = "compliance"  # immutable once its cooling-off period (ChangeableForDays) ends
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where something was defined: a file and a JSON pointer inside it."""
@@ -123,6 +130,37 @@ class Group:
 
 
 @dataclass(frozen=True, slots=True)
+class VaultLock:
+    """A vault's Vault Lock: it blocks deleting recovery points and changing their lifecycle,
+    and copy or backup jobs whose retention lies outside [min, max] days. ``immutable``: a
+    compliance lock past its lock date (None: not recorded)."""
+
+    mode: LockMode
+    min_retention_days: int | None = None
+    max_retention_days: int | None = None
+    immutable: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryPoint:
+    """What the world records about one recovery point of a vault: its resource type (EBS,
+    EFS, S3, …) and, for a snapshot-backed type, the KMS key of its snapshot (the resource's
+    own key, https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html)."""
+
+    ref: str  # id or ARN, as listed under recovery_points
+    resource_type: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """An S3 bucket as AWS Backup needs it: versioning must be enabled to back it up."""
+
+    name: str
+    versioning: str | None  # "enabled", "suspended", "disabled"; None: not recorded
+
+
+@dataclass(frozen=True, slots=True)
 class Vault:
     name: str
     arn: str
@@ -135,6 +173,8 @@ class Vault:
     location: Location = field(default_factory=Location)
     recovery_points: tuple[str, ...] = ()  # recovery point ids (or ARNs) known to be here
     tags: dict[str, str] = field(default_factory=dict)
+    points: dict[str, RecoveryPoint] = field(default_factory=dict)  # details, by id or ARN
+    lock: VaultLock | None = None  # None: no Vault Lock recorded (LAG vaults always have one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +196,10 @@ class Region:
     name: str
     vaults: dict[str, Vault]
     keys: dict[str, Key]
+    # AWS Backup's Region settings (DescribeRegionSettings): resource type -> opted in, and
+    # resource type -> full AWS Backup management; a type not listed is not recorded.
+    opt_in: dict[str, bool] = field(default_factory=dict)
+    full_management: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +212,7 @@ class Account:
     groups: dict[str, Group]
     regions: dict[str, Region]
     location: Location = field(default_factory=Location)
+    buckets: dict[str, Bucket] = field(default_factory=dict)  # S3 buckets, by name
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +224,6 @@ class World:
     # precedence over the copies shipped with the package.
     aws_managed_policies: dict[str, ManagedPolicy] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # doubtful but loadable input, e.g. an unknown key alias
+    # Parts a collector could not read (manifest.json): an account id, a resource ARN or
+    # "organization" -> why. A question touching one is unknown, never answered as if empty.
+    unknown: dict[str, str] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from backup_access.policy.principal import Principal, parse_principal
 from backup_access.world.context import world_context
 from backup_access.world.findings import Findings
 from backup_access.world.identity import resolve_identity
+from backup_access.world.manifest import ORGANIZATION_KEY
 from backup_access.world.model import OrgPolicyType, Role, World
 from backup_access.world.organization import account_path
 from backup_access.world.orgchain import has_rcps, org_chain
@@ -71,6 +72,17 @@ def _rcp_chain(
     if path is None:
         return None
     return org_chain(organization, path, resource_account, OrgPolicyType.RCP, f)
+
+
+def _unreadable(world: World, touched: tuple[str | None, ...], findings: Findings) -> None:
+    """Parts the collector could not read (manifest.json) that this request touches: the
+    principal's and the resource's accounts, the resource, and the organization's policies."""
+    if not world.unknown:
+        return
+    for key in dict.fromkeys((*touched, ORGANIZATION_KEY)):
+        if key is not None and key in world.unknown:
+            what = "the organization's policies" if key == ORGANIZATION_KEY else key
+            findings.lack(f"{what} could not be read by the collector: {world.unknown[key]}")
 
 
 def resolve(
@@ -129,6 +141,7 @@ def resolve(
             "aws:RequestedRegion not set: neither the request nor the resource names a Region "
             "(conditions on it see no value)"
         )
+    _unreadable(world, (who.account, account, resource, side.resource), findings)
     request = make_request(who, action, side.resource, resource_account=account, context=merged)
     policies = PolicySet(
         identity=identity.policies,

@@ -1,0 +1,115 @@
+"""World file parts that describe AWS Backup's own state beyond policies: a vault's Vault Lock
+and recovery points, a Region's Backup settings, and an account's S3 buckets.
+
+Shapes (all optional; anything not recorded is unknown, never assumed)::
+
+    vaults: {NAME: {lock: {mode: governance|compliance, min_retention_days: 7,
+                           max_retention_days: 365, immutable: true},
+                    recovery_points: [ID-or-ARN, {id: ID-or-ARN, resource_type: EBS,
+                                                  key: KEY-ARN}]}}
+    backup: {opt_in: {EBS: true, S3: false}, full_management: {DynamoDB: true}}
+    s3: {buckets: {NAME: {versioning: enabled|suspended|disabled}}}
+
+Sources: Vault Lock (https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html),
+Region settings (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeRegionSettings.html),
+S3 versioning (https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from backup_access.errors import RequestError
+from backup_access.fields import at, boolean, check_keys, mapping, optional_text, text
+from backup_access.world.model import Bucket, LockMode, RecoveryPoint, VaultLock
+
+_LOCK_KEYS = frozenset({"mode", "min_retention_days", "max_retention_days", "immutable"})
+_POINT_KEYS = frozenset({"id", "resource_type", "key"})
+_BUCKET_KEYS = frozenset({"versioning"})
+_VERSIONING = ("enabled", "suspended", "disabled")
+
+
+def _days(value: object, pointer: str, what: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RequestError(f"{what} must be a whole number of days", pointer=pointer)
+    return value
+
+
+def parse_lock(raw: object, pointer: str) -> VaultLock | None:
+    if raw is None:
+        return None
+    data = mapping(raw, pointer, "a vault lock")
+    check_keys(data, _LOCK_KEYS, pointer)
+    mode = data.get("mode")
+    if mode not in ("governance", "compliance"):
+        raise RequestError("'mode' must be governance or compliance", pointer=at(pointer, "mode"))
+    low = _days(data.get("min_retention_days"), at(pointer, "min_retention_days"), "min")
+    high = _days(data.get("max_retention_days"), at(pointer, "max_retention_days"), "max")
+    if low is not None and high is not None and low > high:
+        raise RequestError("min_retention_days is above max_retention_days", pointer=pointer)
+    return VaultLock(
+        mode=LockMode(mode),
+        min_retention_days=low,
+        max_retention_days=high,
+        immutable=boolean(data.get("immutable"), at(pointer, "immutable"), "immutable"),
+    )
+
+
+def parse_points(raw: object, pointer: str) -> tuple[tuple[str, ...], dict[str, RecoveryPoint]]:
+    """``recovery_points``: each entry an id/ARN, or a mapping with its details."""
+    if raw is None:
+        return (), {}
+    if not isinstance(raw, list):
+        raise RequestError("recovery_points must be a list", pointer=pointer)
+    refs: list[str] = []
+    points: dict[str, RecoveryPoint] = {}
+    for index, item in enumerate(raw):
+        where = at(pointer, index)
+        if isinstance(item, str):
+            refs.append(text(item, where, "a recovery point"))
+            continue
+        data = mapping(item, where, "a recovery point")
+        check_keys(data, _POINT_KEYS, where)
+        ref = text(data.get("id"), at(where, "id"), "id")
+        refs.append(ref)
+        points[ref] = RecoveryPoint(
+            ref=ref,
+            resource_type=optional_text(
+                data.get("resource_type"), at(where, "resource_type"), "resource_type"
+            ),
+            key=optional_text(data.get("key"), at(where, "key"), "key"),
+        )
+    return tuple(refs), points
+
+
+def parse_flags(raw: object, pointer: str, what: str) -> dict[str, bool]:
+    """A resource type -> true/false map (Region opt-in or full-management settings)."""
+    out: dict[str, bool] = {}
+    for name, value in mapping(raw, pointer, what).items():
+        flag = boolean(value, at(pointer, name), f"{what} of {name}")
+        if flag is None:
+            raise RequestError(f"{what} of {name} must be true or false", pointer=pointer)
+        out[name] = flag
+    return out
+
+
+def parse_buckets(raw: Mapping[str, Any], pointer: str) -> dict[str, Bucket]:
+    """``s3: {buckets: {NAME: {versioning: …}}}``."""
+    check_keys(raw, frozenset({"buckets"}), pointer)
+    buckets_at = at(pointer, "buckets")
+    out: dict[str, Bucket] = {}
+    for name, item in mapping(raw.get("buckets"), buckets_at, "buckets").items():
+        where = at(buckets_at, name)
+        data = mapping(item, where, "a bucket")
+        check_keys(data, _BUCKET_KEYS, where)
+        versioning = data.get("versioning")
+        if versioning is not None and versioning not in _VERSIONING:
+            raise RequestError(
+                f"'versioning' must be one of {', '.join(_VERSIONING)}",
+                pointer=at(where, "versioning"),
+            )
+        out[name] = Bucket(name=name, versioning=versioning)
+    return out
