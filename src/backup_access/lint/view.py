@@ -134,3 +134,17 @@ def _star_for_empty(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {key: _star_for_empty(item) for key, item in value.items()}
     return value
+
+
+def is_empty_string_at(document: Any, pointer: str) -> bool:
+    """True when the value at ``pointer`` in ``document`` is the empty string."""
+    value = document
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, Mapping) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return False
+    return bool(value == "")

@@ -3,28 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from backup_access.lint.model import Severity
-from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
 
 _ELEMENTS = ("Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal")
-
-
-def is_empty_string_at(document: Any, pointer: str) -> bool:
-    """True when the value at ``pointer`` in ``document`` is the empty string."""
-    value = document
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(value, Mapping) and token in value:
-            value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
-        else:
-            return False
-    return bool(value == "")
 
 
 def check(view: PolicyView) -> Iterator[Hit]:

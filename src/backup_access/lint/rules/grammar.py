@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backup_access.lint.model import Severity
-from backup_access.lint.rules.base import Hit, Rule
-from backup_access.lint.rules.empty_value import is_empty_string_at
-from backup_access.lint.view import PolicyView
+from backup_access.lint.rule import Hit, Rule
+from backup_access.lint.view import PolicyView, is_empty_string_at
 
 
 def check(view: PolicyView) -> Iterator[Hit]:

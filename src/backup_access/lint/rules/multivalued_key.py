@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backup_access.conditions.evaluate import SetOperator
+from backup_access.lint.condition_walks import typed_conditions
 from backup_access.lint.model import Severity
-from backup_access.lint.rules.base import Hit, Rule
-from backup_access.lint.rules.conditions import typed_conditions
+from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
 
 

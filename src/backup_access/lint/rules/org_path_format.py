@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from backup_access.lint.condition_walks import values_of_keys
 from backup_access.lint.intrinsics import is_opaque
 from backup_access.lint.model import Severity
-from backup_access.lint.rules.base import Hit, Rule
-from backup_access.lint.rules.conditions import values_of_keys
+from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
 from backup_access.policy.model import Condition
 

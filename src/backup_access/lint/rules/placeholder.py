@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from backup_access.lint.intrinsics import is_opaque
 from backup_access.lint.model import Severity
-from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView, StatementView, condition_values
 
 # Account ids AWS documentation uses as examples (anywhere in a value, between non-digits).

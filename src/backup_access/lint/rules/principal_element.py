@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from backup_access.lint.model import PolicyKind, Severity
-from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
 
 _NO_PRINCIPAL = frozenset({PolicyKind.IDENTITY, PolicyKind.SCP})

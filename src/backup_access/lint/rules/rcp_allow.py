@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backup_access.lint.model import PolicyKind, Severity
-from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
 from backup_access.policy.model import Effect
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from backup_access.lint import aws_data
 from backup_access.lint.model import Severity
-from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator, Mapping
 
 from backup_access.lint.model import Severity
-from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
 from backup_access.policy.model import VERSION_2008, VERSION_2012
 

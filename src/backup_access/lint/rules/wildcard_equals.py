@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from backup_access.conditions.evaluate import read_operator
 from backup_access.conditions.operators import Family
 from backup_access.lint.model import Severity
-from backup_access.lint.rules.base import Hit, Rule
+from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView, condition_values
 
 
