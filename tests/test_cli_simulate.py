@@ -133,7 +133,7 @@ def test_expect_option_applies_to_every_request(tmp_path: Path) -> None:
             "bad.yaml",
             "/policies/identiy",
         ),
-        ("a: &x [1]\nb: *x\n", "bad.yaml", "aliases"),
+        ("a: &x [1, *x]\n", "bad.yaml", "line 1, column 11: alias *x refers to a node"),
     ],
 )
 def test_malformed_input_exits_3_naming_file_and_location(

@@ -1,57 +1,236 @@
-"""Read YAML or JSON input files safely, turning every failure into an ``InputError``.
+"""Read YAML or JSON input files safely, turning every failure into a located ``InputError``.
 
-YAML is read with a loader that keeps dates as strings (a condition value such as
-``2026-01-01T00:00:00Z`` must stay text) and refuses anchors and aliases (a few lines of
-nested aliases expand into gigabytes).
+Every input file of every command (request files, worlds, CloudTrail files, session policies,
+lint inputs) is read here, so the guards live in one place:
+
+- only regular files, or ``-`` for standard input: FIFOs, devices and sockets are refused
+  before they are opened (a FIFO would block, ``/dev/zero`` never ends), and the byte cap is
+  enforced while reading, not trusted from the file's size;
+- text must be UTF-8: an invalid byte is reported with its line, column and offset;
+- integer literals longer than Python converts (4,300 digits) are a located error;
+- nesting deeper than ``MAX_DEPTH`` is a located error, not a ``RecursionError``;
+- YAML keeps dates as strings (a condition value such as ``2026-01-01T00:00:00Z`` must stay
+  text), builds only JSON's types, and allows anchors and aliases within an expansion budget:
+  a few lines of nested aliases (a "billion laughs") would otherwise expand into gigabytes.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
+import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
 from backup_access.errors import InputError
 
 MAX_INPUT_BYTES = 50_000_000
+MAX_DEPTH = 100
+MAX_INT_DIGITS = 4300  # CPython's default int/str conversion limit
+MAX_ALIAS_EXPANSION = 1_000_000  # nodes that aliases may stand for, summed over a document
+STDIN = "-"
+_CHUNK = 1 << 20
+_UTF8_BOM = b"\xef\xbb\xbf"
+_DIGITS = re.compile(r"[0-9]+")  # one quantifier: linear
+
+
+def _position(text: str, offset: int) -> str:
+    """``line L, column C`` (1-based) of a character offset in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}"
 
 
 class SafeLoader(yaml.SafeLoader):
-    """SafeLoader without timestamps and without aliases."""
+    """SafeLoader without timestamps, with JSON's types only, bounded nesting and a budget
+    for what aliases expand to.
+
+    Composing counts every node, counting an alias as the whole (expanded) subtree it stands
+    for; the sum over all aliases must stay within ``MAX_ALIAS_EXPANSION``. An alias to a node
+    that contains it (a recursive structure) is refused.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0  # nodes composed so far, an alias counting as its expanded size
+        self._expanded = 0  # nodes stood for by aliases so far
+        self._sizes: dict[str, int] = {}  # anchor → expanded size of its node
+        self._open: set[str] = set()  # anchors whose node is still being composed
+
+    def check_printable(self, data: Any) -> None:
+        """YAML's "unacceptable character", with the line and column it was found at."""
+        try:
+            super().check_printable(data)
+        except yaml.reader.ReaderError as error:
+            offset = int(error.position)
+            line = data.count("\n", 0, offset)
+            column = offset - (data.rfind("\n", 0, offset) + 1)
+            raise yaml.MarkedYAMLError(
+                problem=f"unacceptable character #x{error.character:04x} "
+                "(control characters are not allowed)",
+                problem_mark=yaml.Mark(str(error.name), offset, line, column, "", 0),
+            ) from None
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event, parent, index)
+        if self._depth >= MAX_DEPTH and not isinstance(event, yaml.ScalarEvent):
             raise yaml.composer.ComposerError(
-                None, None, "YAML aliases are not supported", event.start_mark
+                None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+            )
+        anchor = event.anchor
+        start = self._nodes
+        self._nodes += 1
+        self._depth += 1
+        if anchor is not None:
+            self._open.add(anchor)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if anchor is not None:
+            self._open.discard(anchor)
+            self._sizes[anchor] = self._nodes - start
+        return node
+
+    def _alias(self, event: Any, parent: Any, index: Any) -> Any:
+        anchor = str(event.anchor)
+        if anchor in self._open:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"alias *{anchor} refers to a node that contains it (a recursive structure)",
+                event.start_mark,
+            )
+        size = self._sizes.get(anchor, 1)
+        self._expanded += size
+        self._nodes += size
+        if self._expanded > MAX_ALIAS_EXPANSION:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes "
+                "(refused: an alias bomb, or a document too large to share this way)",
+                event.start_mark,
             )
         return super().compose_node(parent, index)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        literal = str(node.value)
+        if len(literal) > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"an integer of {len(literal):,} characters (at most {MAX_INT_DIGITS:,}; "
+                "quote it to make it text)",
+                node.start_mark,
+            )
+        return int(super().construct_yaml_int(node))
+
+    def construct_unsupported(self, node: yaml.Node) -> Any:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"the tag {str(node.tag).replace('tag:yaml.org,2002:', '!!')} is not supported "
+            "here (JSON's types only)",
+            node.start_mark,
+        )
 
 
 SafeLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+SafeLoader.add_constructor("tag:yaml.org,2002:int", SafeLoader.construct_yaml_int)
+for _tag in ("binary", "timestamp", "set", "omap", "pairs"):
+    SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", SafeLoader.construct_unsupported)
 
 
 def parse_text(text: str, *, source: str, json_only: bool = False) -> object:
     """Parse YAML (a superset of JSON) or, with ``json_only``, strict JSON."""
     if json_only:
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputError(
-                f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
-                file=source,
-            ) from None
-        except RecursionError:
-            raise InputError("JSON nested too deeply", file=source) from None
+        return _parse_json(text, source)
     try:
         return yaml.load(text, Loader=SafeLoader)  # a SafeLoader subclass
     except (yaml.YAMLError, RecursionError) as error:
         raise yaml_input_error(error, source) from None
+
+
+def _parse_json(text: str, source: str) -> object:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+            file=source,
+        ) from None
+    except RecursionError:
+        raise _too_deep(text, source) from None
+    except ValueError as error:  # an integer literal longer than Python converts
+        raise _long_integer(text, source, error) from None
+    if _is_too_deep(value):
+        raise _too_deep(text, source)
+    return value
+
+
+def _is_too_deep(value: object) -> bool:
+    """Whether containers nest more than ``MAX_DEPTH`` levels (without recursion)."""
+    stack: list[tuple[dict[str, object] | list[object], int]] = []
+    if isinstance(value, dict | list):
+        stack.append((value, 1))
+    while stack:
+        item, depth = stack.pop()
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                if depth >= MAX_DEPTH:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def _too_deep(text: str, source: str) -> InputError:
+    """Where JSON ``text`` first nests deeper than ``MAX_DEPTH`` (strings skipped)."""
+    depth = 0
+    in_string = escaped = False
+    for offset, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return InputError(
+                    f"nested deeper than {MAX_DEPTH} levels at {_position(text, offset)}",
+                    file=source,
+                )
+        elif char in "]}":
+            depth -= 1
+    return InputError(f"nested deeper than {MAX_DEPTH} levels", file=source)
+
+
+def _long_integer(text: str, source: str, error: ValueError) -> InputError:
+    """Python refuses to convert integers of more than 4,300 digits: say where one is."""
+    for run in _DIGITS.finditer(text):
+        if run.end() - run.start() > MAX_INT_DIGITS:
+            return InputError(
+                f"an integer of {run.end() - run.start():,} digits at "
+                f"{_position(text, run.start())} (at most {MAX_INT_DIGITS:,}; "
+                "quote it to make it text)",
+                file=source,
+            )
+    return InputError(f"invalid JSON: {error}", file=source)
 
 
 def yaml_input_error(error: Exception, source: str) -> InputError:
@@ -61,28 +240,98 @@ def yaml_input_error(error: Exception, source: str) -> InputError:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = error.problem or error.context or "malformed YAML"
         return InputError(f"invalid YAML{where}: {problem}", file=source)
+    if isinstance(error, RecursionError):
+        return InputError(f"invalid YAML: nested deeper than {MAX_DEPTH} levels", file=source)
     return InputError(f"invalid YAML: {error}", file=source)
 
 
 def load_document(path: str | Path) -> object:
-    """Load one YAML or JSON file (JSON when the name ends in .json)."""
+    """Load one YAML or JSON file (JSON when the name ends in .json; ``-`` is stdin)."""
     file = Path(path)
     return parse_text(read_text(file), source=str(file), json_only=file.suffix.lower() == ".json")
 
 
 def read_text(path: str | Path) -> str:
-    """Read a UTF-8 input file of bounded size; every failure is an ``InputError``."""
-    file = Path(path)
+    """Read a UTF-8 input file (or ``-``, standard input) of bounded size; every failure is
+    an ``InputError`` naming the file and, for a bad byte, where it is."""
+    name = str(path)
+    data = read_bytes(path)
+    skip = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
     try:
-        if file.stat().st_size > MAX_INPUT_BYTES:
-            raise InputError("file is larger than 50 MB", file=str(file))
-        text = file.read_text(encoding="utf-8")
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = skip + error.start
+        line = data.count(b"\n", 0, offset) + 1
+        column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+        raise InputError(
+            f"not UTF-8 text: byte 0x{data[offset]:02x} at line {line}, column {column} "
+            f"(byte offset {offset})",
+            file=name,
+        ) from None
+
+
+def read_bytes(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file, or of standard input for ``-``, at most ``limit``.
+
+    The file's type is checked with ``stat`` before it is opened (opening a FIFO blocks,
+    opening some devices acts), again on the open descriptor, and the cap is enforced while
+    reading: a device or ``/proc`` file may report any size.
+    """
+    name = str(path)
+    if name == STDIN:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise InputError("standard input is not available", file=name)
+        return _read_capped(stream, name, limit)
+    try:
+        kind = _file_kind(os.stat(path).st_mode)
+        if kind:
+            raise InputError(f"is {kind}, expected a regular file", file=name)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            kind = _file_kind(os.fstat(stream.fileno()).st_mode)
+            if kind:
+                raise InputError(f"is {kind}, expected a regular file", file=name)
+            return _read_capped(stream, name, limit)
     except FileNotFoundError:
-        raise InputError("file not found", file=str(file)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a file", file=str(file)) from None
-    except UnicodeDecodeError:
-        raise InputError("file is not UTF-8 text", file=str(file)) from None
+        raise InputError("file not found", file=name) from None
+    except NotADirectoryError:
+        raise InputError(
+            "file not found (a part of the path is not a directory)", file=name
+        ) from None
     except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", file=str(file)) from None
-    return text
+        raise InputError(f"cannot read: {error.strerror or error}", file=name) from None
+
+
+def _file_kind(mode: int) -> str:
+    """What a non-regular file is (empty for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _read_capped(stream: IO[bytes], name: str, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        try:
+            chunk = stream.read(min(_CHUNK, limit + 1 - total))
+        except BlockingIOError:
+            raise InputError("would block: not a regular file", file=name) from None
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise InputError(
+                f"input is larger than {limit // 1_000_000} MB (stopped reading there)",
+                file=name,
+            )

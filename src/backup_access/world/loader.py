@@ -122,10 +122,12 @@ def world_files(path: Path) -> list[Path]:
     """The files a world path stands for: itself, or a directory's world files in order."""
     if not path.is_dir():
         return [path]
+    # Not only regular files: a FIFO or device named like a world file is refused by name
+    # when it is read, rather than silently skipped.
     files = sorted(
         p
         for p in path.rglob("*")
-        if p.is_file() and p.suffix.lower() in _SUFFIXES and not is_collector_file(path, p)
+        if p.suffix.lower() in _SUFFIXES and not p.is_dir() and not is_collector_file(path, p)
     )
     if not files:
         raise InputError("no world files (*.yaml, *.yml, *.json) in this directory", file=str(path))
