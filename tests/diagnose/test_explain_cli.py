@@ -106,7 +106,7 @@ def test_text_output_is_a_tree_with_marks_and_the_quoted_statement(tmp_path: Pat
     assert "✘ DENIED" in result.output
     assert "✔ copy.start-copy-job" in result.output
     assert "✘ copy.copy-into-destination-vault" in result.output
-    assert "blocked by: resource" in result.output
+    assert "blocked by: the destination vault's access policy" in result.output
     assert '"Sid": "AllowOrgCopy"' in result.output
 
 

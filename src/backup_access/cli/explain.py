@@ -22,7 +22,13 @@ import click
 
 from backup_access.catalogue import Operation, load_catalogue, operation_names
 from backup_access.cli import main
-from backup_access.cli.common import EXIT_EXPECTATION, console, input_errors_exit_3
+from backup_access.cli.common import (
+    EXIT_EXPECTATION,
+    current_output,
+    input_errors_exit_3,
+    output_options,
+    write,
+)
 from backup_access.diagnose import Explanation, explain_operation
 from backup_access.documents import load_document
 from backup_access.engine.model import NamedPolicy
@@ -35,6 +41,7 @@ from backup_access.report.explain import (
     render_explanation,
     to_json,
 )
+from backup_access.report.markdown import markdown_explanation
 from backup_access.world import World, load_world
 
 _EXPECT = ("allowed", "denied")
@@ -59,12 +66,16 @@ def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="Exit 1 unless the verdict is this (an unknown verdict meets neither).",
     )(function)
+    function = output_options(function)
     function = click.option(
         "--format",
         "output_format",
-        type=click.Choice(["text", "json"]),
+        type=click.Choice(["text", "json", "markdown"]),
         default=None,
-        help="text (default) for people, json for machines (Contract 3).",
+        help=(
+            "text (default) for people; json for machines (docs/output.md); markdown to paste "
+            "into a ticket or pull request."
+        ),
     )(function)
     return click.option(
         "--world",
@@ -135,12 +146,13 @@ def emit(explanations: list[tuple[str, Explanation]], settings: _Settings, *, ba
         click.echo(
             to_json([explanation_to_dict(e, expect=expect) for _, e in explanations], batch=batch)
         )
+    elif fmt == "markdown":
+        click.echo("\n".join(markdown_explanation(e, title=title) for title, e in explanations))
     else:
-        out = console()
+        options = current_output()
         for index, (title, explanation) in enumerate(explanations):
-            if index:
-                out.print()
-            render_explanation(out, explanation, expect=expect, title=title)
+            report = render_explanation(explanation, options, expect=expect, title=title)
+            write(("\n" if index else "") + report.render(), options)
     failures = [
         f"{title or e.operation}: expected {expect}, got {e.verdict}"
         for title, e in explanations

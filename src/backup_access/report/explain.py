@@ -1,19 +1,18 @@
-"""Render explanations (``backup-access explain``): JSON (Contract 3) and a text tree.
+"""Render explanations (``backup-access explain``): JSON (Contract 3) and text for people.
 
-Text: one branch per check, ✔ allowed, ✘ denied, ? unknown; a denied permission check shows
-the blocking layer(s), the reason and each responsible statement quoted with its location;
-a denied setting shows the gate. Skipped checks, missing data and assumptions follow.
+Text, short by default: the first line answers (verdict, first failing check, its layer and
+statement or setting); then each failing or unknown check in full, with the statements that
+decide it quoted once each (a statement quoted for several checks is referred to by number);
+then one line per passing check; then what did not apply, what the world lacks and what was
+assumed, each grouped once. ``-v`` shows every check in full, ``-q`` only the first line.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
-
-from rich.console import Console
-from rich.markup import escape
-from rich.tree import Tree
 
 from backup_access.diagnose.model import (
     CheckDecision,
@@ -22,18 +21,28 @@ from backup_access.diagnose.model import (
     StatementRef,
     Verdict,
 )
+from backup_access.report.schema import SCHEMA_VERSION
+from backup_access.report.text import OutputOptions, Style, TextReport
+from backup_access.report.words import (
+    CHECK_MARK,
+    headline,
+    is_operation,
+    layer_name,
+    option_label,
+    shown_parameters,
+)
 
-_VERDICT = {
-    Verdict.ALLOWED: ("✔ ALLOWED", "bold green"),
-    Verdict.DENIED: ("✘ DENIED", "bold red"),
-    Verdict.UNKNOWN: ("? UNKNOWN", "bold magenta"),
+_VERDICT_STYLE = {
+    Verdict.ALLOWED: Style.GREEN,
+    Verdict.DENIED: Style.RED,
+    Verdict.UNKNOWN: Style.MAGENTA,
 }
-_MARK = {
-    CheckDecision.ALLOWED: ("✔", "green"),
-    CheckDecision.IMPLICIT_DENY: ("✘", "yellow"),
-    CheckDecision.EXPLICIT_DENY: ("✘", "red"),
-    CheckDecision.DENIED: ("✘", "red"),
-    CheckDecision.UNKNOWN: ("?", "magenta"),
+_MARK_STYLE = {
+    CheckDecision.ALLOWED: Style.GREEN,
+    CheckDecision.IMPLICIT_DENY: Style.YELLOW,
+    CheckDecision.EXPLICIT_DENY: Style.RED,
+    CheckDecision.DENIED: Style.RED,
+    CheckDecision.UNKNOWN: Style.MAGENTA,
 }
 
 
@@ -45,7 +54,7 @@ def expectation_met(verdict: Verdict, expect: str | None) -> bool | None:
 
 
 def explanation_to_dict(explanation: Explanation, *, expect: str | None = None) -> dict[str, Any]:
-    out = explanation.to_dict()
+    out = {**explanation.to_dict(), "schema_version": SCHEMA_VERSION}
     if expect is not None:
         out["expect"] = expect
         out["expectation_met"] = expectation_met(explanation.verdict, expect)
@@ -56,58 +65,126 @@ def to_json(items: Sequence[dict[str, Any]], *, batch: bool) -> str:
     return json.dumps(list(items) if batch else items[0], indent=2, ensure_ascii=False)
 
 
-def _statement(branch: Tree, ref: StatementRef) -> None:
+class _Quotes:
+    """Numbers the statements quoted so far, so that a statement is quoted once."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple[str | None, str, str], int] = {}
+
+    def number(self, ref: StatementRef) -> tuple[int, bool]:
+        key = (ref.source, ref.policy, ref.pointer)
+        if key in self.numbers:
+            return self.numbers[key], False
+        self.numbers[key] = len(self.numbers) + 1
+        return self.numbers[key], True
+
+
+def _statement(report: TextReport, ref: StatementRef, quotes: _Quotes, indent: int) -> None:
+    number, first = quotes.number(ref)
     where = f"{ref.source}#{ref.pointer}" if ref.source else ref.pointer
-    node = branch.add(f"[cyan]{escape(ref.location)}[/]  [dim]{escape(where)}[/]")
-    node.add(escape(ref.reason))
-    quoted = json.dumps(ref.quoted, indent=2)
-    node.add(f"[dim]{escape(quoted)}[/]")
-
-
-def _check(tree: Tree, check: CheckResult) -> None:
-    mark, style = _MARK[check.decision]
-    kind = "" if check.kind.value == "permission" else " [dim]\\[setting][/]"
-    branch = tree.add(
-        f"[{style}]{mark}[/] [bold]{escape(check.id)}[/]{kind}  {escape(check.title)}"
-    )
-    if check.action is not None:
-        branch.add(
-            f"[dim]{escape(check.principal or '')} → {escape(check.action)} on "
-            f"{escape(check.resource or '')}[/]"
-        )
-    if check.decision is CheckDecision.ALLOWED:
+    report.add((f"[{number}] ", Style.BOLD), (ref.location, Style.CYAN), indent=indent)
+    report.add((where, Style.DIM), indent=indent + 4)
+    report.add(ref.reason, indent=indent + 4, prose=True)
+    if not first:
+        report.add((f"(statement [{number}], quoted above)", Style.DIM), indent=indent + 4)
         return
-    if check.blocked_by:
-        branch.add(f"blocked by: [bold]{', '.join(check.blocked_by)}[/]")
-    branch.add(escape(check.reason))
+    for line in json.dumps(ref.quoted, indent=2, ensure_ascii=False).splitlines():
+        report.add((line, Style.DIM), indent=indent + 4)
+
+
+def _check_line(check: CheckResult) -> tuple[tuple[str, Style], ...]:
+    mark = CHECK_MARK[check.decision]
+    setting = " [setting]" if check.kind.value == "setting" else ""
+    return (
+        (mark, _MARK_STYLE[check.decision]),
+        " ",
+        (check.id, Style.BOLD),
+        (setting, Style.DIM),
+        " — " + check.title,
+    )  # type: ignore[return-value]
+
+
+def _full_check(report: TextReport, check: CheckResult, quotes: _Quotes) -> None:
+    report.add(*_check_line(check), prose=True)
+    if check.action is not None:
+        report.add(
+            f"{check.principal or ''} → ",
+            (check.action, Style.BOLD),
+            f" on {check.resource or ''}",
+            indent=4,
+        )
+    if check.decision is not CheckDecision.ALLOWED and check.blocked_by:
+        layers = ", ".join(layer_name(layer, check) for layer in check.blocked_by)
+        report.add("blocked by: ", (layers, Style.BOLD), indent=4, prose=True)
+    reason = check.reason
+    if check.statements:
+        # The quoted statements below say what "nearest" says; keep the reason short.
+        reason = reason.split("; nearest: ", 1)[0]
+    report.add(reason, indent=4, prose=True)
     for ref in check.statements:
-        _statement(branch, ref)
-    branch.add(f"[dim]source: {escape(check.source)}[/]")
+        _statement(report, ref, quotes, indent=4)
+    for item in check.missing:
+        report.add(("missing: ", Style.MAGENTA), item, indent=4, prose=True)
+    report.add(("AWS page: ", Style.DIM), (check.source, Style.DIM), indent=4)
+
+
+def _humanise(text: str, names: Sequence[str]) -> str:
+    """Parameter names in free text (``key was not given``) become the options typed."""
+    if not names:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+    return pattern.sub(lambda m: option_label(m.group(1)), text)
 
 
 def render_explanation(
-    console: Console, explanation: Explanation, *, expect: str | None = None, title: str = ""
-) -> None:
-    label, style = _VERDICT[explanation.verdict]
-    heading = f"[{style}]{label}[/]  [bold]{escape(title or explanation.operation)}[/]"
-    tree = Tree(heading)
-    if explanation.parameters:
-        params = tree.add("[dim]parameters[/]")
-        for name, value in explanation.parameters:
-            params.add(f"[dim]{escape(name)} = {escape(value)}[/]")
-    for check in explanation.checks:
-        _check(tree, check)
-    for title_text, items, item_style in (
-        ("The world disagrees with the message", explanation.disagreements, "bold yellow"),
-        ("Not applicable", [f"{s.id}: {s.why}" for s in explanation.skipped], "dim"),
-        ("Missing from the world (collect it)", explanation.missing, "bold magenta"),
-        ("Assumptions", explanation.notes, "dim"),
-    ):
-        if items:
-            branch = tree.add(f"[{item_style}]{title_text}[/]")
-            for item in items:
-                branch.add(f"[{item_style}]{escape(item)}[/]")
+    explanation: Explanation,
+    options: OutputOptions,
+    *,
+    expect: str | None = None,
+    title: str = "",
+) -> TextReport:
+    """The text report of one explanation (see the module docstring)."""
+    report = TextReport(options)
+    report.add((headline(explanation, title), _VERDICT_STYLE[explanation.verdict]))
     met = expectation_met(explanation.verdict, expect)
+    if options.quiet:
+        return report
+    if explanation.disagreements:
+        report.blank()
+        report.add(("The world disagrees with the message", Style.YELLOW))
+        for item in explanation.disagreements:
+            report.add("- " + item, indent=2, prose=True)
+    quotes = _Quotes()
+    passing = [c for c in explanation.checks if c.decision is CheckDecision.ALLOWED]
+    others = [c for c in explanation.checks if c.decision is not CheckDecision.ALLOWED]
+    for check in [*others, *passing] if options.verbose else others:
+        report.blank()
+        _full_check(report, check, quotes)
+    if passing and not options.verbose:
+        report.blank()
+        report.add((f"Passing checks ({len(passing)})", Style.BOLD))
+        for check in passing:
+            report.add(*_check_line(check), indent=2)
+    names = [n for n, _ in explanation.parameters] if is_operation(explanation) else []
+    groups = (
+        ("Not applicable", [f"{s.id}: {_humanise(s.why, names)}" for s in explanation.skipped]),
+        ("Missing from the world (collect it)", list(explanation.missing)),
+        ("Assumptions", list(explanation.notes)),
+    )
+    for heading, items in groups:
+        if items:
+            report.blank()
+            report.add((heading, Style.BOLD))
+            for item in items:
+                report.add("- " + item, indent=2, prose=True)
+    parameters = shown_parameters(explanation)
+    if parameters:
+        report.blank()
+        report.add(("Request", Style.BOLD))
+        for label, value in parameters:
+            report.add((label, Style.DIM), " " + value, indent=2)
     if met is not None:
-        tree.add(f"expected {expect}: " + ("[green]met[/]" if met else "[bold red]NOT MET[/]"))
-    console.print(tree, soft_wrap=False)
+        report.blank()
+        outcome = ("met", Style.GREEN) if met else ("NOT MET", Style.RED)
+        report.add(f"expected {expect}: ", outcome)
+    return report

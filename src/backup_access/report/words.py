@@ -1,0 +1,165 @@
+"""Words people read, in place of the names the code uses: layers, parameters, the
+one-line answer of an explanation. Shared by the text and Markdown reports."""
+
+from __future__ import annotations
+
+from backup_access.catalogue import operation_names
+from backup_access.diagnose.model import CheckDecision, CheckResult, Explanation, Verdict
+from backup_access.policy.arn import Arn
+
+_LAYER = {
+    "scp": "the service control policies (SCPs)",
+    "rcp": "the resource control policies (RCPs)",
+    "identity": "the identity policies",
+    "boundary": "the permissions boundary",
+    "session": "the session policy",
+    "resource": "the resource policy",
+    "endpoint": "the VPC endpoint policy",
+    "setting": "a setting",
+}
+
+VERDICT_LABEL = {
+    Verdict.ALLOWED: "✔ ALLOWED",
+    Verdict.DENIED: "✘ DENIED",
+    Verdict.UNKNOWN: "? UNKNOWN",
+}
+
+CHECK_MARK = {
+    CheckDecision.ALLOWED: "✔",
+    CheckDecision.IMPLICIT_DENY: "✘",
+    CheckDecision.EXPLICIT_DENY: "✘",
+    CheckDecision.DENIED: "✘",
+    CheckDecision.UNKNOWN: "?",
+}
+
+# Parameters the --error / --cloudtrail path records; "kind" is the parser's own tag.
+_HIDDEN_PARAMETERS = frozenset({"kind"})
+
+
+def option_label(name: str) -> str:
+    """``destination_vault`` → ``--destination-vault``: the name the user typed."""
+    return "--" + name.replace("_", "-")
+
+
+def is_operation(explanation: Explanation) -> bool:
+    """Whether the explanation is of a catalogue operation (its parameters are options)."""
+    return explanation.operation in operation_names()
+
+
+def parameter_label(explanation: Explanation, name: str) -> str:
+    """An operation's parameter as the option typed; other parameters (what an ``--error``
+    message said) in words."""
+    if is_operation(explanation):
+        return option_label(name)
+    return name.replace("_", " ") + ":"
+
+
+def shown_parameters(explanation: Explanation) -> list[tuple[str, str]]:
+    return [
+        (parameter_label(explanation, name), value)
+        for name, value in explanation.parameters
+        if name not in _HIDDEN_PARAMETERS
+    ]
+
+
+def layer_name(layer: str, check: CheckResult | None = None, level: str | None = None) -> str:
+    """A layer as a sentence names it; a resource layer by the check's own words
+    ("the destination vault's access policy")."""
+    if layer == "resource" and check is not None and check.resource_policy:
+        return check.resource_policy
+    name = _LAYER.get(layer, layer)
+    if level and layer in ("scp", "rcp"):
+        return f"{name} at {level}"
+    return name
+
+
+def _account(value: str | None) -> str | None:
+    if not value:
+        return None
+    arn = Arn.parse(value)
+    return arn.account or None if arn is not None else None
+
+
+def is_same_account(check: CheckResult) -> bool:
+    principal, resource = _account(check.principal), _account(check.resource)
+    return principal is not None and principal == resource
+
+
+def statement_label(check: CheckResult, layers: tuple[str, ...]) -> str:
+    """``statement AllowCopy`` (its Sid) or ``statement 2 of POLICY``, for the first
+    statement quoted from a blocking layer; empty when none is quoted."""
+    for ref in check.statements:
+        if ref.layer in layers:
+            return f"statement {ref.sid}" if ref.sid else f"statement {ref.index} of {ref.policy}"
+    return ""
+
+
+def check_summary(check: CheckResult) -> str:
+    """What a failing or unknown check says, as one clause."""
+    if check.decision is CheckDecision.DENIED:
+        return f"{check.title}: not so — {check.reason}"
+    if check.decision is CheckDecision.UNKNOWN:
+        lacks = "; ".join(check.missing) or check.reason
+        return f"cannot tell whether {_lower_first(check.title)}: the world lacks {lacks}"
+    subject = f"{check.action} for {check.principal}" if check.action else check.title
+    layers = check.blocked_by
+    level = next((r.level for r in check.statements if r.layer in layers and r.level), None)
+    which = statement_label(check, layers)
+    tail = f" ({which})" if which else ""
+    if check.decision is CheckDecision.EXPLICIT_DENY:
+        return f"{layer_name(layers[0], check, level)} denies {subject}{tail}" if layers else ""
+    if "identity" in layers and "resource" in layers and is_same_account(check):
+        # Same account: AWS allows when either side does (IAM policy evaluation logic,
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+        return (
+            f"neither the identity policies nor {layer_name('resource', check)} allow "
+            f"{subject}; in the same account either the identity policy or the "
+            f"{_short(layer_name('resource', check))} would allow it{tail}"
+        )
+    if not layers:
+        return f"{check.title}: {check.reason}"
+    names = " nor ".join(layer_name(layer, check, level) for layer in layers)
+    verb = "allows" if len(layers) > 1 else "does not allow"
+    lead = f"neither {names}" if len(layers) > 1 else names
+    return f"{lead} {verb} {subject}{tail}"
+
+
+def _short(resource_policy: str) -> str:
+    """``the destination vault's access policy`` → ``vault policy`` style wording."""
+    text = resource_policy.removeprefix("the ")
+    if "vault" in text:
+        return "vault policy"
+    if "key policy" in text:
+        return "key policy"
+    if "trust policy" in text:
+        return "trust policy"
+    return text
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def first_blocking(explanation: Explanation) -> CheckResult | None:
+    """The check the answer is about: the first that denies, else the first unknown."""
+    for check in explanation.checks:
+        if check.decision.denies:
+            return check
+    for check in explanation.checks:
+        if check.decision is CheckDecision.UNKNOWN:
+            return check
+    return None
+
+
+def headline(explanation: Explanation, title: str = "") -> str:
+    """The verdict, the first failing check, its layer and statement or setting: one line."""
+    label = VERDICT_LABEL[explanation.verdict]
+    name = title or explanation.operation
+    check = first_blocking(explanation)
+    if check is None:
+        passed = sum(1 for c in explanation.checks if c.decision is CheckDecision.ALLOWED)
+        skipped = f" ({len(explanation.skipped)} not applicable)" if explanation.skipped else ""
+        return f"{label} {name} — all {passed} checks pass{skipped}"
+    failing = sum(1 for c in explanation.checks if c.decision is not CheckDecision.ALLOWED)
+    more = f" (+{failing - 1} more)" if failing > 1 else ""
+    return f"{label} {name} — {check_summary(check)}{more}"
