@@ -92,6 +92,31 @@ def account_id(value: object, pointer: str) -> str:
     return value
 
 
+def no_pattern(value: str, what: str, pointer: str = "", *, file: str | None = None) -> str:
+    """A request names one principal, action and resource: ``*`` and ``?`` are wildcards only
+    inside policies. Taken as literal text they would match no statement naming the real
+    action or resource, so a Deny could be missed and the answer be a wrong ``allowed``."""
+    if "*" in value or "?" in value:
+        raise RequestError(
+            f"the {what} '{value}' is a pattern: a request names one {what}; * and ? are "
+            "wildcards only inside policies",
+            pointer=pointer,
+            file=file,
+        )
+    return value
+
+
+def one_action(value: str, pointer: str = "", *, file: str | None = None) -> str:
+    """One action (service:Action), not a pattern."""
+    return no_pattern(value, "action", pointer, file=file)
+
+
+def one_resource(value: str, pointer: str = "", *, file: str | None = None) -> str:
+    """One resource: an ARN, or ``*`` alone (actions that take no resource; Contract 1 pairs
+    it with ``resource_account``). Any other ``*`` or ``?`` is a pattern."""
+    return value if value == "*" else no_pattern(value, "resource", pointer, file=file)
+
+
 def tags(value: object, pointer: str) -> dict[str, str]:
     """Tag key → value; numbers and booleans are written as AWS would store them."""
     out: dict[str, str] = {}

@@ -17,6 +17,7 @@ from backup_access.cli.common import (
 )
 from backup_access.documents import load_document
 from backup_access.engine import evaluate
+from backup_access.fields import one_action, one_resource
 from backup_access.policy.context import ContextValue
 from backup_access.report.simulation import (
     expectation_met,
@@ -85,6 +86,8 @@ def simulate(
             raise click.UsageError("give either REQUEST_FILE or --world, not both")
         if not (principal and action and resource):
             raise click.UsageError("--world needs --principal, --action and --resource")
+        one_action(action, file="--action")
+        one_resource(resource, file="--resource")
         resolution = resolve(
             load_world(world),
             principal,

@@ -13,7 +13,7 @@ from typing import Any
 from backup_access.engine.model import Grant, NamedPolicy, OrgLevel, PolicySet, Request
 from backup_access.engine.request import make_request
 from backup_access.errors import InputError, RequestError
-from backup_access.fields import at, check_keys, mapping
+from backup_access.fields import at, check_keys, mapping, one_action, one_resource
 from backup_access.frozen import maker
 from backup_access.policy.context import ContextValue
 from backup_access.policy.model import Policy
@@ -109,11 +109,13 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
             raise RequestError(f"request needs '{required}'", pointer=pointer)
     account = data.get("resource_account")
     management = data.get("management_account")
+    action = one_action(_field_text(data, "action", pointer), at(pointer, "action"))
+    resource = one_resource(_field_text(data, "resource", pointer), at(pointer, "resource"))
     try:
         request = make_request(
             _field_text(data, "principal", pointer),
-            _field_text(data, "action", pointer),
-            _field_text(data, "resource", pointer),
+            action,
+            resource,
             resource_account=None
             if account is None
             else _field_text(data, "resource_account", pointer),
