@@ -9,6 +9,8 @@ from typing import Any
 
 from backup_access.errors import InputError
 from backup_access.lint.intrinsics import is_opaque, resolve
+from backup_access.lint.kinds import KindGuess, as_list, detect_kind, statements_of
+from backup_access.lint.managed import is_aws_managed_arn, shipped_copy_arn
 from backup_access.lint.model import PolicyKind, PolicySource, Position
 from backup_access.policy.pointer import escape_pointer_token
 
@@ -56,7 +58,15 @@ def extract(
 ) -> list[PolicySource]:
     """Every policy in a decoded file, or an ``InputError`` saying what the file is not."""
     if isinstance(value, Mapping) and "Statement" in value:
-        return [_source(value, "", None, kind or detect_kind(value), positions)]
+        return [_source(value, "", None, _given(kind) or detect_kind(value), positions)]
+    if (
+        isinstance(value, Mapping)
+        and isinstance(value.get("document"), Mapping)
+        and is_aws_managed_arn(value.get("arn"))
+    ):  # an AWS managed policy record: {"arn": "arn:aws:iam::aws:policy/…", "document": {…}}
+        document = value["document"]
+        guess = _given(kind) or KindGuess(PolicyKind.IDENTITY)
+        return [_source(document, "/document", None, guess, positions, aws_managed=value["arn"])]
     if isinstance(value, Mapping) and isinstance(value.get("Resources"), Mapping):
         return list(_cloudformation(value, positions))
     if (
@@ -82,23 +92,30 @@ def _cli_output(
     ``kms get-key-policy`` (``Policy`` text), ``organizations describe-policy``
     (``Policy.Content``), ``iam get-role-policy`` and friends (``PolicyDocument``),
     ``iam get-policy-version`` (``PolicyVersion.Document``)."""
-    guessed: PolicyKind | None = None
+    guessed: KindGuess | None = None
     vault = "BackupVaultName" in value or "BackupVaultArn" in value
     policy = value.get("Policy")
     if isinstance(policy, str):
         pointer, raw = "/Policy", policy
-        guessed = PolicyKind.KMS_KEY if "PolicyName" in value else None
+        guessed = (
+            KindGuess(PolicyKind.KMS_KEY)
+            if "PolicyName" in value
+            else KindGuess(PolicyKind.RESOURCE)
+            if vault
+            else None
+        )
     elif isinstance(policy, Mapping) and isinstance(policy.get("Content"), str):
         pointer, raw = "/Policy/Content", policy["Content"]
         summary = policy.get("PolicySummary")
         org_type = summary.get("Type") if isinstance(summary, Mapping) else None
-        guessed = _ORG_POLICY_KINDS.get(str(org_type))
+        org_kind = _ORG_POLICY_KINDS.get(str(org_type))
+        guessed = KindGuess(org_kind) if org_kind else None
     elif "PolicyDocument" in value:
         pointer, raw = "/PolicyDocument", value["PolicyDocument"]
-        guessed = PolicyKind.IDENTITY
+        guessed = KindGuess(PolicyKind.IDENTITY)
     elif isinstance(value.get("PolicyVersion"), Mapping) and "Document" in value["PolicyVersion"]:
         pointer, raw = "/PolicyVersion/Document", value["PolicyVersion"]["Document"]
-        guessed = PolicyKind.IDENTITY
+        guessed = KindGuess(PolicyKind.IDENTITY)
     else:
         return None
     embedded = isinstance(raw, str)
@@ -107,62 +124,53 @@ def _cli_output(
         document,
         pointer,
         None,
-        kind or guessed or detect_kind(document),
+        _given(kind) or guessed or detect_kind(document),
         positions,
         embedded=embedded,
         vault=vault or None,
     )
 
 
-def detect_kind(document: Any) -> PolicyKind:
-    """Guess the kind of a bare policy: a Principal makes it resource-based; its actions say
-    whether it is a trust policy or a key policy. SCPs and RCPs need ``--kind``."""
-    statements = document.get("Statement") if isinstance(document, Mapping) else None
-    raw_items = statements if isinstance(statements, list) else [statements]
-    items: list[Mapping[str, Any]] = [item for item in raw_items if isinstance(item, Mapping)]
-    if not any("Principal" in item or "NotPrincipal" in item for item in items):
-        return PolicyKind.IDENTITY
-    actions = [a.lower() for item in items for a in _as_list(item.get("Action"))]
-    if actions and all(a.startswith("sts:") for a in actions):
-        return PolicyKind.TRUST
-    if actions and all(a.startswith("kms:") for a in actions):
-        return PolicyKind.KMS_KEY
-    return PolicyKind.RESOURCE
+def _given(kind: PolicyKind | None) -> KindGuess | None:
+    """The kind the user gave (``--kind``, ``--kind-for``, a directive): never a guess."""
+    return KindGuess(kind) if kind is not None else None
 
 
 def is_vault_policy(document: Any) -> bool:
     """A resource policy whose actions are all AWS Backup ones: a vault access policy."""
-    statements = document.get("Statement") if isinstance(document, Mapping) else None
-    items = statements if isinstance(statements, list) else [statements]
-    actions = [
-        a.lower()
-        for item in items
-        if isinstance(item, Mapping)
-        for a in _as_list(item.get("Action"))
-    ]
+    actions = [a.lower() for item in statements_of(document) for a in as_list(item.get("Action"))]
     return bool(actions) and all(a.startswith("backup:") for a in actions)
-
-
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _source(
     document: Any,
     pointer: str,
     origin: str | None,
-    kind: PolicyKind,
+    kind: KindGuess | PolicyKind,
     positions: dict[str, Position],
     *,
     embedded: bool = False,
     vault: bool | None = None,
     disabled: frozenset[str] = frozenset(),
+    aws_managed: str = "",
+    templated: bool = False,
 ) -> PolicySource:
+    guess = kind if isinstance(kind, KindGuess) else KindGuess(kind)
     if vault is None:
-        vault = kind is PolicyKind.RESOURCE and is_vault_policy(document)
-    return PolicySource(document, kind, pointer, origin, positions, embedded, vault, disabled)
+        vault = guess.kind is PolicyKind.RESOURCE and is_vault_policy(document)
+    return PolicySource(
+        document,
+        guess.kind,
+        pointer,
+        origin,
+        positions,
+        embedded,
+        vault,
+        disabled,
+        kind_note=guess.note,
+        aws_managed=aws_managed or shipped_copy_arn(document),
+        templated=templated,
+    )
 
 
 def _embedded(text: str, pointer: str) -> Any:
@@ -222,6 +230,7 @@ def _cloudformation(
                     embedded=embedded,
                     vault=vault,
                     disabled=disabled,
+                    templated=True,
                 )
 
 
@@ -238,7 +247,7 @@ def _metadata_disabled(metadata: Any) -> frozenset[str]:
         return frozenset()
     settings = metadata.get("backup-access")
     rules = settings.get("disable") if isinstance(settings, Mapping) else None
-    return frozenset(str(rule).upper() for rule in _as_list(rules))
+    return frozenset(str(rule).upper() for rule in as_list(rules))
 
 
 def _terraform(plan: Mapping[str, Any], positions: dict[str, Position]) -> Iterator[PolicySource]:

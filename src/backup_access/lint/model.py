@@ -44,7 +44,10 @@ class PolicySource:
 
     ``document`` is the decoded policy (CloudFormation intrinsics already resolved),
     ``pointer`` where it sits in the file, ``locate`` maps a pointer inside the policy to a
-    file position. ``vault`` marks an AWS Backup vault access policy.
+    file position. ``vault`` marks an AWS Backup vault access policy. ``kind_note`` says why
+    the kind was assumed when the document does not show it (empty when known);
+    ``aws_managed`` is the ARN of an AWS managed policy (users cannot edit it);
+    ``templated`` marks a CloudFormation policy, where ``${Name}`` is a ``!Sub`` reference.
     """
 
     document: Any
@@ -55,6 +58,9 @@ class PolicySource:
     embedded: bool = False
     vault: bool = False
     disabled: frozenset[str] = field(default_factory=frozenset)
+    kind_note: str = ""
+    aws_managed: str = ""
+    templated: bool = False
 
     def locate(self, inner_pointer: str) -> Position:
         """File position of ``inner_pointer``: the nearest enclosing element that has one.
@@ -87,6 +93,8 @@ class Finding:
     policy: str = ""
     origin: str | None = None
     title: str = ""
+    kind: str = ""
+    kind_note: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.pointer)

@@ -9,13 +9,17 @@ from pathlib import Path
 from backup_access.documents import read_text
 from backup_access.errors import InputError
 from backup_access.lint.extract import extract
-from backup_access.lint.model import Finding, PolicyKind, PolicySource
+from backup_access.lint.model import Finding, PolicyKind, PolicySource, Severity
 from backup_access.lint.positions import decode
+from backup_access.lint.rule import Rule
 from backup_access.lint.rules import RULES, RULES_BY_ID
 from backup_access.lint.view import read_policy
 
-# ``# backup-access: disable=BA020,BA031`` anywhere in a file turns those rules off for it.
+# ``# backup-access: disable=BA020,BA031`` anywhere in a file turns those rules off for it;
+# ``# backup-access: kind=scp`` says what kind of policy a bare document is. Both patterns
+# have one unbounded class followed by nothing that can fail: linear.
 _DIRECTIVE = re.compile(r"backup-access:[ \t]*disable=([A-Za-z0-9_, \t]+)")
+_KIND_DIRECTIVE = re.compile(r"backup-access:[ \t]*kind=([A-Za-z-]*)")
 
 
 def check_rule_ids(ids: Iterable[str]) -> frozenset[str]:
@@ -41,14 +45,36 @@ def file_directives(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def file_kind(text: str) -> PolicyKind | None:
+    """The kind a file declares for itself (``# backup-access: kind=scp``), if any."""
+    match = _KIND_DIRECTIVE.search(text)
+    if match is None:
+        return None
+    try:
+        return PolicyKind(match.group(1).lower())
+    except ValueError:
+        line = text.count("\n", 0, match.start()) + 1
+        choices = ", ".join(k.value for k in PolicyKind)
+        raise InputError(
+            f"line {line}: unknown kind '{match.group(1)}' in the backup-access directive "
+            f"(expected one of {choices})"
+        ) from None
+
+
 def lint_text(
     text: str, *, file: str, kind: PolicyKind | None = None, disabled: frozenset[str] = frozenset()
 ) -> list[Finding]:
-    """Findings for one file's text, sorted by position. Bad input raises ``InputError``."""
+    """Findings for one file's text, sorted by position. Bad input raises ``InputError``.
+
+    ``kind`` is what the user says a bare policy is; a ``kind=`` directive in the file
+    comes first, as the file's own, more specific word (``--kind-for`` is applied by the
+    caller before this, see ``lint.files``).
+    """
     json_only = file.lower().endswith(".json")
     try:
+        declared = file_kind(text) or kind
         value, positions = decode(text, source=file, json_only=json_only)
-        sources = extract(value, positions, kind=kind)
+        sources = extract(value, positions, kind=declared)
     except InputError as error:
         raise error.located(file=file) from None
     off = disabled | file_directives(text)
@@ -68,23 +94,44 @@ def lint_source(
     for rule in RULES:
         if rule.id in off or not rule.applies_to(view):
             continue
+        severity, suffix = _adjusted(rule, source)
         for hit in rule.check(view):
             position = source.locate(hit.pointer)
             findings.append(
                 Finding(
                     rule.id,
-                    rule.severity,
+                    severity,
                     file,
                     position.line,
                     position.column,
                     hit.pointer,
-                    hit.message,
+                    hit.message + suffix,
                     policy=source.pointer,
                     origin=source.origin,
                     title=rule.title,
+                    kind=source.kind.value,
+                    kind_note=source.kind_note if rule.depends_on_kind else "",
                 )
             )
     return findings
+
+
+def _adjusted(rule: Rule, source: PolicySource) -> tuple[Severity, str]:
+    """The severity a rule's findings get on this policy, and what the message adds.
+
+    An AWS managed policy cannot be edited, so resource-scoping findings on it are at most
+    ``info``; a finding whose verdict depends on a guessed kind says which kind was assumed.
+    """
+    severity, suffix = rule.severity, ""
+    if source.aws_managed and rule.resource_scoping:
+        severity = Severity.INFO
+        suffix += (
+            f" (AWS managed policy {source.aws_managed}: it cannot be edited; attach a "
+            "narrower customer managed policy instead)"
+        )
+    if source.kind_note and rule.depends_on_kind:
+        suffix += f" [kind assumed: {source.kind_note}]"
+    return severity, suffix
 
 
 def lint_paths(

@@ -33,6 +33,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "title": finding.title,
         "policy": finding.policy,
         "origin": finding.origin,
+        "kind": finding.kind,
+        "kind_assumed": finding.kind_note or None,
     }
 
 
@@ -93,7 +95,11 @@ def findings_to_sarif(findings: Sequence[Finding], errors: Sequence[str] = ()) -
                     ],
                 }
             ],
-            "properties": {"pointer": finding.pointer, "policy": finding.policy},
+            "properties": {
+                "pointer": finding.pointer,
+                "policy": finding.policy,
+                "kind": finding.kind,
+            },
         }
         for finding in findings
     ]

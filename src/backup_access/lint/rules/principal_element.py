@@ -64,4 +64,5 @@ RULE = Rule(
     'use "Principal": "*" with conditions.',
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
     check=check,
+    judges_kind=True,
 )

@@ -84,4 +84,5 @@ RULE = Rule(
     "without resource types, makes the statement dead.",
     source="https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackupstorage.html",
     check=check,
+    resource_scoping=True,
 )
