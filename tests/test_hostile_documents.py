@@ -235,3 +235,26 @@ def test_tags_outside_json_types_are_refused(tag: str) -> None:
 
 def test_dates_stay_text() -> None:
     assert parse_text("a: 2026-01-01T00:00:00Z", source="x") == {"a": "2026-01-01T00:00:00Z"}
+
+
+def test_batch_items_sharing_policies_through_an_anchor_share_one_parse() -> None:
+    """README: items that share ``policies`` through a YAML anchor share one parse."""
+    from backup_access.simulate.request_file import parse_request_file
+
+    text = """
+- request: {principal: "arn:aws:iam::111111111111:role/A", action: "backup:ListBackupVaults",
+            resource: "*"}
+  policies: &shared
+    identity: [{Statement: {Effect: Allow, Action: "backup:*", Resource: "*"}}]
+- request: {principal: "arn:aws:iam::111111111111:role/B", action: "backup:ListBackupJobs",
+            resource: "*"}
+  policies: *shared
+- request: {principal: "arn:aws:iam::111111111111:role/C", action: "backup:ListBackupJobs",
+            resource: "*"}
+  policies:
+    identity: [{Statement: {Effect: Allow, Action: "backup:*", Resource: "*"}}]
+"""
+    items, batch = parse_request_file(parse_text(text, source="b.yaml"), source="b.yaml")
+    assert batch and len(items) == 3
+    assert items[0].policies is items[1].policies
+    assert items[2].policies is not items[0].policies  # equal text, but not an alias
