@@ -1,0 +1,224 @@
+"""How the collector calls AWS: one bounded request rate, a record of every API call made,
+and gaps (calls that failed) kept instead of aborting the run.
+
+A denied or failing call never stops a collection: what was read is kept and the failure is
+recorded as a ``Gap`` naming the account, Region, the IAM action that was refused and AWS's
+error, so that the manifest says exactly what is missing and why.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+#: IAM action prefix of each boto3 service the collector uses (the service authorization
+#: reference's prefixes; for these services the operation name is the action name).
+ACTION_PREFIX = {
+    "backup": "backup",
+    "cloudtrail": "cloudtrail",
+    "iam": "iam",
+    "kms": "kms",
+    "organizations": "organizations",
+    "ram": "ram",
+    "sts": "sts",
+}
+
+_MESSAGE_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A part that could not be read. ``unknown`` is the key a question looks up (an account
+    id, a resource ARN or ``organization``) when leaving the part out of the world would
+    otherwise read as "none"; None when the omission already reads as unknown."""
+
+    account: str
+    region: str | None
+    part: str
+    action: str
+    error: str
+    unknown: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCall:
+    """One API call the collector made, as the IAM action that authorizes it."""
+
+    action: str
+
+
+class RateLimiter:
+    """A token bucket shared by every client of a run: at most ``per_second`` requests."""
+
+    def __init__(self, per_second: float) -> None:
+        self._interval = 1.0 / per_second if per_second > 0 else 0.0
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self._interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        if start > now:
+            time.sleep(start - now)
+
+
+@dataclass
+class CallLog:
+    """Every action called and every gap, shared by the threads of one run."""
+
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
+    actions: set[str] = field(default_factory=set)
+    gaps: list[Gap] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def attach(self, client: Any) -> Any:
+        """Rate-limit and record every call ``client`` makes (botocore's before-call event,
+        which fires once per API call, before its retries)."""
+
+        def before_call(model: Any, **_: Any) -> None:
+            self.limiter.wait()
+            with self._lock:
+                self.actions.add(action_of(model.service_model.service_name, model.name))
+
+        client.meta.events.register("before-call", before_call)
+        return client
+
+    def add_gap(self, gap: Gap) -> None:
+        with self._lock:
+            self.gaps.append(gap)
+
+
+def action_of(service: str, operation: str) -> str:
+    return f"{ACTION_PREFIX.get(service, service)}:{operation}"
+
+
+def error_text(error: Exception) -> str:
+    """AWS's error code and message (never the request: it may carry credentials)."""
+    if isinstance(error, ClientError):
+        info = error.response.get("Error", {})
+        code = str(info.get("Code") or "Error")
+        message = " ".join(str(info.get("Message") or "").split())
+        if message.startswith("<"):  # an HTML error page, not an AWS error document
+            message = "the endpoint does not implement this call"
+        return f"{code}: {message[:_MESSAGE_LIMIT]}" if message else code
+    return f"{type(error).__name__}: {str(error)[:_MESSAGE_LIMIT]}"
+
+
+def error_code(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code") or "")
+    return type(error).__name__
+
+
+class Missing:
+    """What a failed read returns: the gap has been recorded."""
+
+
+MISSING = Missing()
+
+
+@dataclass
+class Reader:
+    """Reads one account: makes its clients and turns failed calls into gaps."""
+
+    account: str
+    session: Any
+    log: CallLog
+    make: Callable[[Any, str, str | None], Any]
+    _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        # boto3 sessions are not thread-safe: clients are made under a lock, then shared
+        # (botocore clients are thread-safe).
+        with self._lock:
+            key = (service, region)
+            if key not in self._clients:
+                self._clients[key] = self.log.attach(self.make(self.session, service, region))
+            return self._clients[key]
+
+    def call(
+        self,
+        client: Any,
+        operation: str,
+        *,
+        part: str,
+        region: str | None = None,
+        unknown: str | None = None,
+        absent: tuple[str, ...] = (),
+        **params: Any,
+    ) -> Any:
+        """``client.operation(**params)``; None when AWS answers with one of ``absent``'s
+        error codes (the thing does not exist), ``MISSING`` (and a gap) on any other error."""
+        try:
+            return getattr(client, operation)(**params)
+        except (ClientError, BotoCoreError) as error:
+            if error_code(error) in absent:
+                return None
+            self._gap(client, operation, part, region, unknown, error)
+            return MISSING
+
+    def pages(
+        self,
+        client: Any,
+        operation: str,
+        key: str,
+        *,
+        part: str,
+        region: str | None = None,
+        unknown: str | None = None,
+        **params: Any,
+    ) -> list[Any] | Missing:
+        """Every item under ``key`` of every page (boto3's paginator), or ``MISSING``."""
+        try:
+            return list(_items(client.get_paginator(operation).paginate(**params), key))
+        except (ClientError, BotoCoreError) as error:
+            self._gap(client, operation, part, region, unknown, error)
+            return MISSING
+
+    def everything(
+        self,
+        client: Any,
+        operation: str,
+        *,
+        part: str,
+        region: str | None = None,
+        unknown: str | None = None,
+        **params: Any,
+    ) -> dict[str, Any] | Missing:
+        """All pages merged (the paginator's full result), or ``MISSING``."""
+        try:
+            result: dict[str, Any] = (
+                client.get_paginator(operation).paginate(**params).build_full_result()
+            )
+            return result
+        except (ClientError, BotoCoreError) as error:
+            self._gap(client, operation, part, region, unknown, error)
+            return MISSING
+
+    def _gap(
+        self,
+        client: Any,
+        operation: str,
+        part: str,
+        region: str | None,
+        unknown: str | None,
+        error: Exception,
+    ) -> None:
+        name = client.meta.method_to_api_mapping.get(operation, operation)
+        action = action_of(client.meta.service_model.service_name, name)
+        self.log.add_gap(Gap(self.account, region, part, action, error_text(error), unknown))
+
+
+def _items(pages: Any, key: str) -> Iterator[Any]:
+    for page in pages:
+        yield from page.get(key) or []

@@ -1,0 +1,416 @@
+"""One collection run: who is calling, which accounts and Regions, a thread pool over them,
+and everything that was read or not, ready to be written as a world directory.
+
+Order: the caller (sts:GetCallerIdentity); with ``--org`` the organization and AWS Backup's
+organization setting from the calling account, then each member account entered through
+sts:AssumeRole; per account its IAM, per account and Region its AWS Backup state, RAM shares
+and (optionally) CloudTrail AccessDenied events; last the KMS keys those vaults and recovery
+points use, read in the account that owns each key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from backup_access import __version__
+from backup_access.collect.backup import BackupPart, read_backup, read_cross_account_backup
+from backup_access.collect.calls import (
+    MISSING,
+    CallLog,
+    Gap,
+    RateLimiter,
+    Reader,
+    error_code,
+    error_text,
+)
+from backup_access.collect.cloudtrail import read_access_denied
+from backup_access.collect.iam import IamPart, read_iam
+from backup_access.collect.kms import read_key
+from backup_access.collect.organization import (
+    Member,
+    OrganizationUnreadableError,
+    read_organization,
+)
+from backup_access.collect.ram import read_vault_shares
+from backup_access.collect.session import make_client, make_session
+from backup_access.policy.arn import Arn
+from backup_access.world.manifest import ORGANIZATION_KEY
+
+DEFAULT_ROLE = "OrganizationAccountAccessRole"
+SESSION_NAME = "backup-access-collect"
+
+
+class CollectError(Exception):
+    """The run cannot start or cannot read what it must (the caller, the organization)."""
+
+
+class Progress(Protocol):
+    def planned(self, steps: int) -> None: ...
+
+    def done(self, what: str) -> None: ...
+
+
+class _Quiet:
+    def planned(self, steps: int) -> None:
+        pass
+
+    def done(self, what: str) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class CollectOptions:
+    """What to collect. ``regions`` empty: the session's Region; ``("all",)``: every Region
+    where AWS Backup is offered (botocore's endpoint data)."""
+
+    profile: str | None = None
+    regions: tuple[str, ...] = ()
+    org: bool = False
+    role_name: str = DEFAULT_ROLE
+    accounts: tuple[str, ...] = ()
+    workers: int = 8
+    cloudtrail_days: int | None = None
+    requests_per_second: float = 20.0
+    recovery_point_limit: int = 1000
+
+
+@dataclass
+class Collected:
+    """Everything a run read, as world sections, plus the manifest."""
+
+    organization: dict[str, Any] | None
+    accounts: dict[str, dict[str, Any]]
+    aws_policies: dict[str, Any]
+    cloudtrail: dict[str, list[dict[str, Any]]]  # file name -> events
+    manifest: dict[str, Any]
+    actions: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Account:
+    reader: Reader
+    name: str | None = None
+    iam: IamPart | None = None
+    backup: dict[str, BackupPart] = field(default_factory=dict)
+    shares: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> id -> key
+
+
+def _regions(session: Any, wanted: tuple[str, ...]) -> list[str]:
+    if wanted == ("all",):
+        return sorted(session.get_available_regions("backup"))
+    if wanted:
+        return sorted(dict.fromkeys(wanted))
+    return [session.region_name or "us-east-1"]
+
+
+def _enter(
+    base: Reader, account: str, role_name: str, make_session_for: Callable[..., Any], log: CallLog
+) -> Any:
+    """A session in ``account`` through sts:AssumeRole, or None (and a gap) when refused."""
+    role = f"arn:aws:iam::{account}:role/{role_name}"
+    answer = base.call(
+        base.client("sts"),
+        "assume_role",
+        part=f"account {account}",
+        unknown=account,
+        RoleArn=role,
+        RoleSessionName=SESSION_NAME,
+    )
+    if answer is None or answer is MISSING:
+        return None
+    credentials = answer["Credentials"]
+    return make_session_for(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=base.session.region_name,
+    )
+
+
+def _session_from_keys(**keys: Any) -> Any:
+    """A session on the assumed role's temporary credentials (held in memory only)."""
+    return boto3.Session(**keys)
+
+
+def _org_membership(reader: Reader, log: CallLog) -> str | None:
+    """For a single-account run: why the organization's SCPs and RCPs are unknown, if they
+    are (the account is a member, or membership could not be read)."""
+    client = reader.client("organizations")
+    try:
+        answer = client.describe_organization()
+    except (ClientError, BotoCoreError) as error:
+        if error_code(error) == "AWSOrganizationsNotInUseException":
+            return None
+        text = error_text(error)
+        log.add_gap(
+            Gap(
+                reader.account,
+                None,
+                "organization",
+                "organizations:DescribeOrganization",
+                text,
+                ORGANIZATION_KEY,
+            )
+        )
+        return f"whether account {reader.account} is in an organization could not be read ({text})"
+    organization = answer["Organization"]
+    return (
+        f"account {reader.account} is in organization {organization['Id']}, whose SCPs and RCPs "
+        "were not collected: run `backup-access collect --org` from the management account"
+    )
+
+
+class _Run:
+    def __init__(self, options: CollectOptions, progress: Progress, make: Callable[..., Any]):
+        self.options = options
+        self.progress = progress
+        self.make = make
+        self.log = CallLog(RateLimiter(options.requests_per_second))
+        self.now = dt.datetime.now(dt.UTC)
+
+    def reader(self, account: str, session: Any) -> Reader:
+        return Reader(account, session, self.log, self.make)
+
+    def account_tasks(
+        self, pool: ThreadPoolExecutor, state: _Account, regions: list[str]
+    ) -> list[Future[None]]:
+        def iam() -> None:
+            state.iam = read_iam(state.reader)
+            self.progress.done(f"{state.reader.account} IAM")
+
+        def region_task(region: str) -> Callable[[], None]:
+            def run() -> None:
+                state.backup[region] = read_backup(
+                    state.reader,
+                    region,
+                    now=self.now,
+                    recovery_point_limit=self.options.recovery_point_limit,
+                )
+                shares = read_vault_shares(state.reader, region)
+                state.shares[region] = shares or {}
+                self.progress.done(f"{state.reader.account} {region}")
+
+            return run
+
+        futures = [pool.submit(iam)]
+        futures += [pool.submit(region_task(r)) for r in regions]
+        return futures
+
+    def cloudtrail(
+        self, pool: ThreadPoolExecutor, states: dict[str, _Account], regions: list[str]
+    ) -> dict[str, Future[Any]]:
+        if self.options.cloudtrail_days is None:
+            return {}
+        since = self.now - dt.timedelta(days=self.options.cloudtrail_days)
+        out = {}
+        for account, state in states.items():
+            for region in regions:
+                out[f"access-denied-{account}-{region}.json"] = pool.submit(
+                    read_access_denied, state.reader, region, since=since
+                )
+        return out
+
+    def keys(self, pool: ThreadPoolExecutor, states: dict[str, _Account]) -> None:
+        wanted: dict[tuple[str, str], set[str]] = {}
+        for state in states.values():
+            for part in state.backup.values():
+                for key in part.keys:
+                    parsed = Arn.parse(key)
+                    if parsed is not None and parsed.account and parsed.region:
+                        wanted.setdefault((parsed.account, parsed.region), set()).add(key)
+        futures = []
+        self.progress.planned(sum(len(v) for v in wanted.values()))
+        for (account, region), arns in sorted(wanted.items()):
+            owner = states.get(account)
+            if owner is None:
+                for arn in sorted(arns):
+                    self.log.add_gap(
+                        Gap(
+                            account,
+                            region,
+                            f"KMS key {arn}",
+                            "(not collected)",
+                            f"account {account} was not collected",
+                            None,
+                        )
+                    )
+                    self.progress.done(arn)
+                continue
+            for arn in sorted(arns):
+                futures.append((owner, region, pool.submit(read_key, owner.reader, region, arn)))
+        for owner, region, future in futures:
+            found = future.result()
+            if found is not None:
+                owner.keys.setdefault(region, {})[found[0]] = found[1]
+            self.progress.done("key")
+
+
+def _account_section(state: _Account) -> dict[str, Any]:
+    section: dict[str, Any] = {}
+    if state.name:
+        section["name"] = state.name
+    if state.iam is not None:
+        section["iam"] = state.iam.section
+    regions: dict[str, Any] = {}
+    for region in sorted({*state.backup, *state.keys}):
+        backup = state.backup.get(region)
+        shares = state.shares.get(region, {})
+        entry: dict[str, Any] = {}
+        if backup is not None:
+            for name, vault in backup.vaults.items():
+                arn = f"arn:aws:backup:{region}:{state.reader.account}:backup-vault:{name}"
+                if shares.get(arn):
+                    vault["shared_with"] = shares[arn]
+            section_backup = backup.section()
+            if section_backup["vaults"] or len(section_backup) > 1:
+                entry["backup"] = section_backup
+        if state.keys.get(region):
+            entry["kms"] = {"keys": dict(sorted(state.keys[region].items()))}
+        if entry:
+            regions[region] = entry
+    if regions:
+        section["regions"] = regions
+    return section
+
+
+def collect(
+    options: CollectOptions,
+    *,
+    progress: Progress | None = None,
+    make: Callable[..., Any] = make_client,
+    session: Any = None,
+    session_from_keys: Callable[..., Any] = _session_from_keys,
+) -> Collected:
+    """Read AWS as ``options`` say; raises ``CollectError`` when the caller cannot be
+    identified or, with ``org``, the organization cannot be read."""
+    run = _Run(options, progress or _Quiet(), make)
+    base_session = session or make_session(options.profile, None)
+    regions = _regions(base_session, options.regions)
+    try:
+        identity = run.log.attach(make(base_session, "sts", regions[0])).get_caller_identity()
+    except (ClientError, BotoCoreError) as error:
+        raise CollectError(
+            f"cannot identify the caller (sts:GetCallerIdentity): {error_text(error)}"
+        ) from None
+    caller_account, caller_arn = identity["Account"], identity["Arn"]
+    base = run.reader(caller_account, base_session)
+    unknown: dict[str, str] = {}
+    organization: dict[str, Any] | None = None
+    members: list[Member] = [Member(caller_account, None, "ACTIVE")]
+    if options.org:
+        cross = read_cross_account_backup(base, regions[0])
+        try:
+            part = read_organization(base, cross_account_backup=cross)
+        except OrganizationUnreadableError:
+            gaps = [g for g in run.log.gaps if g.unknown == ORGANIZATION_KEY]
+            why = gaps[-1].error if gaps else "unknown error"
+            raise CollectError(
+                f"cannot read the organization from account {caller_account}: {why} "
+                "(run from the management account or a delegated administrator)"
+            ) from None
+        organization = part.section
+        members = part.members
+    else:
+        reason = _org_membership(base, run.log)
+        if reason is not None:
+            unknown[ORGANIZATION_KEY] = reason
+    chosen = set(options.accounts)
+    targets = [m for m in members if not chosen or m.id in chosen]
+    states: dict[str, _Account] = {}
+    run.progress.planned(len(targets))
+    for member in sorted(targets, key=lambda m: m.id):
+        if member.status not in (None, "ACTIVE"):
+            unknown[member.id] = (
+                f"account {member.id} was not collected: its status is {member.status}"
+            )
+            run.progress.done(member.id)
+            continue
+        if member.id == caller_account:
+            session_here = base_session
+        else:
+            session_here = _enter(base, member.id, options.role_name, session_from_keys, run.log)
+        run.progress.done(member.id)
+        if session_here is None:
+            continue
+        states[member.id] = _Account(run.reader(member.id, session_here), member.name)
+    run.progress.planned(len(states) * (1 + len(regions)))
+    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+        futures: list[Future[None]] = []
+        for state in states.values():
+            futures += run.account_tasks(pool, state, regions)
+        trails = run.cloudtrail(pool, states, regions)
+        for future in futures:
+            future.result()
+        run.keys(pool, states)
+        cloudtrail = {name: f.result() for name, f in trails.items()}
+    for gap in run.log.gaps:
+        if gap.unknown is not None and gap.unknown not in unknown:
+            unknown[gap.unknown] = _reason(gap, options.role_name)
+    aws_policies: dict[str, Any] = {}
+    for state in states.values():
+        if state.iam is not None:
+            for arn, doc in state.iam.aws_policies.items():
+                aws_policies.setdefault(arn, doc)
+    manifest = {
+        "format": 1,
+        "tool": f"backup-access {__version__}",
+        "collected_at": run.now.isoformat().replace("+00:00", "Z"),
+        "collected_by": caller_arn,
+        "organization": options.org,
+        "regions": regions,
+        "accounts": {
+            account: "collected" if account in states else "not collected"
+            for account in sorted({*(m.id for m in targets), *states})
+        },
+        "role_name": options.role_name if options.org else None,
+        "cloudtrail_days": options.cloudtrail_days,
+        "gaps": [_gap_entry(g) for g in sorted(run.log.gaps, key=_gap_order)],
+        "unknown": dict(sorted(unknown.items())),
+        "backup_plans": {
+            account: {r: p.plans for r, p in sorted(state.backup.items()) if p.plans}
+            for account, state in sorted(states.items())
+            if any(p.plans for p in state.backup.values())
+        },
+        "calls": sorted(run.log.actions),
+    }
+    return Collected(
+        organization=organization,
+        accounts={account: _account_section(states[account]) for account in sorted(states)},
+        aws_policies=dict(sorted(aws_policies.items())),
+        cloudtrail={name: events for name, events in sorted(cloudtrail.items()) if events},
+        manifest=manifest,
+        actions=frozenset(run.log.actions),
+    )
+
+
+def _reason(gap: Gap, role_name: str) -> str:
+    if gap.action == "sts:AssumeRole":
+        return (
+            f"account {gap.account} could not be entered: sts:AssumeRole into role {role_name} "
+            f"was refused ({gap.error})"
+        )
+    where = f" in {gap.region}" if gap.region else ""
+    return f"{gap.part} of account {gap.account}{where}: {gap.action} failed ({gap.error})"
+
+
+def _gap_entry(gap: Gap) -> dict[str, Any]:
+    return {
+        "account": gap.account,
+        "region": gap.region,
+        "part": gap.part,
+        "action": gap.action,
+        "error": gap.error,
+        "unknown": gap.unknown,
+    }
+
+
+def _gap_order(gap: Gap) -> tuple[str, str, str, str]:
+    return (gap.account, gap.region or "", gap.part, gap.action)
