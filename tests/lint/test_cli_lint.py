@@ -204,3 +204,102 @@ def test_list_rules_shows_every_rule() -> None:
 
 def test_no_files_is_a_usage_error() -> None:
     assert CliRunner().invoke(main, ["lint"]).exit_code == 2
+
+
+# ---- inputs: directories, standard input, per-file kinds (issues 17 and 18) -------------
+
+
+def test_a_directory_lints_every_policy_under_it(tmp_path: Path) -> None:
+    (tmp_path / "policies" / "nested").mkdir(parents=True)
+    (tmp_path / "node_modules").mkdir()
+    broken = write(tmp_path / "policies" / "nested", "vault.json", BROKEN_VAULT_POLICY)
+    write(tmp_path / "policies", "clean.yaml", CLEAN_VAULT_POLICY)
+    write(tmp_path / "policies", "ci.yml", "on: push\njobs: {}\n")  # not a policy: skipped
+    write(tmp_path / "policies", "notes.txt", "Statement: not linted, wrong suffix")
+    write(tmp_path / "node_modules", "dep.json", BROKEN_VAULT_POLICY)  # never walked into
+    result = run(str(tmp_path), "--format", "json")
+    document = json.loads(result.output)
+    assert {f["file"] for f in document["findings"]} == {broken}
+    assert document["skipped"] == [str(tmp_path / "policies" / "ci.yml")]
+    assert document["errors"] == []
+    assert result.exit_code == 1
+
+
+def test_a_broken_policy_under_a_directory_is_an_input_error(tmp_path: Path) -> None:
+    bad = write(tmp_path, "broken.json", '{"Statement": [')
+    result = CliRunner().invoke(main, ["lint", str(tmp_path)])
+    assert result.exit_code == 3
+    assert bad in result.stderr
+
+
+def test_standard_input(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["lint", "-", "--format", "json"], input=BROKEN_VAULT_POLICY.encode()
+    )
+    document = json.loads(result.stdout)
+    assert {f["file"] for f in document["findings"]} == {"<stdin>"}
+    assert {f["rule"] for f in document["findings"]} == {"BA022", "BA023"}
+    assert result.exit_code == 1
+
+
+def test_standard_input_that_is_not_utf8_exits_3() -> None:
+    result = CliRunner().invoke(main, ["lint", "-"], input=b"\xff\xfe{}")
+    assert result.exit_code == 3
+    assert "<stdin>" in result.stderr and "UTF-8" in result.stderr
+
+
+DENY_ONLY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "backup:DeleteBackupVault",
+                "Resource": "*",
+            }
+        ],
+    }
+)
+
+
+def test_kind_for_applies_to_matching_files_only(tmp_path: Path) -> None:
+    (tmp_path / "scps").mkdir()
+    scp = write(tmp_path / "scps", "guard.json", DENY_ONLY)
+    other = write(tmp_path, "vault.json", DENY_ONLY)
+    result = run(scp, other, "--kind-for", "scps/*.json=scp", "--format", "json")
+    found = {(f["file"], f["rule"], f["kind"]) for f in json.loads(result.output)["findings"]}
+    # Principal is not allowed in an SCP; the same text as a vault policy is fine.
+    assert (scp, "BA003", "scp") in found
+    assert not any(file == other and rule == "BA003" for file, rule, _ in found)
+
+
+def test_kind_directive_inside_yaml(tmp_path: Path) -> None:
+    text = "# backup-access: kind=scp\n" + DENY_ONLY
+    result = run(write(tmp_path, "guard.yaml", text), "--format", "json")
+    assert [f["rule"] for f in json.loads(result.output)["findings"]] == ["BA003"]
+
+
+def test_unknown_kind_in_directive_exits_3_with_line(tmp_path: Path) -> None:
+    file = write(tmp_path, "guard.yaml", "\n# backup-access: kind=scpx\n" + DENY_ONLY)
+    result = CliRunner().invoke(main, ["lint", file])
+    assert result.exit_code == 3
+    assert "line 2" in result.stderr and "scpx" in result.stderr
+
+
+def test_bad_kind_for_is_a_usage_error(tmp_path: Path) -> None:
+    file = write(tmp_path, "p.json", DENY_ONLY)
+    result = CliRunner().invoke(main, ["lint", file, "--kind-for", "*.json=scpx"])
+    assert result.exit_code == 2 and "scpx" in result.output
+
+
+def test_explain_prints_the_rule_page() -> None:
+    result = run("--explain", "ba023")
+    assert result.exit_code == 0
+    for part in ("BA023", "Why", "Example", "Fix", "AWS source", "https://docs.aws.amazon.com/"):
+        assert part in result.output
+
+
+def test_explain_unknown_rule_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["lint", "--explain", "BA999"])
+    assert result.exit_code == 2 and "BA999" in result.output

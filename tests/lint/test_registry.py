@@ -24,6 +24,7 @@ def test_every_rule_is_explained_and_cites_an_aws_page() -> None:
     for rule in RULES:
         assert rule.title and len(rule.explanation) > 40, rule.id
         assert rule.source.startswith("https://docs.aws.amazon.com/"), rule.id
+        assert len(rule.example) > 10 and len(rule.fix) > 20, f"{rule.id}: --explain page"
 
 
 def test_docs_lint_md_is_up_to_date() -> None:

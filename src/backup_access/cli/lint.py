@@ -1,28 +1,42 @@
-"""``backup-access lint FILE…``: catch broken policies before they are deployed."""
+"""``backup-access lint PATH…``: catch broken policies before they are deployed."""
 
 from __future__ import annotations
 
-import fnmatch
 import sys
+from typing import BinaryIO
 
 import click
+from rich.console import Console
+from rich.markup import escape
 
 from backup_access.cli import main
 from backup_access.cli.common import EXIT_EXPECTATION, EXIT_INPUT, console
-from backup_access.documents import read_text
 from backup_access.errors import InputError
-from backup_access.lint import RULES, Finding, PolicyKind, Severity, check_rule_ids, lint_text
+from backup_access.lint import RULES, RULES_BY_ID, PolicyKind, Rule, check_rule_ids
+from backup_access.lint.files import (
+    FAIL_LEVELS,
+    LintSettings,
+    lint_inputs,
+    parse_glob_kind,
+    parse_glob_rules,
+    parse_kind,
+)
 from backup_access.report.lint import findings_to_json, findings_to_sarif, render_text
-
-_FAIL_ON = ["error", "warning", "info", "never"]
 
 
 @main.command("lint")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("inputs", nargs=-1, metavar="[PATH|-]...")
 @click.option(
     "--kind",
     type=click.Choice([k.value for k in PolicyKind]),
-    help="What a bare policy document is (default: detected; SCPs and RCPs need it).",
+    help="What a bare policy document is (default: detected; findings say when it is assumed).",
+)
+@click.option(
+    "--kind-for",
+    multiple=True,
+    metavar="GLOB=KIND",
+    help="The kind of bare policies in files matching GLOB (e.g. 'scps/*.json=scp'); "
+    "repeatable, the last match wins.",
 )
 @click.option(
     "--format",
@@ -34,10 +48,9 @@ _FAIL_ON = ["error", "warning", "info", "never"]
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(_FAIL_ON),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding of this severity or worse exists.",
+    type=click.Choice(FAIL_LEVELS),
+    default=None,
+    help="Exit 1 when a finding of this severity or worse exists (default: error).",
 )
 @click.option("--disable", multiple=True, metavar="ID[,ID]", help="Turn rules off for this run.")
 @click.option(
@@ -47,63 +60,116 @@ _FAIL_ON = ["error", "warning", "info", "never"]
     help="Turn rules off for files matching GLOB (e.g. 'examples/*.json=BA020').",
 )
 @click.option("--list-rules", is_flag=True, help="Print the rules and exit.")
+@click.option("--explain", "explain_id", metavar="ID", help="Print one rule's page and exit.")
 def lint_command(
-    files: tuple[str, ...],
+    inputs: tuple[str, ...],
     kind: str | None,
+    kind_for: tuple[str, ...],
     output_format: str,
-    fail_on: str,
+    fail_on: str | None,
     disable: tuple[str, ...],
     disable_for: tuple[str, ...],
     list_rules: bool,
+    explain_id: str | None,
 ) -> None:
     """Lint policy documents, CloudFormation templates and Terraform plans (JSON or YAML).
 
-    Each finding names the rule, the file, line and column, and the JSON pointer inside the
-    policy. A file can turn rules off for itself with a comment
-    `backup-access: disable=BA020`, or in CloudFormation with
+    PATH is a file, a directory (every .json, .yaml, .yml and .template file under it that
+    holds a policy, template or plan) or - for standard input. Each finding names the rule,
+    the file, line and column, and the JSON pointer inside the policy. A file can turn rules
+    off for itself with a comment `backup-access: disable=BA020`, say what kind of policy it
+    holds with `backup-access: kind=scp`, or in CloudFormation use
     `Metadata: {backup-access: {disable: [BA020]}}` on the template or a resource.
     """
     out = console()
     if list_rules:
         for rule in RULES:
-            out.print(f"{rule.id} {rule.severity.value:<7} {rule.title}  ({rule.source})")
+            out.print(f"{rule.id} {rule.severity.value:<7} {escape(rule.title)}  ({rule.source})")
         return
-    if not files:
-        raise click.UsageError("give at least one file to lint")
+    if explain_id is not None:
+        explained = RULES_BY_ID.get(explain_id.strip().upper())
+        if explained is None:
+            raise click.BadParameter(
+                f"unknown rule id '{explain_id}' (see `backup-access lint --list-rules`)",
+                param_hint="--explain",
+            )
+        render_rule_page(out, explained)
+        return
+    if not inputs:
+        raise click.UsageError("give at least one file, directory or - (standard input)")
+    settings = settings_from_options(
+        kind=kind,
+        kind_for=kind_for,
+        fail_on=fail_on,
+        disable=disable,
+        disable_for=disable_for,
+    )
+    sys.exit(run_lint(inputs, settings, output_format=output_format, stdin=sys.stdin.buffer))
+
+
+def settings_from_options(
+    *,
+    kind: str | None,
+    kind_for: tuple[str, ...],
+    fail_on: str | None,
+    disable: tuple[str, ...],
+    disable_for: tuple[str, ...],
+) -> LintSettings:
+    """The command line's lint settings; a bad value is a usage error (exit 2).
+
+    To combine with a configuration file: ``file_settings.overridden_by(these,
+    fail_on_given=fail_on is not None)`` (see ``lint.files.settings_from_mapping``).
+    """
     try:
-        disabled = check_rule_ids(_split(disable))
-        per_file = [_glob_rules(text) for text in disable_for]
+        return LintSettings(
+            disabled=check_rule_ids(part for value in disable for part in value.split(",")),
+            disabled_for=tuple(parse_glob_rules(text) for text in disable_for),
+            kind=parse_kind(kind) if kind else None,
+            kind_for=tuple(parse_glob_kind(text) for text in kind_for),
+            fail_on=fail_on or "error",
+        )
     except InputError as error:
         raise click.BadParameter(error.message) from None
-    findings: list[Finding] = []
-    errors: list[str] = []
-    policy_kind = PolicyKind(kind) if kind else None
-    for file in files:
-        off = disabled.union(*(ids for glob, ids in per_file if fnmatch.fnmatch(file, glob)))
-        try:
-            findings.extend(lint_text(read_text(file), file=file, kind=policy_kind, disabled=off))
-        except InputError as error:
-            errors.append(str(error.located(file=error.file or file)))
+
+
+def run_lint(
+    inputs: tuple[str, ...] | list[str],
+    settings: LintSettings,
+    *,
+    output_format: str,
+    stdin: BinaryIO | None,
+) -> int:
+    """Lint, print the report, and return the exit code (0, 1 past ``fail_on``, 3 input)."""
+    result = lint_inputs(inputs, settings, stdin=stdin)
+    errors = [str(error) for error in result.errors]
     if output_format == "json":
-        click.echo(findings_to_json(findings, errors))
+        click.echo(findings_to_json(result.findings, errors, result.skipped))
     elif output_format == "sarif":
-        click.echo(findings_to_sarif(findings, errors))
+        click.echo(findings_to_sarif(result.findings, errors))
     else:
-        render_text(out, findings, errors)
+        render_text(console(), result.findings, errors, result.skipped)
     for text in errors:
         click.echo(f"error: {text}", err=True)
     if errors:
-        sys.exit(EXIT_INPUT)
-    if fail_on != "never" and any(f.severity.rank >= Severity(fail_on).rank for f in findings):
-        sys.exit(EXIT_EXPECTATION)
+        return EXIT_INPUT
+    return EXIT_EXPECTATION if settings.fails(result.findings) else 0
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [part for value in values for part in value.split(",")]
-
-
-def _glob_rules(text: str) -> tuple[str, frozenset[str]]:
-    glob, separator, ids = text.rpartition("=")
-    if not separator or not glob:
-        raise InputError(f"--disable-for expects GLOB=ID[,ID], got '{text}'")
-    return glob, check_rule_ids(ids.split(","))
+def render_rule_page(out: Console, rule: Rule) -> None:
+    """``lint --explain``: why the rule exists, an example, the fix, the AWS source."""
+    kinds = ", ".join(sorted(k.value for k in rule.kinds)) or "every kind of policy"
+    out.print(f"[bold]{rule.id}[/] {escape(rule.title)}")
+    out.print(f"severity: {rule.severity.value}   applies to: {kinds}")
+    out.print()
+    out.print("[bold]Why[/]")
+    out.print(escape(rule.explanation))
+    if rule.example:
+        out.print()
+        out.print("[bold]Example[/] (flagged)")
+        out.print(escape(rule.example), highlight=False)
+    if rule.fix:
+        out.print()
+        out.print("[bold]Fix[/]")
+        out.print(escape(rule.fix))
+    out.print()
+    out.print(f"[bold]AWS source[/] {rule.source}")

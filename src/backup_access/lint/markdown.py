@@ -26,12 +26,10 @@ def render_markdown() -> str:
         )
     lines.append("")
     for rule in RULES:
-        lines += [
-            f"## {rule.id}: {rule.title}",
-            "",
-            rule.explanation,
-            "",
-            f"Source: {rule.source}",
-            "",
-        ]
+        lines += [f"## {rule.id}: {rule.title}", "", rule.explanation, ""]
+        if rule.example:
+            lines += ["Flagged:", "", "```", rule.example, "```", ""]
+        if rule.fix:
+            lines += [f"Fix: {rule.fix}", ""]
+        lines += [f"Source: {rule.source}", ""]
     return "\n".join(lines)

@@ -38,13 +38,26 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def findings_to_json(findings: Sequence[Finding], errors: Sequence[str] = ()) -> str:
+def findings_to_json(
+    findings: Sequence[Finding], errors: Sequence[str] = (), skipped: Sequence[str] = ()
+) -> str:
+    """``skipped``: files found under a directory that hold no policy, template or plan."""
     return json.dumps(
-        {"findings": [finding_to_dict(f) for f in findings], "errors": list(errors)}, indent=2
+        {
+            "findings": [finding_to_dict(f) for f in findings],
+            "errors": list(errors),
+            "skipped": list(skipped),
+        },
+        indent=2,
     )
 
 
-def render_text(console: Console, findings: Sequence[Finding], errors: Sequence[str] = ()) -> None:
+def render_text(
+    console: Console,
+    findings: Sequence[Finding],
+    errors: Sequence[str] = (),
+    skipped: Sequence[str] = (),
+) -> None:
     """``file:line:column: BA020 error message (at pointer)``, one per line, then a summary."""
     for finding in findings:
         where = f"{finding.file}:{finding.line}:{finding.column}"
@@ -61,6 +74,11 @@ def render_text(console: Console, findings: Sequence[Finding], errors: Sequence[
         console.print(f"{len(findings)} finding(s): {summary}")
     elif not errors:
         console.print("[green]✔ no findings[/]")
+    if skipped:
+        console.print(
+            f"[dim]{len(skipped)} file(s) under the given directories hold no policy, "
+            "template or plan and were skipped[/]"
+        )
 
 
 def findings_to_sarif(findings: Sequence[Finding], errors: Sequence[str] = ()) -> str:

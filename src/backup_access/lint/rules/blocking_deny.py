@@ -59,6 +59,13 @@ RULE = Rule(
     "cross-account copies as well as the people it was meant for.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html",
     check=check,
+    example='An SCP with {"Effect": "Deny", "Action": "backup:StartRestoreJob", "Resource": "*"}',
+    fix=(
+        "Exempt the principals that must perform the operation, e.g. a Condition ArnNotLike "
+        "aws:PrincipalArn [arn:aws:iam::*:role/BackupAdmin, "
+        "arn:aws:iam::*:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup], "
+        "or narrow the Deny to the resources it protects."
+    ),
     kinds=frozenset(
         {
             PolicyKind.RESOURCE,

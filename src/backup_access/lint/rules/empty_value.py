@@ -40,4 +40,12 @@ RULE = Rule(
     'asterisks were lost; the policy is rejected. Use "*" (with a condition that narrows it).',
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html",
     check=check,
+    example=(
+        '{"Effect": "Allow", "Principal": "", "Action": "backup:CopyIntoBackupVault", '
+        '"Resource": "*"}'
+    ),
+    fix=(
+        'Write "*" (narrowed by a condition such as aws:PrincipalOrgID) or the exact principal '
+        "or resource."
+    ),
 )

@@ -23,4 +23,13 @@ RULE = Rule(
     "wrong type, an Effect other than Allow/Deny, both Action and NotAction, and so on.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",
     check=check,
+    example=(
+        '{"Effect": "Allow", "Action": "backup:ListBackupVaults", "NotAction": '
+        '"backup:Delete*", "Resource": "*"}'
+    ),
+    fix=(
+        "Write each statement with Effect, one of Action/NotAction, one of "
+        "Resource/NotResource (and Principal where the policy kind needs it), using only the "
+        "elements the grammar lists."
+    ),
 )

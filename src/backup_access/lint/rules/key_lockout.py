@@ -52,5 +52,13 @@ RULE = Rule(
     "kms:PutKeyPolicy; otherwise the key can no longer be managed.",
     source="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key",
     check=check,
+    example=(
+        'A key policy with {"Effect": "Deny", "Principal": "*", "Action": "kms:PutKeyPolicy", '
+        '"Resource": "*"}'
+    ),
+    fix=(
+        "Allow kms:PutKeyPolicy to the account root or a key administrator role, and never "
+        "deny it to everyone."
+    ),
     kinds=frozenset({PolicyKind.KMS_KEY}),
 )

@@ -46,5 +46,14 @@ RULE = Rule(
     "Vault creation and cross-account copies then fail with KMS access errors.",
     source="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam",
     check=check,
+    example=(
+        'A key policy whose only statement allows a role: {"Effect": "Allow", "Principal": '
+        '{"AWS": "arn:aws:iam::246813579024:role/admin"}, "Action": "kms:*", "Resource": "*"}'
+    ),
+    fix=(
+        'Add the default statement {"Sid": "Enable IAM User Permissions", "Effect": "Allow", '
+        '"Principal": {"AWS": "arn:aws:iam::ACCOUNT:root"}, "Action": "kms:*", "Resource": '
+        '"*"}, or name every caller (AWS Backup\'s roles included) in the key policy.'
+    ),
     kinds=frozenset({PolicyKind.KMS_KEY}),
 )

@@ -43,4 +43,12 @@ RULE = Rule(
     "keys invite mistakes (ForAllValues holds when the key is missing).",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html",
     check=check,
+    example=(
+        '"Condition": {"StringLike": {"aws:PrincipalOrgPaths": '
+        '"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}}'
+    ),
+    fix=(
+        "Prefix the operator with ForAnyValue: (or ForAllValues:) for multivalued keys; drop "
+        "the prefix for single-valued ones."
+    ),
 )

@@ -53,5 +53,13 @@ RULE = Rule(
     "recovery points into (and fill) the vault.",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html",
     check=check,
+    example=(
+        '{"Effect": "Allow", "Principal": "*", "Action": "backup:CopyIntoBackupVault", '
+        '"Resource": "*"}'
+    ),
+    fix=(
+        "Add a condition on aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalAccount, "
+        "or name the source accounts as principals."
+    ),
     kinds=frozenset({PolicyKind.RESOURCE}),
 )

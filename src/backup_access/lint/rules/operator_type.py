@@ -52,4 +52,9 @@ RULE = Rule(
     "matches or matches by accident (string comparison of numbers, dates or addresses).",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
     check=check,
+    example='"Condition": {"StringEquals": {"aws:SourceIp": "203.0.113.0/24"}}',
+    fix=(
+        "Use the operator family of the key's type: IpAddress for aws:SourceIp, Numeric… for "
+        "numbers, Date… for dates, Bool for booleans."
+    ),
 )

@@ -39,4 +39,9 @@ RULE = Rule(
     "aws:PrincipalOrgID, so an organization-wide allow grants nothing.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid",
     check=check,
+    example='"Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}',
+    fix=(
+        "Copy the organization id from `aws organizations describe-organization` (o- and 10 to "
+        "32 lowercase letters or digits)."
+    ),
 )

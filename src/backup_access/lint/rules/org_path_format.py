@@ -75,4 +75,11 @@ RULE = Rule(
     "an Equals operator matches no account.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths",
     check=check,
+    example=(
+        '"Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "ou-ab12-11111111/*"}}'
+    ),
+    fix=(
+        "Write the full path o-ORG/r-ROOT/ou-…/ with its trailing slash; add * after it with a "
+        "Like operator to include child OUs."
+    ),
 )

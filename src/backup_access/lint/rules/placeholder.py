@@ -83,4 +83,6 @@ RULE = Rule(
     "unchanged they name nobody, so a cross-account copy stays denied.",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html",
     check=check,
+    example='"Principal": {"AWS": "arn:aws:iam::111122223333:role/[ROLE_NAME]"}',
+    fix="Replace every placeholder with the real account id, organization id, role or vault name.",
 )

@@ -64,5 +64,14 @@ RULE = Rule(
     'use "Principal": "*" with conditions.',
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
     check=check,
+    example=(
+        'An identity policy with {"Effect": "Allow", "Principal": {"AWS": '
+        '"arn:aws:iam::246813579024:root"}, "Action": "backup:StartCopyJob", "Resource": "*"}'
+    ),
+    fix=(
+        "Drop Principal from identity policies and SCPs; name it in resource-based policies; "
+        'in an RCP write "Principal": "*" and narrow with conditions. If the kind was guessed '
+        "wrongly, pass --kind or --kind-for."
+    ),
     judges_kind=True,
 )

@@ -28,5 +28,10 @@ RULE = Rule(
     "attaches everywhere; your own RCPs express restrictions as Deny statements.",
     source="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html",
     check=check,
+    example='An RCP with {"Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}',
+    fix=(
+        "Write the restriction as a Deny with conditions (e.g. deny kms:* unless "
+        "aws:PrincipalOrgID is your organization); AWS attaches RCPFullAWSAccess itself."
+    ),
     kinds=frozenset({PolicyKind.RCP}),
 )

@@ -84,5 +84,13 @@ RULE = Rule(
     "without resource types, makes the statement dead.",
     source="https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackupstorage.html",
     check=check,
+    example=(
+        '{"Effect": "Allow", "Action": "backup-storage:MountCapsule", "Resource": '
+        '"arn:aws:backup:us-east-1:246813579024:backup-vault:central"}'
+    ),
+    fix=(
+        'Scope the statement to the resource type its actions act on, or use "Resource": "*" '
+        "for actions without resource-level permissions."
+    ),
     resource_scoping=True,
 )

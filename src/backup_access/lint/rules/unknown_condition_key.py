@@ -43,4 +43,12 @@ RULE = Rule(
     "operators and IfExists), which is rarely what was meant.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
     check=check,
+    example=(
+        '"Condition": {"StringEquals": {"aws:PrincipalOrgId": "o-a1b2c3d4e5", '
+        '"aws:SourceOrgAccount": "246813579024"}}'
+    ),
+    fix=(
+        "Use a key the IAM global keys page or the service's page lists (keys are "
+        "case-insensitive; a misspelt one is absent)."
+    ),
 )

@@ -35,4 +35,6 @@ RULE = Rule(
     "families, optionally with IfExists and the ForAnyValue:/ForAllValues: set prefixes.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
     check=check,
+    example='"Condition": {"StringEqualsIfExist": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}',
+    fix="Use an operator of the documented families, e.g. StringEqualsIfExists.",
 )

@@ -32,4 +32,6 @@ RULE = Rule(
     "list each action explicitly.",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html",
     check=check,
+    example='A vault access policy with "Action": "backup:*"',
+    fix="List the actions one by one (backup:CopyIntoBackupVault, backup:DeleteRecoveryPoint…).",
 )

@@ -42,4 +42,9 @@ RULE = Rule(
     "variables as literal text, so conditions and resources using them never match.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html",
     check=check,
+    example=(
+        '{"Statement": [{"Effect": "Allow", "Action": "backup:*", "Resource": '
+        '"arn:aws:backup:*:*:backup-vault:${aws:username}"}]}'
+    ),
+    fix='Add "Version": "2012-10-17" at the top of the policy.',
 )

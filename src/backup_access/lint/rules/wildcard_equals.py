@@ -38,4 +38,6 @@ RULE = Rule(
     "'o-abc/r-ab12/ou-*' matches only that literal text.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String",
     check=check,
+    example='"Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::*:role/BackupRole"}}',
+    fix="Use StringLike / ArnLike when the value holds * or ?.",
 )
