@@ -166,7 +166,17 @@ def emit(explanations: list[tuple[str, Explanation]], settings: _Settings, *, ba
         sys.exit(EXIT_EXPECTATION)
 
 
-def _operation_command(operation: Operation) -> click.Command:
+OperationRunner = Callable[[Operation, "_Settings", dict[str, Any]], None]
+
+
+def _operation_command(
+    operation: Operation,
+    runner: OperationRunner | None = None,
+    options: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+) -> click.Command:
+    """The subcommand for ``operation``; ``fix`` passes its own ``runner`` (given the
+    operation, the settings and the parameter values) and ``options``."""
+
     def run(**values: Any) -> None:
         ctx = click.get_current_context()
         settings = _settings(
@@ -179,12 +189,17 @@ def _operation_command(operation: Operation) -> click.Command:
         for parameter in operation.parameters:  # ARNs naming one thing each, never patterns
             if values.get(parameter.name) is not None:
                 no_pattern(values[parameter.name], "ARN", file=parameter.option)
+        if runner is not None:
+            runner(operation, settings, values)
+            return
         world = _load(settings)
         explanation = explain_operation(world, operation.name, values, session=_session(settings))
         title = f"{operation.name} ({operation.api})"
         emit([(title, explanation)], settings, batch=False)
 
     command: Callable[..., Any] = input_errors_exit_3(run)
+    if options is not None:
+        command = options(command)
     command = _common_options(command)
     for parameter in reversed(operation.parameters):
         command = click.option(
@@ -200,6 +215,15 @@ def _operation_command(operation: Operation) -> click.Command:
         f"\b\nChecks:\n{checks}\n\nSource: {operation.source}"
     )
     return click.command(name=operation.name, help=help_text, short_help=operation.title)(command)
+
+
+# What ``fix`` reuses: it takes explain's arguments and options (Contract 3).
+operation_command = _operation_command
+Settings = _Settings
+common_options = _common_options
+settings_for = _settings
+load_settings_world = _load
+session_of = _session
 
 
 class _Operations(click.Group):
