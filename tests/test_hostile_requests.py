@@ -121,16 +121,3 @@ def test_simulate_world_resource_star_still_works() -> None:
         "json",
     )
     assert code == 0
-
-
-@pytest.mark.parametrize(
-    ("option", "value"),
-    [("--caller", "arn:aws:iam::111111111111:role/*"), ("--vault", VAULT[:-1] + "?")],
-)
-def test_explain_operation_options_refuse_patterns(option: str, value: str) -> None:
-    args = {"--caller": ROLE, "--vault": VAULT}
-    args[option] = value
-    flat = [part for pair in args.items() for part in pair]
-    code, err = _run("explain", "--world", str(WORLD), "create-vault", *flat)
-    assert code == 3
-    assert f"{option}: " in err and "is a pattern" in err

@@ -33,7 +33,6 @@ from backup_access.diagnose import Explanation, explain_operation
 from backup_access.documents import load_document
 from backup_access.engine.model import NamedPolicy
 from backup_access.errors import InputError
-from backup_access.fields import no_pattern
 from backup_access.policy.parse import parse_policy
 from backup_access.policy.use import PolicyUse, check_use
 from backup_access.report.explain import (
@@ -186,9 +185,6 @@ def _operation_command(
             values.pop("expect"),
             values.pop("session_policies"),
         )
-        for parameter in operation.parameters:  # ARNs naming one thing each, never patterns
-            if values.get(parameter.name) is not None:
-                no_pattern(values[parameter.name], "ARN", file=parameter.option)
         if runner is not None:
             runner(operation, settings, values)
             return
