@@ -78,7 +78,14 @@ def test_json_result_fields_are_stable(tmp_path: Path) -> None:
     )
     assert code == 0
     result = json.loads(out)
-    assert set(result) == {"decision", "blocked_by", "request", "unsupported", "trace"}
+    assert set(result) == {
+        "decision",
+        "blocked_by",
+        "request",
+        "unsupported",
+        "trace",
+        "schema_version",
+    }
     statement = next(e for e in result["trace"] if e["kind"] == "statement")
     assert {
         "layer",

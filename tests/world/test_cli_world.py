@@ -50,6 +50,7 @@ def test_json_has_the_file_mode_shape_plus_notes_and_missing() -> None:
         "trace",
         "notes",
         "missing",
+        "schema_version",
     }
     assert result["decision"] == "allowed"
     assert result["missing"] == []
@@ -79,7 +80,7 @@ def test_directory_world_and_explicit_deny() -> None:
 def test_text_says_prominently_when_data_is_missing() -> None:
     code, out, _ = run(*world_args(MYSTERY, "backup:ListBackupVaults", "*"))
     assert code == 0
-    assert out.splitlines()[0].startswith("⚠ INCOMPLETE")
+    assert "⚠ INCOMPLETE" in out.splitlines()[0]
     assert "Missing from the world" in out
     assert "SomethingNotShipped" in out
 

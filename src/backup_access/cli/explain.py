@@ -41,7 +41,7 @@ from backup_access.report.explain import (
     render_explanation,
     to_json,
 )
-from backup_access.report.markdown import markdown_explanation
+from backup_access.report.explain_markdown import markdown_explanation
 from backup_access.world import World, load_world
 
 _EXPECT = ("allowed", "denied")

@@ -6,14 +6,14 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from backup_access.cli import main
 from backup_access.cli.common import (
     EXIT_EXPECTATION,
-    console,
-    format_option,
+    current_output,
     input_errors_exit_3,
+    output_options,
+    write,
 )
 from backup_access.documents import load_document
 from backup_access.engine import evaluate
@@ -21,10 +21,12 @@ from backup_access.fields import one_action, one_resource
 from backup_access.policy.context import ContextValue
 from backup_access.report.simulation import (
     expectation_met,
+    markdown_decision,
     render_text,
     result_to_dict,
     to_json,
 )
+from backup_access.report.text import Style, TextReport
 from backup_access.simulate.batch import run_batch
 from backup_access.simulate.request_file import EXPECTATIONS
 from backup_access.world import Resolution, load_world, resolve
@@ -54,7 +56,15 @@ from backup_access.world import Resolution, load_world, resolve
 )
 @click.option("--resource-account", help='With --world: the resource\'s account, for "*".')
 @click.option("--vault", help="With --world: the vault (name or ARN) holding a recovery point.")
-@format_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines (docs/output.md), markdown for a ticket.",
+)
+@output_options
 @click.option(
     "--expect",
     type=click.Choice(EXPECTATIONS),
@@ -127,23 +137,30 @@ def _simulate_world(resolution: Resolution, output_format: str, expect: str | No
         result["notes"] = list(resolution.notes)
         result["missing"] = list(resolution.missing)
         click.echo(to_json([result], batch=False))
+    elif output_format == "markdown":
+        click.echo(markdown_decision(decision, name=None, source=None))
     else:
-        out = console()
-        if resolution.missing:
-            out.print(
-                "[bold magenta]⚠ INCOMPLETE: the world lacks data this decision depends on "
-                "(see 'missing' below); it may change once that is known.[/]"
-            )
+        options = current_output()
+        report = TextReport(options)
         # Policies come from several files (world files, shipped data): pointers only.
-        render_text(out, decision, name=None, expect=expect, source=None)
-        for title, lines, style in (
-            ("Missing from the world", resolution.missing, "bold magenta"),
-            ("Assumptions", resolution.notes, "dim"),
+        render_text(
+            decision,
+            options,
+            name=None,
+            expect=expect,
+            source=None,
+            report=report,
+            incomplete=bool(resolution.missing),
+        )
+        for title, lines in (
+            ("Missing from the world", resolution.missing),
+            ("Assumptions", resolution.notes),
         ):
-            if lines:
-                out.print(f"  [{style}]{title}[/]")
-            for line in lines:
-                out.print(f"    - {escape(line)}")
+            if lines and not options.quiet:
+                report.add((f"  {title}", Style.BOLD))
+            for line in lines if not options.quiet else ():
+                report.add(f"    - {line}", prose=True)
+        write(report.render(), options)
     if expectation_met(decision, expect) is False:
         click.echo(
             f"1 of 1 expectations not met: expected {expect}, got {decision.value}", err=True
@@ -155,18 +172,33 @@ def _simulate_file(request_file: Path, output_format: str, expect: str | None) -
     evaluated, batch = run_batch(load_document(request_file), source=str(request_file))
     results = []
     failures = []
-    out = console()
+    options = current_output()
+    report = TextReport(options)
+    markdown = []
     for index, (item, decision) in enumerate(evaluated):
         wanted = item.expect or expect
         results.append(result_to_dict(decision, name=item.name, expect=wanted))
         if expectation_met(decision, wanted) is False:
             failures.append(f"{item.name or f'#{index}'}: expected {wanted}, got {decision.value}")
         if output_format == "text":
-            if index:
-                out.print()
-            render_text(out, decision, name=item.name, expect=wanted, source=str(request_file))
+            if index and not options.quiet:
+                report.blank()
+            render_text(
+                decision,
+                options,
+                name=item.name,
+                expect=wanted,
+                source=str(request_file),
+                report=report,
+            )
+        elif output_format == "markdown":
+            markdown.append(markdown_decision(decision, name=item.name, source=str(request_file)))
     if output_format == "json":
         click.echo(to_json(results, batch=batch))
+    elif output_format == "markdown":
+        click.echo("\n".join(markdown), nl=False)
+    else:
+        write(report.render(), options)
     if failures:
         click.echo(f"{len(failures)} of {len(evaluated)} expectations not met:", err=True)
         for failure in failures:

@@ -88,8 +88,7 @@ def _statement(report: TextReport, ref: StatementRef, quotes: _Quotes, indent: i
     if not first:
         report.add((f"(statement [{number}], quoted above)", Style.DIM), indent=indent + 4)
         return
-    for line in json.dumps(ref.quoted, indent=2, ensure_ascii=False).splitlines():
-        report.add((line, Style.DIM), indent=indent + 4)
+    report.block(json.dumps(ref.quoted, indent=2, ensure_ascii=False), Style.DIM, indent=indent + 4)
 
 
 def _check_line(check: CheckResult) -> tuple[tuple[str, Style], ...]:

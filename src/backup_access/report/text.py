@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Style(StrEnum):
@@ -49,11 +50,14 @@ class OutputOptions:
         return self.verbosity > 0
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
+    """One line of a report, or with ``block`` a run of lines (quoted JSON) sharing one
+    indent and style."""
+
     indent: int
     segments: tuple[Segment, ...]
     prose: bool
+    block: bool = False
 
 
 @dataclass(slots=True)
@@ -67,13 +71,23 @@ class TextReport:
         segments = tuple((p, Style.PLAIN) if isinstance(p, str) else p for p in parts)
         self.lines.append(Line(indent, segments, prose))
 
+    def block(self, text: str, style: Style = Style.PLAIN, *, indent: int = 0) -> None:
+        """Several lines at once (a quoted policy statement): never wrapped."""
+        self.lines.append(Line(indent, ((text, style),), False, True))
+
     def blank(self) -> None:
         self.lines.append(Line(0, (), False))
 
     def render(self) -> str:
         out: list[str] = []
         width = self.options.width
+        color = self.options.color
         for line in self.lines:
+            if line.block:
+                pad = " " * line.indent
+                text, style = line.segments[0]
+                out.extend(pad + _join(((row, style),), color=color) for row in text.split("\n"))
+                continue
             rows = (
                 _wrap(line.segments, width - line.indent)
                 if line.prose and width is not None

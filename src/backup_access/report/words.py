@@ -6,17 +6,7 @@ from __future__ import annotations
 from backup_access.catalogue import operation_names
 from backup_access.diagnose.model import CheckDecision, CheckResult, Explanation, Verdict
 from backup_access.policy.arn import Arn
-
-_LAYER = {
-    "scp": "the service control policies (SCPs)",
-    "rcp": "the resource control policies (RCPs)",
-    "identity": "the identity policies",
-    "boundary": "the permissions boundary",
-    "session": "the session policy",
-    "resource": "the resource policy",
-    "endpoint": "the VPC endpoint policy",
-    "setting": "a setting",
-}
+from backup_access.report.layer_words import is_plural, layer_words
 
 VERDICT_LABEL = {
     Verdict.ALLOWED: "✔ ALLOWED",
@@ -65,12 +55,8 @@ def shown_parameters(explanation: Explanation) -> list[tuple[str, str]]:
 def layer_name(layer: str, check: CheckResult | None = None, level: str | None = None) -> str:
     """A layer as a sentence names it; a resource layer by the check's own words
     ("the destination vault's access policy")."""
-    if layer == "resource" and check is not None and check.resource_policy:
-        return check.resource_policy
-    name = _LAYER.get(layer, layer)
-    if level and layer in ("scp", "rcp"):
-        return f"{name} at {level}"
-    return name
+    policy = check.resource_policy if check is not None else None
+    return layer_words(layer, resource_policy=policy, level=level)
 
 
 def _account(value: str | None) -> str | None:
@@ -119,9 +105,10 @@ def check_summary(check: CheckResult) -> str:
     if not layers:
         return f"{check.title}: {check.reason}"
     names = " nor ".join(layer_name(layer, check, level) for layer in layers)
-    verb = "allows" if len(layers) > 1 else "does not allow"
-    lead = f"neither {names}" if len(layers) > 1 else names
-    return f"{lead} {verb} {subject}{tail}"
+    if len(layers) > 1:
+        return f"neither {names} allows {subject}{tail}"
+    verb = "do not allow" if is_plural(names) else "does not allow"
+    return f"{names} {verb} {subject}{tail}"
 
 
 def _short(resource_policy: str) -> str:

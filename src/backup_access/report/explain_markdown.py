@@ -1,0 +1,125 @@
+"""``explain --format markdown``: the verdict line, the failing checks with their statements
+quoted, and a Mermaid flowchart of the blocking check's path through the layers and the
+operation's settings, the blocking node marked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from backup_access.diagnose.model import CheckDecision, CheckResult, Explanation
+from backup_access.report.markdown import (
+    PathNode,
+    escape,
+    inline_code,
+    mermaid_path,
+    statement_block,
+)
+from backup_access.report.words import (
+    CHECK_MARK,
+    VERDICT_LABEL,
+    first_blocking,
+    headline,
+    layer_name,
+    shown_parameters,
+)
+
+_ORDER = ("scp", "rcp", "endpoint", "identity", "boundary", "session", "resource")
+
+
+def _scp_nodes(check: CheckResult, layer: str) -> list[PathNode]:
+    """Organization policies level by level (root → OUs → account) when the statements say
+    which levels they sit at; one node otherwise."""
+    levels = list(dict.fromkeys(r.level for r in check.statements if r.layer == layer and r.level))
+    blocked = layer in check.blocked_by
+    if not levels:
+        return [PathNode(layer_name(layer), blocked)]
+    short = layer.upper()
+    return [PathNode(f"{short} at {level}", blocked) for level in levels]
+
+
+def check_path(check: CheckResult, settings: Iterable[CheckResult] = ()) -> str:
+    """The flowchart of one permission check's request, then the settings it depends on."""
+    present = set(check.blocked_by) | {r.layer for r in check.statements}
+    present |= {"identity"} if check.principal and check.principal.startswith("arn:") else set()
+    if check.resource_policy:
+        present.add("resource")
+    nodes: list[PathNode] = []
+    for layer in _ORDER:
+        if layer not in present:
+            continue
+        if layer in ("scp", "rcp"):
+            nodes.extend(_scp_nodes(check, layer))
+        else:
+            nodes.append(PathNode(layer_name(layer, check), layer in check.blocked_by))
+    for setting in settings:
+        nodes.append(PathNode(f"setting: {setting.title}", setting.decision.denies))
+    start = check.principal or "caller"
+    end = f"{check.action} on {check.resource}" if check.action else check.title
+    return mermaid_path(start, nodes, end)
+
+
+def _check_section(check: CheckResult, quoted: set[tuple[str | None, str, str]]) -> list[str]:
+    out = [f"#### {CHECK_MARK[check.decision]} {inline_code(check.id)} — {escape(check.title)}"]
+    out.append("")
+    if check.action:
+        out.append(
+            f"{inline_code(check.principal or '')} → {inline_code(check.action)} on "
+            f"{inline_code(check.resource or '')}"
+        )
+        out.append("")
+    if check.blocked_by:
+        layers = ", ".join(layer_name(layer, check) for layer in check.blocked_by)
+        out.append(f"Blocked by: **{escape(layers)}**")
+        out.append("")
+    reason = check.reason.split("; nearest: ", 1)[0] if check.statements else check.reason
+    out.append(escape(reason))
+    out.append("")
+    for ref in check.statements:
+        key = (ref.source, ref.policy, ref.pointer)
+        if key in quoted:
+            out.append(f"{inline_code(ref.location)}: {escape(ref.reason)} (quoted above)")
+        else:
+            quoted.add(key)
+            out.append(statement_block(ref))
+        out.append("")
+    out.append(f"AWS page: <{check.source}>")
+    out.append("")
+    return out
+
+
+def markdown_explanation(explanation: Explanation, *, title: str = "") -> str:
+    """An explanation as Markdown (see the module docstring)."""
+    label = VERDICT_LABEL[explanation.verdict]
+    out = [f"### {label} {escape(title or explanation.operation)}", ""]
+    answer = headline(explanation, title).split(" — ", 1)[-1]
+    out += [f"**{escape(answer)}**", ""]
+    failing = [c for c in explanation.checks if c.decision is not CheckDecision.ALLOWED]
+    quoted: set[tuple[str | None, str, str]] = set()
+    for check in failing:
+        out += _check_section(check, quoted)
+    blocking = first_blocking(explanation)
+    permission = blocking if blocking is not None and blocking.action else None
+    if permission is None:
+        permission = next((c for c in explanation.checks if c.action), None)
+    if permission is not None:
+        settings = [c for c in explanation.checks if c.kind.value == "setting"]
+        out += ["#### Path of the request", "", check_path(permission, settings), ""]
+    passing = [c for c in explanation.checks if c.decision is CheckDecision.ALLOWED]
+    if passing:
+        out += [f"<details><summary>Passing checks ({len(passing)})</summary>", ""]
+        out += [f"- ✔ {inline_code(c.id)} — {escape(c.title)}" for c in passing]
+        out += ["", "</details>", ""]
+    extra: list[tuple[str, list[str]]] = [
+        ("Not applicable", [f"{s.id}: {s.why}" for s in explanation.skipped]),
+        ("Missing from the world", list(explanation.missing)),
+        ("Assumptions", list(explanation.notes)),
+        ("The world disagrees with the message", list(explanation.disagreements)),
+    ]
+    for heading, items in extra:
+        if items:
+            out += [f"**{heading}**", ""] + [f"- {escape(i)}" for i in items] + [""]
+    parameters = shown_parameters(explanation)
+    if parameters:
+        out += ["**Request**", ""]
+        out += [f"- {inline_code(k)} {inline_code(v)}" for k, v in parameters] + [""]
+    return "\n".join(out).rstrip() + "\n"
