@@ -1,0 +1,272 @@
+"""``backup-access fix``: explain's diagnosis, then the least-privilege change for every
+failing check, merged into the existing documents and proven on a patched copy of the world.
+
+    fix --world W OPERATION [options]   same operations and options as explain
+    fix --world W --error "TEXT"
+    fix --world W --cloudtrail FILE     one plan per AccessDenied record, each on top of
+                                        the previous one's changes
+
+``--scope account|ou|org`` (destination vault policies; default the narrowest that works),
+``--write DIR`` (each new document as a file, named as the printed commands expect),
+``--patched-world FILE`` (the world with every change applied, for ``explain --world``),
+``--apply`` (live AWS; see ``backup_access.cli.fix_apply``). ``--expect`` applies to the
+verdict after the fixes. Exit codes as explain: 0, 1 expectation not met, 2 usage, 3 input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from backup_access.catalogue import Operation, load_catalogue, operation_names
+from backup_access.cli import main
+from backup_access.cli.common import EXIT_EXPECTATION, current_output, input_errors_exit_3, write
+from backup_access.cli.explain import (
+    Settings,
+    common_options,
+    load_settings_world,
+    operation_command,
+    session_of,
+    settings_for,
+)
+from backup_access.diagnose import Explanation, explain_operation
+from backup_access.documents import load_document
+from backup_access.fix import FixPlan, Scope, merge_documents, plan_fixes
+from backup_access.report.fix import plan_to_dict, pretty, render_plan
+from backup_access.world import World
+from backup_access.world.loader import world_files
+
+Diagnose = Callable[[World], Explanation]
+
+
+@dataclass(frozen=True, slots=True)
+class FixOptions:
+    scope: Scope | None = None
+    write_dir: Path | None = None
+    patched_world: Path | None = None
+    apply: bool = False
+    yes: bool = False
+    profile: str | None = None
+
+
+def _fix_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option(
+                "--scope",
+                type=click.Choice([s.value for s in Scope]),
+                default=None,
+                help="Whom a destination vault policy lets in: the source account, its OU or "
+                "the organization (default: the narrowest that verifies).",
+            ),
+            click.option(
+                "--write",
+                "write_dir",
+                type=click.Path(path_type=Path, file_okay=False),
+                default=None,
+                help="Write each new document to DIR (the file names the commands use).",
+            ),
+            click.option(
+                "--patched-world",
+                type=click.Path(path_type=Path, dir_okay=False),
+                default=None,
+                help="Write the world with every change applied to FILE (JSON, Contract 2).",
+            ),
+            click.option(
+                "--apply",
+                "apply_",
+                is_flag=True,
+                default=None,
+                help="Apply the account-level document changes in AWS (live credentials); "
+                "never SCPs/RCPs.",
+            ),
+            click.option(
+                "--yes", is_flag=True, default=None, help="With --apply: do not ask to confirm."
+            ),
+            click.option("--profile", default=None, help="With --apply: the AWS profile to use."),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def _options(ctx: click.Context, values: dict[str, Any]) -> FixOptions:
+    """This command's fix options over those given to ``fix`` itself."""
+    parent: FixOptions = ctx.meta.get("backup_access.fix", FixOptions())
+    scope = values.pop("scope", None)
+    options = FixOptions(
+        scope=Scope(scope) if scope else parent.scope,
+        write_dir=values.pop("write_dir", None) or parent.write_dir,
+        patched_world=values.pop("patched_world", None) or parent.patched_world,
+        apply=bool(values.pop("apply_", None) or parent.apply),
+        yes=bool(values.pop("yes", None) or parent.yes),
+        profile=values.pop("profile", None) or parent.profile,
+    )
+    ctx.meta["backup_access.fix"] = options
+    return options
+
+
+def world_json(path: Path) -> dict[str, Any]:
+    """The world's JSON (its files merged), which fixes are applied to."""
+    return merge_documents(load_document(file) for file in world_files(path))
+
+
+def run_plans(
+    settings: Settings,
+    options: FixOptions,
+    items: list[tuple[str, Explanation, Diagnose]],
+    *,
+    batch: bool,
+) -> None:
+    assert settings.world is not None
+    raw = world_json(settings.world)
+    plans: list[tuple[str, Explanation, FixPlan]] = []
+    for title, explanation, diagnose in items:
+        plan = plan_fixes(raw, explanation, diagnose, scope=options.scope)
+        plans.append((title, explanation, plan))
+        raw = plan.patched
+    _emit(plans, settings, batch=batch)
+    if options.write_dir is not None:
+        _write_documents(options.write_dir, plans)
+    if options.patched_world is not None:
+        options.patched_world.write_text(pretty(raw))
+        click.echo(f"patched world written to {options.patched_world}", err=True)
+    if options.apply:
+        from backup_access.cli.fix_apply import apply_plans
+
+        apply_plans([p for _, _, p in plans], yes=options.yes, profile=options.profile)
+    expect = settings.expect
+    missed = [t for t, _, p in plans if expect is not None and p.after.verdict.value != expect]
+    if missed:
+        click.echo(f"expected {expect} after the fixes, not met for: {', '.join(missed)}", err=True)
+        sys.exit(EXIT_EXPECTATION)
+
+
+def _emit(
+    plans: list[tuple[str, Explanation, FixPlan]], settings: Settings, *, batch: bool
+) -> None:
+    if (settings.output_format or "text") == "json":
+        items = [plan_to_dict(e, p) for _, e, p in plans]
+        click.echo(json.dumps(items if batch else items[0], indent=2, ensure_ascii=False))
+        return
+    output = current_output()
+    for index, (title, _, plan) in enumerate(plans):
+        write(("\n" if index else "") + render_plan(plan, title=title, color=output.color), output)
+
+
+def _write_documents(directory: Path, plans: list[tuple[str, Explanation, FixPlan]]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for _, _, plan in plans:
+        for fix in plan.fixes:
+            if fix.kind.is_document and fix.document is not None:
+                path = directory / (fix.file or f"{fix.id}.json")
+                path.write_text(pretty(fix.document))
+                written.append(path)
+    click.echo(f"{len(written)} document(s) written to {directory}", err=True)
+
+
+def _records(world: World, document: object, path: Path) -> list[tuple[str, Explanation]]:
+    """explain's CloudTrail explanations of a parsed CloudTrail file, one per record."""
+    from backup_access.diagnose import incident
+
+    explain_cloudtrail = getattr(incident, "explain_cloudtrail", None)
+    if explain_cloudtrail is not None:
+        return list(explain_cloudtrail(world, document, file=str(path)).explanations)
+    return list(incident.explain_cloudtrail_file(world, path))  # type: ignore[attr-defined]
+
+
+def _run_operation(operation: Operation, settings: Settings, values: dict[str, Any]) -> None:
+    ctx = click.get_current_context()
+    options = _options(ctx, values)
+    world = load_settings_world(settings)
+    session = session_of(settings)
+
+    def diagnose(candidate: World) -> Explanation:
+        return explain_operation(candidate, operation.name, values, session=session)
+
+    title = f"{operation.name} ({operation.api})"
+    run_plans(settings, options, [(title, diagnose(world), diagnose)], batch=False)
+
+
+class _FixOperations(click.Group):
+    """explain's operations as subcommands of ``fix``, built on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(operation_names())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in operation_names():
+            return None
+        return operation_command(
+            load_catalogue().operation(cmd_name), runner=_run_operation, options=_fix_options
+        )
+
+
+@main.group(
+    cls=_FixOperations, invoke_without_command=True, subcommand_metavar="OPERATION [options]"
+)
+@common_options
+@_fix_options
+@click.option("--error", "error_text", metavar="TEXT", help="An AWS access-denied message.")
+@click.option(
+    "--cloudtrail",
+    type=click.Path(path_type=Path),
+    help='A CloudTrail file ({"Records": [...]} or lookup-events output).',
+)
+@click.pass_context
+@input_errors_exit_3
+def fix(ctx: click.Context, /, **values: Any) -> None:
+    """Propose the least-privilege change for every failing check of an explanation, merged
+    into the existing documents, and prove it by re-running the diagnosis on a patched copy
+    of the world.
+
+    Give an OPERATION with its options (see `fix OPERATION --help`), or --error TEXT, or
+    --cloudtrail FILE.
+    """
+    error_text = values.pop("error_text")
+    cloudtrail = values.pop("cloudtrail")
+    settings = Settings(
+        values.pop("world"),
+        values.pop("output_format"),
+        values.pop("expect"),
+        values.pop("session_policies"),
+    )
+    ctx.obj = settings
+    options = _options(ctx, values)
+    if ctx.invoked_subcommand is not None:
+        if error_text is not None or cloudtrail is not None:
+            raise click.UsageError("give an OPERATION, --error or --cloudtrail: one of them")
+        return
+    if (error_text is None) == (cloudtrail is None):
+        raise click.UsageError("give an OPERATION, --error TEXT or --cloudtrail FILE (one)")
+    from backup_access.diagnose.incident import explain_error
+
+    world = load_settings_world(settings)
+    if error_text is not None:
+        session = session_of(settings)
+
+        def diagnose(candidate: World) -> Explanation:
+            return explain_error(candidate, error_text, session=session)
+
+        run_plans(settings, options, [("error message", diagnose(world), diagnose)], batch=False)
+        return
+    assert cloudtrail is not None
+    document = load_document(cloudtrail)
+    items: list[tuple[str, Explanation, Diagnose]] = []
+    for index, (title, explanation) in enumerate(_records(world, document, cloudtrail)):
+
+        def record(candidate: World, index: int = index) -> Explanation:
+            return _records(candidate, document, cloudtrail)[index][1]
+
+        items.append((title, explanation, record))
+    run_plans(settings, options, items, batch=True)
+
+
+__all__ = ["FixOptions", "fix", "settings_for"]

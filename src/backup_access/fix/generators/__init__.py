@@ -1,0 +1,2 @@
+"""Fix generators: one module per kind of cause, each defining ``GENERATOR``
+(``backup_access.fix.registry``)."""

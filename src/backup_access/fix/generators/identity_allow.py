@@ -1,0 +1,43 @@
+"""FX-IDENTITY: the caller or the service role lacks an identity-policy allow.
+
+Adds one statement to an inline policy of that role or user (``BackupAccessFix``), for the
+check's exact action on its exact resource — never ``*`` when the action has a resource —
+with ``iam:PassedToService`` on ``iam:PassRole``. An inline policy changes only that
+principal, unlike a managed policy other principals may share
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html).
+"""
+
+from __future__ import annotations
+
+from backup_access.fix.context import FixContext
+from backup_access.fix.generators._common import denying
+from backup_access.fix.model import DocumentEdit, Failure, Proposal
+from backup_access.fix.registry import Generator
+from backup_access.fix.statements import identity_allow
+from backup_access.fix.targets import account_of, entity_of, inline_target, is_protected
+
+ID = "FX-IDENTITY"
+
+
+def propose(context: FixContext, failure: Failure) -> Proposal | None:
+    check = failure.check
+    if failure.layer != "identity" or denying(check, "identity"):
+        return None
+    if not (check.principal and check.action and check.resource):
+        return None
+    entity = entity_of(context.world, check.principal)
+    account = account_of(context.world, check.principal)
+    if entity is None or account is None or is_protected(entity):
+        return None
+    edit = DocumentEdit(
+        inline_target(entity, account), add=(identity_allow(check.action, check.resource),)
+    )
+    return Proposal(ID, failure, candidates=((edit,),))
+
+
+GENERATOR = Generator(
+    id=ID,
+    title="Allow the action in the principal's own inline policy",
+    source="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage-attach-detach.html",
+    propose=propose,
+)

@@ -1,0 +1,145 @@
+"""FX-ORG-POLICY: an SCP or RCP blocks the request. A member account cannot change these:
+the fix is a proposal for the organization's administrators, run in the management account.
+
+- An explicit Deny gets a narrow exception naming only the check's principal
+  (``ArnNotEquals`` on ``aws:PrincipalArn``), the way AWS's own examples exempt an
+  administration role
+  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html).
+- Without a Deny, some level of the organization path allows nothing for the action: SCPs
+  and RCPs must allow at every level
+  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html).
+  A new policy allowing exactly the action on the resource is attached at each level that
+  lacks it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from backup_access.fix.context import FixContext
+from backup_access.fix.generators._common import denying
+from backup_access.fix.merge import sid_from
+from backup_access.fix.model import (
+    DenyException,
+    DocumentEdit,
+    DocumentTarget,
+    Failure,
+    FixKind,
+    Proposal,
+)
+from backup_access.fix.raw import find, join
+from backup_access.fix.registry import Generator
+from backup_access.fix.statements import action_words
+from backup_access.fix.targets import account_of, principal_arn, split_statement_pointer, target_at
+from backup_access.world import Organization, OrgPolicyType
+from backup_access.world.organization import account_path, org_policy
+
+ID = "FX-ORG-POLICY"
+_DEFAULT_ACCOUNT_POLICIES = {"scp": ("FullAWSAccess",), "rcp": ("RCPFullAWSAccess",)}
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    escaped = re.escape(text).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.compile(f"^{escaped}$", re.IGNORECASE)
+
+
+def _level_allows(
+    organization: Organization, names: tuple[str, ...], action: str, kind: str
+) -> bool:
+    """Whether a policy attached at a level has an Allow whose Action matches (conditions and
+    resources aside: the verification re-evaluates everything)."""
+    for name in names:
+        try:
+            policy = org_policy(organization, name)
+        except KeyError:
+            continue
+        if policy.type.value != kind:
+            continue
+        for statement in policy.document.statements:
+            if statement.effect.value != "Allow" or statement.actions is None:
+                continue
+            if any(_pattern(a).match(action) for a in statement.actions):
+                return True
+    return False
+
+
+def _lacking_levels(
+    organization: Organization, account: str, action: str, kind: str
+) -> list[tuple[str, str]]:
+    """(level id, pointer of its policy list) of each level that allows nothing for action."""
+    path = account_path(organization, account)
+    if path is None:
+        return []
+    out = []
+    for unit in path.units:
+        if not _level_allows(organization, unit.policies, action, kind):
+            out.append((unit.id, join(unit.location.pointer, "policies")))
+    names = organization.account_policies.get(account, _DEFAULT_ACCOUNT_POLICIES[kind])
+    if not _level_allows(organization, tuple(names), action, kind):
+        out.append((account, join(organization.location.pointer, "account_policies", account)))
+    return out
+
+
+def _allow_edit(context: FixContext, failure: Failure, kind: str) -> DocumentEdit | None:
+    check = failure.check
+    organization = context.world.organization
+    if organization is None or not (check.principal and check.action and check.resource):
+        return None
+    account = account_of(context.world, check.principal if kind == "scp" else check.resource)
+    if account is None:
+        return None
+    levels = _lacking_levels(organization, account, check.action, kind)
+    if not levels:
+        return None
+    name = sid_from("BackupAccessFix", kind, "Allow", action_words(check.action))
+    fix_kind = FixKind.SCP if kind == "scp" else FixKind.RCP
+    target = DocumentTarget(
+        kind=fix_kind,
+        arn=name,
+        pointer=join(organization.location.pointer, "policies", name, "document"),
+        account=organization.management_account or "the management account",
+        label=f"new {kind.upper()} {name}",
+        names=(("policy", name), ("type", kind), ("targets", ",".join(i for i, _ in levels))),
+        attach_to=tuple(p for _, p in levels),
+    )
+    statement = {
+        "Sid": sid_from("Allow", action_words(check.action)),
+        "Effect": "Allow",
+        "Action": check.action,
+        "Resource": check.resource,
+    }
+    if kind == "rcp":
+        statement["Principal"] = "*"
+    return DocumentEdit(target, (statement,))
+
+
+def _deny_edits(context: FixContext, failure: Failure) -> list[DocumentEdit]:
+    who = principal_arn(context.world, failure.check.principal or "")
+    grouped: dict[DocumentTarget, list[DenyException]] = defaultdict(list)
+    for ref in denying(failure.check, failure.layer):
+        split = split_statement_pointer(ref.pointer)
+        if split is None or find(context.raw, split[0]) is None:
+            continue
+        target = target_at(context.world, split[0])
+        if target is not None:
+            grouped[target].append(DenyException(split[1], who, ref.sid))
+    return [DocumentEdit(t, exceptions=tuple(e)) for t, e in grouped.items()]
+
+
+def propose(context: FixContext, failure: Failure) -> Proposal | None:
+    if failure.layer not in (OrgPolicyType.SCP.value, OrgPolicyType.RCP.value):
+        return None
+    if denying(failure.check, failure.layer):
+        edits = _deny_edits(context, failure)
+        return Proposal(ID, failure, candidates=(tuple(edits),)) if edits else None
+    edit = _allow_edit(context, failure, failure.layer)
+    return Proposal(ID, failure, candidates=((edit,),)) if edit is not None else None
+
+
+GENERATOR = Generator(
+    id=ID,
+    title="For the organization's administrators: a narrow SCP/RCP exception or allow",
+    source="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html",
+    propose=propose,
+)

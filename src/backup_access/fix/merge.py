@@ -1,0 +1,149 @@
+"""Merge a change into a policy document: new Allow statements beside the existing ones, each
+with its own Sid, never a duplicate; an existing Deny narrowed by a condition that exempts
+one principal. Every other statement is kept as it is (equal as a JSON value).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from backup_access.fix.model import DenyException, JsonDocument
+from backup_access.policy.model import VERSION_2012
+
+_SID_SAFE = re.compile(r"[^A-Za-z0-9]")
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    document: JsonDocument
+    added: tuple[JsonDocument, ...]  # statements actually added (duplicates left out)
+    edited: tuple[JsonDocument, ...]  # existing Deny statements after their edit
+    skipped: tuple[str, ...]  # why a requested change was not made
+
+
+def sid_from(*parts: str) -> str:
+    """A Sid from words: alphanumeric only, as IAM requires of Sids."""
+    words = []
+    for part in parts:
+        for word in re.split(r"[^A-Za-z0-9]+", part):
+            if word:
+                words.append(word[0].upper() + word[1:])
+    return _SID_SAFE.sub("", "".join(words))[:100] or "BackupAccessFix"
+
+
+def statements(document: JsonDocument) -> list[Any]:
+    found = document.get("Statement")
+    if found is None:
+        return []
+    return list(found) if isinstance(found, list) else [found]
+
+
+def _without_sid(statement: Any) -> Any:
+    if isinstance(statement, dict):
+        return {k: v for k, v in statement.items() if k != "Sid"}
+    return statement
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _same_but_action(a: JsonDocument, b: JsonDocument) -> bool:
+    keys = {"Sid", "Action"}
+    return {k: v for k, v in a.items() if k not in keys} == {
+        k: v for k, v in b.items() if k not in keys
+    }
+
+
+def combine(new: Iterable[JsonDocument]) -> list[JsonDocument]:
+    """New statements that differ only in their actions become one statement."""
+    out: list[JsonDocument] = []
+    for statement in new:
+        for kept in out:
+            if _same_but_action(kept, statement):
+                actions = _as_list(kept["Action"])
+                for action in _as_list(statement["Action"]):
+                    if action.lower() not in {a.lower() for a in actions}:
+                        actions.append(action)
+                kept["Action"] = actions[0] if len(actions) == 1 else actions
+                break
+        else:
+            out.append(copy.deepcopy(statement))
+    return out
+
+
+def _unique_sid(sid: str, taken: set[str]) -> str:
+    if sid not in taken:
+        return sid
+    number = 2
+    while f"{sid}{number}" in taken:
+        number += 1
+    return f"{sid}{number}"
+
+
+def _exempt(statement: JsonDocument, principal: str) -> JsonDocument:
+    """The Deny with one more condition: it no longer applies to ``principal``. Conditions of
+    a statement are ANDed, so the Deny keeps applying to everyone else exactly as before."""
+    edited = copy.deepcopy(statement)
+    if principal.endswith(".amazonaws.com"):
+        operator, key = "StringNotEquals", "aws:PrincipalServiceName"
+    else:
+        operator, key = "ArnNotEquals", "aws:PrincipalArn"
+    block = edited.setdefault("Condition", {})
+    entries = block.setdefault(operator, {})
+    existing = next((k for k in entries if k.lower() == key.lower()), None)
+    if existing is None:
+        entries[key] = principal
+    else:
+        values = _as_list(entries[existing])
+        if principal not in values:
+            values.append(principal)
+        entries[existing] = values
+    return edited
+
+
+def merge(
+    document: JsonDocument | None,
+    add: Iterable[JsonDocument],
+    exceptions: Iterable[DenyException] = (),
+) -> Merged:
+    """``document`` with ``add`` appended and ``exceptions`` applied; ``None`` starts a new
+    document. The input is not modified."""
+    result: JsonDocument = (
+        copy.deepcopy(document) if document is not None else {"Version": VERSION_2012}
+    )
+    existing = statements(result)
+    skipped: list[str] = []
+    edited: list[JsonDocument] = []
+    for exception in exceptions:
+        if exception.index >= len(existing) or not isinstance(existing[exception.index], dict):
+            skipped.append(f"statement {exception.index} is not in the document")
+            continue
+        statement = existing[exception.index]
+        if str(statement.get("Effect")) != "Deny":
+            skipped.append(f"statement {exception.index} is not a Deny")
+            continue
+        changed = _exempt(statement, exception.principal)
+        if changed != statement:
+            existing[exception.index] = changed
+            edited.append(changed)
+    plain = [_without_sid(s) for s in existing]
+    taken = {str(s.get("Sid")) for s in existing if isinstance(s, dict) and "Sid" in s}
+    added: list[JsonDocument] = []
+    for statement in combine(add):
+        if _without_sid(statement) in plain:
+            skipped.append(f"an equal statement is already there ({statement.get('Sid')})")
+            continue
+        statement["Sid"] = _unique_sid(str(statement.get("Sid") or "BackupAccessFix"), taken)
+        ordered = {"Sid": statement["Sid"], **{k: v for k, v in statement.items() if k != "Sid"}}
+        taken.add(ordered["Sid"])
+        plain.append(_without_sid(ordered))
+        existing.append(ordered)
+        added.append(ordered)
+    if added or edited or "Statement" in result:
+        result["Statement"] = existing
+    return Merged(result, tuple(added), tuple(edited), tuple(skipped))
