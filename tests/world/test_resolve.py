@@ -10,6 +10,7 @@ import pytest
 from backup_access.engine import DecisionValue, Layer, evaluate
 from backup_access.errors import RequestError
 from backup_access.world import World, load_world, resolve, shipped_policy_names
+from backup_access.world.findings import is_assumption
 from backup_access.world.lookup import managed_policy, suggest_aws_arn
 from backup_access.world.managed import shipped_policy, shipped_policy_by_arn
 
@@ -114,7 +115,11 @@ def test_scp_chain_runs_root_ous_account(world: World) -> None:
         ("ou-a1b2-22222222", ["FullAWSAccess"]),
         (PROD, ["FullAWSAccess"]),
     ]
-    assert any("assumed AWS's default FullAWSAccess" in n for n in r.notes)
+    assert [n for n in r.notes if is_assumption(n) and "SCPs" in n] == [
+        f"assumption: the world lists no policies attached to account {PROD}: taken to have "
+        "only AWS's default FullAWSAccess, as at every level without a list (give the level's "
+        "'policies' to check its SCPs)"
+    ]
     decision = evaluate(r.request, r.policies)
     assert decision.value is DecisionValue.EXPLICIT_DENY
     assert decision.blocked_by == (Layer.SCP,)

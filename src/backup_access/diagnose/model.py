@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from backup_access.catalogue import CheckKind
+from backup_access.world.findings import is_assumption
 
 
 class CheckDecision(StrEnum):
@@ -146,6 +147,12 @@ class Explanation:
     # --error / --cloudtrail: where the world disagrees with what AWS reported
     disagreements: tuple[str, ...] = ()
 
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """The notes that stand in for data a hand-written world lacks: the verdict rests on
+        them, so reports show them beside it."""
+        return tuple(note for note in self.notes if is_assumption(note))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "operation": self.operation,
@@ -155,6 +162,7 @@ class Explanation:
             "parameters": dict(self.parameters),
             "skipped": [{"id": s.id, "why": s.why} for s in self.skipped],
             "notes": list(self.notes),
+            "assumptions": list(self.assumptions),
             "missing": list(self.missing),
             "disagreements": list(self.disagreements),
         }

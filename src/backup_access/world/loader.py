@@ -18,7 +18,7 @@ from backup_access.fields import account_id, at, check_keys, mapping, policy
 from backup_access.policy.use import PolicyUse
 from backup_access.world.account import parse_account
 from backup_access.world.managed import is_aws_managed_arn
-from backup_access.world.manifest import is_collector_file, read_unknown
+from backup_access.world.manifest import MANIFEST_NAME, is_collector_file, read_unknown
 from backup_access.world.model import Account, Location, ManagedPolicy, Organization, World
 from backup_access.world.organization import parse_organization
 from backup_access.world.references import check_references
@@ -138,5 +138,7 @@ def load_world(path: str | Path) -> World:
     """Load and validate a world file or a directory of world files."""
     files = world_files(Path(path))
     world = merge_parts([parse_world_part(load_document(file), source=str(file)) for file in files])
-    unknown = read_unknown(Path(path)) if Path(path).is_dir() else {}
-    return replace(world, unknown=unknown) if unknown else world
+    directory = Path(path) if Path(path).is_dir() else None
+    if directory is None or not (directory / MANIFEST_NAME).is_file():
+        return world
+    return replace(world, unknown=read_unknown(directory), collected=True)

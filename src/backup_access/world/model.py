@@ -65,6 +65,9 @@ class OrgUnit:
     accounts: tuple[str, ...]
     ous: tuple[OrgUnit, ...]
     location: Location = field(default_factory=Location)
+    # True when the world gave no ``policies`` list: ``policies`` then holds AWS's default
+    # FullAWSAccess, the same assumption made at every level (world/orgchain.py).
+    assumed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,8 @@ class Organization:
     root: OrgUnit
     location: Location = field(default_factory=Location)
     # Policies attached directly to member accounts (the last level of the org path).
-    # An account without an entry is assumed to have AWS's default FullAWSAccess.
+    # An account without an entry is assumed to have AWS's default FullAWSAccess, as a root or
+    # OU without a ``policies`` list is (world/orgchain.py).
     account_policies: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -227,3 +231,6 @@ class World:
     # Parts a collector could not read (manifest.json): an account id, a resource ARN or
     # "organization" -> why. A question touching one is unknown, never answered as if empty.
     unknown: dict[str, str] = field(default_factory=dict)
+    # Loaded from a collector's world directory (it has a manifest.json): nothing is assumed,
+    # what the world does not record is unknown.
+    collected: bool = False

@@ -22,7 +22,7 @@ from backup_access.fields import (
     text_list,
 )
 from backup_access.policy.use import PolicyUse
-from backup_access.world.managed import org_default_policy
+from backup_access.world.managed import FULL_AWS_ACCESS, org_default_policy
 from backup_access.world.model import Location, Organization, OrgPolicy, OrgPolicyType, OrgUnit
 
 _ORG_KEYS = frozenset(
@@ -73,7 +73,10 @@ def _unit(raw: object, pointer: str, source: str, *, root: bool) -> OrgUnit:
     return OrgUnit(
         id=unit_id,
         name=optional_text(data.get("name"), at(pointer, "name"), "name"),
-        policies=text_list(data.get("policies"), at(pointer, "policies"), "policies"),
+        policies=(FULL_AWS_ACCESS,)
+        if data.get("policies") is None
+        else text_list(data.get("policies"), at(pointer, "policies"), "policies"),
+        assumed=data.get("policies") is None,
         accounts=tuple(
             account_id(a, at(at(pointer, "accounts"), i)) for i, a in enumerate(accounts)
         ),

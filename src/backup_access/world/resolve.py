@@ -45,7 +45,9 @@ def _scp_chain(
         return None
     path = account_path(organization, account) if organization else None
     if organization is not None and path is not None:
-        return org_chain(organization, path, account, OrgPolicyType.SCP, findings)
+        return org_chain(
+            organization, path, account, OrgPolicyType.SCP, findings, collected=world.collected
+        )
     if account not in world.accounts and not principal.service_linked:
         findings.lack(f"account {account} is not in the world: whether SCPs apply to it is unknown")
     elif organization is not None:
@@ -71,7 +73,9 @@ def _rcp_chain(
     path = account_path(organization, resource_account)
     if path is None:
         return None
-    return org_chain(organization, path, resource_account, OrgPolicyType.RCP, f)
+    return org_chain(
+        organization, path, resource_account, OrgPolicyType.RCP, f, collected=world.collected
+    )
 
 
 def _unreadable(world: World, touched: tuple[str | None, ...], findings: Findings) -> None:
