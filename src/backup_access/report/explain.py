@@ -31,6 +31,7 @@ from backup_access.report.words import (
     option_label,
     shown_parameters,
 )
+from backup_access.world.findings import ASSUMPTION, is_assumption
 
 _VERDICT_STYLE = {
     Verdict.ALLOWED: Style.GREEN,
@@ -145,6 +146,10 @@ def render_explanation(
     """The text report of one explanation (see the module docstring)."""
     report = TextReport(options)
     report.add((headline(explanation, title), _VERDICT_STYLE[explanation.verdict]))
+    for assumption in explanation.assumptions:  # the verdict rests on these: beside it
+        report.add(
+            ("assuming ", Style.YELLOW), assumption.removeprefix(ASSUMPTION), indent=2, prose=True
+        )
     met = expectation_met(explanation.verdict, expect)
     if options.quiet:
         return report
@@ -168,7 +173,7 @@ def render_explanation(
     groups = (
         ("Not applicable", [f"{s.id}: {_humanise(s.why, names)}" for s in explanation.skipped]),
         ("Missing from the world (collect it)", list(explanation.missing)),
-        ("Assumptions", list(explanation.notes)),
+        ("Notes", [n for n in explanation.notes if not is_assumption(n)]),
     )
     for heading, items in groups:
         if items:
