@@ -285,17 +285,16 @@ def collect(
     options: CollectOptions,
     *,
     progress: Progress | None = None,
-    make: Callable[..., Any] = make_client,
+    make: Callable[..., Any] | None = None,
     session: Any = None,
-    session_from_keys: Callable[..., Any] = _session_from_keys,
 ) -> Collected:
     """Read AWS as ``options`` say; raises ``CollectError`` when the caller cannot be
     identified or, with ``org``, the organization cannot be read."""
-    run = _Run(options, progress or _Quiet(), make)
+    run = _Run(options, progress or _Quiet(), make or make_client)
     base_session = session or make_session(options.profile, None)
     regions = _regions(base_session, options.regions)
     try:
-        identity = run.log.attach(make(base_session, "sts", regions[0])).get_caller_identity()
+        identity = run.log.attach(run.make(base_session, "sts", regions[0])).get_caller_identity()
     except (ClientError, BotoCoreError) as error:
         raise CollectError(
             f"cannot identify the caller (sts:GetCallerIdentity): {error_text(error)}"
@@ -336,7 +335,7 @@ def collect(
         if member.id == caller_account:
             session_here = base_session
         else:
-            session_here = _enter(base, member.id, options.role_name, session_from_keys, run.log)
+            session_here = _enter(base, member.id, options.role_name, _session_from_keys, run.log)
         run.progress.done(member.id)
         if session_here is None:
             continue
