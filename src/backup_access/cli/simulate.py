@@ -30,6 +30,7 @@ from backup_access.report.text import Style, TextReport
 from backup_access.simulate.batch import run_batch
 from backup_access.simulate.request_file import EXPECTATIONS
 from backup_access.world import Resolution, load_world, resolve
+from backup_access.world.findings import is_assumption
 
 
 @main.command()
@@ -135,6 +136,7 @@ def _simulate_world(resolution: Resolution, output_format: str, expect: str | No
     if output_format == "json":
         result = result_to_dict(decision, name=None, expect=expect)
         result["notes"] = list(resolution.notes)
+        result["assumptions"] = list(resolution.assumptions)
         result["missing"] = list(resolution.missing)
         click.echo(to_json([result], batch=False))
     elif output_format == "markdown":
@@ -151,10 +153,11 @@ def _simulate_world(resolution: Resolution, output_format: str, expect: str | No
             source=None,
             report=report,
             incomplete=bool(resolution.missing),
+            assumptions=resolution.assumptions,
         )
         for title, lines in (
             ("Missing from the world", resolution.missing),
-            ("Assumptions", resolution.notes),
+            ("Notes", [n for n in resolution.notes if not is_assumption(n)]),
         ):
             if lines and not options.quiet:
                 report.add((f"  {title}", Style.BOLD))

@@ -14,6 +14,7 @@ N statements costs the same order as its JSON (``benchmarks/report_text.py``).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from backup_access.engine import Decision, DecisionValue, LayerTrace, Outcome, StatementTrace
@@ -23,6 +24,7 @@ from backup_access.report.layer_words import layer_words as layer_name
 from backup_access.report.markdown import PathNode, escape, fenced, inline_code, mermaid_path
 from backup_access.report.schema import SCHEMA_VERSION
 from backup_access.report.text import OutputOptions, Style, TextReport
+from backup_access.world.findings import ASSUMPTION
 
 NEAREST = 5
 
@@ -134,14 +136,18 @@ def render_text(
     source: str | None = None,
     report: TextReport | None = None,
     incomplete: bool = False,
+    assumptions: Sequence[str] = (),
 ) -> TextReport:
     """Add the text report of one decision to ``report`` (a new one by default);
-    ``incomplete`` when the world lacks data the decision depends on."""
+    ``incomplete`` when the world lacks data the decision depends on; ``assumptions`` the
+    decision rests on are shown right under it."""
     report = report if report is not None else TextReport(options)
     deciding = deciding_statements(decision)
     _, style = _LABEL[decision.value]
     warning = " — ⚠ INCOMPLETE: the world lacks data this depends on" if incomplete else ""
     report.add((_headline(decision, name, deciding) + warning, style))
+    for assumption in assumptions:
+        report.add(("  assuming ", Style.YELLOW), assumption.removeprefix(ASSUMPTION), prose=True)
     if options.quiet:
         return report
     request = decision.request

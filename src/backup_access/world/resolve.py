@@ -17,7 +17,7 @@ from backup_access.policy.arn import Arn
 from backup_access.policy.context import ContextValue
 from backup_access.policy.principal import Principal, parse_principal
 from backup_access.world.context import world_context
-from backup_access.world.findings import Findings
+from backup_access.world.findings import Findings, is_assumption
 from backup_access.world.identity import resolve_identity
 from backup_access.world.manifest import ORGANIZATION_KEY
 from backup_access.world.model import OrgPolicyType, Role, World
@@ -34,6 +34,11 @@ class Resolution:
     policies: PolicySet
     notes: tuple[str, ...]
     missing: tuple[str, ...]
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """The notes that stand in for data the world lacks (see ``Findings.assume``)."""
+        return tuple(note for note in self.notes if is_assumption(note))
 
 
 def _scp_chain(
