@@ -63,20 +63,38 @@ def test_records_without_a_caller_are_skipped_with_a_reason() -> None:
     assert parsed.skipped == ("/Records/0: no userIdentity",)
 
 
+@pytest.mark.parametrize(("document", "pointer"), [("text", ""), ({"Other": []}, "")])
+def test_files_that_are_not_cloudtrail_are_input_errors(document: Any, pointer: str) -> None:
+    with pytest.raises(InputError) as raised:
+        read_cloudtrail(document, file="trail.json")
+    assert raised.value.pointer == pointer
+    assert raised.value.file == "trail.json"
+
+
 @pytest.mark.parametrize(
     ("document", "pointer"),
     [
-        ("text", ""),
-        ({"Other": []}, ""),
         ({"Records": [1]}, "/Records/0"),
         ({"Events": [{"CloudTrailEvent": "{not json"}]}, "/Events/0/CloudTrailEvent"),
         ({"Events": [{"EventId": "1"}]}, "/Events/0"),
+        ({"Records": [{"errorCode": 7}]}, "/Records/0/errorCode"),
     ],
 )
-def test_malformed_files_are_input_errors_with_a_pointer(document: Any, pointer: str) -> None:
-    with pytest.raises(InputError) as raised:
-        parse_cloudtrail(document)
-    assert raised.value.pointer == pointer
+def test_a_malformed_record_is_an_error_with_file_and_pointer(document: Any, pointer: str) -> None:
+    # Changed (issue 11): a malformed record used to abort the file; it is now reported with
+    # the file's name and its pointer, and the others are still read.
+    parsed = read_cloudtrail(document, file="trail.json")
+    (error,) = parsed.errors
+    assert error.pointer == pointer
+    assert str(error).startswith(f"trail.json at {pointer}: ")
+
+
+def test_one_malformed_record_does_not_discard_the_good_ones() -> None:
+    records = [TRAIL["Records"][0], "garbage", TRAIL["Records"][1], {"errorCode": ["x"]}]
+    parsed = read_cloudtrail({"Records": records}, file="mixed.json")
+    assert [e.pointer for e in parsed.events] == ["/Records/0", "/Records/2"]
+    assert [e.pointer for e in parsed.errors] == ["/Records/1", "/Records/3/errorCode"]
+    assert all(e.file == "mixed.json" for e in parsed.errors)
 
 
 json_values = st.recursive(

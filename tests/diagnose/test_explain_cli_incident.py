@@ -1,11 +1,9 @@
-"""explain --error / --cloudtrail wiring, with the parsers replaced by stubs of their API."""
+"""explain --error / --cloudtrail wiring (the parsers are typed now: real messages, no stubs)."""
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,73 +12,71 @@ from click.testing import CliRunner
 from backup_access.cli import main
 from tests.diagnose.fixtures.worlds import OPERATOR, ORG, SOURCE_VAULT
 
-DENIED = SimpleNamespace(
-    kind="access_denied",
-    principal=OPERATOR,
-    action="backup:DeleteBackupVault",
-    resource=SOURCE_VAULT,
-    explicit=True,
-    policy_type="service control",
-    policy_arn=None,
-    gate=None,
+DENIED = (
+    f"User: {OPERATOR} is not authorized to perform: backup:DeleteBackupVault on resource: "
+    f"{SOURCE_VAULT} with an explicit deny in a service control policy"
 )
 
 
-@pytest.fixture
-def parsers(monkeypatch: pytest.MonkeyPatch) -> None:
-    messages = ModuleType("backup_access.diagnose.messages")
-    messages.parse_error_message = lambda text: DENIED  # type: ignore[attr-defined]
-    trail = ModuleType("backup_access.diagnose.cloudtrail")
-
-    def parse_cloudtrail(document: Any) -> list[Any]:
-        return [
-            SimpleNamespace(
-                principal=OPERATOR,
-                action="backup:DeleteBackupVault",
-                resource=SOURCE_VAULT,
-                message=DENIED,
-                via_service=None,
-                event_time=record["eventTime"],
-                event_name=record["eventName"],
-            )
-            for record in document["Records"]
-        ]
-
-    trail.parse_cloudtrail = parse_cloudtrail  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "backup_access.diagnose.messages", messages)
-    monkeypatch.setitem(sys.modules, "backup_access.diagnose.cloudtrail", trail)
+def run(*args: str, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(main, ["explain", "--world", str(ORG), *args], input=stdin)
 
 
-def run(*args: str) -> Any:
-    return CliRunner().invoke(main, ["explain", "--world", str(ORG), *args])
-
-
-@pytest.mark.usefixtures("parsers")
 def test_error_message_is_checked_against_the_world() -> None:
-    result = run("--error", "User: … is not authorized …", "--format", "json")
+    result = run("--error", DENIED, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["operation"] == "error-message"
-    assert data["verdict"] == "allowed"
+    assert data["verdict"] == "allowed"  # the fixture world has no such SCP
     assert data["checks"][0]["id"] == "message.request"
     assert data["disagreements"]
-    assert run("--error", "x", "--expect", "denied").exit_code == 1
-    text = run("--error", "x").output
-    assert "The world disagrees with the message" in text
+    assert run("--error", DENIED, "--expect", "denied").exit_code == 1
 
 
-@pytest.mark.usefixtures("parsers")
+def test_error_dash_reads_a_quoted_multi_line_paste_from_stdin() -> None:
+    paste = '"' + DENIED.replace(" on resource: ", " on resource:\n    ") + '"\n'
+    result = run("--error", "-", "--format", "json", stdin=paste)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["parameters"]["action"] == "backup:DeleteBackupVault"
+    assert data["parameters"]["resource"] == SOURCE_VAULT
+
+
 def test_cloudtrail_file_gives_one_explanation_per_record(tmp_path: Path) -> None:
+    record = {
+        "eventTime": "2026-01-01T00:00:00Z",
+        "eventSource": "backup.amazonaws.com",
+        "eventName": "DeleteBackupVault",
+        "awsRegion": "us-east-1",
+        "recipientAccountId": "222222222222",
+        "errorCode": "AccessDenied",
+        "errorMessage": DENIED,
+        "userIdentity": {"type": "AssumedRole", "arn": OPERATOR},
+        "requestParameters": {"backupVaultName": "source"},
+    }
     trail = tmp_path / "trail.json"
-    records = [
-        {"eventTime": "2026-01-01T00:00:00Z", "eventName": "DeleteBackupVault"},
-        {"eventTime": "2026-01-02T00:00:00Z", "eventName": "DeleteBackupVault"},
-    ]
-    trail.write_text(json.dumps({"Records": records}))
+    trail.write_text(json.dumps({"Records": [record, record]}))
     result = run("--cloudtrail", str(trail), "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [d["operation"] for d in data] == ["cloudtrail", "cloudtrail"]
+
+
+def test_cloudtrail_bad_records_are_reported_with_file_and_pointer(tmp_path: Path) -> None:
+    trail = tmp_path / "bad.json"
+    good = {
+        "eventSource": "backup.amazonaws.com",
+        "eventName": "DeleteBackupVault",
+        "errorCode": "AccessDenied",
+        "errorMessage": DENIED,
+        "userIdentity": {"type": "AssumedRole", "arn": OPERATOR},
+    }
+    trail.write_text(json.dumps({"Records": [good, 42, good]}))
+    result = run("--cloudtrail", str(trail), "--format", "json")
+    assert result.exit_code == 3
+    assert len(json.loads(result.stdout)) == 2  # the good records are still explained
+    assert f"{trail} at /Records/1: a CloudTrail record must be an object" in result.stderr
+    assert "<input>" not in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -94,5 +90,5 @@ def test_error_and_cloudtrail_usage(args: tuple[str, ...]) -> None:
     assert run(*args).exit_code == 2
 
 
-def test_missing_cloudtrail_file_is_bad_input(parsers: None, tmp_path: Path) -> None:
+def test_missing_cloudtrail_file_is_bad_input(tmp_path: Path) -> None:
     assert run("--cloudtrail", str(tmp_path / "absent.json")).exit_code == 3

@@ -1,9 +1,9 @@
-"""--error / --cloudtrail diagnosis on parsed messages (stubs shaped like the parser's output)."""
+"""--error / --cloudtrail diagnosis on parsed messages (the parser's own typed records)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,6 +15,8 @@ from backup_access.diagnose.incident import (
     explain_error,
     explain_parsed,
 )
+from backup_access.diagnose.messages import POLICY_LAYERS, MessageGate, MessageKind, ParsedMessage
+from backup_access.engine.model import Layer
 from backup_access.world import World, load_world
 from tests.diagnose.fixtures.worlds import (
     CENTRAL_VAULT,
@@ -33,18 +35,18 @@ def org() -> World:
     return load_world(ORG)
 
 
-def message(**fields: Any) -> SimpleNamespace:
-    base = {
-        "kind": "access_denied",
-        "principal": None,
-        "action": None,
-        "resource": None,
-        "explicit": None,
-        "policy_type": None,
-        "policy_arn": None,
-        "gate": None,
-    }
-    return SimpleNamespace(**{**base, **fields})
+def message(**fields: Any) -> ParsedMessage:
+    """A parsed message with the given fields (the parser's own type)."""
+    kind = MessageKind(fields.pop("kind", "access_denied"))
+    policy_type = fields.get("policy_type")
+    gate = fields.pop("gate", None)
+    return ParsedMessage(
+        kind,
+        fields.pop("text", ""),
+        layer=POLICY_LAYERS[policy_type] if policy_type else None,
+        gate=MessageGate(gate) if gate else None,
+        **fields,
+    )
 
 
 def test_a_message_the_world_reproduces_points_at_the_statement(tmp_path: Path) -> None:
@@ -115,7 +117,7 @@ def test_cross_account_gate_reads_the_organization_setting(tmp_path: Path) -> No
     def patch(data: dict[str, Any]) -> None:
         data["organization"]["cross_account_backup"] = False
 
-    parsed = message(kind="gate", gate="cross_account_backup_not_enabled")
+    parsed = message(kind="gate", gate="cross_account_backup_disabled")
     result = explain_parsed(world_with(tmp_path, patch), parsed)
     (check,) = result.checks
     assert check.decision is CheckDecision.DENIED and check.blocked_by == ("setting",)
@@ -168,7 +170,7 @@ def test_a_gate_message_the_world_contradicts_is_a_disagreement(tmp_path: Path, 
     assert "cannot assume role" in disagreement and "in the world it can" in disagreement
     assert "TrustBackup" in disagreement  # the statement that allows it
 
-    enabled = explain_parsed(org, message(kind="gate", gate="cross_account_backup_not_enabled"))
+    enabled = explain_parsed(org, message(kind="gate", gate="cross_account_backup_disabled"))
     assert enabled.checks[0].decision is CheckDecision.ALLOWED
     (disagreement,) = enabled.disagreements
     assert "cross-account backup is enabled" in disagreement
@@ -192,7 +194,7 @@ def test_disagreements_use_the_right_article(org: World) -> None:
     (disagreement,) = explain_parsed(org, parsed).disagreements
     assert "no allow in an identity-based policy" in disagreement
     assert " a identity" not in disagreement
-    scp = message(**{**vars(parsed), "explicit": True, "policy_type": "service control"})
+    scp = replace(parsed, explicit=True, policy_type="service control", layer=Layer.SCP)
     (disagreement,) = explain_parsed(org, scp).disagreements
     assert "an explicit deny in a service control policy" in disagreement
 

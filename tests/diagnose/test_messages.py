@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backup_access.diagnose.messages import MessageGate, MessageKind, parse_error_message
+from backup_access.diagnose.messages import (
+    MessageFamily,
+    MessageGate,
+    MessageKind,
+    parse_error_message,
+)
 
 ROLE_SESSION = "arn:aws:sts::111111111111:assumed-role/BackupOperator/alice"
 VAULT = "arn:aws:backup:us-east-1:111111111111:backup-vault:central"
@@ -67,7 +72,7 @@ VAULT = "arn:aws:backup:us-east-1:111111111111:backup-vault:central"
             "User: arn:aws:sts::222222222222:assumed-role/Deployer/ci is not authorized to "
             "perform: sts:AssumeRole on resource: arn:aws:iam::111111111111:role/Backup because "
             "no role trust policy allows the sts:AssumeRole action",
-            "trust",
+            "resource",  # changed: a trust policy is the role's resource policy (engine layer)
             False,
         ),
     ],
@@ -228,9 +233,7 @@ def test_gate_messages_carry_the_role_key_or_resource_they_name() -> None:
     assert described.resource == "arn:aws:s3:::prod-data"
 
 
-@pytest.mark.parametrize(
-    "text", ["", "AccessDeniedException: status code: 403, request id: 6a1b", "Something else"]
-)
+@pytest.mark.parametrize("text", ["", "Something else"])
 def test_empty_and_unknown_messages_are_unrecognised_with_a_note(text: str) -> None:
     parsed = parse_error_message(text)
     assert parsed.kind is MessageKind.UNRECOGNISED
@@ -238,7 +241,12 @@ def test_empty_and_unknown_messages_are_unrecognised_with_a_note(text: str) -> N
 
 
 def test_empty_403_quirk_is_explained() -> None:
+    # Changed (issue 13): an AccessDeniedException with no message is an access denial (the
+    # empty-403 family), no longer "unrecognised".
     parsed = parse_error_message("AccessDeniedException: status code: 403, request id: 6a1b")
+    assert parsed.kind is MessageKind.ACCESS_DENIED
+    assert parsed.family is MessageFamily.EMPTY_ACCESS_DENIED
+    assert parsed.evidence.request_id == "6a1b" and parsed.evidence.status_code == 403
     assert parsed.note and "no message" in parsed.note
 
 

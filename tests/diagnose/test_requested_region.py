@@ -8,7 +8,6 @@ operation's call and carries the operation's Region (the catalogue's ``region``)
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,7 +15,8 @@ import pytest
 from backup_access.catalogue import load_catalogue
 from backup_access.diagnose import CheckDecision, Verdict, explain_operation
 from backup_access.diagnose.binding import bind
-from backup_access.diagnose.incident import explain_parsed
+from backup_access.diagnose.incident import Incident, explain_incident
+from backup_access.diagnose.messages import MessageKind, ParsedMessage
 from backup_access.diagnose.permission import requested_region
 from backup_access.world import World, load_world
 from tests.diagnose.fixtures.worlds import (
@@ -91,13 +91,11 @@ def test_every_operation_names_the_region_its_call_is_sent_to() -> None:
 
 def test_a_cloudtrail_records_region_is_the_requested_region(tmp_path: Path) -> None:
     world = world_with(tmp_path, _fenced)
-    record = {
-        "kind": "access_denied",
-        "principal": f"arn:aws:sts::{PROD}:assumed-role/BackupOperator/s",
-        "action": "backup-storage:MountCapsule",
-    }
-    sent = explain_parsed(world, SimpleNamespace(**record, region="us-east-1"))
+    principal = f"arn:aws:sts::{PROD}:assumed-role/BackupOperator/s"
+    action = "backup-storage:MountCapsule"
+    message = ParsedMessage(MessageKind.ACCESS_DENIED, "", principal=principal, action=action)
+    sent = explain_incident(world, Incident(message, principal, action, None, region="us-east-1"))
     assert sent.verdict is Verdict.ALLOWED
-    unknown = explain_parsed(world, SimpleNamespace(**record, region=None))
+    unknown = explain_incident(world, Incident(message, principal, action, None, region=None))
     assert unknown.verdict is Verdict.DENIED
     assert any("aws:RequestedRegion not set" in note for note in unknown.notes)

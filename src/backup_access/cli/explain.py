@@ -236,7 +236,13 @@ class _Operations(click.Group):
 
 @main.group(cls=_Operations, invoke_without_command=True, subcommand_metavar="OPERATION [options]")
 @_common_options
-@click.option("--error", "error_text", metavar="TEXT", help="An AWS access-denied message.")
+@click.option(
+    "--error",
+    "error_text",
+    metavar="TEXT",
+    help="An AWS error message as pasted ('-' reads standard input); without --world, the "
+    "offline answer: what it means, the layer AWS blamed, likely causes and commands.",
+)
 @click.option(
     "--cloudtrail",
     type=click.Path(path_type=Path),
@@ -273,12 +279,18 @@ def explain(
         raise click.UsageError(
             "--session-policy applies to one caller's session: give an OPERATION or --error"
         )
-    from backup_access.diagnose.incident import explain_cloudtrail_file, explain_error
+    from backup_access.cli import incident
 
-    loaded = _load(settings)
     if error_text is not None:
-        explanation = explain_error(loaded, error_text, session=_session(settings))
-        emit([("error message", explanation)], settings, batch=False)
+        text = incident.error_text(error_text)
+        if settings.world is None:  # no world: the offline answer
+            fmt = settings.output_format or "text"
+            incident.offline(text, output_format=fmt, expect=settings.expect)
+            return
+        session = _session(settings)
+        incident.in_world(
+            _load(settings), text, lambda e: emit(e, settings, batch=False), session=session
+        )
         return
     assert cloudtrail is not None
-    emit(explain_cloudtrail_file(loaded, cloudtrail), settings, batch=True)
+    incident.cloudtrail(_load(settings), cloudtrail, lambda e: emit(e, settings, batch=True))

@@ -2,7 +2,10 @@
 
 Accepted shapes: a CloudTrail log file ``{"Records": [...]}`` and ``aws cloudtrail
 lookup-events`` output ``{"Events": [{"CloudTrailEvent": "<json>"}, ...]}``, or a bare list of
-either kind of item. Record fields: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+either kind of item. One malformed record does not discard the others: it is reported as an
+``InputError`` with the file and its pointer (``/Records/3``), and every good record is
+read. Record fields:
+https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
 and ``userIdentity``: .../cloudtrail-event-reference-user-identity.html
 """
 
@@ -13,7 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from backup_access.diagnose.families import MessageFamily
 from backup_access.diagnose.messages import MessageKind, ParsedMessage, parse_error_message
+from backup_access.diagnose.unwrap import Evidence
 from backup_access.errors import InputError
 
 ACCESS_DENIED_CODES = frozenset(
@@ -58,8 +63,12 @@ class CloudTrailEvent:
 
 @dataclass(frozen=True, slots=True)
 class CloudTrailParse:
+    """The AccessDenied events of a file, the AccessDenied records that name no request
+    ("<pointer>: why"), and the malformed records, each an error located in the file."""
+
     events: tuple[CloudTrailEvent, ...]
-    skipped: tuple[str, ...]  # "<pointer>: why" for AccessDenied records that lack data
+    skipped: tuple[str, ...]
+    errors: tuple[InputError, ...] = ()
 
 
 def _text(value: object) -> str | None:
@@ -139,15 +148,29 @@ def _event(record: Mapping[str, Any], pointer: str) -> CloudTrailEvent | str:
         resource = resource or message.resource
     if principal is None or action is None:
         return "the record names no caller or no action"
-    if message.kind is MessageKind.UNRECOGNISED:
-        # The error code says access was denied even when the text says nothing useful.
+    if message.kind is not MessageKind.ACCESS_DENIED or message.action is None:
+        # The error code says access was denied even when the text names no request.
         message = ParsedMessage(
             MessageKind.ACCESS_DENIED,
             error_text,
             principal=principal,
             action=action,
             resource=resource,
-            note="CloudTrail recorded an access denial without a readable message",
+            family=MessageFamily.GENERIC_ACCESS_DENIED
+            if error_text
+            else MessageFamily.EMPTY_ACCESS_DENIED,
+            evidence=Evidence(
+                wrappers=("cloudtrail",),
+                error_code=str(record.get("errorCode")),
+                operation=event_name,
+                operation_from="cloudtrail",
+                service=service,
+                request_id=_text(record.get("requestID")),
+            ),
+            notes=(
+                "CloudTrail recorded an access denial"
+                + (" without a readable message" if error_text else " without a message"),
+            ),
         )
     return CloudTrailEvent(
         pointer=pointer,
@@ -168,13 +191,14 @@ def _event(record: Mapping[str, Any], pointer: str) -> CloudTrailEvent | str:
     )
 
 
-def _records(document: object) -> list[tuple[str, object]]:
-    """(pointer, record) for every record, whatever the file's shape."""
+def _records(document: object, errors: list[InputError]) -> list[tuple[str, object]]:
+    """(pointer, record) for every record, whatever the file's shape; a lookup-events item
+    that cannot be read becomes an error and the others are kept."""
     if isinstance(document, Mapping):
         if isinstance(document.get("Records"), list):
             return [(f"/Records/{i}", r) for i, r in enumerate(document["Records"])]
         if isinstance(document.get("Events"), list):
-            return _lookup_events(document["Events"], "/Events")
+            return _lookup_events(document["Events"], "/Events", errors)
         raise InputError(
             'expected a CloudTrail file {"Records": [...]} or lookup-events output '
             '{"Events": [...]}',
@@ -182,37 +206,54 @@ def _records(document: object) -> list[tuple[str, object]]:
         )
     if isinstance(document, list):
         if document and isinstance(document[0], Mapping) and "CloudTrailEvent" in document[0]:
-            return _lookup_events(document, "")
+            return _lookup_events(document, "", errors)
         return [(f"/{i}", r) for i, r in enumerate(document)]
     raise InputError("a CloudTrail file must hold an object or a list", pointer="")
 
 
-def _lookup_events(events: list[object], pointer: str) -> list[tuple[str, object]]:
+def _lookup_events(
+    events: list[object], pointer: str, errors: list[InputError]
+) -> list[tuple[str, object]]:
     out: list[tuple[str, object]] = []
     for index, item in enumerate(events):
         here = f"{pointer}/{index}"
         if not isinstance(item, Mapping) or "CloudTrailEvent" not in item:
-            raise InputError("a lookup-events item needs CloudTrailEvent", pointer=here)
+            errors.append(InputError("a lookup-events item needs CloudTrailEvent", pointer=here))
+            continue
         raw = item["CloudTrailEvent"]
         if isinstance(raw, str):
             try:
                 raw = json.loads(raw)
             except (ValueError, RecursionError):
-                raise InputError(
-                    "CloudTrailEvent is not valid JSON", pointer=f"{here}/CloudTrailEvent"
-                ) from None
+                errors.append(
+                    InputError(
+                        "CloudTrailEvent is not valid JSON", pointer=f"{here}/CloudTrailEvent"
+                    )
+                )
+                continue
         out.append((f"{here}/CloudTrailEvent", raw))
     return out
 
 
-def read_cloudtrail(document: object) -> CloudTrailParse:
-    """Every AccessDenied record of ``document``, and the ones that had to be skipped."""
+def read_cloudtrail(document: object, *, file: str | None = None) -> CloudTrailParse:
+    """Every AccessDenied record of ``document``, the ones that had to be skipped, and the
+    malformed ones as errors located in ``file``. Raises ``InputError`` only when the
+    document as a whole is not a CloudTrail file."""
     events: list[CloudTrailEvent] = []
     skipped: list[str] = []
-    for pointer, record in _records(document):
+    errors: list[InputError] = []
+    try:
+        records = _records(document, errors)
+    except InputError as error:
+        raise error.located(file=file) from None
+    for pointer, record in records:
         if not isinstance(record, Mapping):
-            raise InputError("a CloudTrail record must be an object", pointer=pointer)
+            errors.append(InputError("a CloudTrail record must be an object", pointer=pointer))
+            continue
         code = record.get("errorCode")
+        if code is not None and not isinstance(code, str):
+            errors.append(InputError("errorCode must be a string", pointer=f"{pointer}/errorCode"))
+            continue
         if not isinstance(code, str) or code.lower() not in ACCESS_DENIED_CODES:
             continue
         event = _event(record, pointer)
@@ -220,7 +261,8 @@ def read_cloudtrail(document: object) -> CloudTrailParse:
             skipped.append(f"{pointer}: {event}")
         else:
             events.append(event)
-    return CloudTrailParse(tuple(events), tuple(skipped))
+    located = tuple(error.located(file=file) for error in errors)
+    return CloudTrailParse(tuple(events), tuple(skipped), located)
 
 
 def parse_cloudtrail(document: object) -> list[CloudTrailEvent]:

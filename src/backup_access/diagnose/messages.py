@@ -1,57 +1,52 @@
-"""Read what AWS said: access-denied messages and AWS Backup job messages.
+"""Read what AWS said: access-denied messages, AWS Backup job messages, and the rest.
 
 IAM-style messages (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html):
 ``User: ARN is not authorized to perform: ACTION [on resource: ARN] because no TYPE policy
 allows the ACTION action`` (implicit) or ``... with an explicit deny in a TYPE policy[: POLICY
 ARN]`` (explicit), optionally followed by an authorization id
-(troubleshoot_access-denied-authorization-id.html). SDKs add prefixes ("An error occurred
-(AccessDeniedException) when calling the X operation: ") and suffixes ("status code: 403,
-request id: …"); S3 quotes the resource. AWS Backup job messages name non-policy gates
-(the AWS Backup developer guide's list of reasons for problematic jobs).
-Parsing never raises: text that fits no known form is ``unrecognised``.
+(troubleshoot_access-denied-authorization-id.html). Encoded authorization failure messages
+and the JSON ``sts decode-authorization-message`` prints
+(https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html).
+Everything else is a family of ``diagnose.families``. The wrapper a tool put around the
+message is read by ``diagnose.unwrap`` and kept as evidence; masked ids by
+``diagnose.masking``. Parsing never raises: text that fits no known form is ``unrecognised``.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from backup_access.diagnose.families import (
+    DECODED_AUTHORIZATION,
+    EMPTY_ACCESS_DENIED,
+    ENCODED_AUTHORIZATION,
+    IAM_NOT_AUTHORIZED,
+    UNRECOGNISED,
+    Family,
+    MessageFamily,
+    MessageGate,
+    MessageKind,
+    match_family,
+)
+from backup_access.diagnose.masking import MaskedField, masked_arn
+from backup_access.diagnose.unwrap import MAX_MESSAGE_CHARS, Evidence, Unwrapped, unwrap
+from backup_access.engine.model import Layer
 
-class MessageKind(StrEnum):
-    ACCESS_DENIED = "access_denied"
-    GATE = "gate"
-    UNRECOGNISED = "unrecognised"
-
-
-class MessageGate(StrEnum):
-    """Non-policy causes AWS Backup names in its job messages."""
-
-    CROSS_ACCOUNT_BACKUP_DISABLED = "cross_account_backup_disabled"
-    NOT_SAME_ORGANIZATION = "not_same_organization"
-    DESTINATION_VAULT_DEFAULT_KEY = "destination_vault_default_key"
-    AWS_MANAGED_KEY_NOT_SHAREABLE = "aws_managed_key_not_shareable"
-    KMS_KEY_INACCESSIBLE = "kms_key_inaccessible"
-    ROLE_NOT_ASSUMABLE = "role_not_assumable"
-    ROLE_INSUFFICIENT_PERMISSIONS = "role_insufficient_permissions"
-    RESOURCE_DESCRIBE_DENIED = "resource_describe_denied"
-    BACKUP_SERVICE_ACCESS_DENIED = "backup_service_access_denied"
-    RETENTION_OUT_OF_RANGE = "retention_out_of_range"
-    UNSUPPORTED_FEATURE = "unsupported_feature"
-    SOURCE_AMI_NOT_FOUND = "source_ami_not_found"
-
-
-# The policy types AWS names in messages → the engine's layer names.
-POLICY_LAYERS = {
-    "identity-based": "identity",
-    "resource-based": "resource",
-    "permissions boundary": "boundary",
-    "session": "session",
-    "sessions": "session",
-    "service control": "scp",
-    "resource control": "rcp",
-    "vpc endpoint": "endpoint",
-    "role trust": "trust",
+# AWS's words for each policy type → the engine's layer. A role trust policy is the role's
+# resource-based policy, and a KMS key policy the key's: both are the engine's resource layer.
+POLICY_LAYERS: Mapping[str, Layer] = {
+    "identity-based": Layer.IDENTITY,
+    "resource-based": Layer.RESOURCE,
+    "permissions boundary": Layer.BOUNDARY,
+    "session": Layer.SESSION,
+    "sessions": Layer.SESSION,
+    "service control": Layer.SCP,
+    "resource control": Layer.RCP,
+    "vpc endpoint": Layer.ENDPOINT,
+    "role trust": Layer.RESOURCE,
 }
 
 
@@ -59,11 +54,13 @@ POLICY_LAYERS = {
 class ParsedMessage:
     """What a message says.
 
-    ``principal``/``action``/``resource`` are the request (resource None when the message
-    names none); ``explicit`` is True for "explicit deny", False for "no … policy allows",
-    None when the message does not say; ``policy_type`` is AWS's words ("service control")
-    and ``layer`` the engine's layer for it; ``gate`` names a non-policy cause, with ``role``
-    or ``key`` when the message names one; ``note`` says anything worth telling the user.
+    ``principal``/``action``/``resource`` are the request (None when the message names
+    none); ``explicit`` is True for "explicit deny", False for "no … policy allows", None
+    when the message does not say; ``policy_type`` is AWS's words ("service control") and
+    ``layer`` the engine's layer for it; ``family`` the kind of message and ``gate`` a
+    non-policy cause, with ``role`` or ``key`` when the message names one; ``evidence`` is
+    what the wrapper said (operation, error code, request id); ``masked`` the fields the
+    user masked (unknown, not errors); ``notes`` what is worth telling about the reading.
     """
 
     kind: MessageKind
@@ -73,87 +70,79 @@ class ParsedMessage:
     resource: str | None = None
     explicit: bool | None = None
     policy_type: str | None = None
-    layer: str | None = None
+    layer: Layer | None = None
     policy_arn: str | None = None
     authorization_id: str | None = None
     gate: MessageGate | None = None
     role: str | None = None
     key: str | None = None
-    operation: str | None = None
-    note: str | None = None
+    family: MessageFamily = MessageFamily.UNRECOGNISED
+    evidence: Evidence = field(default_factory=Evidence)
+    masked: tuple[MaskedField, ...] = ()
+    notes: tuple[str, ...] = ()
+    encoded: str | None = None  # an encoded authorization failure message, to decode
+
+    @property
+    def operation(self) -> str | None:
+        """The API operation the wrapper names (CreateBackupVault), when it names one."""
+        return self.evidence.operation
+
+    @property
+    def note(self) -> str | None:
+        return "; ".join(self.notes) if self.notes else None
+
+    @property
+    def is_masked(self) -> bool:
+        return bool(self.masked)
 
 
-MAX_MESSAGE_CHARS = 20_000
-_ARN = r"arn:[a-z\-]+:[^\s\"'`,;]*"
-_SDK_OPERATION = re.compile(r"when calling the (\w+) operation", re.IGNORECASE)
-_AUTHORIZATION_ID = re.compile(r"authorization id:\s*([A-Za-z0-9+/=_\-.]+)", re.IGNORECASE)
+_ARN = r"arn:[a-z-]{1,16}:[^\s\"'`,;]{0,2048}"
 _NOT_AUTHORIZED = re.compile(
-    r"(?:User|Principal):\s*(?P<principal>\S+?)\s+is not authorized to perform:\s*"
-    r"(?P<action>[\w\-]+:[\w\-*]+)"
-    r"(?:\s+on resource:\s*\"?(?P<resource>[^\s\"]+)\"?)?",
+    r"(?:User|Principal):?\s{0,4}(?P<principal>\S{1,512}?)\s{1,4}is not authorized to perform:"
+    r"\s{0,4}(?P<action>[\w-]{1,64}:[\w*-]{1,128})"
+    r"(?:\s{1,4}on resource:\s{0,4}\"?(?P<resource>[^\s\"]{1,2048})\"?)?",
     re.IGNORECASE,
+)
+_POLICY_TYPE = (
+    r"(?P<type>identity-based|resource-based|permissions boundary|sessions?|service control|"
+    r"resource control|vpc endpoint|role trust)"
 )
 _IMPLICIT = re.compile(
-    r"because no (?P<type>identity-based|resource-based|permissions boundary|sessions?|"
-    r"service control|resource control|vpc endpoint|role trust)(?: polic(?:y|ies))? allows?",
-    re.IGNORECASE,
+    r"because no " + _POLICY_TYPE + r"(?: polic(?:y|ies))? allows?", re.IGNORECASE
 )
 _EXPLICIT = re.compile(
-    r"with an explicit deny in (?:a|an|the) (?P<type>identity-based|resource-based|"
-    r"permissions boundary|sessions?|service control|resource control|vpc endpoint|"
-    r"role trust) polic(?:y|ies)(?::\s*(?P<arn>" + _ARN + r"))?",
+    r"with an explicit deny in (?:a|an|the) " + _POLICY_TYPE + r" polic(?:y|ies)"
+    r"(?::\s{0,4}(?P<arn>" + _ARN + r"))?",
     re.IGNORECASE,
 )
-_GATES: tuple[tuple[re.Pattern[str], MessageGate], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE | re.DOTALL), gate)
-    for pattern, gate in (
-        (r"cross-account copy feature is not enabled", MessageGate.CROSS_ACCOUNT_BACKUP_DISABLED),
-        (r"must be a member of the same organization", MessageGate.NOT_SAME_ORGANIZATION),
-        (
-            r"encrypted with the default backup service managed key",
-            MessageGate.DESTINATION_VAULT_DEFAULT_KEY,
-        ),
-        (
-            r"(?:aws managed key can.?t be shared|default key cannot be shared)",
-            MessageGate.AWS_MANAGED_KEY_NOT_SHAREABLE,
-        ),
-        (
-            r"(?:key id is not accessible|access to kms key is denied|kms key .*does not "
-            r"exist, is not enabled or you do not have permissions)",
-            MessageGate.KMS_KEY_INACCESSIBLE,
-        ),
-        (r"cannot be assumed by aws backup", MessageGate.ROLE_NOT_ASSUMABLE),
-        (
-            r"(?:does not have sufficient permissions to execute|consult the permissions "
-            r"associated with your aws backup role)",
-            MessageGate.ROLE_INSUFFICIENT_PERMISSIONS,
-        ),
-        (r"aws backup does not have permission to describe", MessageGate.RESOURCE_DESCRIBE_DENIED),
-        (
-            r"access denied trying to call aws backup service",
-            MessageGate.BACKUP_SERVICE_ACCESS_DENIED,
-        ),
-        (r"retention specified in the job is not within", MessageGate.RETENTION_OUT_OF_RANGE),
-        (r"feature is not supported for provided resource type", MessageGate.UNSUPPORTED_FEATURE),
-        (r"source ami not found", MessageGate.SOURCE_AMI_NOT_FOUND),
-    )
+_AUTHORIZATION_ID = re.compile(r"authorization id:\s{0,4}([\w+/=.-]{1,1024})", re.IGNORECASE)
+_ENCODED = re.compile(
+    r"encoded authorization failure message:\s{0,4}([\w+/=-]{8,16000})", re.IGNORECASE
 )
-_ROLE = re.compile(r"(arn:[a-z\-]+:iam::\d{12}:role/[\w+=,.@\-/]+)")
-_KEY = re.compile(r"(arn:[a-z\-]+:kms:[a-z0-9\-]+:\d{12}:(?:key|alias)/[\w\-/]+)")
-_RESOURCE = re.compile(r"describe resource\s+(" + _ARN + r")", re.IGNORECASE)
-_EMPTY_403 = re.compile(r"^\W*(?:AccessDenied(?:Exception)?)?\W*(?:status code:\s*403\b.*)?$", re.I)
+_ROLE = re.compile(r"(arn:[a-z-]{1,16}:iam::[^:\s]{0,32}:role/[\w+=,.@/-]{1,512})")
+_KEY = re.compile(
+    r"(arn:[a-z-]{1,16}:kms:[a-z0-9-]{0,32}:[^:\s]{0,32}:(?:key|alias)/[\w/-]{1,256})"
+)
+_RESOURCE = re.compile(r"describe resource\s{1,4}(" + _ARN + r")", re.IGNORECASE)
 
 
 def _clean(value: str | None) -> str | None:
-    return None if value is None else value.rstrip(".,;:)'\"")
+    return None if value is None else value.rstrip(".,;:)'\"]")
 
 
-def _sdk_operation(text: str) -> str | None:
-    found = _SDK_OPERATION.search(text)
-    return found.group(1) if found else None
+def _masked(*fields: tuple[str, str | None]) -> tuple[MaskedField, ...]:
+    found = (masked_arn(name, value) for name, value in fields)
+    return tuple(m for m in found if m is not None)
 
 
-def _access_denied(text: str, found: re.Match[str]) -> ParsedMessage:
+def _mask_notes(masked: tuple[MaskedField, ...]) -> tuple[str, ...]:
+    return tuple(
+        f"the {m.field} is unknown: '{m.value}' is {m.why}; the rest of the message was read"
+        for m in masked
+    )
+
+
+def _access_denied(read: Unwrapped, text: str, found: re.Match[str]) -> ParsedMessage:
     explicit: bool | None = None
     policy_type: str | None = None
     policy_arn: str | None = None
@@ -164,55 +153,156 @@ def _access_denied(text: str, found: re.Match[str]) -> ParsedMessage:
         explicit, policy_type = False, no_allow.group("type")
     policy_type = policy_type.lower() if policy_type else None
     authorization = _AUTHORIZATION_ID.search(rest)
+    principal = _clean(found.group("principal"))
+    resource = _clean(found.group("resource"))
+    masked = _masked(("principal", principal), ("resource", resource), ("policy", policy_arn))
+    notes = list(read.notes) + list(_mask_notes(masked))
+    if explicit is None:
+        notes.append("the message does not say which policy type denied it (older message form)")
     return ParsedMessage(
         kind=MessageKind.ACCESS_DENIED,
-        text=text,
-        principal=_clean(found.group("principal")),
+        text=read.message or text,
+        principal=principal,
         action=found.group("action"),
-        resource=_clean(found.group("resource")),
+        resource=resource,
         explicit=explicit,
         policy_type=policy_type,
         layer=POLICY_LAYERS.get(policy_type) if policy_type else None,
         policy_arn=policy_arn,
         authorization_id=_clean(authorization.group(1)) if authorization else None,
-        operation=_sdk_operation(text),
-        note=None
-        if explicit is not None
-        else "the message does not say which policy type denied it (older message form)",
+        family=IAM_NOT_AUTHORIZED.family,
+        evidence=read.evidence,
+        masked=masked,
+        notes=tuple(notes),
     )
 
 
-def _gate(text: str, gate: MessageGate) -> ParsedMessage:
+def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
     role = _ROLE.search(text)
     key = _KEY.search(text)
     resource = _RESOURCE.search(text)
+    role_arn = _clean(role.group(1)) if role else None
+    key_arn = _clean(key.group(1)) if key else None
+    resource_arn = _clean(resource.group(1)) if resource else None
+    masked = _masked(("role", role_arn), ("key", key_arn), ("resource", resource_arn))
     return ParsedMessage(
-        kind=MessageKind.GATE,
-        text=text,
-        gate=gate,
-        role=_clean(role.group(1)) if role else None,
-        key=_clean(key.group(1)) if key else None,
-        resource=_clean(resource.group(1)) if resource else None,
-        operation=_sdk_operation(text),
+        kind=row.kind,
+        text=read.message or text,
+        gate=row.gate,
+        role=role_arn,
+        key=key_arn,
+        resource=resource_arn,
+        family=row.family,
+        evidence=read.evidence,
+        masked=masked,
+        notes=(*read.notes, *_mask_notes(masked)),
+    )
+
+
+def _decoded(text: str) -> ParsedMessage | None:
+    """The JSON ``sts decode-authorization-message`` prints (whole, or its DecodedMessage)."""
+    stripped = text.strip()
+    if not stripped.startswith("{"):
+        return None
+    try:
+        data = json.loads(stripped)
+        if isinstance(data, dict) and isinstance(data.get("DecodedMessage"), str):
+            data = json.loads(data["DecodedMessage"])
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("context"), dict):
+        return None
+    context = data["context"]
+    who = context.get("principal")
+    principal = None
+    if isinstance(who, dict):
+        principal = next(
+            (str(who[k]) for k in ("arn", "name", "id") if isinstance(who.get(k), str)), None
+        )
+    action = context.get("action") if isinstance(context.get("action"), str) else None
+    resource = context.get("resource") if isinstance(context.get("resource"), str) else None
+    explicit = data.get("explicitDeny") if isinstance(data.get("explicitDeny"), bool) else None
+    notes: list[str] = []
+    if data.get("allowed") is True:
+        notes.append("the decoded message says the request was allowed")
+    conditions = context.get("conditions")
+    items = conditions.get("items") if isinstance(conditions, dict) else None
+    if isinstance(items, list) and items:
+        notes.append(
+            f"the request carried {len(items)} condition key value(s); they are not used here: "
+            "give them in a request file (simulate) to evaluate with them"
+        )
+    masked = _masked(("principal", principal), ("resource", resource))
+    if explicit is None:
+        notes.append("the decoded message does not say whether an explicit deny decided it")
+    return ParsedMessage(
+        kind=MessageKind.ACCESS_DENIED if action else MessageKind.UNRECOGNISED,
+        text=stripped[:2000],
+        principal=principal,
+        action=action,
+        resource=resource,
+        explicit=explicit,
+        family=DECODED_AUTHORIZATION.family,
+        masked=masked,
+        notes=(*notes, *_mask_notes(masked)),
     )
 
 
 def parse_error_message(text: str) -> ParsedMessage:
-    """Read one message; never raises."""
+    """Read one pasted message; never raises."""
     if not isinstance(text, str):
-        return ParsedMessage(MessageKind.UNRECOGNISED, str(text), note="not text")
-    if len(text) > MAX_MESSAGE_CHARS:
-        text = text[:MAX_MESSAGE_CHARS]
-    flat = " ".join(text.split())
+        return ParsedMessage(MessageKind.UNRECOGNISED, str(text), notes=("not text",))
+    if len(text) <= MAX_MESSAGE_CHARS and (decoded := _decoded(text)) is not None:
+        return decoded
+    read = unwrap(text)
+    flat = read.flat
     if found := _NOT_AUTHORIZED.search(flat):
-        return _access_denied(flat, found)
-    for pattern, gate in _GATES:
-        if pattern.search(flat):
-            return _gate(flat, gate)
-    note = "no known access-denied or AWS Backup message form"
-    if _EMPTY_403.match(flat):
-        note = (
-            "AWS returned an access denied with no message (seen with CreateBackupVault in "
-            "some SDKs): give the operation and its parameters instead"
+        return _access_denied(read, flat, found)
+    if encoded := _ENCODED.search(flat):
+        return ParsedMessage(
+            kind=MessageKind.ENCODED,
+            text=read.message or flat,
+            family=ENCODED_AUTHORIZATION.family,
+            evidence=read.evidence,
+            encoded=encoded.group(1),
+            notes=read.notes,
         )
-    return ParsedMessage(MessageKind.UNRECOGNISED, flat, operation=_sdk_operation(flat), note=note)
+    row = match_family(flat.lower())
+    if row is not None and row.family is not MessageFamily.GENERIC_ACCESS_DENIED:
+        return _family_message(read, flat, row)
+    if not read.message and (read.evidence.denies_access or row is not None):
+        return ParsedMessage(
+            kind=MessageKind.ACCESS_DENIED,
+            text="",
+            family=EMPTY_ACCESS_DENIED.family,
+            evidence=read.evidence,
+            notes=(
+                *read.notes,
+                "AWS returned an access denied with no message"
+                + (
+                    f" to {read.evidence.operation}"
+                    if read.evidence.operation
+                    else " and the paste names no operation: give the operation and its "
+                    "parameters instead"
+                ),
+            ),
+        )
+    if row is not None:
+        return _family_message(read, flat, row)
+    return ParsedMessage(
+        kind=UNRECOGNISED.kind,
+        text=read.message or flat,
+        evidence=read.evidence,
+        notes=(*read.notes, "no known access-denied or AWS Backup message form"),
+    )
+
+
+__all__ = [
+    "POLICY_LAYERS",
+    "Evidence",
+    "MessageFamily",
+    "MessageGate",
+    "MessageKind",
+    "ParsedMessage",
+    "parse_error_message",
+]

@@ -1,0 +1,88 @@
+"""Where the world and AWS's message disagree, the layer AWS blamed first.
+
+A disagreement usually means the world is out of date, or the request carried context the
+world cannot know (session policies, VPC endpoint, source IP, tags).
+"""
+
+from __future__ import annotations
+
+from backup_access.diagnose.families import MessageGate
+from backup_access.diagnose.messages import ParsedMessage
+from backup_access.diagnose.model import CheckDecision, CheckResult
+
+
+def with_article(words: str) -> str:
+    """``words`` with its indefinite article: "an identity-based", "a service control"."""
+    return f"{'an' if words[:1].lower() in {'a', 'e', 'i', 'o', 'u'} else 'a'} {words}"
+
+
+def context_unknown(*, session_given: bool) -> str:
+    """What a request may carry that the world cannot know; session policies only when none
+    were given (with --session-policy they were applied)."""
+    if session_given:
+        return (
+            "the request carried context it cannot know (VPC endpoint, source IP, tags); the "
+            "session policies given with --session-policy were applied, so check they are the "
+            "ones the session was created with"
+        )
+    return (
+        "the request carried context it cannot know (session policy, VPC endpoint, source IP, tags)"
+    )
+
+
+def request_disagreements(
+    parsed: ParsedMessage, result: CheckResult, *, session_given: bool
+) -> list[str]:
+    """The denied request as the world evaluates it, against what the message says: the
+    layer AWS blamed is compared first, then explicit/implicit, then the policy named."""
+    if result.decision is CheckDecision.UNKNOWN:
+        return []
+    policy_type = parsed.policy_type
+    said = ("an explicit deny" if parsed.explicit else "no allow") + (
+        f" in {with_article(policy_type)} policy" if policy_type else ""
+    )
+    if result.decision is CheckDecision.ALLOWED:
+        return [
+            f"the message reports {said}, but in the world the request is allowed: the world "
+            f"may be out of date, or {context_unknown(session_given=session_given)}"
+        ]
+    out: list[str] = []
+    if parsed.layer is not None and parsed.layer.value not in result.blocked_by:
+        out.append(
+            f"the message blames {with_article(policy_type or parsed.layer.value)} policy, the "
+            f"world blames {', '.join(result.blocked_by)}"
+        )
+    if parsed.explicit is True and result.decision is not CheckDecision.EXPLICIT_DENY:
+        out.append(
+            "the message reports an explicit deny, but the world finds only an implicit deny "
+            f"(blocked by {', '.join(result.blocked_by)})"
+        )
+    if parsed.explicit is False and result.decision is CheckDecision.EXPLICIT_DENY:
+        out.append("the message reports no allow, but the world finds an explicit deny")
+    if parsed.policy_arn and result.statements:
+        named = {s.policy for s in result.statements}
+        if not any(parsed.policy_arn in name or name in parsed.policy_arn for name in named):
+            out.append(
+                f"the message names policy {parsed.policy_arn}; in the world the statements "
+                f"responsible are in {', '.join(sorted(named))}"
+            )
+    return out
+
+
+def gate_disagreements(parsed: ParsedMessage, result: CheckResult) -> list[str]:
+    """A gate message the world contradicts: the world finds the gate open."""
+    if result.decision is not CheckDecision.ALLOWED:
+        return []
+    if parsed.gate is MessageGate.ROLE_NOT_ASSUMABLE:
+        return [
+            f"the message reports that AWS Backup cannot assume role {parsed.role}, but in the "
+            f"world it can ({result.reason}): the world may be out of date (the role's trust "
+            "policy changed, or the role was deleted or recreated), or the trust policy's "
+            "conditions depend on context the world cannot know (aws:SourceAccount, "
+            "aws:SourceArn)"
+        ]
+    gate = parsed.gate.value if parsed.gate else parsed.family.value
+    return [
+        f"the message reports a closed gate ({gate}), but in the world {result.reason}: the "
+        "world may be out of date"
+    ]

@@ -1,0 +1,198 @@
+"""One table: each non-policy gate a message names → how the world checks it.
+
+A handler evaluates what the world can (a setting, a role's trust, a key's manager, a
+role's permission) and says what it cannot. Sources are those of the message families
+(``diagnose.families``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from backup_access.catalogue import Gate
+from backup_access.diagnose import message_checks
+from backup_access.diagnose.disagreements import gate_disagreements
+from backup_access.diagnose.families import BY_FAMILY, MessageGate
+from backup_access.diagnose.messages import ParsedMessage
+from backup_access.diagnose.model import CheckResult
+from backup_access.policy.arn import Arn
+from backup_access.world import Role, World
+
+_BACKUP_POLICY = "AWSBackupServiceRolePolicyForBackup"
+_RESTORE_POLICY = "AWSBackupServiceRolePolicyForRestores"
+_S3_POLICIES = {
+    False: "AWSBackupServiceRolePolicyForS3Backup",
+    True: "AWSBackupServiceRolePolicyForS3Restore",
+}
+_API_GS = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateGlobalSettings.html"
+_KMS_AMK = "https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key"
+
+
+@dataclass(frozen=True, slots=True)
+class GateAnswer:
+    """What the world says about a gate message."""
+
+    checks: tuple[CheckResult, ...] = ()
+    notes: tuple[str, ...] = ()
+    disagreements: tuple[str, ...] = ()
+
+
+Handler = Callable[[World, ParsedMessage], GateAnswer]
+
+
+def _checked(
+    parsed: ParsedMessage, *results: CheckResult, notes: tuple[str, ...] = ()
+) -> GateAnswer:
+    said: list[str] = []
+    for result in results:
+        said.extend(gate_disagreements(parsed, result))
+    return GateAnswer(tuple(results), notes, tuple(said))
+
+
+def _meaning(parsed: ParsedMessage) -> str:
+    row = BY_FAMILY.get(parsed.family)
+    meaning = row.meaning if row else "a message backup-access does not describe"
+    return meaning[:1].lower() + meaning[1:]
+
+
+def _cross_account_setting(world: World, parsed: ParsedMessage) -> GateAnswer:
+    result = message_checks.setting(
+        world,
+        Gate.CROSS_ACCOUNT_BACKUP_ENABLED,
+        "The organization's cross-account backup setting is enabled",
+        _API_GS,
+    )
+    return _checked(parsed, result)
+
+
+def _role_trust(world: World, parsed: ParsedMessage) -> GateAnswer:
+    if not parsed.role or parsed.masked:
+        return _note_only(world, parsed)
+    return _checked(parsed, message_checks.trust(world, parsed.role))
+
+
+def _key_manager(world: World, parsed: ParsedMessage) -> GateAnswer:
+    note = key_inaccessible_note(parsed.key)
+    if not parsed.key or any(m.field.startswith("key") for m in parsed.masked):
+        return GateAnswer(notes=(note,))
+    result = message_checks.setting(
+        world,
+        Gate.KEY_CUSTOMER_MANAGED,
+        "The key the message names is a customer managed key (AWS managed keys cannot be shared)",
+        _KMS_AMK,
+        {"key": parsed.key},
+    )
+    if result.decision.denies:  # an AWS managed key: the world reproduces the message
+        return GateAnswer((result,), (note,))
+    # A customer managed key does not contradict the message: its key policy is then the
+    # likely cause, which the message's missing principal leaves to `explain copy --key`.
+    return GateAnswer(notes=(note, f"in the world {result.reason}"))
+
+
+def _role_tags(world: World, parsed: ParsedMessage) -> GateAnswer:
+    """The selection's role calling tag:GetResources (a call on "*": it has no resource type)."""
+    if not parsed.role or parsed.masked:
+        return _note_only(world, parsed)
+    result = message_checks.permission(world, parsed.role, "tag:GetResources", "*")
+    return _checked(parsed, result)
+
+
+def _role_permissions(world: World, parsed: ParsedMessage) -> GateAnswer:
+    if not parsed.role:
+        return _note_only(world, parsed)
+    return GateAnswer(notes=(role_permissions_note(world, parsed.role, parsed.text),))
+
+
+def _sharing_restricted(world: World, parsed: ParsedMessage) -> GateAnswer:
+    answer = _cross_account_setting(world, parsed)
+    return GateAnswer(answer.checks, (_meaning(parsed),), answer.disagreements)
+
+
+def _note_only(world: World, parsed: ParsedMessage) -> GateAnswer:
+    del world
+    row = BY_FAMILY.get(parsed.family)
+    todo = f"; what to do: {row.todo}" if row and row.todo else ""
+    return GateAnswer(
+        notes=(
+            f"{_meaning(parsed)}{todo}. The message names nothing the world can evaluate: run "
+            "`explain OPERATION` with the operation's parameters to check it",
+        )
+    )
+
+
+HANDLERS: dict[MessageGate, Handler] = {
+    MessageGate.CROSS_ACCOUNT_BACKUP_DISABLED: _cross_account_setting,
+    MessageGate.VAULT_POLICY_SHARING_RESTRICTED: _sharing_restricted,
+    MessageGate.ROLE_NOT_ASSUMABLE: _role_trust,
+    MessageGate.ROLE_INSUFFICIENT_PERMISSIONS: _role_permissions,
+    MessageGate.SELECTION_ROLE_CANNOT_LIST_TAGS: _role_tags,
+    MessageGate.KMS_KEY_INACCESSIBLE: _key_manager,
+    MessageGate.DEFAULT_KEY_NOT_ACCESSIBLE: _key_manager,
+    MessageGate.AWS_MANAGED_KEY_NOT_SHAREABLE: _key_manager,
+    MessageGate.NOT_SAME_ORGANIZATION: _note_only,
+    MessageGate.DESTINATION_VAULT_DEFAULT_KEY: _note_only,
+    MessageGate.RESOURCE_DESCRIBE_DENIED: _note_only,
+    MessageGate.BACKUP_SERVICE_ACCESS_DENIED: _note_only,
+    MessageGate.RECOVERY_POINT_NOT_CREATED: _note_only,
+    MessageGate.RETENTION_OUT_OF_RANGE: _note_only,
+    MessageGate.UNSUPPORTED_FEATURE: _note_only,
+    MessageGate.SOURCE_AMI_NOT_FOUND: _note_only,
+}
+
+
+def answer_gate(world: World, parsed: ParsedMessage) -> GateAnswer:
+    """The world's answer to a gate message (every gate has a handler: see the test)."""
+    if parsed.gate is None:
+        return _note_only(world, parsed)
+    return HANDLERS[parsed.gate](world, parsed)
+
+
+def _role_entity(world: World, role: str) -> Role | None:
+    arn = Arn.parse(role)
+    if arn is None or arn.resource_type != "role" or arn.account not in world.accounts:
+        return None
+    return world.accounts[arn.account].roles.get(arn.resource.rsplit("/", 1)[-1])
+
+
+def role_permissions_note(world: World, role: str, text: str) -> str:
+    """What to look at for a message about the service role's own permissions: it names no
+    action or resource, so nothing can be evaluated; say which AWS managed policy grants what
+    AWS Backup does with the role, and what the world shows attached to it."""
+    restore = "restore" in text.lower()
+    policy = _RESTORE_POLICY if restore else _BACKUP_POLICY
+    what = "restore" if restore else "back up"
+    note = (
+        f"the message is about what role {role} may do once AWS Backup has assumed it (not its "
+        "trust policy) and names no action or resource, so the world cannot evaluate it: check "
+        f"the role's permissions for the type of resource to {what}, e.g. the AWS managed "
+        f"{policy} ({_S3_POLICIES[restore]} for Amazon S3), and the KMS key policy of an "
+        "encrypted resource"
+    )
+    entity = _role_entity(world, role)
+    if entity is None:
+        return f"{note}; role {role} is not in the world"
+    attached = [ref.rsplit("/", 1)[-1] for ref in entity.policies] + sorted(entity.inline)
+    listed = ", ".join(attached) or "no policies"
+    if any(name in (policy, _S3_POLICIES[restore]) for name in attached):
+        after = (
+            "look at what the resource itself requires (its KMS key policy, a resource policy "
+            "that denies the role)"
+        )
+    else:
+        after = f"none of them is {policy}: attach it or grant the same actions"
+    return f"{note}; in the world the role has {listed}: {after}"
+
+
+def key_inaccessible_note(key: str | None) -> str:
+    """What to run for a job message saying a KMS key is not accessible: it names no
+    principal, so the world cannot evaluate the key's use as it stands."""
+    named = f"KMS key {key}" if key else "the KMS key"
+    option = f"--key {key}" if key else "--key KEY"
+    return (
+        f"the message says AWS Backup could not use {named} but names no principal, so the "
+        "world cannot evaluate it: the service role uses the key of the resource it backs up "
+        "or restores, the destination account's AWSServiceRoleForBackup the source key of a "
+        f"cross-account copy; run `explain backup`, `explain restore` or `explain copy` with "
+        f"{option} to check the key policy and the role's policies"
+    )

@@ -1,0 +1,399 @@
+"""The answer to a pasted message without a world: what it means, which layer AWS blamed,
+the operation's checks ranked by how likely each is the cause, and how to confirm each.
+
+Ranking, most likely first:
+1. an IAM message names the request and (in its current form) the layer: that request in
+   that layer comes first, with the policy AWS named; without a layer (older form) the
+   request is ranked in each layer in the order AWS evaluates and people hit them — identity,
+   then the resource's policy when it is in another account, SCP, boundary, session, RCP,
+   VPC endpoint (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html);
+2. other messages follow their family's ranked causes (``diagnose.families``);
+3. then the remaining checks of the operation behind the message (the catalogue), in
+   catalogue order: the message does not point at them, but the operation needs them too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backup_access.catalogue import Check, CheckKind, Operation, load_catalogue
+from backup_access.diagnose import confirm
+from backup_access.diagnose.confirm import Confirmation, Known
+from backup_access.diagnose.families import (
+    BY_FAMILY,
+    DECODED_AUTHORIZATION,
+    EMPTY_ACCESS_DENIED,
+    ENCODED_AUTHORIZATION,
+    IAM_NOT_AUTHORIZED,
+    UNRECOGNISED,
+    CheckRef,
+    Family,
+    Hint,
+    MessageFamily,
+)
+from backup_access.diagnose.messages import ParsedMessage
+from backup_access.engine.model import Layer
+
+# How the answer names each engine layer (AWS's own words first).
+LAYER_WORDS = {
+    Layer.IDENTITY: "identity-based policy of the caller",
+    Layer.BOUNDARY: "permissions boundary of the caller",
+    Layer.SESSION: "session policy of the caller's session",
+    Layer.SCP: "service control policy (SCP) of the caller's account",
+    Layer.RCP: "resource control policy (RCP) of the resource's account",
+    Layer.RESOURCE: "resource-based policy of the resource",
+    Layer.ENDPOINT: "VPC endpoint policy",
+    Layer.GRANT: "KMS grant",
+}
+_UNKNOWN_LAYER_ORDER = (
+    Layer.IDENTITY,
+    Layer.RESOURCE,
+    Layer.SCP,
+    Layer.BOUNDARY,
+    Layer.SESSION,
+    Layer.RCP,
+    Layer.ENDPOINT,
+)
+_FAMILIES = {
+    row.family: row
+    for row in (
+        *BY_FAMILY.values(),
+        EMPTY_ACCESS_DENIED,
+        IAM_NOT_AUTHORIZED,
+        DECODED_AUTHORIZATION,
+        ENCODED_AUTHORIZATION,
+        UNRECOGNISED,
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Blame:
+    """Which layer AWS blamed: explicit or implicit deny, the policy type in AWS's words, the
+    engine's layer, the policy ARN when given, and all of it in one sentence."""
+
+    says: str
+    explicit: bool | None = None
+    policy_type: str | None = None
+    layer: str | None = None  # a Layer value, "setting", or None when AWS does not say
+    policy_arn: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "says": self.says,
+            "explicit": self.explicit,
+            "policy_type": self.policy_type,
+            "layer": self.layer,
+            "policy_arn": self.policy_arn,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """One possible cause, ranked: the catalogue check it is (when one is), the layer to look
+    at, why it is ranked here, and the read-only commands that confirm it."""
+
+    rank: int
+    title: str
+    layer: str
+    why: str
+    confirm: tuple[Confirmation, ...]
+    check: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rank": self.rank,
+            "check": self.check,
+            "title": self.title,
+            "layer": self.layer,
+            "why": self.why,
+            "source": self.source,
+            "confirm": [c.to_dict() for c in self.confirm],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineAnswer:
+    """``explain --error`` without a world (JSON shape: ``to_dict``)."""
+
+    message: ParsedMessage
+    meaning: str
+    permission_problem: bool
+    blame: Blame
+    operation: str | None  # the catalogue operation behind the message, when known
+    api: str | None
+    causes: tuple[Cause, ...]
+    todo: str
+    sources: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        parsed = self.message
+        return {
+            "mode": "offline",
+            "family": parsed.family.value,
+            "kind": parsed.kind.value,
+            "message": parsed.text,
+            "meaning": self.meaning,
+            "permission_problem": self.permission_problem,
+            "blame": self.blame.to_dict(),
+            "operation": self.operation,
+            "api": self.api,
+            "parameters": message_parameters(parsed),
+            "causes": [c.to_dict() for c in self.causes],
+            "todo": self.todo,
+            "sources": list(self.sources),
+            "notes": list(self.notes),
+        }
+
+
+def message_parameters(parsed: ParsedMessage) -> dict[str, object]:
+    """What the message and its wrapper say, for JSON ``parameters``: only what was given."""
+    evidence = parsed.evidence
+    values: dict[str, object] = {
+        "kind": parsed.kind.value,
+        "family": parsed.family.value,
+        "principal": parsed.principal,
+        "action": parsed.action,
+        "resource": parsed.resource,
+        "explicit": parsed.explicit,
+        "policy_type": parsed.policy_type,
+        "layer": parsed.layer.value if parsed.layer else None,
+        "policy_arn": parsed.policy_arn,
+        "authorization_id": parsed.authorization_id,
+        "gate": parsed.gate.value if parsed.gate else None,
+        "role": parsed.role,
+        "key": parsed.key,
+        "sdk_operation": evidence.operation,
+        "operation_from": evidence.operation_from,
+        "error_code": evidence.error_code,
+        "status_code": evidence.status_code,
+        "request_id": evidence.request_id,
+        "tool_resource": evidence.tool_resource,
+        "resource_type": evidence.resource_type,
+        "wrappers": list(evidence.wrappers) or None,
+        "masked": [m.field for m in parsed.masked] or None,
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def family_of(parsed: ParsedMessage) -> Family:
+    return _FAMILIES.get(parsed.family, UNRECOGNISED)
+
+
+def _operation(parsed: ParsedMessage, row: Family) -> tuple[Operation | None, bool]:
+    """The catalogue operation the message is about: the API the wrapper names, else the
+    API of the denied action, else the family's, else the operation with a check on the
+    denied action; and whether the message itself named it (the family's is a guess)."""
+    catalogue = load_catalogue()
+    by_api = {op.api.lower(): op for op in catalogue.operations.values()}
+    for api in (parsed.operation, (parsed.action or ":").split(":", 1)[1]):
+        if api and api.lower() in by_api:
+            return by_api[api.lower()], True
+    if parsed.action:
+        action = parsed.action.lower()
+        for op in catalogue.operations.values():
+            if any((c.action or "").lower() == action for c in op.checks):
+                return op, True
+    for name in row.operations:
+        if name in catalogue.operations:
+            return catalogue.operations[name], False
+    return None, False
+
+
+def _find(ref: CheckRef) -> Check | None:
+    operation = load_catalogue().operations.get(ref.operation)
+    if operation is None:
+        return None
+    for check in operation.checks:
+        if ref.action and (check.action or "").lower() == ref.action.lower():
+            return check
+        if ref.gate is not None and check.gate is ref.gate:
+            return check
+    return None
+
+
+def _check_layer(check: Check) -> str:
+    if check.kind is CheckKind.SETTING:
+        return "setting"
+    return Layer.RESOURCE.value if check.resource_policy else Layer.IDENTITY.value
+
+
+def _check_confirm(check: Check, known: Known) -> tuple[Confirmation, ...]:
+    if check.kind is CheckKind.SETTING and check.gate is not None:
+        return confirm.gate(check.gate, known)
+    action = check.action or known.action
+    resource = known.resource
+    if check.resource == "*":
+        resource = None
+    elif check.action and "kms:" in check.action and known.key:
+        resource = known.key
+    elif check.action and check.action.lower().startswith(("sts:assumerole", "iam:passrole")):
+        resource = known.role or resource
+    here = Known(known.principal, action, resource, known.role, known.key, None, known.region)
+    commands = confirm.caller_policies(here)
+    if check.resource_policy:
+        commands = (*commands, *confirm.resource_policy(here, resource))
+    return commands
+
+
+def _known(parsed: ParsedMessage) -> Known:
+    key = parsed.key or (
+        parsed.resource if parsed.resource and ":kms:" in parsed.resource else None
+    )
+    role = parsed.role or (
+        parsed.resource if parsed.resource and ":role/" in parsed.resource else None
+    )
+    return Known(
+        principal=parsed.principal,
+        action=parsed.action,
+        resource=parsed.resource,
+        role=role,
+        key=key,
+        policy_arn=parsed.policy_arn,
+        encoded=parsed.encoded,
+    )
+
+
+def _blame(parsed: ParsedMessage, row: Family) -> Blame:
+    if parsed.action:
+        layer = parsed.layer.value if parsed.layer else None
+        if parsed.explicit is None:
+            says = "AWS does not say which policy type denied the request"
+        else:
+            kind = "an explicit deny" if parsed.explicit else "no allow"
+            words = f" in {parsed.policy_type} policy" if parsed.policy_type else ""
+            named = f" ({parsed.policy_arn})" if parsed.policy_arn else ""
+            says = f"AWS reports {kind}{words}{named}"
+        return Blame(says, parsed.explicit, parsed.policy_type, layer, parsed.policy_arn)
+    if not row.permission_problem:
+        return Blame("not a permission problem: AWS blamed no policy", layer=None)
+    first = row.hints[0].layer if row.hints else None
+    layer_words = {layer.value: text for layer, text in LAYER_WORDS.items()}
+    pointed = layer_words.get(first or "", "a setting" if first == "setting" else "no policy")
+    return Blame(
+        f"AWS names no policy; the message's wording points first at {pointed}", layer=first
+    )
+
+
+def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) -> list[Cause]:
+    """The denied request itself, in the layer AWS named (or each plausible layer)."""
+    target = f"{parsed.action} on {parsed.resource or 'the resource'}"
+    if parsed.layer is not None:
+        commands = (*confirm.policy(parsed.policy_arn), *confirm.layer(parsed.layer, known))
+        kind = "explicitly denies" if parsed.explicit else "does not allow"
+        return [
+            Cause(
+                0,
+                f"The {LAYER_WORDS[parsed.layer]} {kind} {target}",
+                parsed.layer.value,
+                "AWS named this layer in the message",
+                commands,
+                check.id if check else "message.request",
+                check.source if check else IAM_NOT_AUTHORIZED.sources[0],
+            )
+        ]
+    caller_account = confirm.arn_account(parsed.principal or "")
+    resource_account = confirm.arn_account(parsed.resource or "")
+    cross = bool(resource_account) and resource_account != caller_account
+    order = [
+        layer
+        for layer in _UNKNOWN_LAYER_ORDER
+        if layer is not Layer.RESOURCE or cross or (parsed.resource and ":kms:" in parsed.resource)
+    ]
+    return [
+        Cause(
+            0,
+            f"The {LAYER_WORDS[layer]} does not allow {target}",
+            layer.value,
+            "AWS does not say which layer; ranked by AWS's evaluation order and how often each "
+            "layer is the cause" + (" (the resource is in another account)" if cross else ""),
+            confirm.layer(layer, known),
+            check.id if check else "message.request",
+            check.source if check else IAM_NOT_AUTHORIZED.sources[0],
+        )
+        for layer in order
+    ]
+
+
+def _hint_cause(hint: Hint, known: Known) -> Cause:
+    check = _find(hint.check) if hint.check else None
+    if check is not None:
+        commands = _check_confirm(check, known)
+    else:
+        commands = confirm.by_confirm(hint.confirm, known)
+    return Cause(
+        0,
+        hint.title,
+        hint.layer,
+        hint.why,
+        commands,
+        check.id if check else None,
+        check.source if check else None,
+    )
+
+
+def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
+    """What a message means and how to confirm its likely causes, without a world."""
+    row = family_of(parsed)
+    known = _known(parsed)
+    operation, named_by_message = _operation(parsed, row)
+    causes: list[Cause] = []
+    named: Check | None = None
+    if operation is not None and parsed.action:
+        named = next(
+            (c for c in operation.checks if (c.action or "").lower() == parsed.action.lower()),
+            None,
+        )
+    if parsed.action:
+        causes.extend(_request_causes(parsed, known, named))
+    else:
+        causes.extend(_hint_cause(h, known) for h in row.hints)
+    if operation is not None and row.permission_problem:
+        seen = {c.check for c in causes}
+        for check in operation.checks:
+            if check.id not in seen:
+                causes.append(
+                    Cause(
+                        0,
+                        check.title,
+                        _check_layer(check),
+                        f"not named by the message; {operation.api} needs it too",
+                        _check_confirm(check, known),
+                        check.id,
+                        check.source,
+                    )
+                )
+    ranked = tuple(
+        Cause(i, c.title, c.layer, c.why, c.confirm, c.check, c.source)
+        for i, c in enumerate(causes, start=1)
+    )
+    notes = list(parsed.notes)
+    if operation is not None and not named_by_message:
+        notes.append(
+            f"the paste names no operation: the causes are ranked as for {operation.api}, the "
+            "operation this message is known from; give the API operation if it was another"
+        )
+    if parsed.evidence.operation and operation is None:
+        notes.append(
+            f"{parsed.evidence.operation} is not an operation the catalogue describes: only the "
+            "message's own request is ranked"
+        )
+    return OfflineAnswer(
+        message=parsed,
+        meaning=row.meaning,
+        permission_problem=row.permission_problem,
+        blame=_blame(parsed, row),
+        operation=operation.name if operation else None,
+        api=(operation.api if operation and named_by_message else parsed.evidence.operation),
+        causes=ranked,
+        todo=row.todo,
+        sources=row.sources,
+        notes=tuple(notes),
+    )
+
+
+__all__ = ["LAYER_WORDS", "Blame", "Cause", "OfflineAnswer", "answer_offline", "message_parameters"]
+
+_ = MessageFamily  # re-exported vocabulary for callers of this module

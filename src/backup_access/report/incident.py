@@ -1,0 +1,95 @@
+"""Render the offline answer to ``explain --error`` (no world): text for people, JSON for
+machines.
+
+JSON (one object): ``{"schema", "mode": "offline", "operation": "error-message", "verdict":
+"unknown", "family", "kind", "message", "meaning", "permission_problem", "blame": {"says",
+"explicit", "policy_type", "layer", "policy_arn"}, "operation_name", "api", "parameters",
+"causes": [{"rank", "check", "title", "layer", "why", "source", "confirm": [{"command",
+"account", "shows"}]}], "todo", "sources", "notes"}``. Nothing was evaluated, so the verdict
+is always ``unknown``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backup_access.diagnose.offline import OfflineAnswer
+
+SCHEMA = "backup-access/offline-answer/1"
+
+
+def offline_to_dict(answer: OfflineAnswer) -> dict[str, Any]:
+    data = answer.to_dict()
+    operation = data.pop("operation")
+    return {
+        "schema": SCHEMA,
+        "operation": "error-message",
+        "verdict": "unknown",
+        "operation_name": operation,
+        **data,
+    }
+
+
+def _evidence(answer: OfflineAnswer) -> list[str]:
+    parsed = answer.message
+    evidence = parsed.evidence
+    parts: list[str] = []
+    if evidence.wrappers:
+        parts.append("pasted from " + " › ".join(evidence.wrappers))
+    if evidence.operation:
+        parts.append(f"operation {evidence.operation} (named by {evidence.operation_from})")
+    if evidence.error_code:
+        parts.append(f"error code {evidence.error_code}")
+    if evidence.status_code:
+        parts.append(f"HTTP {evidence.status_code}")
+    if evidence.request_id:
+        parts.append(f"request id {evidence.request_id}")
+    if evidence.tool_resource:
+        parts.append(f"tool resource {evidence.tool_resource}")
+    if evidence.resource_type:
+        parts.append(f"resource type {evidence.resource_type}")
+    if parsed.authorization_id:
+        parts.append(f"authorization id {parsed.authorization_id}")
+    return parts
+
+
+def render_offline(answer: OfflineAnswer) -> str:
+    """The answer as plain text: commands and ARNs are never wrapped or cut."""
+    parsed = answer.message
+    api = f" ({answer.api})" if answer.api else ""
+    lines = [f"? UNKNOWN (no world given){api}: {parsed.family.value.replace('_', ' ')}"]
+    if parsed.text:
+        lines.append(f"  AWS said: {parsed.text}")
+    lines.append(f"What it means: {answer.meaning}")
+    if not answer.permission_problem:
+        lines.append("This is not a permission problem: no policy is to blame.")
+    lines.append(f"Layer AWS blamed: {answer.blame.says}")
+    if parsed.action:
+        lines.append(
+            f"Request: {parsed.principal or '?'} → {parsed.action} on "
+            f"{parsed.resource or '(no resource named)'}"
+        )
+    evidence = _evidence(answer)
+    if evidence:
+        lines.append("Evidence from the paste: " + "; ".join(evidence))
+    for masked in parsed.masked:
+        lines.append(f"Masked: the {masked.field} is unknown ('{masked.value}' is {masked.why})")
+    if answer.causes:
+        lines.append("Likely causes, most likely first:")
+    for cause in answer.causes:
+        lines.append(f"  {cause.rank}. [{cause.layer}] {cause.title}")
+        lines.append(f"     why: {cause.why}")
+        if cause.check or cause.source:
+            lines.append("     " + " · ".join(x for x in (cause.check, cause.source) if x))
+        for command in cause.confirm:
+            lines.append(f"     in {command.account}:")
+            lines.append(f"       $ {command.command}")
+            lines.append(f"         ({command.shows})")
+    if answer.todo:
+        lines.append(f"What to do: {answer.todo}")
+    if answer.sources:
+        lines.append("Sources: " + " ".join(answer.sources))
+    for note in answer.notes:
+        lines.append(f"Note: {note}")
+    lines.append("Give --world (or --live) to evaluate it against your accounts.")
+    return "\n".join(lines)
