@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from backup_access.conditions.evaluate import Operator, read_operator
 from backup_access.conditions.operators import Family
@@ -11,17 +12,24 @@ from backup_access.lint.view import PolicyView, StatementView, condition_values
 from backup_access.policy.model import Condition
 
 
-def typed_conditions(
-    view: PolicyView,
-) -> Iterator[tuple[Condition, Operator, aws_data.ConditionKeyType]]:
+class TypedCondition(NamedTuple):
+    """A condition with its statement, its read operator and its key's declared type."""
+
+    statement: StatementView
+    condition: Condition
+    operator: Operator
+    key: aws_data.ConditionKeyType
+
+
+def typed_conditions(view: PolicyView) -> Iterator[TypedCondition]:
     """Conditions whose operator is valid (not Null) and whose key AWS defines."""
-    for _, parsed in view.parsed():
+    for statement, parsed in view.parsed():
         for condition in parsed.conditions:
             operator = read_operator(condition.operator)
             key = aws_data.condition_key(condition.key)
             if isinstance(operator, str) or key is None or operator.base.family is Family.NULL:
                 continue
-            yield condition, operator, key
+            yield TypedCondition(statement, condition, operator, key)
 
 
 def values_of_keys(

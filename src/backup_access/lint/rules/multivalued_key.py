@@ -16,7 +16,7 @@ from backup_access.lint.view import PolicyView
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
-    for condition, operator, key in typed_conditions(view):
+    for _, condition, operator, key in typed_conditions(view):
         if key.multivalued and operator.set_operator is SetOperator.NONE:
             yield Hit(
                 condition.pointer,

@@ -35,6 +35,14 @@ _OU = re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}")
 
 def path_problem(value: str, *, like: bool) -> str | None:
     """What is wrong with an organization path (None when it is well formed)."""
+    bare = value  # a lone id, without the path's slashes
+    if _OU.fullmatch(bare):
+        return (
+            "is an OU id, not a path: write the whole path from the organization, "
+            f"o-…/r-…/{bare}/ (and ForAnyValue:StringLike with a trailing * for child OUs)"
+        )
+    if re.fullmatch(r"\d{12}", bare):
+        return "is an account id, not a path: use aws:PrincipalAccount for accounts"
     if not value.endswith("/") and not (like and value.endswith("*")):
         return "must end with '/' (or '/*' with a Like operator to include child OUs)"
     parts = value.removesuffix("/").split("/") if value else []
