@@ -161,9 +161,11 @@ def test_bad_input_exits_3(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("accounts: {nope: 1}\n")
     assert run(copy_args(bad)).exit_code == 3
+    # a bare name where an ARN is needed is a usage mistake (exit 2), with the world's ARN
     result = run(copy_args(ORG, "--destination-vault", "central"))
-    assert result.exit_code == 3
-    assert "not an ARN" in result.output
+    assert result.exit_code == 2
+    assert "not the bare name 'central'" in result.output
+    assert "did you mean `arn:aws:backup:us-east-1:" in result.output
 
 
 def test_help_lists_every_operation_and_its_options() -> None:

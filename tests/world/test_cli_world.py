@@ -149,7 +149,7 @@ def test_bad_world_exits_3_with_file_and_pointer() -> None:
     assert "bad-role-policy.yaml at /accounts/222222222222/iam/roles/BackupAdmin/policies/1" in err
 
 
-def test_bad_principal_exits_3() -> None:
+def test_bad_principal_is_a_usage_error() -> None:
     code, _, err = run(*world_args("nobody", "backup:ListBackupVaults", "*"))
-    assert code == 3
-    assert "not a principal" in err
+    assert code == 2  # a usage mistake: a bare name where an ARN is needed
+    assert "not the bare name 'nobody'" in err

@@ -29,6 +29,14 @@ from backup_access.cli.common import (
     output_options,
     write,
 )
+from backup_access.cli.usage import (
+    check_missing,
+    check_operation_values,
+    one_world,
+    unknown_operation,
+    worked_example,
+    wrong_option,
+)
 from backup_access.diagnose import Explanation, explain_operation
 from backup_access.documents import load_document
 from backup_access.engine.model import NamedPolicy
@@ -80,7 +88,8 @@ def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--world",
         type=click.Path(path_type=Path),
-        default=None,
+        multiple=True,
+        callback=one_world,
         help="World file or directory (Contract 2).",
     )(function)
 
@@ -109,6 +118,11 @@ def _settings(
     session_policies: tuple[Path, ...] = (),
 ) -> _Settings:
     parent = ctx.find_object(_Settings) or _Settings(None, None, None)
+    if world is not None and parent.world is not None and world != parent.world:
+        raise click.UsageError(
+            f"--world given twice ({parent.world} before the operation, {world} after it); "
+            "give it once — put several files in one directory to merge them"
+        )
     return _Settings(
         world or parent.world,
         fmt or parent.output_format,
@@ -186,9 +200,12 @@ def _operation_command(
             values.pop("session_policies"),
         )
         if runner is not None:
+            check_operation_values(operation, values, None)
             runner(operation, settings, values)
             return
+        check_missing(operation, values)
         world = _load(settings)
+        check_operation_values(operation, values, world)
         explanation = explain_operation(world, operation.name, values, session=_session(settings))
         title = f"{operation.name} ({operation.api})"
         emit([(title, explanation)], settings, batch=False)
@@ -198,19 +215,26 @@ def _operation_command(
         command = options(command)
     command = _common_options(command)
     for parameter in reversed(operation.parameters):
+        # Not required for click: every missing option is reported at once
+        # (check_operation_values), not the first alone.
         command = click.option(
             parameter.option,
             parameter.name,
-            required=parameter.required,
             metavar="ARN",
-            help=parameter.help,
+            help=parameter.help + ("  [required]" if parameter.required else ""),
         )(command)
     checks = "\n".join(f"  {c.id}" for c in operation.checks)
     help_text = (
         f"{operation.title} ({operation.api}).\n\n{operation.description}\n\n"
         f"\b\nChecks:\n{checks}\n\nSource: {operation.source}"
     )
-    return click.command(name=operation.name, help=help_text, short_help=operation.title)(command)
+    return click.command(
+        cls=_OperationCommand,
+        name=operation.name,
+        help=help_text,
+        short_help=operation.title,
+        epilog=worked_example(operation),
+    )(command)
 
 
 # What ``fix`` reuses: it takes explain's arguments and options (Contract 3).
@@ -222,8 +246,33 @@ load_settings_world = _load
 session_of = _session
 
 
+class _OperationCommand(click.Command):
+    """An operation's subcommand: an option it does not take names the operations that do."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            catalogue = load_catalogue()
+            takers = [
+                name
+                for name in operation_names()
+                if any(p.option == error.option_name for p in catalogue.operation(name).parameters)
+            ]
+            own = [p.option for p in catalogue.operation(self.name or "").parameters]
+            raise wrong_option(self.name or "", error.option_name, takers, own) from None
+
+
 class _Operations(click.Group):
     """Subcommands built from the catalogue on first use (nothing loads at import)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in operation_names():
+            raise unknown_operation(name, operation_names())
+        return super().resolve_command(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(operation_names())

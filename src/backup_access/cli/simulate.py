@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from backup_access.catalogue import ParameterKind
 from backup_access.cli import main
 from backup_access.cli.common import (
     EXIT_EXPECTATION,
@@ -15,6 +16,7 @@ from backup_access.cli.common import (
     output_options,
     write,
 )
+from backup_access.cli.usage import check_action, check_in_world, check_shape, one_world
 from backup_access.documents import load_document
 from backup_access.engine import evaluate
 from backup_access.fields import one_action, one_resource
@@ -32,13 +34,23 @@ from backup_access.simulate.request_file import EXPECTATIONS
 from backup_access.world import Resolution, load_world, resolve
 from backup_access.world.findings import is_assumption
 
+_EXAMPLE = """\b
+Example (in the repository's example organization):
+  backup-access simulate --world examples/worlds/cross-account-copy \\
+    --principal arn:aws:iam::111111111111:role/service-role/BackupCopyRole \\
+    --action backup:CopyIntoBackupVault \\
+    --resource arn:aws:backup:us-east-1:222222222222:backup-vault:by-ou
+"""
 
-@main.command()
+
+@main.command(epilog=_EXAMPLE)
 @click.argument("request_file", type=click.Path(path_type=Path), required=False)
 @click.option(
     "--world",
     type=click.Path(path_type=Path),
-    help="World file or directory (Contract 2): evaluate one request resolved in it.",
+    multiple=True,
+    callback=one_world,
+    help="World file or directory (docs/world.md): evaluate one request resolved in it.",
 )
 @click.option("--principal", help="With --world: who calls (role, session, user, root ARN…).")
 @click.option("--action", help="With --world: the action, e.g. backup:StartCopyJob.")
@@ -89,18 +101,25 @@ def simulate(
     or, with --world, one request whose policies and context are resolved in a world.
 
     Items of a list may carry `expect: allowed|denied|implicit_deny|explicit_deny`; any
-    unmet expectation makes the exit code 1.
+    unmet expectation makes the exit code 1. Formats: docs/request.md, docs/world.md,
+    docs/output.md.
     """
     world_options = (principal, action, resource, via_service, resource_account, vault)
     if world is not None:
         if request_file is not None:
             raise click.UsageError("give either REQUEST_FILE or --world, not both")
-        if not (principal and action and resource):
-            raise click.UsageError("--world needs --principal, --action and --resource")
+        needed = {"--principal": principal, "--action": action, "--resource": resource}
+        missing = [option for option, value in needed.items() if not value]
+        if missing or not (principal and action and resource):
+            raise click.UsageError(f"--world needs {', '.join(missing)} too")
         one_action(action, file="--action")
         one_resource(resource, file="--resource")
+        check_action(action)
+        loaded = load_world(world)
+        check_shape("--principal", ParameterKind.PRINCIPAL, principal, loaded)
+        check_in_world("--principal", ParameterKind.PRINCIPAL, principal, loaded)
         resolution = resolve(
-            load_world(world),
+            loaded,
             principal,
             action,
             resource,

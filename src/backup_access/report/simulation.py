@@ -91,8 +91,9 @@ def summary(decision: Decision, deciding: list[StatementTrace]) -> str:
     request = decision.request
     subject = f"{request.action} for {request.principal.arn} on {request.resource}"
     if decision.value is DecisionValue.ALLOWED:
-        first = deciding[0] if deciding else None
-        return f"allowed by {location(first)}" if first else f"{subject} is allowed"
+        # The grant, not the SCP/RCP that merely lets it through.
+        grants = [s for s in deciding if s.layer.value not in ("scp", "rcp")] or deciding
+        return f"allowed by {location(grants[0])}" if grants else f"{subject} is allowed"
     layers = [b.value for b in decision.blocked_by]
     if decision.value is DecisionValue.EXPLICIT_DENY:
         first = deciding[0] if deciding else None

