@@ -15,6 +15,7 @@ from tests.diagnose.fixtures.worlds import (
     COPY,
     ORG,
     PROD,
+    RP,
     SOURCE_KEY,
     account,
     keys,
@@ -40,10 +41,17 @@ def test_cross_account_copy_is_allowed_and_every_check_applies(org: World) -> No
     result = explain_operation(org, "copy", COPY)
     assert result.verdict is Verdict.ALLOWED
     assert [s.id for s in result.skipped] == [
-        "copy.aws-managed-key-own-account",  # --key not given: the source vault's own key
+        "copy.aws-managed-key-own-account",  # --key not given: the snapshot's recorded key
+        "copy.role-describe-destination-key",  # cross-account: the destination SLR's side
+        "copy.role-create-grant-destination-key",
+        "copy.role-share-ec2-image",  # an EBS snapshot: only ec2:ModifySnapshotAttribute
+        "copy.role-share-rds-snapshot",
+        "copy.role-share-cluster-snapshot",
         "copy.source-lag-vault-shared",
+        "copy.lag-sharee-copy",
+        "copy.retention-within-destination-lock",  # no --retention-days
     ]
-    assert len(result.checks) == 13
+    assert len(result.checks) == 18
     slr = check(result, "copy.destination-slr-describe-source-key")
     assert slr.principal.endswith(
         f"{CENTRAL}:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"
@@ -134,21 +142,41 @@ def test_default_vault_as_destination_is_refused(tmp_path: Path) -> None:
     assert check(result, "copy.destination-vault-not-default").decision is CheckDecision.DENIED
 
 
-def test_destination_vault_encrypted_with_aws_backup_is_refused(tmp_path: Path) -> None:
+def test_destination_vault_encrypted_with_aws_backup_is_refused_for_a_snapshot(
+    tmp_path: Path,
+) -> None:
+    """A snapshot-backed type's copy cannot be encrypted with aws/backup; a fully managed
+    type's may (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html#copy-encryption)."""
+
     def patch(data: dict[str, Any]) -> None:
         del vaults(data, CENTRAL)["central"]["key"]
 
-    result = explain_operation(world_with(tmp_path, patch), "copy", COPY)
-    gate = check(result, "copy.destination-vault-not-default")
+    world = world_with(tmp_path, patch)
+    result = explain_operation(world, "copy", COPY)
+    gate = check(result, "copy.destination-key-for-type")
     assert gate.decision is CheckDecision.DENIED and "aws/backup" in gate.reason
+    assert check(result, "copy.destination-vault-not-default").decision is CheckDecision.ALLOWED
+    managed = explain_operation(world, "copy", {**COPY, "recovery_point": RP})
+    assert "copy.destination-key-for-type" in {s.id for s in managed.skipped}
 
 
-def test_aws_managed_source_key_is_refused(tmp_path: Path) -> None:
+def test_aws_managed_source_key_is_refused_for_a_snapshot_only(tmp_path: Path) -> None:
+    """AWS managed keys cannot be shared across accounts for types AWS Backup does not fully
+    manage; a fully managed type's vault key may be AWS managed
+    (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html#copy-encryption)."""
+
     def patch(data: dict[str, Any]) -> None:
         keys(data, PROD)["aaaa1111-0000-0000-0000-000000000001"]["manager"] = "aws"
 
-    result = explain_operation(world_with(tmp_path, patch), "copy", COPY)
+    world = world_with(tmp_path, patch)
+    result = explain_operation(world, "copy", COPY)
     assert check(result, "copy.source-key-customer-managed").decision is CheckDecision.DENIED
+    managed = explain_operation(world, "copy", {**COPY, "recovery_point": RP})
+    skipped = {s.id for s in managed.skipped}
+    assert {
+        "copy.source-key-customer-managed",
+        "copy.destination-slr-describe-source-key",
+    } <= skipped
 
 
 def test_source_key_policy_without_the_destination_account(tmp_path: Path) -> None:

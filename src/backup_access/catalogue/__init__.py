@@ -18,6 +18,7 @@ from backup_access.catalogue.model import (
     Parameter,
     ParameterKind,
     Predicate,
+    TypedBy,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Parameter",
     "ParameterKind",
     "Predicate",
+    "TypedBy",
     "load_catalogue",
     "operation_names",
 ]

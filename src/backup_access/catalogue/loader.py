@@ -26,12 +26,23 @@ from backup_access.catalogue.model import (
     Parameter,
     ParameterKind,
     Predicate,
+    TypedBy,
 )
 from backup_access.catalogue.templates import ATTRIBUTES, placeholders
 from backup_access.errors import BackupAccessError
 
 _OPERATION_KEYS = frozenset(
-    {"name", "title", "api", "source", "description", "parameters", "checks", "region"}
+    {
+        "name",
+        "title",
+        "api",
+        "source",
+        "description",
+        "parameters",
+        "checks",
+        "region",
+        "typed_by",
+    }
 )
 _PARAMETER_KEYS = frozenset({"help", "required", "default", "kind"})
 _CHECK_KEYS = frozenset(
@@ -164,13 +175,21 @@ def _templates(check: Check) -> list[str]:
 
 def _validate_names(operation: Operation) -> None:
     names = {p.name for p in operation.parameters}
+    typed = operation.typed_by
+    if typed is not None:
+        wanted = [typed.vault, typed.recovery_point, typed.resource, "resource_type"]
+        missing = [n for n in wanted if n is not None and n not in names]
+        if missing:
+            raise CatalogueError(f"{operation.name}: typed_by names unknown {missing}")
     for name, attribute in placeholders(operation.region or ""):
         if name not in names or (attribute is not None and attribute not in ATTRIBUTES):
             raise CatalogueError(f"{operation.name}: region refers to unknown {{{name}}}")
     for check in operation.checks:
         if not check.id.startswith(operation.name + "."):
             raise CatalogueError(f"check {check.id} must start with '{operation.name}.'")
-        referenced = [n for c in check.when for n in c.args] + list(check.args)
+        referenced = [
+            n for c in check.when if c.predicate is not Predicate.TYPE_IN for n in c.args
+        ] + list(check.args)
         for template in _templates(check):
             for name, attribute in placeholders(template):
                 referenced.append(name)
@@ -179,6 +198,15 @@ def _validate_names(operation: Operation) -> None:
         for name in referenced:
             if name not in names:
                 raise CatalogueError(f"{check.id}: unknown parameter {name!r}")
+
+
+def _typed_by(raw: object, where: str) -> TypedBy | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or "vault" not in raw:
+        raise CatalogueError(f"{where}: typed_by names the vault parameter")
+    _keys(raw, frozenset({"vault", "recovery_point", "resource"}), f"{where} typed_by")
+    return TypedBy(str(raw["vault"]), raw.get("recovery_point"), raw.get("resource"))
 
 
 def parse_operation(raw: dict[str, Any], sources: dict[str, str], where: str) -> Operation:
@@ -195,6 +223,7 @@ def parse_operation(raw: dict[str, Any], sources: dict[str, str], where: str) ->
         checks=checks,
         description=str(raw.get("description", "")).strip(),
         region=str(raw["region"]) if raw.get("region") else None,
+        typed_by=_typed_by(raw.get("typed_by"), where),
     )
     _validate_names(operation)
     return operation

@@ -38,7 +38,13 @@ class Predicate(StrEnum):
     CUSTOMER_KEY = "customer_key"  # [key]: not AWS managed (or unknown)
     AWS_MANAGED_KEY = "aws_managed_key"  # [key]: AWS managed (or unknown)
     GIVEN = "given"  # [parameter]: an optional parameter was given
-    SNAPSHOT_BACKED = "snapshot_backed"  # [recovery point]: not an arn:aws:backup: one
+    BOUND = "bound"  # [parameter]: a value is known (given, or its default could be filled)
+    # The recovery point's (or resource's) type, as the operation's typed_by finds it; when
+    # the type is unknown these hold and the check reports unknown (it cannot be decided).
+    SNAPSHOT_BACKED = "snapshot_backed"  # []: not fully managed by AWS Backup
+    FULLY_MANAGED = "fully_managed"  # []: fully managed (encrypted with its vault's key)
+    TYPE_IN = "type_in"  # [TYPE, …]: one of these resource types
+    CROSS_ACCOUNT_OR_REGION = "cross_account_or_region"  # [a, b]
 
 
 class Gate(StrEnum):
@@ -54,6 +60,17 @@ class Gate(StrEnum):
     KEY_CUSTOMER_MANAGED = "key_customer_managed"  # [key]
     AWS_MANAGED_KEY_OWN_ACCOUNT = "aws_managed_key_own_account"  # [key, principal]
     VAULT_SHARED_WITH = "vault_shared_with"  # [vault, principal]
+    DESTINATION_KEY_FOR_TYPE = "destination_key_for_type"  # [destination vault, source vault]
+    COPY_SUPPORTED = "copy_supported"  # [source vault, destination vault]
+    TYPE_OPTED_IN = "type_opted_in"  # [vault]: the Region's opt-in for the resource type
+    LAG_KEY_NOT_AWS_MANAGED = "lag_key_not_aws_managed"  # [key]
+    SHARED_WITH_ACCOUNTS_ONLY = "shared_with_accounts_only"  # [principal]
+    LAG_SHAREE_COPY = "lag_sharee_copy"  # [vault, caller]: AWS's pages disagree
+    LOCK_ALLOWS_CHANGE = "lock_allows_change"  # [vault]: deleting points / lifecycle changes
+    LOCK_REMOVABLE = "lock_removable"  # [vault]: the Vault Lock may still be deleted
+    RETENTION_WITHIN_LOCK = "retention_within_lock"  # [vault, retention_days]
+    BUCKET_VERSIONED = "bucket_versioned"  # [bucket ARN]
+    ROLE_EXISTS = "role_exists"  # [role]
 
 
 class ParameterKind(StrEnum):
@@ -66,6 +83,8 @@ class ParameterKind(StrEnum):
     RECOVERY_POINT = "recovery_point"  # any recovery point ARN
     PLAN = "plan"  # arn:aws:backup:R:A:backup-plan:ID
     ARN = "arn"  # any ARN
+    RESOURCE_TYPE = "resource_type"  # an AWS Backup resource type name (EBS, EFS, S3, …)
+    NUMBER = "number"  # a whole number (days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +134,17 @@ class Check:
 
 
 @dataclass(frozen=True, slots=True)
+class TypedBy:
+    """Where an operation's resource type comes from: its ``resource_type`` parameter, the
+    recovery point or resource ARN parameter named here, or the world's record of the point in
+    the vault parameter named here."""
+
+    vault: str
+    recovery_point: str | None = None
+    resource: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     name: str
     title: str
@@ -127,6 +157,7 @@ class Operation:
     # aws:RequestedRegion of every request the operation makes on a resource without a Region
     # of its own ("*", IAM roles); a regional resource is acted on in its own Region.
     region: str | None = None
+    typed_by: TypedBy | None = None
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)

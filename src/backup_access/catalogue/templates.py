@@ -2,14 +2,19 @@
 
 Attributes: ``account``, ``region``, ``service`` (of an ARN or principal), ``key`` (the KMS key
 ARN of a vault, from the world), ``backup_slr`` (the AWSServiceRoleForBackup of the
-parameter's account).
+parameter's account), ``point_key`` (of a vault: the key protecting the recovery point the
+operation handles: the vault's key for a fully managed type, the resource's own key recorded
+for the point otherwise), ``org_path`` (the ``o-…/r-…/ou-…/`` path of the parameter's
+account, as ``backup:CopyTargetOrgPaths`` carries it).
 """
 
 from __future__ import annotations
 
 import re
 
-ATTRIBUTES = frozenset({"account", "region", "service", "key", "backup_slr"})
+ATTRIBUTES = frozenset(
+    {"account", "region", "service", "key", "backup_slr", "point_key", "org_path"}
+)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([a-z_]+))?\}")
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from backup_access.catalogue import Operation, Parameter, ParameterKind
 from backup_access.catalogue.templates import PLACEHOLDER
+from backup_access.diagnose.kind import PointKind, any_point_of, resolve_kind
 from backup_access.engine.model import NamedPolicy
 from backup_access.errors import RequestError
 from backup_access.policy.arn import Arn
 from backup_access.world import Key, KeyManager, Vault, World
 from backup_access.world.lookup import find_key, find_vault, is_aws_managed_alias
+from backup_access.world.organization import account_path
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 BACKUP_SLR = "role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"
@@ -36,6 +38,12 @@ class UnresolvedError(Exception):
 
 def _check_shape(parameter: Parameter, value: str) -> None:
     if parameter.kind is ParameterKind.PRINCIPAL and _ACCOUNT.match(value):
+        return
+    if parameter.kind is ParameterKind.RESOURCE_TYPE:
+        return  # checked against the resource type table when the kind is resolved
+    if parameter.kind is ParameterKind.NUMBER:
+        if not value.isdigit():
+            raise RequestError(f"{parameter.option}: '{value}' is not a whole number")
         return
     arn = Arn.parse(value)
     if arn is None:
@@ -74,6 +82,10 @@ class Binding:
     values: Mapping[str, str]
     given: frozenset[str]
     session: tuple[NamedPolicy, ...] | None = None
+    kind: PointKind | None = None  # the handled resource type, for operations with typed_by
+    notes: tuple[str, ...] = ()  # what binding assumed (a recovery point pattern, the type)
+    # defaults that could not be filled, and why (said by every check that needs them)
+    unresolved: Mapping[str, str] = field(default_factory=dict)
 
     def vault(self, name: str) -> Vault | None:
         return self.vault_at(self.values.get(name, ""))
@@ -131,14 +143,66 @@ class Binding:
         prefix = "" if ref.startswith("alias/") else "key/"
         return f"arn:aws:kms:{vault.region}:{vault.account}:{prefix}{ref}"
 
+    def point_key_arn(self, name: str) -> str:
+        """The key protecting the recovery point in vault ``name``: the vault's own key for a
+        fully managed type, the resource's key (as the world records it for the point) for a
+        snapshot-backed one (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html)."""
+        kind = self.kind
+        if kind is None or kind.fully_managed is None:
+            raise UnresolvedError(
+                "the recovery point's resource type is unknown, so is the key protecting it "
+                "(its vault's key for a fully managed type, its resource's own key otherwise): "
+                "give --resource-type, or --key"
+            )
+        if kind.fully_managed:
+            return self.vault_key_arn(name)
+        record = kind.record
+        if record is None or not record.key:
+            raise UnresolvedError(
+                f"this {kind.label} recovery point keeps its resource's own KMS key, which the "
+                "world does not record for it: give --key, or record it (key) under the vault's "
+                "recovery_points"
+            )
+        if Arn.parse(record.key) is not None:
+            return record.key
+        vault = self.vault(name)
+        if vault is None:
+            raise UnresolvedError(f"vault {self.values[name]} is not in the world")
+        found = find_key(self.world, vault.account, vault.region, record.key)
+        if found is not None:
+            return found.arn
+        prefix = "" if record.key.startswith("alias/") else "key/"
+        return f"arn:aws:kms:{vault.region}:{vault.account}:{prefix}{record.key}"
+
+    def org_path(self, name: str) -> str:
+        """The organization path of the parameter's account (``o-…/r-…/ou-…/``)."""
+        account = self.account(name)
+        organization = self.world.organization
+        path = (
+            account_path(organization, account)
+            if organization is not None and account is not None
+            else None
+        )
+        if organization is None or path is None:
+            raise UnresolvedError(
+                f"the organization path of account {account} is unknown (not a member of an "
+                "organization in the world)"
+            )
+        return path.text(organization.id)
+
     def attribute(self, name: str, attribute: str | None) -> str:
         if name not in self.values:
-            raise UnresolvedError(f"{self.operation.name}: no value for {name}")
+            why = self.unresolved.get(name)
+            raise UnresolvedError(why or f"{self.operation.name}: no value for {name}")
         value = self.values[name]
         if attribute is None:
             return value
         if attribute == "key":
             return self.vault_key_arn(name)
+        if attribute == "point_key":
+            return self.point_key_arn(name)
+        if attribute == "org_path":
+            return self.org_path(name)
         if attribute == "service":
             arn = Arn.parse(value)
             if arn is None:
@@ -185,12 +249,37 @@ def bind(
         _check_shape(parameter, value)
         values[parameter.name] = value
     provided = frozenset(values)
-    binding = Binding(world, operation, values, provided, session)
+    kind: PointKind | None = None
+    notes: list[str] = []
+    typed = operation.typed_by
+    if typed is not None:
+        kind = resolve_kind(world, typed, values)
+        notes.append(f"resource type: {kind.label} ({kind.how})")
+        point = typed.recovery_point
+        if point is not None and point not in values and typed.vault in values:
+            pattern = any_point_of(kind, values[typed.vault])
+            if pattern is not None:
+                values[point] = pattern
+                notes.append(
+                    f"no recovery point given: checked for any {kind.label} recovery point "
+                    f"of the vault ({pattern})"
+                )
+    binding = Binding(world, operation, values, provided, session, kind, tuple(notes))
     defaults: dict[str, str] = {}
+    unresolved: dict[str, str] = {}
     for parameter in operation.parameters:
         if parameter.name not in values and parameter.default is not None:
             try:
                 defaults[parameter.name] = binding.fill(parameter.default)
-            except UnresolvedError:
-                continue
-    return Binding(world, operation, {**values, **defaults}, provided, session)
+            except UnresolvedError as error:
+                unresolved[parameter.name] = f"{parameter.option} unknown: {error}"
+    return Binding(
+        world,
+        operation,
+        {**values, **defaults},
+        provided,
+        session,
+        kind,
+        tuple(notes),
+        unresolved,
+    )

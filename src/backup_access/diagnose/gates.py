@@ -14,11 +14,16 @@ https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying.html)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from backup_access.catalogue import Check, Gate
-from backup_access.diagnose.binding import AWS_BACKUP_ALIAS, Binding
-from backup_access.diagnose.model import CheckDecision
+from backup_access.diagnose.binding import Binding
+from backup_access.diagnose.gate_outcome import (
+    GateOutcome,
+    gate_closed,
+    gate_open,
+    gate_unknown,
+)
+from backup_access.diagnose.predicates import type_unknown
+from backup_access.diagnose.service_gates import TYPE_GATES
 from backup_access.world import KeyManager, VaultType
 from backup_access.world.lookup import is_aws_managed_alias
 from backup_access.world.organization import account_path
@@ -26,23 +31,9 @@ from backup_access.world.organization import account_path
 DEFAULT_VAULT = "Default"
 
 
-@dataclass(frozen=True, slots=True)
-class GateOutcome:
-    decision: CheckDecision
-    reason: str
-    missing: tuple[str, ...] = ()
-
-
-def _ok(reason: str) -> GateOutcome:
-    return GateOutcome(CheckDecision.ALLOWED, reason)
-
-
-def _closed(reason: str) -> GateOutcome:
-    return GateOutcome(CheckDecision.DENIED, reason)
-
-
-def _unknown(reason: str, collect: str) -> GateOutcome:
-    return GateOutcome(CheckDecision.UNKNOWN, reason, (collect,))
+_ok = gate_open
+_closed = gate_closed
+_unknown = gate_unknown
 
 
 def _cross_account_backup(binding: Binding) -> GateOutcome:
@@ -123,32 +114,18 @@ def _vault_gate(binding: Binding, gate: Gate, name: str) -> GateOutcome:
             f"vault {vault.name} is a standard vault: only logically air-gapped vaults are "
             "shared through AWS RAM (standard vaults use their access policy)"
         )
-    # Gate.VAULT_NOT_DEFAULT
+    # Gate.VAULT_NOT_DEFAULT: "the destination vault cannot be the default vault ... encrypted
+    # with a key that cannot be shared with other accounts" (create-cross-account-backup.html)
     if vault.name == DEFAULT_VAULT:
         return _closed(f"{value} is the default vault, which cannot receive cross-account copies")
-    ref = vault.key or AWS_BACKUP_ALIAS
-    found = binding.key_at(binding.vault_key_arn(name))
-    aws_managed = is_aws_managed_alias(ref) or (
-        found is not None and found.manager is KeyManager.AWS
-    )
-    if aws_managed:
-        return _closed(
-            f"vault {vault.name} is encrypted with the AWS managed key {ref} "
-            "(aws/backup): its contents cannot be copied across accounts"
-        )
-    if found is None:
-        return _unknown(
-            f"vault {vault.name}'s key {ref} is not in the world: whether it is AWS managed "
-            "is unknown",
-            f"KMS key {ref} of {vault.account} in {vault.region} (aws kms describe-key)",
-        )
-    return _ok(f"vault {vault.name} is encrypted with customer managed key {found.arn}")
+    return _ok(f"vault {vault.name} is not the default vault")
 
 
 def _key_customer_managed(binding: Binding, name: str) -> GateOutcome:
     value = binding.values.get(name)
     if value is None:
-        return _unknown(f"no {name} given and none found", f"the {name} (a KMS key ARN)")
+        why = binding.unresolved.get(name, f"no {name} given and none found")
+        return _unknown(why, f"the {name} (a KMS key ARN)")
     key = binding.key(name)
     if key is not None:
         if key.manager is KeyManager.CUSTOMER:
@@ -215,7 +192,13 @@ def _shared_with(binding: Binding, vault_name: str, principal: str) -> GateOutco
 
 
 def evaluate_gate(binding: Binding, check: Check) -> GateOutcome:
+    pending = type_unknown(binding, check)
+    if pending is not None:
+        return _unknown(pending, "the recovery point's resource type (--resource-type)")
     gate, args = check.gate, check.args
+    typed = TYPE_GATES.get(gate) if gate is not None else None
+    if typed is not None:
+        return typed(binding, *args)
     if gate is Gate.CROSS_ACCOUNT_BACKUP_ENABLED:
         return _cross_account_backup(binding)
     if gate is Gate.SAME_ORGANIZATION:

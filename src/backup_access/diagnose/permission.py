@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from backup_access.catalogue import Actor, Check
 from backup_access.diagnose.binding import Binding, UnresolvedError, region_of
 from backup_access.diagnose.model import CheckDecision, CheckResult
+from backup_access.diagnose.predicates import type_unknown
 from backup_access.diagnose.reasons import explain_decision
 from backup_access.engine import DecisionValue, evaluate
 from backup_access.policy.context import ContextValue
@@ -17,9 +18,19 @@ from backup_access.world import Resolution, resolve
 def _context(binding: Binding, check: Check) -> dict[str, ContextValue]:
     out: dict[str, ContextValue] = {}
     for key, values in check.context:
-        filled = tuple(binding.fill(v) for v in values)
+        try:
+            filled = tuple(binding.fill(v) for v in values)
+        except UnresolvedError:
+            if key.lower() in _ABSENT_WHEN_UNKNOWN:
+                continue  # AWS sends it only when it has a value (an account in an organization)
+            raise
         out[key] = filled[0] if len(filled) == 1 and _single(key) else filled
     return out
+
+
+# backup:CopyTargetOrgPaths carries the destination account's OU paths: an account outside an
+# organization has none (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html).
+_ABSENT_WHEN_UNKNOWN = frozenset({"backup:copytargetorgpaths"})
 
 
 def _single(key: str) -> bool:
@@ -81,6 +92,9 @@ def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
     """Evaluate one permission check; ``RequestError`` propagates for malformed values."""
     assert check.principal and check.action and check.resource  # the loader ensures it
     fields: dict[str, str | None] = {}
+    pending = type_unknown(binding, check)
+    if pending is not None:
+        return _unknown(check, pending, fields)
     try:
         fields["principal"] = binding.fill(check.principal)
         fields["resource"] = binding.fill(check.resource)
@@ -125,5 +139,5 @@ def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
         blocked_by=tuple(layer.value for layer in decision.blocked_by),
         statements=statements,
         missing=missing,
-        notes=tuple(resolution.notes),
+        notes=(*binding.notes, *resolution.notes),
     )

@@ -7,9 +7,12 @@ and its own result says what is missing (never silently skipped).
 from __future__ import annotations
 
 from backup_access.catalogue import Check, Condition, Predicate
+from backup_access.catalogue.resource_types import load_resource_types
 from backup_access.diagnose.binding import Binding, UnresolvedError
-from backup_access.policy.arn import Arn
+from backup_access.diagnose.kind import PointKind
 from backup_access.world import VaultType
+
+TYPE_PREDICATES = frozenset({Predicate.SNAPSHOT_BACKED, Predicate.FULLY_MANAGED, Predicate.TYPE_IN})
 
 
 def _pair(binding: Binding, condition: Condition, attribute: str) -> tuple[str, str] | None:
@@ -64,12 +67,68 @@ def holds(binding: Binding, condition: Condition) -> tuple[bool, str]:
         return not customer, f"{args[0]} {binding.values[args[0]]} is {what} managed key"
     if p is Predicate.GIVEN:
         return args[0] in binding.given, f"{args[0]} was not given"
-    if p is Predicate.SNAPSHOT_BACKED:
-        arn = Arn.parse(binding.values.get(args[0], ""))
-        backed = arn is not None and arn.service != "backup"
-        what = "a snapshot" if backed else "a fully managed"
-        return backed, f"{args[0]} is {what} recovery point"
+    if p is Predicate.BOUND:
+        return args[0] in binding.values, f"{args[0]} is neither given nor known"
+    if p is Predicate.CROSS_ACCOUNT_OR_REGION:
+        accounts = _pair(binding, condition, "account")
+        regions = _pair(binding, condition, "region")
+        if accounts is None or regions is None:
+            return True, "accounts or Regions unknown"
+        leaves = accounts[0] != accounts[1] or regions[0] != regions[1]
+        return leaves, f"{args[0]} and {args[1]} are in the same account and Region"
+    if p in TYPE_PREDICATES:
+        return _type_holds(binding, condition)
     raise UnresolvedError(f"unknown predicate {p}")  # pragma: no cover - enum is exhaustive
+
+
+def type_unknown(binding: Binding, check: Check) -> str | None:
+    """Why a check that depends on the resource type cannot be decided, or None."""
+    kind = binding.kind
+    for condition in check.when:
+        if condition.predicate not in TYPE_PREDICATES:
+            continue
+        if kind is None or (
+            condition.predicate is Predicate.TYPE_IN and _type_in(kind, condition) is None
+        ):
+            return "the resource type is unknown: give --resource-type (or a recovery point ARN)"
+        if kind.fully_managed is None:
+            return (
+                f"whether AWS Backup fully manages this recovery point is unknown ({kind.how}): "
+                "give --resource-type"
+            )
+    return None
+
+
+def _type_in(kind: PointKind, condition: Condition) -> bool | None:
+    """Whether every possible type is in the list (True), none is (False), or it depends. With
+    no type but a known class (fully managed or not), a list of the other class is False."""
+    wanted = {name.lower() for name in condition.args}
+    if not kind.types:
+        table = load_resource_types()
+        listed = {t.fully_managed for t in table.types.values() if t.name.lower() in wanted}
+        if kind.fully_managed is not None and listed == {not kind.fully_managed}:
+            return False
+        return None
+    inside = {t.name.lower() in wanted for t in kind.types}
+    return inside.pop() if len(inside) == 1 else None
+
+
+def _type_holds(binding: Binding, condition: Condition) -> tuple[bool, str]:
+    """Undecidable (unknown type) counts as holding: the check then reports unknown."""
+    kind = binding.kind
+    if kind is None:
+        return True, "resource type unknown"
+    if condition.predicate is Predicate.TYPE_IN:
+        inside = _type_in(kind, condition)
+        if inside is None:
+            return True, "resource type unknown"
+        return inside, f"the resource type is {kind.label}"
+    if kind.fully_managed is None:
+        return True, "whether the type is fully managed is unknown"
+    managed = kind.fully_managed
+    holds = managed if condition.predicate is Predicate.FULLY_MANAGED else not managed
+    what = "fully managed by AWS Backup" if managed else "snapshot-backed (not fully managed)"
+    return holds, f"the recovery point is {what}: {kind.label} ({kind.how})"
 
 
 def applies(binding: Binding, check: Check) -> tuple[bool, str]:
