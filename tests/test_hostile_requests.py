@@ -121,3 +121,21 @@ def test_simulate_world_resource_star_still_works() -> None:
         "json",
     )
     assert code == 0
+
+
+def test_literal_star_in_an_s3_object_key_is_allowed(tmp_path: Path) -> None:
+    # Object names may hold * and ?: AWS gives ${*} and ${?} to match them literally.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-specialchars
+    path = tmp_path / "s3.yaml"
+    policy = {"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}
+    request = {
+        "principal": ROLE,
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::b/rep*rt?.csv",
+    }
+    path.write_text(yaml.safe_dump({"request": request, "policies": {"identity": [policy]}}))
+    assert _run("simulate", str(path), "--expect", "allowed")[0] == 0
+    request["resource"] = "arn:aws:s3:::b*/report.csv"  # bucket names cannot hold them
+    path.write_text(yaml.safe_dump({"request": request, "policies": {"identity": [policy]}}))
+    code, err = _run("simulate", str(path))
+    assert code == 3 and "/request/resource" in err

@@ -113,8 +113,23 @@ def one_action(value: str, pointer: str = "", *, file: str | None = None) -> str
 
 def one_resource(value: str, pointer: str = "", *, file: str | None = None) -> str:
     """One resource: an ARN, or ``*`` alone (actions that take no resource; Contract 1 pairs
-    it with ``resource_account``). Any other ``*`` or ``?`` is a pattern."""
-    return value if value == "*" else no_pattern(value, "resource", pointer, file=file)
+    it with ``resource_account``). Any other ``*`` or ``?`` is a pattern, except in an S3
+    object key: object names may hold both characters, which is why policies have ``${*}``
+    and ``${?}`` to match them literally
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-specialchars)."""
+    if value == "*" or _is_s3_object_key(value):
+        return value
+    return no_pattern(value, "resource", pointer, file=file)
+
+
+def _is_s3_object_key(value: str) -> bool:
+    """``arn:PARTITION:s3:::bucket/key`` whose bucket name holds no wildcard character
+    (bucket names cannot); ``*`` and ``?`` in the key are then literal characters."""
+    parts = value.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "s3" or parts[3] or parts[4]:
+        return False
+    bucket, slash, _ = parts[5].partition("/")
+    return bool(slash) and "*" not in bucket and "?" not in bucket
 
 
 def tags(value: object, pointer: str) -> dict[str, str]:
