@@ -13,7 +13,7 @@ reads): the same policies parsed anew for each request then still match nothing 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from backup_access.conditions import ConditionOutcome, evaluate_condition
 from backup_access.engine.model import Layer, Request
@@ -27,7 +27,7 @@ from backup_access.policy.principal import (
     PrincipalMatch,
     has_wildcard_arn,
     match_principal,
-    not_principal_exempts,
+    not_principal_exemption,
 )
 from backup_access.policy.variables import substitute, variable_keys
 from backup_access.policy.wildcard import ANY_CHAR, ANY_CHARS, Glob, compile_glob
@@ -63,18 +63,24 @@ def _uses_variables(values: tuple[str, ...]) -> tuple[str, ...] | None:
     return variable_keys(values)
 
 
+class PrincipalOutcome(NamedTuple):
+    """How a Principal element names the requester (for ``NotPrincipal``: EVERYONE when the
+    element does not exempt the requester, NONE when it does), a wildcard principal ARN the
+    element holds (AWS does not support those), and a note on the NotPrincipal rule that
+    decided, when there is one."""
+
+    match: PrincipalMatch
+    wildcard: str | None
+    note: str | None
+
+
 @lru_cache(maxsize=CACHE_SIZE)
-def _principal_outcome(
-    spec: PrincipalSpec, who: Principal, negated: bool
-) -> tuple[PrincipalMatch, str | None]:
-    """How ``Principal`` names the requester (for ``NotPrincipal``, EVERYONE when the element
-    does not exempt the requester and NONE when it does), and a wildcard principal ARN the
-    element holds, which AWS does not support."""
+def _principal_outcome(spec: PrincipalSpec, who: Principal, negated: bool) -> PrincipalOutcome:
     if not negated:
-        match = match_principal(spec, who)
-    else:
-        match = PrincipalMatch.NONE if not_principal_exempts(spec, who) else PrincipalMatch.EVERYONE
-    return match, has_wildcard_arn(spec)
+        return PrincipalOutcome(match_principal(spec, who), has_wildcard_arn(spec), None)
+    exemption = not_principal_exemption(spec, who)
+    match = PrincipalMatch.NONE if exemption.exempt else PrincipalMatch.EVERYONE
+    return PrincipalOutcome(match, has_wildcard_arn(spec), exemption.note)
 
 
 def _pattern_with_variables(pattern: str, request: Request) -> bool | str | None:
@@ -184,6 +190,16 @@ _NO_PRINCIPAL_ELEMENT: StatementResult = (
 )
 
 
+_NOT_PRINCIPAL_ALLOW: StatementResult = (
+    Outcome.UNSUPPORTED,
+    "NotPrincipal",
+    None,
+    None,
+    'NotPrincipal with "Effect": "Allow" is not supported by AWS '
+    "(reference_policies_elements_notprincipal.html): this statement never grants",
+)
+
+
 def not_matching_action(statement: Statement) -> StatementResult:
     """The result of a statement whose Action/NotAction leaves the request's action out."""
     return _NO_ACTION if statement.actions is not None else _NO_NOT_ACTION
@@ -246,8 +262,12 @@ def evaluate_statement(
         spec = statement.not_principal
     if spec is not None:
         element = "NotPrincipal" if negated else "Principal"
+        if negated and statement.effect is Effect.ALLOW:
+            # reference_policies_elements_notprincipal.html: "Using it with
+            # "Effect":"Allow" is not supported." It never grants.
+            return _NOT_PRINCIPAL_ALLOW
         who = request.principal
-        principal_match, wildcard = _principal_outcome(spec, who, negated)
+        principal_match, wildcard, detail = _principal_outcome(spec, who, negated)
         if (
             principal_match is PrincipalMatch.NONE
             and boundary_attached

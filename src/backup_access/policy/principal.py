@@ -8,9 +8,7 @@ delegation to the account's own identity policies), or everyone (``"*"``).
 
 ``NotPrincipal`` reads the same values differently
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html):
-an entry exempts only the principal it names itself, so an account entry exempts the
-account principal (root), not the users and roles of the account, and a role ARN does not
-exempt the role's sessions ("Principals must always name a specific session").
+see ``not_principal_exemption``.
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from backup_access.errors import RequestError
 from backup_access.policy.model import PrincipalSpec
@@ -45,7 +44,7 @@ class PrincipalMatch(IntEnum):
     NONE = 0
     ACCOUNT = 1
     EVERYONE = 2
-    ROLE = 3
+    ROLE = 3  # the role a session belongs to (or the IAM user a federated session belongs to)
     PRINCIPAL = 4
 
 
@@ -133,6 +132,14 @@ def _role_name(arn: str) -> tuple[str, str] | None:
     return parts[4], parts[5].rsplit("/", 1)[-1]
 
 
+def _user_name(arn: str) -> tuple[str, str] | None:
+    """(account, user name) of a user ARN, ignoring its path."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("user/"):
+        return None
+    return parts[4], parts[5].rsplit("/", 1)[-1]
+
+
 def _match_aws(value: str, principal: Principal) -> PrincipalMatch:
     if value == "*":
         return (
@@ -155,6 +162,12 @@ def _match_aws(value: str, principal: Principal) -> PrincipalMatch:
         named = _role_name(value)
         if named is not None and named == (principal.account, principal.name):
             return PrincipalMatch.ROLE
+    elif principal.kind is PrincipalKind.FEDERATED_USER:
+        # reference_policies_evaluation-logic.html, "IAM federated user sessions": a policy
+        # naming the IAM user who federated covers the session, limited like a role ARN.
+        named = _user_name(value)
+        if named is not None and named == (principal.account, principal.name):
+            return PrincipalMatch.ROLE
     return PrincipalMatch.NONE
 
 
@@ -175,31 +188,100 @@ def match_principal(spec: PrincipalSpec, principal: Principal) -> PrincipalMatch
     return best
 
 
-_EXEMPTING = (PrincipalMatch.PRINCIPAL, PrincipalMatch.EVERYONE)
+NOT_PRINCIPAL_PAGE = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html"
+)
 
 
-def not_principal_exempts(spec: PrincipalSpec, principal: Principal) -> bool:
-    """Whether a ``NotPrincipal`` element lists ``principal``, so that its statement does not
-    apply to it.
+class Exemption(NamedTuple):
+    """Whether a ``NotPrincipal`` element exempts the requester, and a note saying which
+    rule decided when it is not the plain "listed" / "not listed" one."""
 
-    reference_policies_elements_notprincipal.html: with Deny, "all principals *except* the
-    user named Bob" are denied although the element lists both Bob and
-    ``arn:aws:iam::444455556666:root``. An account entry (id or root ARN) therefore exempts
-    the account principal only, unlike in ``Principal`` where it covers the whole account.
-    Likewise a role ARN does not exempt the role's sessions: "When you specify an
-    assumed-role session in a NotPrincipal element ... Principals must always name a
-    specific session". A request given as a role ARN stands for some session of the role, so
-    no entry exempts it.
+    exempt: bool
+    note: str | None = None
+
+
+_LISTED = Exemption(True)
+_NOT_LISTED = Exemption(False)
+
+
+def _lists(spec: PrincipalSpec, arn: str) -> bool:
+    return arn in spec.aws
+
+
+def _lists_account(spec: PrincipalSpec, account: str) -> bool:
+    root = f"arn:aws:iam::{account}:root"
+    return any(value in (account, root) for value in spec.aws)
+
+
+def not_principal_exemption(spec: PrincipalSpec, principal: Principal) -> Exemption:
+    """Whether a ``NotPrincipal`` element (in a Deny) exempts ``principal``.
+
+    reference_policies_elements_notprincipal.html: the statement applies to every principal
+    *except* the ones listed, and "you must also specify the account ARN of the principal
+    that isn't being denied": AWS may evaluate the account first, then the user, and for a
+    role session the account, then the role, then the session. So:
+    - an IAM user, or a federated user session, is exempt only when the element lists it
+      *and* its account (the id or the root ARN); listing the user alone denies it, since the
+      account it belongs to is not exempt;
+    - a role session is exempt only when the element lists the session ARN, the role ARN and
+      the account ("Principals must always name a specific session");
+    - the account root principal is exempt when the account is listed;
+    - a request given as a role ARN stands for an unnamed session of the role: no entry can
+      be shown to exempt it, and the note says so (give the session ARN to test one session).
+    ``"*"`` (bare or as ``{"AWS": "*"}``) exempts everyone.
     """
-    if spec.everyone:
-        return True
-    if any(_match_aws(value, principal) in _EXEMPTING for value in spec.aws):
-        return True
-    if principal.kind is PrincipalKind.SERVICE:
-        return any(s.lower() == principal.arn.lower() for s in spec.service)
-    if principal.kind in (PrincipalKind.FEDERATED, PrincipalKind.ANONYMOUS):
-        return principal.arn in spec.federated or principal.arn in spec.canonical_user
-    return False
+    if spec.everyone or "*" in spec.aws:
+        return _LISTED
+    kind = principal.kind
+    if kind is PrincipalKind.SERVICE:
+        listed = any(s.lower() == principal.arn.lower() for s in spec.service)
+        return _LISTED if listed else _NOT_LISTED
+    if kind in (PrincipalKind.FEDERATED, PrincipalKind.ANONYMOUS):
+        listed = principal.arn in spec.federated or principal.arn in spec.canonical_user
+        return _LISTED if listed else _NOT_LISTED
+    account = principal.account
+    if account is None:
+        return _NOT_LISTED
+    has_account = _lists_account(spec, account)
+    if kind is PrincipalKind.ROOT:
+        return _LISTED if has_account else _NOT_LISTED
+    if kind is PrincipalKind.ROLE:
+        return Exemption(
+            False,
+            "the request gives the role's ARN, read here as an unnamed session of the role: "
+            "NotPrincipal exempts a session only when it lists the session's ARN with the "
+            "role's and the account's (give the session ARN as the principal to test one)",
+        )
+    listed = _lists(spec, principal.arn)
+    if not listed:
+        return _NOT_LISTED
+    if kind is PrincipalKind.ROLE_SESSION:
+        role_arn = principal.role_arn or ""
+        has_role = any(_role_name(v) == (account, principal.name) for v in spec.aws)
+        if has_role and has_account:
+            return _LISTED
+        missing = " and ".join(
+            what
+            for what, present in (
+                (f"the role ({role_arn})", has_role),
+                (f"the account (arn:aws:iam::{account}:root)", has_account),
+            )
+            if not present
+        )
+        return Exemption(
+            False,
+            f"NotPrincipal lists the session but not {missing}: AWS may evaluate the "
+            "account and the role before the session, so the session is denied",
+        )
+    if has_account:
+        return _LISTED
+    return Exemption(
+        False,
+        f"NotPrincipal lists {principal.arn} but not its account "
+        f"(arn:aws:iam::{account}:root): AWS may evaluate the account first, so every "
+        "principal of the account is denied",
+    )
 
 
 def has_wildcard_arn(spec: PrincipalSpec) -> str | None:
