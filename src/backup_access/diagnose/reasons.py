@@ -30,6 +30,7 @@ LAYER_NAMES = {
     Layer.RESOURCE: "resource-based policy",
     Layer.ENDPOINT: "VPC endpoint policy",
     Layer.GRANT: "KMS grant",
+    Layer.PROTECTED: "protection of AWS's own resources",
 }
 _ACTION_MISSES = ("Action", "NotAction")
 

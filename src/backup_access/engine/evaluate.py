@@ -28,7 +28,13 @@ from backup_access.engine.model import (
     Request,
 )
 from backup_access.engine.plan import Plan, lets_action_through, plan_for
-from backup_access.engine.services import is_kms_key, is_role_trust
+from backup_access.engine.protected import protected_by_aws
+from backup_access.engine.services import (
+    NO_PERMISSION_ACTIONS,
+    NO_PERMISSION_PAGE,
+    is_kms_key,
+    is_role_trust,
+)
 from backup_access.engine.statement import (
     StatementResult,
     evaluate_statement,
@@ -225,6 +231,8 @@ _VERDICT_LAYERS = (
     Layer.RESOURCE,
     Layer.ENDPOINT,
 )
+# The order blocked_by lists layers in: the verdict layers, then AWS's own protection.
+_BLOCKED_BY_ORDER = (*_VERDICT_LAYERS, Layer.PROTECTED)
 _make_decision = maker(Decision)
 
 
@@ -254,6 +262,16 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     )
     granted = _grants(ev) if policies.grants else False
 
+    if iam and request.action.lower() in NO_PERMISSION_ACTIONS:
+        # Needs no permission, even under an explicit deny (API_GetCallerIdentity.html).
+        ev.note(
+            Layer.IDENTITY,
+            LayerOutcome.EXEMPT,
+            f"{request.action} needs no permission: AWS allows it even when a policy "
+            f"explicitly denies it ({NO_PERMISSION_PAGE})",
+        )
+        return _make_decision(request, DecisionValue.ALLOWED, (), tuple(trace), [])
+
     denying: list[Layer] = []
     unsure: list[Layer] = []  # a Deny there could not be evaluated
     for layer, verdict in zip(_VERDICT_LAYERS, verdicts, strict=True):
@@ -262,13 +280,20 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
                 denying.append(layer)
             elif verdict.maybe_deny:
                 unsure.append(layer)
-    if denying:
-        return _make_decision(
-            request, DecisionValue.EXPLICIT_DENY, tuple(denying), tuple(trace), []
-        )
+    protection = protected_by_aws(request)
+    if protection is not None:
+        ev.note(Layer.PROTECTED, LayerOutcome.EXPLICIT_DENY, protection)
+        denying.append(Layer.PROTECTED)
 
+    # blocked_by lists every layer whose verdict is a deny, explicit or implicit (DESIGN,
+    # Contract 3): the implicit blockers are worked out even when a layer denies explicitly.
     blocking = _implicit_blockers(ev, verdicts, granted, iam)
     blocking += [layer for layer in unsure if layer not in blocking]
+    if denying:
+        blocking += [layer for layer in denying if layer not in blocking]
+        return _make_decision(
+            request, DecisionValue.EXPLICIT_DENY, _ordered(blocking), tuple(trace), []
+        )
     if blocking:
         return _make_decision(
             request, DecisionValue.IMPLICIT_DENY, _ordered(blocking), tuple(trace), []
@@ -291,12 +316,21 @@ _Verdicts = tuple[
 def _ordered(layers: list[Layer]) -> tuple[Layer, ...]:
     if len(layers) == 1:
         return (layers[0],)
-    return tuple([layer for layer in _VERDICT_LAYERS if layer in layers])
+    return tuple([layer for layer in _BLOCKED_BY_ORDER if layer in layers])
 
 
 def _allows(verdict: Verdict | None) -> bool:
-    """A layer that does not apply never blocks."""
-    return verdict is None or (verdict.allowed and not verdict.maybe_deny)
+    """Whether a layer lets the request through as far as implicit denies go. A layer that
+    does not apply never blocks; one that denies explicitly is listed for that already, so
+    here it counts as letting through: what remains are the layers that would still block
+    without any explicit deny."""
+    return verdict is None or verdict.explicit_deny or (verdict.allowed and not verdict.maybe_deny)
+
+
+def _grants_access(verdict: Verdict | None) -> bool:
+    """Whether an identity or resource layer grants the access (an explicit deny counts as
+    granting here, for the reason ``_allows`` gives)."""
+    return verdict is not None and (verdict.allowed or verdict.explicit_deny)
 
 
 def _implicit_blockers(
@@ -314,7 +348,7 @@ def _implicit_blockers(
     if not _allows(endpoint):
         blocking.append(Layer.ENDPOINT)
 
-    resource_allows = resource is not None and resource.allowed
+    resource_allows = _grants_access(resource)
     match = resource.principal_match if resource_allows and resource else PrincipalMatch.NONE
     if not iam:
         # Services, anonymous callers and federated providers have no identity policies:
@@ -323,7 +357,7 @@ def _implicit_blockers(
             blocking.append(Layer.RESOURCE)
         return blocking
 
-    identity_allows = identity is not None and identity.allowed
+    identity_allows = _grants_access(identity)
     if principal.kind is PrincipalKind.ROOT and not identity_allows:
         identity_allows = True
         ev.note(
@@ -387,9 +421,13 @@ def _same_account_resource_grant(
 ) -> None:
     """A same-account resource policy that names the principal.
 
-    access_policies_boundaries.html: a resource policy naming an IAM user or a role session
-    is not limited by an implicit deny in the boundary or session policy; one naming the
-    role (or everyone) is limited by both.
+    reference_policies_evaluation-logic.html ("Resource-based policies and implicit denies
+    in other policy types"): a grant made *directly* to the IAM user, the role session or
+    the federated user session is not limited by an implicit deny in the boundary (nor, for
+    sessions, in the session policy); one naming the role ARN, or the IAM user a federated
+    session belongs to, is limited by both. ``"*"`` and ``{"AWS": "*"}`` do not name the
+    principal directly, so this engine limits them like the role ARN (interpretation: the
+    pages list only ARNs).
     """
     names_directly = match is PrincipalMatch.PRINCIPAL and kind in (
         PrincipalKind.USER,
@@ -397,9 +435,11 @@ def _same_account_resource_grant(
         PrincipalKind.ROOT,
         PrincipalKind.FEDERATED_USER,
     )
-    if names_directly:
-        return
-    if not boundary_ok:
+    if not (names_directly or boundary_ok):
         blocking.append(Layer.BOUNDARY)
-    if not session_ok:
+    # access_policies.html#policies_session: a resource policy naming the user (or role)
+    # ARN adds to the identity permissions *before* the session is created, so the session
+    # policy limits it; only one naming the session itself is not limited.
+    limited_by_session = not names_directly or kind is PrincipalKind.USER
+    if limited_by_session and not session_ok:
         blocking.append(Layer.SESSION)

@@ -26,6 +26,9 @@ class Layer(StrEnum):
     RESOURCE = "resource"
     ENDPOINT = "endpoint"
     GRANT = "grant"
+    # Not a policy: AWS's own protection of its resources (engine/protected.py), which no
+    # policy overrides.
+    PROTECTED = "protected"
 
 
 LAYER_ORDER = {layer: position for position, layer in enumerate(Layer)}
@@ -69,7 +72,9 @@ class Grant:
 
 @dataclass(frozen=True, slots=True)
 class PolicySet:
-    """Every policy that applies to one request. ``None`` means the layer does not apply."""
+    """Every policy that applies to one request. ``None`` means the layer does not apply;
+    so does an empty ``boundary`` or ``session`` (no boundary, no session policy: a boundary
+    that allows nothing is a policy that allows nothing)."""
 
     identity: tuple[NamedPolicy, ...] = ()
     boundary: tuple[NamedPolicy, ...] | None = None

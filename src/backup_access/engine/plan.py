@@ -134,8 +134,9 @@ def _build(policies: PolicySet, action: str) -> Plan:
             None if rcp is None or rcp_not_applicable else _chain(Layer.RCP, rcp, action),
             rcp_not_applicable,
             _single(Layer.IDENTITY, policies.identity, action),
-            None if boundary is None else _single(Layer.BOUNDARY, boundary, action),
-            None if session is None else _single(Layer.SESSION, session, action),
+            # An empty boundary or session list means none (PolicySet).
+            None if not boundary else _single(Layer.BOUNDARY, boundary, action),
+            None if not session else _single(Layer.SESSION, session, action),
             None if resource is None else _single(Layer.RESOURCE, (resource,), action),
             None
             if endpoint is None

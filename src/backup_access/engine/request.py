@@ -57,8 +57,12 @@ def _action_problem(action: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _arn_account(resource: str) -> str | None:
+    """The account in a resource ARN; none for AWS's own resources (``aws``, as in AWS
+    managed policies), which belong to no account."""
     parsed = Arn.parse(resource)
-    return (parsed.account or None) if parsed is not None else None
+    if parsed is None or parsed.account in ("", "aws"):
+        return None
+    return parsed.account
 
 
 def make_request(

@@ -40,9 +40,19 @@ RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 
 
 def is_kms_key(request: Request) -> bool:
-    """A KMS key (or alias) ARN: its key policy must allow, IAM alone never suffices
-    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)."""
-    return _resource_type(request.resource) in (("kms", "key"), ("kms", "alias"))
+    """A KMS key ARN: its key policy must allow, IAM alone never suffices
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+
+    Only keys have key policies. An alias is a resource of its own whose permissions
+    (kms:CreateAlias, kms:UpdateAlias, kms:DeleteAlias on the alias ARN) come from IAM
+    policies alone; the same operations also need permission on the key the alias points
+    to, a separate request on the key's ARN under the key-policy rule
+    (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html). Actions
+    whose resource is "*" (kms:CreateKey, kms:ListAliases, kms:ListKeys,
+    kms:GenerateRandom, custom key store operations) are likewise IAM-only
+    (https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html).
+    """
+    return _resource_type(request.resource) == ("kms", "key")
 
 
 def is_role_trust(request: Request) -> bool:
@@ -58,3 +68,12 @@ def _resource_type(resource: str) -> tuple[str, str] | None:
     """(service, resource type) of an ARN; cached, since a batch repeats its resources."""
     arn = Arn.parse(resource)
     return None if arn is None else (arn.service, arn.resource_type)
+
+
+# sts:GetCallerIdentity needs no permission: "If an administrator attaches a policy to your
+# identity that explicitly denies access to the sts:GetCallerIdentity action, you can still
+# perform this operation" (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+NO_PERMISSION_ACTIONS = frozenset({"sts:getcalleridentity"})
+NO_PERMISSION_PAGE = (
+    "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html"
+)

@@ -35,7 +35,7 @@ class LayerOutcome(StrEnum):
 
 _PRINCIPAL_WORDS = {
     PrincipalMatch.PRINCIPAL: "names the principal itself",
-    PrincipalMatch.ROLE: "names the role the principal's session belongs to",
+    PrincipalMatch.ROLE: "names the role (or IAM user) the principal's session belongs to",
     PrincipalMatch.EVERYONE: 'names everyone ("*")',
     PrincipalMatch.ACCOUNT: "names the principal's account (delegating to its IAM policies)",
 }
@@ -144,6 +144,7 @@ _LAYER_NAMES = {
     Layer.RESOURCE: "resource-based policy",
     Layer.ENDPOINT: "VPC endpoint policy",
     Layer.GRANT: "KMS grant",
+    Layer.PROTECTED: "protection of AWS's own resources",
 }
 
 
