@@ -161,3 +161,33 @@ def test_create_vault_does_not_ask_for_the_vault_it_creates() -> None:
          "arn:aws:backup:us-east-1:111111111111:backup-vault:prod-vaultt"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+CREATE_WORLD = "examples/worlds/create-vault"
+NEW_VAULT = "arn:aws:backup:us-east-1:111111111111:backup-vault:new-vault"
+
+
+@pytest.mark.parametrize(
+    ("role", "verdict"), [("BackupOperator", "denied"), ("VaultAdmin", "allowed")]
+)
+def test_error_for_create_vault_agrees_with_explain_create_vault(role: str, verdict: str) -> None:
+    """The vault a CreateBackupVault message names does not exist yet: the world is not
+    asked for it, and the answer is the one ``explain create-vault`` gives."""
+    message = (
+        f"User: arn:aws:sts::111111111111:assumed-role/{role}/jo is not authorized to perform: "
+        f"backup:CreateBackupVault on resource: {NEW_VAULT} because no identity-based policy "
+        "allows the backup:CreateBackupVault action"
+    )
+    import json
+
+    from_error = CliRunner().invoke(
+        main, ["explain", "--world", CREATE_WORLD, "--format", "json", "--error", message]
+    )
+    operation = CliRunner().invoke(
+        main,
+        ["explain", "--world", CREATE_WORLD, "--format", "json", "create-vault", "--caller",
+         f"arn:aws:iam::111111111111:role/{role}", "--vault", NEW_VAULT],
+    )  # fmt: skip
+    error_report, operation_report = json.loads(from_error.stdout), json.loads(operation.stdout)
+    assert not any("new-vault" in item for item in error_report["missing"]), error_report
+    assert error_report["verdict"] == operation_report["verdict"] == verdict

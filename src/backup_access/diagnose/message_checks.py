@@ -8,8 +8,17 @@ Message forms: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_acc
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
-from backup_access.catalogue import Actor, Check, CheckKind, Gate, Operation
+from backup_access.catalogue import (
+    Actor,
+    Check,
+    CheckKind,
+    Gate,
+    Operation,
+    load_catalogue,
+    operation_names,
+)
 from backup_access.diagnose.binding import Binding, UnresolvedError
 from backup_access.diagnose.explain import evaluate_setting
 from backup_access.diagnose.model import CheckDecision, CheckResult
@@ -68,6 +77,9 @@ def permission(
         action=action,
         resource=resource,
         via_service=via,
+        # CreateBackupVault and the like name a resource that does not exist yet: the world
+        # cannot hold it, so its absence is no gap (as for ``explain create-vault``).
+        creates=action.lower() in creating_actions(),
     )
     try:
         return evaluate_permission(message_binding(world, region=region, session=session), check)
@@ -75,6 +87,18 @@ def permission(
         return CheckResult(
             check_id, CheckKind.PERMISSION, check.title, SOURCE, CheckDecision.UNKNOWN, str(error)
         )
+
+
+@cache
+def creating_actions() -> frozenset[str]:
+    """Actions the catalogue marks as creating the resource they act on (lower case)."""
+    catalogue = load_catalogue()
+    return frozenset(
+        check.action.lower()
+        for name in operation_names()
+        for check in catalogue.operation(name).checks
+        if check.creates and check.action
+    )
 
 
 def trust(world: World, role: str) -> CheckResult:
