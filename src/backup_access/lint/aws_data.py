@@ -112,3 +112,17 @@ def condition_key(key: str) -> ConditionKeyType | None:
         if pattern.matches(key):
             return ConditionKeyType(name, kind)
     return None
+
+
+def action_condition_keys(prefix: str, details: dict[str, Any]) -> tuple[Template, ...]:
+    """Every key a request for this action can carry beyond the global ones: the action's
+    own keys and those of the resource types it acts on (as templates, ``${TagKey}`` holes)."""
+    names = set(details.get("conditionKeys") or [])
+    for resource_type in details.get("resourceTypes") or []:
+        names.update(resource_type.get("conditionKeys") or [])
+        type_details = _data().resources.get_resource_type_details(
+            prefix.lower(), resource_type["name"]
+        )
+        if type_details:
+            names.update(type_details.get("conditionKeys") or [])
+    return tuple(compile_template(name, hole_min=1) for name in sorted(names))

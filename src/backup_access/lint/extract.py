@@ -53,6 +53,11 @@ _TF_POLICIES: dict[str, tuple[tuple[str, PolicyKind, bool], ...]] = {
 }
 
 
+class NotAPolicyError(InputError):
+    """Valid JSON/YAML that holds no policy, template, plan or CLI output: a file found by
+    walking a directory is then skipped, a file named on the command line is an error."""
+
+
 def extract(
     value: Any, positions: dict[str, Position], *, kind: PolicyKind | None
 ) -> list[PolicySource]:
@@ -79,7 +84,7 @@ def extract(
         found = _cli_output(value, positions, kind)
         if found is not None:
             return [found]
-    raise InputError(
+    raise NotAPolicyError(
         "not a policy document, CloudFormation template, Terraform plan or AWS CLI output "
         "holding a policy (expected a Statement, Resources, format_version or Policy element)"
     )

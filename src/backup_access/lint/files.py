@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 
 from backup_access.documents import MAX_INPUT_BYTES, read_text
 from backup_access.errors import InputError
+from backup_access.lint.extract import NotAPolicyError
 from backup_access.lint.model import Finding, PolicyKind, Severity
 from backup_access.lint.run import check_rule_ids, lint_text
 
@@ -30,7 +31,8 @@ _SKIPPED_DIRECTORIES = frozenset(
     {".git", ".hg", ".svn", ".terraform", ".venv", "venv", "node_modules", "__pycache__", "cdk.out"}
 )
 # A file found under a directory that fails to parse is an error only if it looks like it was
-# meant to be linted; other YAML/JSON (CI files, Helm templates) is skipped.
+# meant to be linted; other YAML/JSON (CI files, Helm templates) is skipped, and so is valid
+# YAML/JSON that holds no policy (request files, worlds, package.json).
 _POLICY_MARKERS = ("Statement", "AWSTemplateFormatVersion", "format_version", "PolicyDocument")
 
 
@@ -229,6 +231,12 @@ def lint_inputs(
                     text, file=name, kind=settings.kind_of(name), disabled=settings.rules_off(name)
                 )
             )
+        except NotAPolicyError as error:
+            if walked:
+                run.skipped.append(name)
+            else:
+                run.errors.append(error.located(file=error.file or name))
+            continue
         except InputError as error:
             if walked and not any(marker in text for marker in _POLICY_MARKERS):
                 run.skipped.append(name)
