@@ -26,9 +26,9 @@ from backup_access.report.text import OutputOptions, Style, TextReport
 from backup_access.report.words import (
     CHECK_MARK,
     headline,
-    is_operation,
     layer_name,
     option_label,
+    parameter_names,
     shown_parameters,
 )
 from backup_access.world.findings import ASSUMPTION, is_assumption
@@ -169,7 +169,7 @@ def render_explanation(
         report.add((f"Passing checks ({len(passing)})", Style.BOLD))
         for check in passing:
             report.add(*_check_line(check), indent=2)
-    names = [n for n, _ in explanation.parameters] if is_operation(explanation) else []
+    names = parameter_names(explanation)
     groups = (
         ("Not applicable", [f"{s.id}: {_humanise(s.why, names)}" for s in explanation.skipped]),
         ("Missing from the world (collect it)", list(explanation.missing)),

@@ -3,7 +3,7 @@ one-line answer of an explanation. Shared by the text and Markdown reports."""
 
 from __future__ import annotations
 
-from backup_access.catalogue import operation_names
+from backup_access.catalogue import load_catalogue, operation_names
 from backup_access.diagnose.model import CheckDecision, CheckResult, Explanation, Verdict
 from backup_access.policy.arn import Arn
 from backup_access.report.layer_words import is_plural, layer_words
@@ -34,6 +34,13 @@ def option_label(name: str) -> str:
 def is_operation(explanation: Explanation) -> bool:
     """Whether the explanation is of a catalogue operation (its parameters are options)."""
     return explanation.operation in operation_names()
+
+
+def parameter_names(explanation: Explanation) -> list[str]:
+    """The operation's parameter names (``source_vault``), which free text may mention."""
+    if not is_operation(explanation):
+        return []
+    return [p.name for p in load_catalogue().operation(explanation.operation).parameters]
 
 
 def parameter_label(explanation: Explanation, name: str) -> str:
