@@ -53,6 +53,7 @@ class FixOptions:
     apply: bool = False
     yes: bool = False
     profile: str | None = None
+    backup_dir: Path | None = None
 
 
 def _fix_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -90,6 +91,13 @@ def _fix_options(function: Callable[..., Any]) -> Callable[..., Any]:
                 "--yes", is_flag=True, default=None, help="With --apply: do not ask to confirm."
             ),
             click.option("--profile", default=None, help="With --apply: the AWS profile to use."),
+            click.option(
+                "--backup-dir",
+                type=click.Path(path_type=Path, file_okay=False),
+                default=None,
+                help="With --apply: where to save the documents it replaces "
+                "(default backup-access-backups/TIMESTAMP).",
+            ),
         ]
     ):
         function = option(function)
@@ -107,6 +115,7 @@ def _options(ctx: click.Context, values: dict[str, Any]) -> FixOptions:
         apply=bool(values.pop("apply_", None) or parent.apply),
         yes=bool(values.pop("yes", None) or parent.yes),
         profile=values.pop("profile", None) or parent.profile,
+        backup_dir=values.pop("backup_dir", None) or parent.backup_dir,
     )
     ctx.meta["backup_access.fix"] = options
     return options
@@ -140,7 +149,12 @@ def run_plans(
     if options.apply:
         from backup_access.cli.fix_apply import apply_plans
 
-        apply_plans([p for _, _, p in plans], yes=options.yes, profile=options.profile)
+        apply_plans(
+            [p for _, _, p in plans],
+            yes=options.yes,
+            profile=options.profile,
+            backup_dir=options.backup_dir,
+        )
     expect = settings.expect
     missed = [t for t, _, p in plans if expect is not None and p.after.verdict.value != expect]
     if missed:

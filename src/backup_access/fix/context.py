@@ -58,6 +58,14 @@ class FixContext:
         except ValueError:
             return None
 
+    def gate_name(self, check: CheckResult) -> str | None:
+        """The gate's value (``type_opted_in``…), also for gates this version's ``Gate`` enum
+        may not list yet."""
+        found = self.catalogue_check(check)
+        if found is not None and found.gate is not None:
+            return str(found.gate.value)
+        return check.id.split(".", 1)[-1].replace("-", "_") if check.id else None
+
     def argument(self, check: CheckResult, position: int) -> str | None:
         """The value of the ``position``-th argument of a setting check, from the diagnosis'
         parameters (None when the diagnosis did not bind it)."""
