@@ -105,8 +105,9 @@ def _vault_policy(vault_arn: str | None, known: Known) -> tuple[Confirmation, ..
 
 
 def caller_policies(known: Known) -> tuple[Confirmation, ...]:
-    role = role_of(known.principal)
-    where = account_of(role or known.principal, "the caller")
+    placeholder = known.principal if known.principal and known.principal.isupper() else None
+    role = role_of(known.principal) or placeholder
+    where = account_of(role or known.principal, "the principal")
     action = known.action or "ACTION"
     resource = f" --resource-arns {known.resource}" if known.resource else ""
     simulate = Confirmation(

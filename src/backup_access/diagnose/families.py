@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from backup_access.catalogue import Gate
+from backup_access.catalogue import Actor, Gate
 from backup_access.engine.model import Layer
 
 
@@ -107,6 +107,7 @@ class CheckRef:
     operation: str
     action: str | None = None
     gate: Gate | None = None
+    actor: Actor | None = None  # when several checks of the operation share the action
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +256,7 @@ FAMILIES: tuple[Family, ...] = (
                 "The source key's policy does not let the destination account describe it",
                 _R,
                 "if the key is in fact customer managed",
-                CheckRef("copy", action="kms:DescribeKey"),
+                CheckRef("copy", action="kms:DescribeKey", actor=Actor.BACKUP_SLR),
             ),
         ),
         todo="re-encrypt the resource with a customer managed key shared with the destination "
@@ -282,7 +283,7 @@ FAMILIES: tuple[Family, ...] = (
                 "AWSServiceRoleForBackup) use the key",
                 _R,
                 "the usual cause of this fault in cross-account copies",
-                CheckRef("copy", action="kms:DescribeKey"),
+                CheckRef("copy", action="kms:DescribeKey", actor=Actor.BACKUP_SLR),
             ),
             Hint(
                 "The source snapshot is encrypted with the AWS managed aws/rds key",
@@ -352,7 +353,7 @@ FAMILIES: tuple[Family, ...] = (
                 "AWSServiceRoleForBackup use it",
                 _R,
                 "AWS's troubleshooting page for this message",
-                CheckRef("copy", action="kms:DescribeKey"),
+                CheckRef("copy", action="kms:DescribeKey", actor=Actor.BACKUP_SLR),
             ),
             Hint(
                 "The source key is AWS managed, which cannot be shared",

@@ -14,9 +14,10 @@ Ranking, most likely first:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from backup_access.catalogue import Check, CheckKind, Operation, load_catalogue
+from backup_access.catalogue import Actor, Check, CheckKind, Operation, load_catalogue
 from backup_access.diagnose import confirm
 from backup_access.diagnose.confirm import Confirmation, Known
 from backup_access.diagnose.families import (
@@ -193,9 +194,13 @@ def _operation(parsed: ParsedMessage, row: Family) -> tuple[Operation | None, bo
             return by_api[api.lower()], True
     if parsed.action:
         action = parsed.action.lower()
-        for op in catalogue.operations.values():
-            if any((c.action or "").lower() == action for c in op.checks):
-                return op, True
+        having = [
+            op
+            for op in catalogue.operations.values()
+            if any((c.action or "").lower() == action for c in op.checks)
+        ]
+        if len(having) == 1:  # several: the message does not say which, so none is guessed
+            return having[0], True
     for name in row.operations:
         if name in catalogue.operations:
             return catalogue.operations[name], False
@@ -207,6 +212,8 @@ def _find(ref: CheckRef) -> Check | None:
     if operation is None:
         return None
     for check in operation.checks:
+        if ref.actor is not None and check.actor is not ref.actor:
+            continue
         if ref.action and (check.action or "").lower() == ref.action.lower():
             return check
         if ref.gate is not None and check.gate is ref.gate:
@@ -220,18 +227,62 @@ def _check_layer(check: Check) -> str:
     return Layer.RESOURCE.value if check.resource_policy else Layer.IDENTITY.value
 
 
-def _check_confirm(check: Check, known: Known) -> tuple[Confirmation, ...]:
+_TEMPLATE = re.compile(r"\{([a-z_]{1,40})(?:\.([a-z_]{1,20}))?\}")
+_WHOLE = re.compile(r"\{([a-z_]{1,40})\}")
+
+
+def _values(parsed: ParsedMessage, named: Check | None) -> dict[str, str]:
+    """Operation parameters the message gives: the named check's principal and resource
+    (``{caller}`` → the message's principal), and the role and key it names."""
+    values: dict[str, str] = {}
+    if named is not None:
+        for template, value in (
+            (named.principal, parsed.principal),
+            (named.resource, parsed.resource),
+        ):
+            whole = _WHOLE.fullmatch(template or "")
+            if whole and value:
+                values[whole.group(1)] = value
+    if parsed.role:
+        values.setdefault("role", parsed.role)
+    if parsed.key:
+        values.setdefault("key", parsed.key)
+    return values
+
+
+def _fill(template: str | None, values: dict[str, str]) -> str | None:
+    """A catalogue template with what the message gives; the rest as UPPER_CASE placeholders."""
+    if template is None:
+        return None
+
+    def one(found: re.Match[str]) -> str:
+        name, attr = found.group(1), found.group(2)
+        value = values.get(name)
+        parts = (value or "").split(":")
+        if value and attr is None:
+            return value
+        if value and attr == "account" and len(parts) > 4 and parts[4]:
+            return parts[4]
+        if value and attr == "region" and len(parts) > 3 and parts[3]:
+            return parts[3]
+        words = f"{name}_{attr}" if attr else name
+        return words.upper() + ("" if attr in ("account", "region") else "_ARN")
+
+    return _TEMPLATE.sub(one, template)
+
+
+def _check_confirm(check: Check, values: dict[str, str], known: Known) -> tuple[Confirmation, ...]:
+    """Commands for a catalogue check, its principal and resource filled from the message."""
     if check.kind is CheckKind.SETTING and check.gate is not None:
-        return confirm.gate(check.gate, known)
-    action = check.action or known.action
-    resource = known.resource
-    if check.resource == "*":
-        resource = None
-    elif check.action and "kms:" in check.action and known.key:
-        resource = known.key
-    elif check.action and check.action.lower().startswith(("sts:assumerole", "iam:passrole")):
-        resource = known.role or resource
-    here = Known(known.principal, action, resource, known.role, known.key, None, known.region)
+        first = _fill("{" + check.args[0] + "}", values) if check.args else None
+        key = _fill("{key}", values) if "key" in check.args else known.key
+        return confirm.gate(check.gate, Known(resource=first, key=key, region=known.region))
+    resource = _fill(check.resource, values)
+    resource = None if resource == "*" else resource
+    if check.actor is Actor.BACKUP_SERVICE:
+        return confirm.role_trust(resource)
+    principal = _fill(check.principal or "{caller}", values)
+    here = Known(principal, check.action, resource, known.role, known.key, None, known.region)
     commands = confirm.caller_policies(here)
     if check.resource_policy:
         commands = (*commands, *confirm.resource_policy(here, resource))
@@ -317,10 +368,10 @@ def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) ->
     ]
 
 
-def _hint_cause(hint: Hint, known: Known) -> Cause:
+def _hint_cause(hint: Hint, values: dict[str, str], known: Known) -> Cause:
     check = _find(hint.check) if hint.check else None
     if check is not None:
-        commands = _check_confirm(check, known)
+        commands = _check_confirm(check, values, known)
     else:
         commands = confirm.by_confirm(hint.confirm, known)
     return Cause(
@@ -346,10 +397,11 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
             (c for c in operation.checks if (c.action or "").lower() == parsed.action.lower()),
             None,
         )
+    values = _values(parsed, named)
     if parsed.action:
         causes.extend(_request_causes(parsed, known, named))
     else:
-        causes.extend(_hint_cause(h, known) for h in row.hints)
+        causes.extend(_hint_cause(h, values, known) for h in row.hints)
     if operation is not None and row.permission_problem:
         seen = {c.check for c in causes}
         for check in operation.checks:
@@ -360,7 +412,7 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
                         check.title,
                         _check_layer(check),
                         f"not named by the message; {operation.api} needs it too",
-                        _check_confirm(check, known),
+                        _check_confirm(check, values, known),
                         check.id,
                         check.source,
                     )
@@ -375,6 +427,17 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
             f"the paste names no operation: the causes are ranked as for {operation.api}, the "
             "operation this message is known from; give the API operation if it was another"
         )
+    if operation is None and parsed.action:
+        having = sorted(
+            op.name
+            for op in load_catalogue().operations.values()
+            if any((c.action or "").lower() == parsed.action.lower() for c in op.checks)
+        )
+        if len(having) > 1:
+            notes.append(
+                f"{parsed.action} is needed by several operations ({', '.join(having)}) and the "
+                "paste does not say which was called: run `explain OPERATION` for the one it was"
+            )
     if parsed.evidence.operation and operation is None:
         notes.append(
             f"{parsed.evidence.operation} is not an operation the catalogue describes: only the "
