@@ -98,7 +98,8 @@ def summary(decision: Decision, deciding: list[StatementTrace]) -> str:
     if decision.value is DecisionValue.EXPLICIT_DENY:
         first = deciding[0] if deciding else None
         by = f" ({location(first)})" if first else ""
-        return f"{layer_name(layers[0]) if layers else 'a policy'} denies {subject}{by}"
+        name = layer_name(layers[0]) if layers else "a policy"
+        return f"{name} {'deny' if is_plural(name) else 'denies'} {subject}{by}"
     names = " nor ".join(layer_name(layer) for layer in layers) or "no policy"
     if len(layers) > 1:
         return f"neither {names} allows {subject}"

@@ -90,7 +90,7 @@ def statement_label(check: CheckResult, layers: tuple[str, ...]) -> str:
 def check_summary(check: CheckResult) -> str:
     """What a failing or unknown check says, as one clause."""
     if check.decision is CheckDecision.DENIED:
-        return f"{check.title}: not so — {check.reason}"
+        return f"a setting blocks it: {check.reason} ({check.id})"
     if check.decision is CheckDecision.UNKNOWN:
         lacks = "; ".join(check.missing) or check.reason
         return f"cannot tell whether {_lower_first(check.title)}: the world lacks {lacks}"
@@ -100,7 +100,10 @@ def check_summary(check: CheckResult) -> str:
     which = statement_label(check, layers)
     tail = f" ({which})" if which else ""
     if check.decision is CheckDecision.EXPLICIT_DENY:
-        return f"{layer_name(layers[0], check, level)} denies {subject}{tail}" if layers else ""
+        if not layers:
+            return f"{check.title}: {check.reason}"
+        name = layer_name(layers[0], check, level)
+        return f"{name} {'deny' if is_plural(name) else 'denies'} {subject}{tail}"
     if "identity" in layers and "resource" in layers and is_same_account(check):
         # Same account: AWS allows when either side does (IAM policy evaluation logic,
         # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
