@@ -44,6 +44,7 @@ from backup_access.errors import InputError
 from backup_access.policy.parse import parse_policy
 from backup_access.policy.use import PolicyUse, check_use
 from backup_access.report.explain import (
+    EXPECTATIONS,
     expectation_met,
     explanation_to_dict,
     render_explanation,
@@ -52,7 +53,7 @@ from backup_access.report.explain import (
 from backup_access.report.explain_markdown import markdown_explanation
 from backup_access.world import World, load_world
 
-_EXPECT = ("allowed", "denied")
+_EXPECT = EXPECTATIONS
 
 
 def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -72,7 +73,10 @@ def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
         "--expect",
         type=click.Choice(_EXPECT),
         default=None,
-        help="Exit 1 unless the verdict is this (an unknown verdict meets neither).",
+        help=(
+            "Exit 1 unless the verdict is this: denied = any denial, explicit_deny = a check "
+            "denied by an explicit Deny (an unknown verdict meets none)."
+        ),
     )(function)
     function = output_options(function)
     function = click.option(
@@ -170,7 +174,7 @@ def emit(explanations: list[tuple[str, Explanation]], settings: _Settings, *, ba
     failures = [
         f"{title or e.operation}: expected {expect}, got {e.verdict}"
         for title, e in explanations
-        if expectation_met(e.verdict, expect) is False
+        if expectation_met(e, expect) is False
     ]
     if failures:
         click.echo(f"{len(failures)} of {len(explanations)} expectations not met:", err=True)

@@ -47,18 +47,33 @@ _MARK_STYLE = {
 }
 
 
-def expectation_met(verdict: Verdict, expect: str | None) -> bool | None:
-    """None when nothing was expected; an unknown verdict meets no expectation."""
+EXPECTATIONS = ("allowed", "denied", "implicit_deny", "explicit_deny")
+
+
+def expectation_met(verdict: Verdict | Explanation, expect: str | None) -> bool | None:
+    """None when nothing was expected; an unknown verdict meets no expectation. The values
+    are simulate's: ``denied`` is any denial; ``explicit_deny`` needs a check denied by an
+    explicit Deny, ``implicit_deny`` a denial with none (given an Explanation)."""
     if expect is None:
         return None
-    return verdict.value == expect
+    explanation = verdict if isinstance(verdict, Explanation) else None
+    value = explanation.verdict if explanation is not None else verdict
+    assert isinstance(value, Verdict)
+    if expect in ("allowed", "denied"):
+        return value.value == expect
+    if value is not Verdict.DENIED:
+        return False
+    if explanation is None:
+        return None
+    explicit = any(c.decision is CheckDecision.EXPLICIT_DENY for c in explanation.checks)
+    return explicit == (expect == "explicit_deny")
 
 
 def explanation_to_dict(explanation: Explanation, *, expect: str | None = None) -> dict[str, Any]:
     out = {**explanation.to_dict(), "schema_version": SCHEMA_VERSION}
     if expect is not None:
         out["expect"] = expect
-        out["expectation_met"] = expectation_met(explanation.verdict, expect)
+        out["expectation_met"] = expectation_met(explanation, expect)
     return out
 
 
@@ -150,7 +165,7 @@ def render_explanation(
         report.add(
             ("assuming ", Style.YELLOW), assumption.removeprefix(ASSUMPTION), indent=2, prose=True
         )
-    met = expectation_met(explanation.verdict, expect)
+    met = expectation_met(explanation, expect)
     if options.quiet:
         return report
     if explanation.disagreements:
