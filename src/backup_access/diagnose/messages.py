@@ -123,6 +123,7 @@ _ROLE = re.compile(r"(arn:[a-z-]{1,16}:iam::[^:\s]{0,32}:role/[\w+=,.@/-]{1,512}
 _KEY = re.compile(
     r"(arn:[a-z-]{1,16}:kms:[a-z0-9-]{0,32}:[^:\s]{0,32}:(?:key|alias)/[\w/-]{1,256})"
 )
+_ANY_ARN = re.compile(_ARN)
 _RESOURCE = re.compile(r"describe resource\s{1,4}(" + _ARN + r")", re.IGNORECASE)
 
 
@@ -184,6 +185,12 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
     role_arn = _clean(role.group(1)) if role else None
     key_arn = _clean(key.group(1)) if key else None
     resource_arn = _clean(resource.group(1)) if resource else None
+    if resource_arn is None:  # the first other ARN the message names (a job's resource)
+        for found in _ANY_ARN.finditer(text):
+            candidate = _clean(found.group(0))
+            if candidate and candidate not in (role_arn, key_arn):
+                resource_arn = candidate
+                break
     masked = _masked(("role", role_arn), ("key", key_arn), ("resource", resource_arn))
     return ParsedMessage(
         kind=row.kind,
@@ -256,8 +263,11 @@ def parse_error_message(text: str) -> ParsedMessage:
         return decoded
     read = unwrap(text)
     flat = read.flat
-    if found := _NOT_AUTHORIZED.search(flat):
-        return _access_denied(read, flat, found)
+    # AWS's message as the wrapper gave it (XML, JSON) when it holds the request, else the
+    # whole paste: the wrapper may have been misread, the message is in it either way.
+    for source in (read.message, flat):
+        if found := _NOT_AUTHORIZED.search(source):
+            return _access_denied(read, source, found)
     if encoded := _ENCODED.search(flat):
         return ParsedMessage(
             kind=MessageKind.ENCODED,
@@ -267,9 +277,11 @@ def parse_error_message(text: str) -> ParsedMessage:
             encoded=encoded.group(1),
             notes=read.notes,
         )
-    row = match_family(flat.lower())
+    message_row = match_family(read.message.lower()) if read.message else None
+    row = message_row or match_family(flat.lower())
+    source = read.message if message_row is not None else flat
     if row is not None and row.family is not MessageFamily.GENERIC_ACCESS_DENIED:
-        return _family_message(read, flat, row)
+        return _family_message(read, source, row)
     if not read.message and (read.evidence.denies_access or row is not None):
         return ParsedMessage(
             kind=MessageKind.ACCESS_DENIED,
@@ -288,7 +300,7 @@ def parse_error_message(text: str) -> ParsedMessage:
             ),
         )
     if row is not None:
-        return _family_message(read, flat, row)
+        return _family_message(read, source, row)
     return ParsedMessage(
         kind=UNRECOGNISED.kind,
         text=read.message or flat,

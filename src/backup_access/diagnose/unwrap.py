@@ -16,6 +16,7 @@ and the text is cut at ``MAX_MESSAGE_CHARS`` first (the cut is reported).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import string
@@ -239,7 +240,7 @@ def _structured(flat: str, ev: dict[str, object]) -> str | None:
             ev.setdefault("error_code", code.group("v").strip())
         if rid := _XML_REQUEST.search(flat):
             ev.setdefault("request_id", rid.group("v").strip())
-        return found.group("v")
+        return html.unescape(found.group("v"))  # XML escapes &, < and >
     if found := _JSON_FIELDS["errorMessage"].search(flat):
         ev["cloudtrail-json"] = True
         for name, key in (("errorCode", "error_code"), ("requestID", "request_id")):
