@@ -144,11 +144,15 @@ def _full_check(report: TextReport, check: CheckResult, quotes: _Quotes) -> None
 
 
 def _humanise(text: str, names: Sequence[str]) -> str:
-    """Parameter names in free text (``key was not given``) become the options typed."""
-    if not names:
-        return text
-    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
-    return pattern.sub(lambda m: option_label(m.group(1)), text)
+    """Parameter names in free text (``source_vault is a standard vault``) become the options
+    typed. A name with an underscore is unmistakable anywhere outside an ARN; a one-word name
+    (``key``) only opening the text, where it cannot be the English word or part of an ARN."""
+    for name in sorted(names, key=len, reverse=True):
+        if "_" in name:
+            text = re.sub(rf"(?<![\w:/-]){re.escape(name)}(?![\w:/-])", option_label(name), text)
+        elif text.startswith(name + " "):
+            text = option_label(name) + text[len(name) :]
+    return text
 
 
 def render_explanation(
