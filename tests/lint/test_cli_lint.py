@@ -108,7 +108,7 @@ def test_fail_on_threshold(tmp_path: Path, fail_on: str, code: int) -> None:
             "Statement": [
                 {
                     "Effect": "Allow",
-                    "Principal": {"AWS": "arn:aws:iam::111111111111:role/admin"},
+                    "Principal": {"AWS": "arn:aws:iam::246813579024:role/admin"},
                     "Action": "kms:*",
                     "Resource": "*",
                 }

@@ -17,6 +17,7 @@ import pytest
 from backup_access.lint import aws_data, lint_text
 from backup_access.lint.arn_template import compile_template
 from backup_access.lint.intrinsics import resolve
+from backup_access.lint.placeholders import find_placeholder
 from backup_access.lint.positions import decode
 from backup_access.lint.run import file_directives
 
@@ -77,6 +78,16 @@ CASES: dict[str, tuple[Callable[[str], object], Callable[[int], str], int]] = {
     "Sub references": (
         lambda text: resolve({"Fn::Sub": text}),
         lambda n: "${!" * (n // 3) + "${" * (n // 2),
+        2_000,
+    ),
+    "placeholders: unclosed variables and brackets": (
+        find_placeholder,
+        lambda n: "arn:aws:iam::" + "${" * (n // 4) + "<a" * (n // 4) + "[A" * (n // 8),
+        2_000,
+    ),
+    "placeholders: digit runs and segments": (
+        find_placeholder,
+        lambda n: ("1" * 13 + ":o-x/") * (n // 18),
         2_000,
     ),
     "disable directives": (
