@@ -18,6 +18,7 @@ from backup_access.diagnose.cloudtrail import CloudTrailEvent, read_cloudtrail
 from backup_access.diagnose.disagreements import request_disagreements
 from backup_access.diagnose.families import MessageKind
 from backup_access.diagnose.gate_handlers import answer_gate
+from backup_access.diagnose.masking import DOCUMENTATION_ACCOUNTS
 from backup_access.diagnose.message_checks import MESSAGE_CHECK, TRUST_CHECK
 from backup_access.diagnose.messages import ParsedMessage, parse_error_message
 from backup_access.diagnose.model import CheckResult, Explanation, Verdict, verdict_of
@@ -124,7 +125,13 @@ def explain_incident(
     checks: list[CheckResult] = []
     disagreements: list[str] = []
     notes: list[str] = list(parsed.notes)
-    masked = [m.field for m in parsed.masked if m.field.startswith(("principal", "resource"))]
+    masked = [
+        m.field
+        for m in parsed.masked
+        if m.field.startswith(("principal", "resource"))
+        # AWS's documentation placeholders are real ids in a world that holds them
+        and not (m.value in DOCUMENTATION_ACCOUNTS and m.value in world.accounts)
+    ]
     if incident.principal and incident.action and not masked:
         result, disagreements = _request(world, incident, session)
         checks.append(result)
