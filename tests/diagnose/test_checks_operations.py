@@ -264,10 +264,14 @@ def test_restore_in_the_same_account(org: World) -> None:
     assert result.verdict is Verdict.ALLOWED
     assert [s.id for s in result.skipped] == [
         "restore.lag-vault-shared",
-        "restore.aws-managed-key-own-account",  # no --key: the recovery point's key is not checked
-        "restore.role-describe-key",
-        "restore.role-create-grant-key",
+        "restore.aws-managed-key-own-account",  # no --key given
+        "restore.pass-instance-role",  # no --instance-role
     ]
+    # a fully managed recovery point is encrypted with its vault's key: the restore role
+    # must use it (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html)
+    describe = check(result, "restore.role-describe-key")
+    assert describe.decision is CheckDecision.ALLOWED
+    assert describe.resource == SOURCE_KEY
 
 
 def test_restore_across_accounts_from_a_standard_vault_is_refused(org: World) -> None:
@@ -308,7 +312,14 @@ def test_restore_from_a_shared_lag_vault(tmp_path: Path, org: World) -> None:
 def test_create_plan_and_selection(org: World) -> None:
     plan = explain_operation(org, "create-plan", {"caller": OPERATOR, "plan": PLAN})
     assert plan.verdict is Verdict.ALLOWED
-    assert [s.id for s in plan.skipped] == ["create-plan.target-vault-exists"]
+    assert [s.id for s in plan.skipped] == [
+        "create-plan.pass-role",  # the plan names no role
+        "create-plan.target-vault-exists",
+    ]
+    named = explain_operation(
+        org, "create-plan", {"caller": OPERATOR, "plan": PLAN, "role": COPY_ROLE}
+    )
+    assert check(named, "create-plan.pass-role").action == "iam:PassRole"
     selection = explain_operation(
         org, "create-selection", {"caller": OPERATOR, "plan": PLAN, "role": COPY_ROLE}
     )

@@ -44,6 +44,7 @@ class Predicate(StrEnum):
     SNAPSHOT_BACKED = "snapshot_backed"  # []: not fully managed by AWS Backup
     FULLY_MANAGED = "fully_managed"  # []: fully managed (encrypted with its vault's key)
     TYPE_IN = "type_in"  # [TYPE, …]: one of these resource types
+    TYPE_KNOWN = "type_known"  # []: the resource type is known (else the check is skipped)
     CROSS_ACCOUNT_OR_REGION = "cross_account_or_region"  # [a, b]
 
 

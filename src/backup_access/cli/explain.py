@@ -38,6 +38,7 @@ from backup_access.cli.usage import (
     wrong_option,
 )
 from backup_access.diagnose import Explanation, explain_operation
+from backup_access.diagnose.per_type import explain_each_type, needs_type
 from backup_access.documents import load_document
 from backup_access.engine.model import NamedPolicy
 from backup_access.errors import InputError
@@ -210,6 +211,10 @@ def _operation_command(
         check_missing(operation, values)
         world = _load(settings)
         check_operation_values(operation, values, world)
+        if needs_type(operation.name, values):  # one answer per resource type in the vault
+            each = explain_each_type(world, operation.name, values, session=_session(settings))
+            emit(list(each), settings, batch=True)
+            return
         explanation = explain_operation(world, operation.name, values, session=_session(settings))
         title = f"{operation.name} ({operation.api})"
         emit([(title, explanation)], settings, batch=False)

@@ -78,6 +78,9 @@ def holds(binding: Binding, condition: Condition) -> tuple[bool, str]:
         return leaves, f"{args[0]} and {args[1]} are in the same account and Region"
     if p in TYPE_PREDICATES:
         return _type_holds(binding, condition)
+    if p is Predicate.TYPE_KNOWN:
+        known = binding.kind is not None and binding.kind.type is not None
+        return known, "the resource type is not known (give --resource-type or --resource)"
     raise UnresolvedError(f"unknown predicate {p}")  # pragma: no cover - enum is exhaustive
 
 
