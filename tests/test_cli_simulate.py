@@ -1,4 +1,4 @@
-"""``backup-access simulate``: output shapes, batch expectations and exit codes (DESIGN.md,
+"""``backup-access simulate``: output shapes, batch expectations and exit codes (docs/output.md,
 Contract 1 and 3)."""
 
 from __future__ import annotations

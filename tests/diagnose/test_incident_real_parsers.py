@@ -1,5 +1,5 @@
 """`explain --error` and `--cloudtrail` end to end, with the real parsers, in the fixture world
-(DESIGN.md Contract 3)."""
+(docs/output.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Every access-denied and AWS Backup message form backup-access reads
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html; the AWS
-Backup job messages are those listed in ../shared/reference/backup-domain.md §3)."""
+Backup job messages are those AWS Backup documents for failed jobs)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Load the catalogue from package data (``catalogue/data``), lazily and once.
 
 One YAML file per operation under ``data/operations``; ``data/sources.yaml`` maps the source
-tags checks cite (as ``/work/shared/reference/backup-domain.md`` §0 names them) to AWS URLs.
+tags checks cite (short names such as ``DG-XACCT``) to AWS URLs.
 The data is validated on load: unknown keys, unknown parameters in templates, duplicate
 check ids and checks without a source are errors. An operation's ``region`` template says
 which Region its API call is sent to (``aws:RequestedRegion`` of its requests).

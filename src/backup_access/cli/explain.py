@@ -7,7 +7,7 @@
 ``--session-policy FILE`` (repeatable) gives the session policies of the caller's session (the
 operation's ``--caller``, or the principal the ``--error`` message names): a world holds none.
 
-Exit codes (DESIGN.md): 0 whatever the verdict, 1 when ``--expect`` is not met, 2 usage
+Exit codes (docs/output.md): 0 whatever the verdict, 1 when ``--expect`` is not met, 2 usage
 error, 3 invalid input (world file, parameter values, CloudTrail file).
 """
 

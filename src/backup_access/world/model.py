@@ -1,4 +1,4 @@
-"""The world: an organization and its accounts, as Contract 2 (DESIGN.md) describes them.
+"""The world: an organization and its accounts, as docs/world.md describes them.
 
 Loaders build these immutable objects from world files, AWS CLI output or the live
 collector; everything downstream (resolver, diagnosis, fixes) reads only these types.
