@@ -1,7 +1,7 @@
 """Command line interface: ``backup-access`` and ``python -m backup_access``.
 
-Each command lives in its own module and registers itself on ``main``. Exit codes follow
-DESIGN.md: 0 success, 1 an expectation not met (or lint findings at ``--fail-on``),
+Each command lives in its own module and registers itself on ``main``. Exit codes
+(docs/output.md): 0 success, 1 an expectation not met (or lint findings at ``--fail-on``),
 2 usage error, 3 invalid input.
 """
 
