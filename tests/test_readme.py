@@ -1,45 +1,158 @@
-"""The README's main command stays true: it runs and shows what the README says it shows."""
+"""The README, the example READMEs and the guides in docs/ stay true: every `backup-access`
+command in their ``sh`` blocks runs, with the exit code and the output they claim.
+
+Conventions the documents follow (and this test enforces):
+
+- a command exits 0 unless its line ends with ``# exits N``;
+- an ``explain``, ``simulate`` or ``fix`` command states its verdict: with ``--expect``, with
+  ``# exits N``, or with a ``text`` block right after its ``sh`` block quoting the output (each
+  non-empty line of the quote must appear in what the command prints);
+- ``<!-- file: PATH -->`` right before a code block writes that block to PATH first (a guide
+  builds its files step by step), in a scratch directory where ``examples/`` is the
+  repository's.
+"""
 
 from __future__ import annotations
 
-import json
-import os
+import glob
 import re
 import shlex
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from backup_access.cli import main
 
 ROOT = Path(__file__).parents[1]
+DOCUMENTS = sorted(
+    {
+        ROOT / "README.md",
+        *ROOT.glob("examples/**/README.md"),
+        *ROOT.glob("docs/*.md"),
+    }
+)
+_BLOCK = re.compile(r"(?:<!-- file: (?P<file>\S+) -->\n)?```(?P<lang>\w*)\n(?P<body>.*?)```", re.S)
+_VERDICT_COMMANDS = ("explain", "simulate", "fix")
 
 
-def _main_command() -> list[str]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    quick_start = readme.split("## Quick start", 1)[1]
-    first_block = re.search(r"```sh\n(.*?)\n```", quick_start, re.S)
-    assert first_block, "the Quick start has no sh block"
-    command = first_block.group(1).split("&& backup-access ", 1)[1]
-    return shlex.split(command)
+@dataclass(frozen=True)
+class Command:
+    line: str
+    args: list[str]
+    exit_code: int
+    quote: str | None  # the text block that follows, if any
 
 
-def test_readme_main_command_explains_the_denied_copy() -> None:
-    args = _main_command()
-    assert args[:3] == ["explain", "--world", "examples/worlds/cross-account-copy"]
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        text = CliRunner().invoke(main, args)
-        as_json = CliRunner().invoke(main, [*args[:3], "--format", "json", *args[3:]])
-    finally:
-        os.chdir(cwd)
-    assert text.exit_code == 0, text.output
-    assert "copy.copy-into-destination-vault" in text.output
-    assert "AllowCopyFromWorkloadsOU" in text.output
-    report = json.loads(as_json.output)
-    assert report["verdict"] == "denied"
-    failing = [c for c in report["checks"] if c["decision"] != "allowed"]
-    assert [(c["id"], c["blocked_by"]) for c in failing] == [
-        ("copy.copy-into-destination-vault", ["resource"])
-    ]
+@dataclass(frozen=True)
+class FileWrite:
+    path: str
+    text: str
+
+
+def _commands(body: str, quote: str | None) -> list[Command]:
+    out = []
+    joined = body.replace("\\\n", " ")
+    lines = [line.strip() for line in joined.splitlines() if "backup-access " in line]
+    for index, line in enumerate(lines):
+        command = line[line.rindex("backup-access ") :]
+        exits = re.search(r"#\s*exits\s+(\d+)\s*$", command)
+        args = shlex.split(command, comments=True)[1:]
+        last = index == len(lines) - 1
+        out.append(
+            Command(line, args, int(exits.group(1)) if exits else 0, quote if last else None)
+        )
+    return out
+
+
+def steps(document: Path) -> list[Command | FileWrite]:
+    """The document's file writes and commands, in order."""
+    text = document.read_text(encoding="utf-8")
+    blocks = list(_BLOCK.finditer(text))
+    out: list[Command | FileWrite] = []
+    for index, block in enumerate(blocks):
+        if block.group("file"):
+            out.append(FileWrite(block.group("file"), block.group("body")))
+            continue
+        if block.group("lang") != "sh":
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        quote = None
+        if following is not None and following.group("lang") == "text":
+            between = text[block.end() : following.start()]
+            if not between.strip():
+                quote = following.group("body")
+        out.extend(_commands(block.group("body"), quote))
+    return out
+
+
+def _run(command: Command) -> str:
+    args = list(command.args)
+    target = None
+    if ">" in args:
+        at = args.index(">")
+        target, args = args[at + 1], args[:at]
+    expanded: list[str] = []
+    for arg in args:
+        matches = sorted(glob.glob(arg)) if any(c in arg for c in "*?[") else []
+        expanded.extend(matches or [arg])
+    result = CliRunner().invoke(main, expanded)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        command.line,
+        result.output,
+    )
+    assert result.exit_code == command.exit_code, (command.line, result.output)
+    if target is not None:
+        Path(target).write_text(result.stdout, encoding="utf-8")
+    return result.output
+
+
+def _states_its_verdict(command: Command) -> bool:
+    if not command.args or command.args[0] not in _VERDICT_COMMANDS:
+        return True
+    if any(a in ("--help", "-h", "--list-rules") for a in command.args):
+        return True
+    return "--expect" in command.args or command.quote is not None or command.exit_code != 0
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_command_runs_as_documented(
+    document: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    for step in steps(document):
+        if isinstance(step, FileWrite):
+            Path(step.path).parent.mkdir(parents=True, exist_ok=True)
+            Path(step.path).write_text(step.text, encoding="utf-8")
+            continue
+        assert _states_its_verdict(step), f"{document}: say what this prints: {step.line}"
+        output = _run(step)
+        if step.quote is not None:
+            for line in step.quote.splitlines():
+                assert line.strip() in output, (step.line, line, output)
+
+
+def test_the_documents_have_commands() -> None:
+    """A change to the conventions above that silently matched nothing would pass."""
+    counts = {
+        str(d.relative_to(ROOT)): sum(isinstance(s, Command) for s in steps(d)) for d in DOCUMENTS
+    }
+    assert counts["README.md"] >= 8, counts
+    assert counts["docs/writing-a-world.md"] >= 6, counts
+    assert sum(counts.values()) >= 35, counts
+
+
+def test_nothing_points_outside_the_repository() -> None:
+    """The repository stands alone: no links to a shared design folder or a machine path."""
+    offenders = []
+    for path in [*DOCUMENTS, *ROOT.glob("src/**/*.py"), *ROOT.glob("tests/**/*.py")]:
+        if path == Path(__file__):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in ("../shared", "shared/DESIGN", "DESIGN.md", "/work/"):
+            if needle in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert not offenders, offenders
