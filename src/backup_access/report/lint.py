@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from backup_access import __version__
 from backup_access.lint import RULES, Finding, Severity
+from backup_access.report.schema import SCHEMA_VERSION
 
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -47,6 +48,7 @@ def findings_to_json(
             "findings": [finding_to_dict(f) for f in findings],
             "errors": list(errors),
             "skipped": list(skipped),
+            "schema_version": SCHEMA_VERSION,
         },
         indent=2,
     )
