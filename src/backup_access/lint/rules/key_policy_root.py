@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from backup_access.lint.backup_needs import key_actions
 from backup_access.lint.model import PolicyKind, Severity
 from backup_access.lint.rule import Hit, Rule
+from backup_access.lint.statement_queries import named_actions
 from backup_access.lint.view import PolicyView
 from backup_access.policy.model import Effect, Statement
 
@@ -15,26 +17,51 @@ from backup_access.policy.model import Effect, Statement
 _ROOT = re.compile(r"arn:(?:aws[a-z-]*|\$\{[^}]+\}):iam::(?:\d{12}|\$\{[^}]+\}):root|\d{12}")
 
 
-def enables_iam(statement: Statement) -> bool:
-    """Allow of ``kms:*`` to an account root (``arn:…:iam::ACCOUNT:root`` or the bare id)."""
+def _allows_root(statement: Statement) -> bool:
+    """An unconditional Allow whose principals include an account root."""
     if statement.effect is not Effect.ALLOW or statement.principal is None or statement.conditions:
         return False
-    if statement.actions is None or not any(a.lower() in ("*", "kms:*") for a in statement.actions):
-        return False
     return any(_ROOT.fullmatch(name) for name in statement.principal.aws)
+
+
+def enables_iam(statement: Statement) -> bool:
+    """Allow of ``kms:*`` to an account root (``arn:…:iam::ACCOUNT:root`` or the bare id)."""
+    if not _allows_root(statement) or statement.actions is None:
+        return False
+    return any(a.lower() in ("*", "kms:*") for a in statement.actions)
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
     if view.errors:
         return  # a broken statement may be the root one: BA001 reports it
-    if not any(enables_iam(parsed) for _, parsed in view.parsed()):
-        yield Hit(
-            "/Statement",
-            "no statement allows the account root kms:* : IAM policies "
-            "cannot grant use of this key, so callers such as AWS Backup's roles need "
-            "to be named here one by one; add the default 'Enable IAM User Permissions' "
-            "statement",
+    statements = [parsed for _, parsed in view.parsed()]
+    if any(enables_iam(parsed) for parsed in statements):
+        return
+    # The root statement enables IAM policies for the actions it lists, and only those.
+    root_statements = [parsed for parsed in statements if _allows_root(parsed)]
+    needed = key_actions()
+    grantable = sorted(
+        {action for parsed in root_statements for action in named_actions(parsed, needed)}
+    )
+    not_grantable = [action for action in needed if action not in grantable]
+    if grantable and not not_grantable:
+        can = (
+            f"IAM policies can grant the KMS actions AWS Backup uses ({', '.join(grantable)}) "
+            "but no other action on this key"
         )
+    elif grantable:
+        can = (
+            f"IAM policies can grant only what the root is allowed here "
+            f"({', '.join(grantable)}) and cannot grant {', '.join(not_grantable)}"
+        )
+    else:
+        can = f"IAM policies can grant no KMS action on this key, {', '.join(needed)} included"
+    yield Hit(
+        "/Statement",
+        f"no statement allows the account root kms:*: {can}, which AWS Backup's roles "
+        "use; name each caller in this key policy, or add the default 'Enable IAM User "
+        "Permissions' statement",
+    )
 
 
 RULE = Rule(

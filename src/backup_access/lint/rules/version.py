@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 
 from backup_access.lint.model import Severity
+from backup_access.lint.placeholders import is_iam_variable
 from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
 from backup_access.policy.model import VERSION_2008, VERSION_2012
+
+_VARIABLE = re.compile(r"\$\{([^{}]*)\}")  # [^{}]: linear
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
@@ -17,14 +21,23 @@ def check(view: PolicyView) -> Iterator[Hit]:
         return  # not a policy at all: BA001 says so
     if version == VERSION_2012 or version not in (None, VERSION_2008):
         return  # other values are grammar errors (BA001)
-    uses_variables = "${" in json.dumps(view.source.document.get("Statement"))
+    names = _VARIABLE.findall(json.dumps(view.source.document.get("Statement")))
+    variables = sorted({f"${{{name}}}" for name in names if is_iam_variable(name)})
+    references = sorted({f"${{{name}}}" for name in names if not is_iam_variable(name)})
     where = "/Version" if version else ""
     written = f"Version {version}" if version else "no Version"
-    if uses_variables:
+    if variables:
         yield Hit(
             where,
-            f"{written}: the policy variables in it are matched as literal text; "
-            f'use "Version": "{VERSION_2012}"',
+            f"{written}: the policy variables in it ({', '.join(variables[:3])}) are matched "
+            f'as literal text; use "Version": "{VERSION_2012}"',
+        )
+    elif references and view.source.templated:
+        yield Hit(
+            where,
+            f'{written}: write "Version": "{VERSION_2012}" ({", ".join(references[:3])} '
+            "are CloudFormation !Sub references, resolved before IAM sees the policy, not IAM "
+            "policy variables)",
         )
     else:
         yield Hit(
