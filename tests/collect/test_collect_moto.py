@@ -230,7 +230,7 @@ def test_explain_on_the_collected_world_denies_through_the_scp(org: Built, tmp_p
 
 def test_credentials_appear_nowhere(org: Built, tmp_path: Path) -> None:
     out = tmp_path / "world"
-    code, stdout, stderr = collect(out, "--cloudtrail-days", "1")
+    code, stdout, stderr = collect(out)
     assert code == 0
     texts = [stdout, stderr] + [p.read_text() for p in out.rglob("*") if p.is_file()]
     for secret in (FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN, "SecretAccessKey", "SessionToken"):

@@ -81,15 +81,16 @@ class CallLog:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def attach(self, client: Any) -> Any:
-        """Rate-limit and record every call ``client`` makes (botocore's before-call event,
-        which fires once per API call, before its retries)."""
+        """Rate-limit and record every call ``client`` makes (botocore's before-parameter-build
+        event: once per API call, before its retries, and before any before-call handler,
+        such as botocore's Stubber, can answer in place of AWS)."""
 
         def before_call(model: Any, **_: Any) -> None:
             self.limiter.wait()
             with self._lock:
                 self.actions.add(action_of(model.service_model.service_name, model.name))
 
-        client.meta.events.register("before-call", before_call)
+        client.meta.events.register("before-parameter-build", before_call)
         return client
 
     def add_gap(self, gap: Gap) -> None:
