@@ -69,6 +69,7 @@ class Gate(StrEnum):
     LAG_SHAREE_COPY = "lag_sharee_copy"  # [vault, caller]: AWS's pages disagree
     LOCK_ALLOWS_CHANGE = "lock_allows_change"  # [vault]: deleting points / lifecycle changes
     LOCK_REMOVABLE = "lock_removable"  # [vault]: the Vault Lock may still be deleted
+    LOCK_CHANGEABLE = "lock_changeable"  # [vault]: no lock yet, or one that may still change
     RETENTION_WITHIN_LOCK = "retention_within_lock"  # [vault, retention_days]
     BUCKET_VERSIONED = "bucket_versioned"  # [bucket ARN]
     ROLE_EXISTS = "role_exists"  # [role]

@@ -45,7 +45,10 @@ def _vault(binding: Binding, name: str) -> Vault | GateOutcome:
 
 
 def _uses_aws_backup_key(binding: Binding, vault: Vault) -> bool | None:
-    """Whether the vault is encrypted with the AWS managed aws/backup key (None: unknown)."""
+    """Whether the vault is encrypted with the AWS managed aws/backup key (None: unknown). A
+    logically air-gapped vault without a key uses an AWS owned key (LAG page)."""
+    if vault.key is None and vault.type is VaultType.LOGICALLY_AIR_GAPPED:
+        return False
     ref = vault.key or AWS_BACKUP_ALIAS
     if ref.endswith(AWS_BACKUP_ALIAS):
         return True
@@ -250,6 +253,16 @@ def lock_allows_change(binding: Binding, name: str) -> GateOutcome:
     )
 
 
+def lock_changeable(binding: Binding, name: str) -> GateOutcome:
+    """Setting a lock on a vault without one is fine; changing one follows lock_removable."""
+    vault = _vault(binding, name)
+    if isinstance(vault, GateOutcome):
+        return vault
+    if _lock(vault) is None:
+        return gate_open(f"vault {vault.name} has no Vault Lock yet")
+    return lock_removable(binding, name)
+
+
 def lock_removable(binding: Binding, name: str) -> GateOutcome:
     """A governance lock, or a compliance lock before its lock date, may be deleted; after it a
     compliance lock is immutable (InvalidRequestException, not access denied)."""
@@ -355,6 +368,7 @@ TYPE_GATES: dict[Gate, TypeGate] = {
     Gate.LAG_SHAREE_COPY: lag_sharee_copy,
     Gate.LOCK_ALLOWS_CHANGE: lock_allows_change,
     Gate.LOCK_REMOVABLE: lock_removable,
+    Gate.LOCK_CHANGEABLE: lock_changeable,
     Gate.RETENTION_WITHIN_LOCK: retention_within_lock,
     Gate.BUCKET_VERSIONED: bucket_versioned,
     Gate.ROLE_EXISTS: role_exists,
