@@ -29,6 +29,7 @@ from backup_access.report.words import (
     layer_name,
     option_label,
     parameter_names,
+    parameters_heading,
     shown_parameters,
 )
 from backup_access.world.findings import ASSUMPTION, is_assumption
@@ -203,7 +204,7 @@ def render_explanation(
     parameters = shown_parameters(explanation)
     if parameters:
         report.blank()
-        report.add(("Request", Style.BOLD))
+        report.add((parameters_heading(explanation), Style.BOLD))
         for label, value in parameters:
             report.add((label, Style.DIM), " " + value, indent=2)
     if met is not None:

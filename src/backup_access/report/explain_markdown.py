@@ -20,6 +20,7 @@ from backup_access.report.words import (
     first_blocking,
     headline,
     layer_name,
+    parameters_heading,
     shown_parameters,
 )
 
@@ -120,6 +121,6 @@ def markdown_explanation(explanation: Explanation, *, title: str = "") -> str:
             out += [f"**{heading}**", ""] + [f"- {escape(i)}" for i in items] + [""]
     parameters = shown_parameters(explanation)
     if parameters:
-        out += ["**Request**", ""]
+        out += [f"**{parameters_heading(explanation)}**", ""]
         out += [f"- {inline_code(k)} {inline_code(v)}" for k, v in parameters] + [""]
     return "\n".join(out).rstrip() + "\n"

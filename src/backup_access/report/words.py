@@ -22,8 +22,9 @@ CHECK_MARK = {
     CheckDecision.UNKNOWN: "?",
 }
 
-# Parameters the --error / --cloudtrail path records; "kind" is the parser's own tag.
-_HIDDEN_PARAMETERS = frozenset({"kind"})
+# What the --error / --cloudtrail parsers record for themselves (their own tags for the
+# message's form, the gate and the layer, which the checks already say in words).
+_HIDDEN_PARAMETERS = frozenset({"kind", "family", "gate", "layer"})
 
 
 def option_label(name: str) -> str:
@@ -52,11 +53,21 @@ def parameter_label(explanation: Explanation, name: str) -> str:
 
 
 def shown_parameters(explanation: Explanation) -> list[tuple[str, str]]:
-    return [
-        (parameter_label(explanation, name), value)
-        for name, value in explanation.parameters
-        if name not in _HIDDEN_PARAMETERS
-    ]
+    """The values the answer was worked out with, as the user knows them: an operation's
+    options, or what an error message said."""
+    shown = []
+    for name, value in explanation.parameters:
+        if is_operation(explanation):
+            shown.append((option_label(name), value))
+        elif name == "explicit":
+            shown.append(("deny:", "explicit" if value.lower() == "true" else "implicit"))
+        elif name not in _HIDDEN_PARAMETERS:
+            shown.append((parameter_label(explanation, name), value))
+    return shown
+
+
+def parameters_heading(explanation: Explanation) -> str:
+    return "Request" if is_operation(explanation) else "What the message says"
 
 
 def layer_name(layer: str, check: CheckResult | None = None, level: str | None = None) -> str:

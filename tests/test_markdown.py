@@ -1,0 +1,82 @@
+"""``--format markdown``: the answer as one would paste it into a ticket, with a Mermaid
+flowchart of the request's path and the blocking node marked."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backup_access.cli import main
+from backup_access.report.markdown import PathNode, fenced, inline_code, mermaid_path
+
+ROOT = Path(__file__).parents[1]
+COPY = [
+    "explain", "--world", "examples/worlds/cross-account-copy", "--format", "markdown", "copy",
+    "--caller", "arn:aws:iam::111111111111:role/BackupOperator",
+    "--role", "arn:aws:iam::111111111111:role/service-role/BackupCopyRole",
+    "--recovery-point", "arn:aws:ec2:us-east-1::snapshot/snap-0a1b2c3d4e5f60001",
+    "--source-vault", "arn:aws:backup:us-east-1:111111111111:backup-vault:prod",
+    "--destination-vault",
+    "arn:aws:backup:us-east-1:222222222222:backup-vault:ou-path-stringequals",
+    "--key", "arn:aws:kms:us-east-1:111111111111:key/1111aaaa-0000-4000-8000-000000000001",
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def test_explain_markdown_has_the_verdict_the_statement_and_the_path() -> None:
+    result = CliRunner().invoke(main, COPY)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("### ✘ DENIED copy (StartCopyJob)\n")
+    assert "**the destination vault's access policy does not allow" in out
+    assert "#### ✘ `copy.copy-into-destination-vault`" in out
+    assert '```json\n{\n  "Sid": "AllowCopyFromWorkloadsOU"' in out
+    mermaid = re.search(r"```mermaid\n(.*?)```", out, re.S)
+    assert mermaid, out
+    chart = mermaid.group(1)
+    assert chart.startswith("flowchart LR")
+    blocked = re.findall(r'(n\d+)\["✘ ([^"]+)"\]', chart)
+    assert [label for _, label in blocked] == ["the destination vault's access policy"]
+    assert f"class {blocked[0][0]} blocked" in chart
+    assert "-. denied .->" in chart
+    assert "<summary>Passing checks (" in out
+    # words from the code do not reach the reader
+    assert "destination_vault" not in out and "--destination-vault" in out
+
+
+def test_simulate_markdown_marks_the_blocking_layer() -> None:
+    result = CliRunner().invoke(
+        main,
+        ["simulate", "--world", "examples/worlds/cross-account-copy", "--format", "markdown",
+         "--principal", "arn:aws:iam::111111111111:role/service-role/BackupCopyRole",
+         "--action", "backup:CopyIntoBackupVault",
+         "--resource", "arn:aws:backup:us-east-1:222222222222:backup-vault:wrong-org"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("### ✘ IMPLICIT DENY\n")
+    chart = re.search(r"```mermaid\n(.*?)```", out, re.S)
+    assert chart
+    # SCP levels are their own nodes (root, OU, account), then identity, then the resource
+    assert "SCPs) at r-a1b2" in chart.group(1) and "at ou-a1b2-11111111" in chart.group(1)
+    assert '["✘ the resource policy"]' in chart.group(1)
+
+
+def test_fences_and_code_spans_hold_their_own_backticks() -> None:
+    assert fenced("a\n```\nb", "json").startswith("````json\n")
+    assert fenced("plain") == "```\nplain\n```"
+    assert inline_code("a`b") == "``a`b``"
+    assert inline_code("`x") == "`` `x ``"
+
+
+def test_mermaid_labels_are_quoted() -> None:
+    chart = mermaid_path('say "hi"', [PathNode("SCP", True), PathNode("identity", False)], "end")
+    assert "#quot;hi#quot;" in chart
+    assert "class n1 blocked" in chart and "class n2 blocked" not in chart
