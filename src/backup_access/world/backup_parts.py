@@ -9,6 +9,9 @@ Shapes (all optional; anything not recorded is unknown, never assumed)::
                                                   key: KEY-ARN}]}}
     backup: {opt_in: {EBS: true, S3: false}, full_management: {DynamoDB: true}}
     s3: {buckets: {NAME: {versioning: enabled|suspended|disabled}}}
+    organization: {trusted_access: [backup.amazonaws.com],
+                   delegated_administrators: {backup.amazonaws.com: ["ACCOUNT"]},
+                   backup_delegated_admin_enabled: true}
 
 Sources: Vault Lock (https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html),
 Region settings (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeRegionSettings.html),
@@ -112,4 +115,35 @@ def parse_buckets(raw: Mapping[str, Any], pointer: str) -> dict[str, Bucket]:
                 pointer=at(where, "versioning"),
             )
         out[name] = Bucket(name=name, versioning=versioning)
+    return out
+
+
+SERVICE_KEYS = ("trusted_access", "delegated_administrators", "backup_delegated_admin_enabled")
+
+
+def parse_org_services(data: Mapping[str, Any], pointer: str) -> dict[str, Any]:
+    """The organization's service integrations: trusted access, delegated administrators and
+    AWS Backup's isDelegatedAdministratorEnabled (absent keys stay None: not recorded)."""
+    out: dict[str, Any] = {}
+    if "trusted_access" in data:
+        here = at(pointer, "trusted_access")
+        raw = data["trusted_access"]
+        if not isinstance(raw, list) or not all(isinstance(v, str) and v for v in raw):
+            raise RequestError("trusted_access is a list of service principals", pointer=here)
+        out["trusted_access"] = tuple(raw)
+    if "delegated_administrators" in data:
+        here = at(pointer, "delegated_administrators")
+        admins: dict[str, tuple[str, ...]] = {}
+        raw_admins = mapping(data["delegated_administrators"], here, "delegated_administrators")
+        for service, accounts in raw_admins.items():
+            where = at(here, service)
+            if not isinstance(accounts, list) or not all(isinstance(a, str) for a in accounts):
+                raise RequestError("a list of account ids (quoted)", pointer=where)
+            admins[service] = tuple(accounts)
+        out["delegated_administrators"] = admins
+    if "backup_delegated_admin_enabled" in data:
+        here = at(pointer, "backup_delegated_admin_enabled")
+        out["backup_delegated_admin_enabled"] = boolean(
+            data["backup_delegated_admin_enabled"], here, "backup_delegated_admin_enabled"
+        )
     return out

@@ -82,6 +82,12 @@ class Organization:
     # An account without an entry is assumed to have AWS's default FullAWSAccess, as a root or
     # OU without a ``policies`` list is (world/orgchain.py).
     account_policies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Service principals with trusted access (ListAWSServiceAccessForOrganization), delegated
+    # administrators by service principal (ListDelegatedAdministrators), and AWS Backup's
+    # isDelegatedAdministratorEnabled global setting; None: not recorded in the world.
+    trusted_access: tuple[str, ...] | None = None
+    delegated_administrators: dict[str, tuple[str, ...]] | None = None
+    backup_delegated_admin_enabled: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,11 +22,20 @@ from backup_access.fields import (
     text_list,
 )
 from backup_access.policy.use import PolicyUse
+from backup_access.world.backup_parts import SERVICE_KEYS, parse_org_services
 from backup_access.world.managed import FULL_AWS_ACCESS, org_default_policy
 from backup_access.world.model import Location, Organization, OrgPolicy, OrgPolicyType, OrgUnit
 
 _ORG_KEYS = frozenset(
-    {"id", "management_account", "cross_account_backup", "policies", "root", "account_policies"}
+    {
+        "id",
+        "management_account",
+        "cross_account_backup",
+        "policies",
+        "root",
+        "account_policies",
+        *SERVICE_KEYS,
+    }
 )
 _POLICY_KEYS = frozenset({"type", "document"})
 _UNIT_KEYS = frozenset({"id", "name", "policies", "accounts", "ous"})
@@ -119,6 +128,7 @@ def parse_organization(raw: object, pointer: str, source: str) -> Organization:
         root=_unit(data["root"], at(pointer, "root"), source, root=True),
         location=Location(source, pointer),
         account_policies=attached,
+        **parse_org_services(data, pointer),
     )
     check_organization(organization)
     return organization
