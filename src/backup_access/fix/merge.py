@@ -133,8 +133,14 @@ def merge(
             edited.append(changed)
     plain = [_without_sid(s) for s in existing]
     taken = {str(s.get("Sid")) for s in existing if isinstance(s, dict) and "Sid" in s}
+    fresh: list[JsonDocument] = []
+    for statement in add:
+        if _without_sid(statement) in plain:
+            skipped.append(f"an equal statement is already there ({statement.get('Sid')})")
+        else:
+            fresh.append(statement)
     added: list[JsonDocument] = []
-    for statement in combine(add):
+    for statement in combine(fresh):
         if _without_sid(statement) in plain:
             skipped.append(f"an equal statement is already there ({statement.get('Sid')})")
             continue
