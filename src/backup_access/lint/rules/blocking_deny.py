@@ -1,78 +1,200 @@
-"""BA032: a Deny with no condition that blocks what AWS Backup itself needs: copies into the
-vault, backups, or the use of a KMS key by every principal, the backup roles included."""
+"""BA032: a Deny that blocks what an AWS Backup operation needs, for principals who must be
+able to do it: the administrators, AWS Backup's service role, the destination account's
+AWSServiceRoleForBackup.
+
+For each Deny the catalogue says which operations' permission checks it would deny, and for
+whom (the caller, the service role, the service-linked role). Judged are Denies with no
+condition, and Denies whose only exemption is a list of principals (``NotPrincipal`` or a
+negated ``aws:PrincipalArn`` condition): the finding names who is not on the list. Other
+conditions are not judged. Denying the protective operations (deleting recovery points or
+vaults, removing a Vault Lock, shortening retention) is the usual protection, not a finding.
+Scope by kind follows AWS: SCPs and RCPs do not affect service-linked roles, RCPs apply only
+to the services that support them (not AWS Backup itself).
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from backup_access.catalogue import Actor
+from backup_access.conditions.evaluate import SetOperator, read_operator
+from backup_access.engine.services import RCP_EXEMPT_ACTIONS, rcp_supported_services
+from backup_access.lint.backup_needs import (
+    ACTOR_WORDS,
+    PROTECTIVE_OPERATIONS,
+    Need,
+    backup_needs,
+)
 from backup_access.lint.model import PolicyKind, Severity
 from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.statement_queries import is_open_to_everyone, named_actions
 from backup_access.lint.view import PolicyView
 from backup_access.policy.model import Effect, Statement
+from backup_access.policy.wildcard import glob_matches
 
-_BACKUP_ACTIONS = (
-    "backup:CopyIntoBackupVault",
-    "backup:StartBackupJob",
-    "backup:StartCopyJob",
-    "backup:CopyFromBackupVault",
-)
-_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:DescribeKey")
+_SLR_PATH = "aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"
+_DEFAULT_SERVICE_ROLE = "service-role/AWSBackupDefaultServiceRole"
+# Who each kind of policy can stop (SCPs and RCPs exempt service-linked roles).
+_ACTORS = {
+    PolicyKind.SCP: frozenset({Actor.CALLER, Actor.SERVICE_ROLE}),
+    PolicyKind.RCP: frozenset({Actor.CALLER, Actor.SERVICE_ROLE}),
+    PolicyKind.IDENTITY: frozenset({Actor.CALLER, Actor.SERVICE_ROLE}),
+    PolicyKind.RESOURCE: frozenset({Actor.CALLER, Actor.SERVICE_ROLE, Actor.BACKUP_SLR}),
+    PolicyKind.KMS_KEY: frozenset({Actor.CALLER, Actor.SERVICE_ROLE, Actor.BACKUP_SLR}),
+}
 
 
-def _applies_to_everyone(statement: Statement, kind: PolicyKind) -> bool:
-    return kind in (PolicyKind.SCP, PolicyKind.IDENTITY) or is_open_to_everyone(statement)
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    """Whom a Deny leaves out: nobody, or the principals listed (``NotPrincipal`` or a
+    negated ``aws:PrincipalArn`` condition; ``services`` from NotPrincipal's Service)."""
+
+    listed: tuple[str, ...] = ()
+    has_list: bool = False
+
+    def exempts(self, actor: Actor) -> bool:
+        if not self.has_list:
+            return False
+        if any(_is_account(item) for item in self.listed):
+            return True  # a whole account is exempt: every principal in it
+        if actor is Actor.CALLER:
+            return bool(self.listed)  # the listed principals are the administrators
+        sample = _SLR_PATH if actor is Actor.BACKUP_SLR else _DEFAULT_SERVICE_ROLE
+        for item in self.listed:
+            role = item.split(":role/", 1)[1] if ":role/" in item else ""
+            if role and glob_matches(role, sample, ignore_case=True):
+                return True
+            if actor is Actor.SERVICE_ROLE and "backup" in role.lower():
+                return True  # a custom backup role: trust the name
+        return False
+
+
+def _is_account(item: str) -> bool:
+    return item.endswith(":root") or (len(item) == 12 and item.isdigit())
+
+
+def _exemption(statement: Statement) -> Exemption | None:
+    """The Deny's exemption, or None when its conditions are not judged."""
+    if statement.not_principal is not None:
+        if statement.conditions:
+            return None
+        return Exemption(statement.not_principal.aws, has_list=True)
+    listed: list[str] = []
+    for condition in statement.conditions:
+        operator = read_operator(condition.operator)
+        if (
+            isinstance(operator, str)
+            or condition.key.lower() != "aws:principalarn"
+            or not operator.base.negated
+            or operator.set_operator is not SetOperator.NONE
+        ):
+            return None
+        listed.extend(condition.values)
+    return Exemption(tuple(listed), has_list=bool(listed))
+
+
+def _applies(need: Need, kind: PolicyKind) -> bool:
+    if need.operation in PROTECTIVE_OPERATIONS or need.actor not in _ACTORS.get(kind, ()):
+        return False
+    service = need.action.partition(":")[0].lower()
+    if kind is PolicyKind.RCP:
+        return service in rcp_supported_services() and need.action.lower() not in (
+            RCP_EXEMPT_ACTIONS
+        )
+    if kind is PolicyKind.RESOURCE:
+        return service == "backup" and need.on_vault
+    if kind is PolicyKind.KMS_KEY:
+        return service == "kms"
+    return True
+
+
+def _in_scope(statement: Statement, kind: PolicyKind) -> bool:
+    """The Deny reaches every principal and every resource AWS Backup works on."""
+    if statement.effect is not Effect.DENY or statement.not_resources is not None:
+        return False
+    if kind in (PolicyKind.RESOURCE, PolicyKind.KMS_KEY):
+        return statement.not_principal is not None or is_open_to_everyone(statement)
+    return statement.resources == ("*",)
+
+
+def _blocked(statement: Statement, kind: PolicyKind, exemption: Exemption) -> list[Need]:
+    needs = [need for need in backup_needs() if _applies(need, kind)]
+    denied = set(named_actions(statement, sorted({need.action for need in needs})))
+    return [n for n in needs if n.action in denied and not exemption.exempts(n.actor)]
+
+
+def _operations(blocked: list[Need]) -> str:
+    """``restore (the caller: backup:StartRestoreJob), copy (…)``."""
+    parts = []
+    for operation in dict.fromkeys(need.operation for need in blocked):
+        by_actor: dict[Actor, list[str]] = {}
+        for need in blocked:
+            if need.operation == operation:
+                by_actor.setdefault(need.actor, [])
+                if need.action not in by_actor[need.actor]:
+                    by_actor[need.actor].append(need.action)
+        who = "; ".join(f"{ACTOR_WORDS[a]}: {', '.join(acts)}" for a, acts in by_actor.items())
+        parts.append(f"{operation} ({who})")
+    return ", ".join(parts)
+
+
+def _whom(kind: PolicyKind) -> str:
+    if kind is PolicyKind.IDENTITY:
+        return "for whoever this policy is attached to"
+    return "for every principal"
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
     kind = view.source.kind
-    # RCPs restrict KMS keys but not AWS Backup (not an RCP-supported service).
-    actions = _KEY_ACTIONS if kind in (PolicyKind.KMS_KEY, PolicyKind.RCP) else _BACKUP_ACTIONS
     for statement, parsed in view.parsed():
-        if (
-            parsed.effect is not Effect.DENY
-            or parsed.conditions
-            or parsed.not_principal is not None
-        ):
+        if not _in_scope(parsed, kind):
             continue
-        if parsed.resources != ("*",) and kind not in (PolicyKind.RESOURCE, PolicyKind.KMS_KEY):
+        exemption = _exemption(parsed)
+        if exemption is None:
             continue
-        if not _applies_to_everyone(parsed, kind):
+        blocked = _blocked(parsed, kind, exemption)
+        if not blocked:
             continue
-        denied = named_actions(parsed, actions)
-        if denied:
-            yield Hit(
-                f"{statement.pointer}/Effect",
-                f"this Deny has no condition and blocks {', '.join(denied)} for every "
-                "principal, AWS Backup's service role and the organization's copies "
-                "included: exempt them with a condition (e.g. aws:PrincipalArn, "
-                "aws:PrincipalOrgID)",
+        actions = sorted({need.action for need in blocked})
+        if not exemption.has_list:
+            head = f"this Deny has no condition and blocks {', '.join(actions)} {_whom(kind)}"
+            tail = (
+                "exempt who must do it with a condition (e.g. ArnNotLike aws:PrincipalArn "
+                "for the administrators and AWS Backup's roles)"
             )
+        else:
+            shut_out = sorted({ACTOR_WORDS[need.actor] for need in blocked})
+            head = (
+                f"this Deny exempts only {', '.join(exemption.listed[:4]) or 'services'}"
+                f"{' and more' if len(exemption.listed) > 4 else ''}; "
+                f"{' and '.join(shut_out)} {'is' if len(shut_out) == 1 else 'are'} not among "
+                f"them, so it blocks {', '.join(actions)}"
+            )
+            tail = "add those roles to the exemption"
+        yield Hit(
+            f"{statement.pointer}/Effect",
+            f"{head}; AWS Backup needs them for {_operations(blocked)}: {tail}",
+        )
 
 
 RULE = Rule(
     id="BA032",
     severity=Severity.WARNING,
-    title="Unconditional Deny that blocks AWS Backup",
-    explanation="An explicit deny wins over every allow. A Deny on copy/backup actions, or on "
-    "the key actions AWS Backup uses, with no condition stops the backup service role and "
-    "cross-account copies as well as the people it was meant for.",
+    title="Deny that blocks what AWS Backup needs",
+    explanation="An explicit deny wins over every allow. A Deny on an action an AWS Backup "
+    "operation needs (backup, copy, restore, changing the vault policy or the account "
+    "settings, using the vault's KMS key) that exempts nobody, or only a short list that "
+    "leaves out AWS Backup's service role or the AWSServiceRoleForBackup of the destination "
+    "account, stops those operations along with what it was meant to stop.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html",
     check=check,
     example='An SCP with {"Effect": "Deny", "Action": "backup:StartRestoreJob", "Resource": "*"}',
-    fix=(
-        "Exempt the principals that must perform the operation, e.g. a Condition ArnNotLike "
-        "aws:PrincipalArn [arn:aws:iam::*:role/BackupAdmin, "
-        "arn:aws:iam::*:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup], "
-        "or narrow the Deny to the resources it protects."
-    ),
-    kinds=frozenset(
-        {
-            PolicyKind.RESOURCE,
-            PolicyKind.KMS_KEY,
-            PolicyKind.SCP,
-            PolicyKind.RCP,
-            PolicyKind.IDENTITY,
-        }
-    ),
+    fix="Exempt the principals that must perform the operation, e.g. a Condition "
+    "ArnNotLike aws:PrincipalArn [arn:aws:iam::*:role/BackupAdmin, "
+    "arn:aws:iam::*:role/service-role/AWSBackupDefaultServiceRole, arn:aws:iam::*:role/"
+    "aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup], or narrow the Deny to "
+    "the resources it protects.",
+    kinds=frozenset(_ACTORS),
 )
