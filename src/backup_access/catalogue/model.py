@@ -73,6 +73,9 @@ class Gate(StrEnum):
     RETENTION_WITHIN_LOCK = "retention_within_lock"  # [vault, retention_days]
     BUCKET_VERSIONED = "bucket_versioned"  # [bucket ARN]
     ROLE_EXISTS = "role_exists"  # [role]
+    TRUSTED_ACCESS = "trusted_access"  # []: Organizations trusted access for AWS Backup
+    BACKUP_ADMINISTRATOR = "backup_administrator"  # [principal]: management or delegated admin
+    DELEGATED_ADMIN_SETTING = "delegated_admin_setting"  # [principal]
 
 
 class ParameterKind(StrEnum):

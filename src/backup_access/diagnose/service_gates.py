@@ -358,6 +358,85 @@ def role_exists(binding: Binding, name: str) -> GateOutcome:
     )
 
 
+BACKUP_PRINCIPAL = "backup.amazonaws.com"
+MONITOR = "https://docs.aws.amazon.com/aws-backup/latest/devguide/manage-cross-account.html"
+
+
+def trusted_access(binding: Binding) -> GateOutcome:
+    """Registering a delegated administrator needs trusted access for the service
+    (RegisterDelegatedAdministrator, AWS Organizations API Reference)."""
+    organization = binding.world.organization
+    if organization is None or organization.trusted_access is None:
+        return gate_unknown(
+            "the world does not record the organization's trusted access",
+            "aws organizations list-aws-service-access-for-organization → "
+            "organization.trusted_access",
+        )
+    if BACKUP_PRINCIPAL in organization.trusted_access:
+        return gate_open(f"trusted access is enabled for {BACKUP_PRINCIPAL}")
+    return gate_closed(
+        f"trusted access is not enabled for {BACKUP_PRINCIPAL} in organization "
+        f"{organization.id}: enable it from the management account (aws organizations "
+        f"enable-aws-service-access --service-principal {BACKUP_PRINCIPAL}, or the AWS Backup "
+        "console's cross-account monitoring setting)"
+    )
+
+
+def _admins(binding: Binding) -> tuple[str, ...] | None:
+    organization = binding.world.organization
+    if organization is None or organization.delegated_administrators is None:
+        return None
+    return organization.delegated_administrators.get(BACKUP_PRINCIPAL, ())
+
+
+def backup_administrator(binding: Binding, name: str) -> GateOutcome:
+    """Cross-account monitoring runs from the management account or AWS Backup's delegated
+    administrator (manage-cross-account.html)."""
+    organization = binding.world.organization
+    account = binding.account(name)
+    if organization is None:
+        return gate_unknown("the world has no organization", "the organization")
+    if account is not None and account == organization.management_account:
+        return gate_open(f"{account} is the management account")
+    admins = _admins(binding)
+    if admins is None:
+        return gate_unknown(
+            "the world does not record AWS Backup's delegated administrators",
+            f"aws organizations list-delegated-administrators --service-principal "
+            f"{BACKUP_PRINCIPAL} → organization.delegated_administrators",
+        )
+    if account in admins:
+        return gate_open(f"{account} is AWS Backup's delegated administrator")
+    return gate_closed(
+        f"account {account} is neither the management account nor a delegated administrator "
+        f"for {BACKUP_PRINCIPAL} (registered: {', '.join(admins) or 'none'}); register it from "
+        f"the management account (aws organizations register-delegated-administrator "
+        f"--account-id {account} --service-principal {BACKUP_PRINCIPAL}) ({MONITOR})"
+    )
+
+
+def delegated_admin_setting(binding: Binding, name: str) -> GateOutcome:
+    """isDelegatedAdministratorEnabled: "Allow Backup to automatically synchronize delegated
+    administrator permissions with Organizations" (DescribeGlobalSettings)."""
+    organization = binding.world.organization
+    account = binding.account(name)
+    if organization is not None and account == organization.management_account:
+        return gate_open("the management account needs no delegated administrator setting")
+    if organization is None or organization.backup_delegated_admin_enabled is None:
+        return gate_unknown(
+            "the world does not record AWS Backup's isDelegatedAdministratorEnabled",
+            "aws backup describe-global-settings (management account) → "
+            "organization.backup_delegated_admin_enabled",
+        )
+    if organization.backup_delegated_admin_enabled:
+        return gate_open("isDelegatedAdministratorEnabled is on")
+    return gate_closed(
+        "AWS Backup's isDelegatedAdministratorEnabled is off: the delegated administrator's "
+        "permissions are not synchronized (aws backup update-global-settings --global-settings "
+        "isDelegatedAdministratorEnabled=true, from the management account)"
+    )
+
+
 TypeGate = Callable[..., GateOutcome]
 TYPE_GATES: dict[Gate, TypeGate] = {
     Gate.DESTINATION_KEY_FOR_TYPE: destination_key_for_type,
@@ -372,4 +451,7 @@ TYPE_GATES: dict[Gate, TypeGate] = {
     Gate.RETENTION_WITHIN_LOCK: retention_within_lock,
     Gate.BUCKET_VERSIONED: bucket_versioned,
     Gate.ROLE_EXISTS: role_exists,
+    Gate.TRUSTED_ACCESS: trusted_access,
+    Gate.BACKUP_ADMINISTRATOR: backup_administrator,
+    Gate.DELEGATED_ADMIN_SETTING: delegated_admin_setting,
 }
