@@ -141,3 +141,54 @@ def test_write_and_patched_world(tmp_path: Path) -> None:
     world = json.loads(patched.read_text())
     vault = world["accounts"]["222222222222"]["regions"]["us-east-1"]["backup"]["vaults"]
     assert vault["no-policy"]["access_policy"] == fix["document"]
+
+
+def test_json_follows_explains_schema_with_the_fix_fields() -> None:
+    import jsonschema
+
+    from backup_access.report.schema import load_schema
+
+    fixed = _fix("cross-account-copy", *COPY, *_vault("deny-copies"))
+    jsonschema.validate(fixed, load_schema("explain"))
+    for fix in fixed["fixes"]:
+        assert {
+            "id",
+            "generator",
+            "target",
+            "kind",
+            "document",
+            "patch",
+            "cli",
+            "verified",
+            "newly_allows",
+            "edits_existing",
+        } <= set(fix)
+    assert fixed["fix_plan"]["verdict_before"] == "denied"
+
+
+def test_explain_keeps_fixes_empty_fix_fills_them() -> None:
+    args = ["--world", str(WORLDS / "cross-account-copy"), "--format", "json"]
+    args += [*COPY, *_vault("no-policy")]
+    explained = json.loads(CliRunner().invoke(main, ["explain", *args]).stdout)
+    assert explained["fixes"] == []
+    fixed = json.loads(CliRunner().invoke(main, ["fix", *args]).stdout)
+    assert fixed["fixes"]
+    assert {k: v for k, v in explained.items() if k != "fixes"} == {
+        k: v for k, v in fixed.items() if k not in ("fixes", "fix_plan")
+    }
+
+
+def test_text_diff_is_coloured_when_asked() -> None:
+    args = ["fix", "--world", str(WORLDS / "cross-account-copy"), "--color", "always"]
+    result = CliRunner().invoke(main, [*args, *COPY, *_vault("no-policy")], color=True)
+    assert result.exit_code == 0, result.output
+    assert "\x1b[32m+" in result.output  # added lines in green
+
+
+def test_expect_applies_to_the_verdict_after_the_fixes() -> None:
+    args = ["fix", "--world", str(WORLDS / "cross-account-copy"), "--format", "json"]
+    met = CliRunner().invoke(main, [*args, "--expect", "allowed", *COPY, *_vault("by-org")])
+    assert met.exit_code == 0, met.output
+    missed = CliRunner().invoke(main, [*args, "--expect", "denied", *COPY, *_vault("no-policy")])
+    assert missed.exit_code == 1
+    assert "not met" in missed.stderr

@@ -38,6 +38,7 @@ from backup_access.cli.explain import (
 from backup_access.diagnose import Explanation, explain_operation
 from backup_access.documents import load_document
 from backup_access.fix import FixPlan, Scope, merge_documents, plan_fixes
+from backup_access.report.explain import expectation_met
 from backup_access.report.fix import plan_to_dict, pretty, render_plan
 from backup_access.world import World
 from backup_access.world.loader import world_files
@@ -156,7 +157,7 @@ def run_plans(
             backup_dir=options.backup_dir,
         )
     expect = settings.expect
-    missed = [t for t, _, p in plans if expect is not None and p.after.verdict.value != expect]
+    missed = [t for t, _, p in plans if expectation_met(p.after, expect) is False]
     if missed:
         click.echo(f"expected {expect} after the fixes, not met for: {', '.join(missed)}", err=True)
         sys.exit(EXIT_EXPECTATION)
@@ -166,7 +167,7 @@ def _emit(
     plans: list[tuple[str, Explanation, FixPlan]], settings: Settings, *, batch: bool
 ) -> None:
     if (settings.output_format or "text") == "json":
-        items = [plan_to_dict(e, p) for _, e, p in plans]
+        items = [plan_to_dict(e, p, expect=settings.expect) for _, e, p in plans]
         click.echo(json.dumps(items if batch else items[0], indent=2, ensure_ascii=False))
         return
     output = current_output()

@@ -14,11 +14,16 @@ import click
 
 from backup_access.diagnose.model import Explanation
 from backup_access.fix import Audience, Fix, FixKind, FixPlan
+from backup_access.report.explain import explanation_to_dict
 
 
-def plan_to_dict(explanation: Explanation, plan: FixPlan) -> dict[str, Any]:
-    """explain's JSON for the diagnosis, with ``fixes`` and the ``fix_plan`` proof."""
-    out = replace(explanation, fixes=tuple(f.to_dict() for f in plan.fixes)).to_dict()
+def plan_to_dict(
+    explanation: Explanation, plan: FixPlan, *, expect: str | None = None
+) -> dict[str, Any]:
+    """explain's JSON for the diagnosis (same fields, same schema), with ``fixes`` filled and
+    ``fix_plan``: the verdict after every fix is applied and what still blocks."""
+    with_fixes = replace(explanation, fixes=tuple(f.to_dict() for f in plan.fixes))
+    out = explanation_to_dict(with_fixes, expect=expect)
     out["fix_plan"] = plan.to_dict()
     return out
 
