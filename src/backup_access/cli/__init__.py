@@ -20,7 +20,7 @@ def main() -> None:
 
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to ``main``.
-    import backup_access.cli.explain  # noqa: F401
+    import backup_access.cli.explain
     import backup_access.cli.fix  # noqa: F401
     from backup_access.cli import collect, lint, simulate  # noqa: F401
 

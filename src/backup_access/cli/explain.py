@@ -29,6 +29,7 @@ from backup_access.cli.common import (
     output_options,
     write,
 )
+from backup_access.cli.config import default_world
 from backup_access.cli.usage import (
     check_missing,
     check_operation_values,
@@ -152,9 +153,13 @@ def _session(settings: _Settings) -> tuple[NamedPolicy, ...] | None:
 
 
 def _load(settings: _Settings) -> World:
-    if settings.world is None:
-        raise click.UsageError("explain needs --world FILE (a world file or directory)")
-    return load_world(settings.world)
+    world = settings.world or default_world()  # --world wins over the configuration file
+    if world is None:
+        raise click.UsageError(
+            "explain needs --world FILE (a world file or directory), or world = … in "
+            ".backup-access.toml / [tool.backup-access] of pyproject.toml"
+        )
+    return load_world(world)
 
 
 def emit(explanations: list[tuple[str, Explanation]], settings: _Settings, *, batch: bool) -> None:
@@ -341,7 +346,7 @@ def explain(
 
     if error_text is not None:
         text = incident.error_text(error_text)
-        if settings.world is None:  # no world: the offline answer
+        if settings.world is None and default_world() is None:  # no world: the offline answer
             fmt = settings.output_format or "text"
             incident.offline(text, output_format=fmt, expect=settings.expect)
             return

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from backup_access.cli import main
 from backup_access.cli.common import EXIT_EXPECTATION, EXIT_INPUT, console
+from backup_access.cli.config import project_config
 from backup_access.errors import InputError
 from backup_access.lint import RULES, RULES_BY_ID, PolicyKind, Rule, check_rule_ids
 from backup_access.lint.files import (
@@ -20,6 +21,7 @@ from backup_access.lint.files import (
     parse_glob_kind,
     parse_glob_rules,
     parse_kind,
+    settings_from_mapping,
 )
 from backup_access.report.lint import findings_to_json, findings_to_sarif, render_text
 
@@ -104,6 +106,15 @@ def lint_command(
         disable=disable,
         disable_for=disable_for,
     )
+    try:  # .backup-access.toml or [tool.backup-access] in pyproject.toml; options win
+        configured = project_config()
+        if configured.lint:
+            source = f"{configured.source} (lint)"
+            file_settings = settings_from_mapping(configured.lint, source=source)
+            settings = file_settings.overridden_by(settings, fail_on_given=fail_on is not None)
+    except InputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_INPUT)
     sys.exit(run_lint(inputs, settings, output_format=output_format, stdin=sys.stdin.buffer))
 
 
