@@ -105,7 +105,7 @@ def _summary(collected: Collected, out: Path) -> dict[str, Any]:
     type=click.FloatRange(min=0.1),
     default=20.0,
     show_default=True,
-    help="At most this many API requests a second, over all workers.",
+    help="At most this many API requests a second to each account (AWS throttles per account).",
 )
 @click.option(
     "--cloudtrail-days",

@@ -53,40 +53,58 @@ class ApiCall:
 
 
 class RateLimiter:
-    """A token bucket shared by every client of a run: at most ``per_second`` requests."""
+    """A token bucket: at most ``per_second`` requests (0: no limit). The clock and sleep are
+    parameters so that tests can check the spacing without waiting."""
 
-    def __init__(self, per_second: float) -> None:
+    def __init__(
+        self,
+        per_second: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._interval = 1.0 / per_second if per_second > 0 else 0.0
-        self._next = time.monotonic()
+        self._clock, self._sleep = clock, sleep
+        self._next = clock()
         self._lock = threading.Lock()
 
     def wait(self) -> None:
         if not self._interval:
             return
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             start = max(now, self._next)
             self._next = start + self._interval
         if start > now:
-            time.sleep(start - now)
+            self._sleep(start - now)
 
 
 @dataclass
 class CallLog:
-    """Every action called and every gap, shared by the threads of one run."""
+    """Every action called and every gap, shared by the threads of one run. AWS throttles
+    per account (and Region), so each account gets its own rate limit of
+    ``per_second`` requests."""
 
-    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
+    per_second: float = 0.0
     actions: set[str] = field(default_factory=set)
     gaps: list[Gap] = field(default_factory=list)
+    _limiters: dict[str, RateLimiter] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def attach(self, client: Any) -> Any:
+    def limiter(self, account: str) -> RateLimiter:
+        with self._lock:
+            if account not in self._limiters:
+                self._limiters[account] = RateLimiter(self.per_second)
+            return self._limiters[account]
+
+    def attach(self, client: Any, account: str = "") -> Any:
         """Rate-limit and record every call ``client`` makes (botocore's before-parameter-build
         event: once per API call, before its retries, and before any before-call handler,
         such as botocore's Stubber, can answer in place of AWS)."""
+        limiter = self.limiter(account)
 
         def before_call(model: Any, **_: Any) -> None:
-            self.limiter.wait()
+            limiter.wait()
             with self._lock:
                 self.actions.add(action_of(model.service_model.service_name, model.name))
 
@@ -144,7 +162,9 @@ class Reader:
         with self._lock:
             key = (service, region)
             if key not in self._clients:
-                self._clients[key] = self.log.attach(self.make(self.session, service, region))
+                self._clients[key] = self.log.attach(
+                    self.make(self.session, service, region), self.account
+                )
             return self._clients[key]
 
     def call(

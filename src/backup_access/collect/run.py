@@ -25,7 +25,6 @@ from backup_access.collect.calls import (
     MISSING,
     CallLog,
     Gap,
-    RateLimiter,
     Reader,
     error_code,
     error_text,
@@ -77,7 +76,7 @@ class CollectOptions:
     accounts: tuple[str, ...] = ()
     workers: int = 8
     cloudtrail_days: int | None = None
-    requests_per_second: float = 20.0
+    requests_per_second: float = 20.0  # per account
     recovery_point_limit: int = 1000
 
 
@@ -173,7 +172,7 @@ class _Run:
         self.options = options
         self.progress = progress
         self.make = make
-        self.log = CallLog(RateLimiter(options.requests_per_second))
+        self.log = CallLog(options.requests_per_second)
         self.now = dt.datetime.now(dt.UTC)
 
     def reader(self, account: str, session: Any) -> Reader:
