@@ -245,3 +245,50 @@ def test_accounts_option_collects_only_those_members(org: Built, tmp_path: Path)
     world = load_world(out)
     assert world.organization is not None  # the whole tree is still there
     assert set(world.accounts) == {org.prod}
+
+
+def test_one_account_of_an_organization_leaves_its_scps_unknown(org: Built, tmp_path: Path) -> None:
+    out = tmp_path / "world"
+    result = CliRunner().invoke(main, ["collect", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    world = load_world(out)
+    assert world.organization is None
+    assert set(world.accounts) == {org.management}
+    assert org.organization in world.unknown["organization"]
+    denied = CliRunner().invoke(
+        main,
+        [
+            "simulate",
+            "--world",
+            str(out),
+            "--principal",
+            f"arn:aws:iam::{org.management}:role/OrganizationAccountAccessRole",
+            "--action",
+            "backup:ListBackupVaults",
+            "--resource",
+            "*",
+            "--format",
+            "json",
+        ],
+    )
+    missing = json.loads(denied.stdout)["missing"]
+    assert any("organization's policies could not be read" in line for line in missing)
+
+
+def test_an_account_outside_any_organization_has_nothing_unknown(
+    aws: MotoEndpoint, tmp_path: Path
+) -> None:
+    import boto3
+
+    iam = boto3.client("iam", region_name="us-east-1")
+    iam.create_role(RoleName="Solo", AssumeRolePolicyDocument=json.dumps(TRUST))
+    out = tmp_path / "world"
+    result = CliRunner().invoke(
+        main, ["collect", "--out", str(out), "--regions", "us-east-1,eu-west-1"]
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["regions"] == ["eu-west-1", "us-east-1"]
+    assert manifest["organization"] is False
+    assert "organization" not in manifest["unknown"]
+    assert "Solo" in load_world(out).accounts["123456789012"].roles
