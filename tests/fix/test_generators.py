@@ -256,3 +256,20 @@ def test_protected_role_is_never_changed_the_resource_policy_is() -> None:
     assert "vault_access_policy" in kinds
     [fix] = [f for f in plan.fixes if f.kind.value == "vault_access_policy"]
     assert fix.generators == ("FX-PROTECTED",)
+
+
+def test_a_gate_without_its_own_generator_gets_the_diagnosis_remedy() -> None:
+    fixed = _fix("a compliance-mode lock past its lock date cannot be removed")
+    [fix] = _by_generator(fixed, "FX-ALT-GATE")
+    assert fix["kind"] == "alternative" and fix["verified"] is False
+    assert "immutable" in fix["notes"][0]
+    assert not fixed["fix_plan"]["unfixed"]
+    assert fixed["fix_plan"]["verdict_after"] == "denied"
+
+
+def test_a_specific_alternative_takes_precedence_over_the_gate_remedy() -> None:
+    fixed = _fix("EBS snapshot under the AWS managed aws/ebs key cannot be shared")
+    generators_used = {g for f in fixed["fixes"] for g in f["generators"]}
+    assert "FX-ALT-KEY" in generators_used
+    checks = [c for f in fixed["fixes"] if f["generator"] == "FX-ALT-GATE" for c in f["checks"]]
+    assert "copy.source-key-customer-managed" not in checks

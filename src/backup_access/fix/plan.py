@@ -47,6 +47,7 @@ from backup_access.world import World
 Diagnose = Callable[[World], Explanation]
 _GENERATORS = generators()  # discovered at import: a duplicate id fails here
 _MAX_STEPS = 60
+FALLBACK_GENERATOR = "FX-ALT-GATE"  # answers any closed gate; others take precedence
 _LAYER_ORDER = ("scp", "rcp", "resource", "identity", "boundary", "session", "endpoint", "setting")
 _KMS_LAYER_ORDER = ("scp", "rcp", "resource", "identity", "boundary", "session", "endpoint")
 
@@ -210,9 +211,9 @@ class _Planner:
                 return
             if proposal.candidates and self._try(failure, proposal):
                 return
-        for proposal in proposals:
-            if proposal.alternative is not None:
-                self.alternatives.append(proposal)
+        alternatives = [p for p in proposals if p.alternative is not None]
+        specific = [p for p in alternatives if p.generator != FALLBACK_GENERATOR]
+        self.alternatives.extend(specific or alternatives)
 
     def run(self) -> None:
         attempted: set[tuple[str, str]] = set()
