@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import BinaryIO
 
 import click
 from rich.console import Console
@@ -115,7 +114,7 @@ def lint_command(
     except InputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_INPUT)
-    sys.exit(run_lint(inputs, settings, output_format=output_format, stdin=sys.stdin.buffer))
+    sys.exit(run_lint(inputs, settings, output_format=output_format))
 
 
 def settings_from_options(
@@ -148,10 +147,9 @@ def run_lint(
     settings: LintSettings,
     *,
     output_format: str,
-    stdin: BinaryIO | None,
 ) -> int:
     """Lint, print the report, and return the exit code (0, 1 past ``fail_on``, 3 input)."""
-    result = lint_inputs(inputs, settings, stdin=stdin)
+    result = lint_inputs(inputs, settings)
     errors = [str(error) for error in result.errors]
     if output_format == "json":
         click.echo(findings_to_json(result.findings, errors, result.skipped))

@@ -14,9 +14,9 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from backup_access.documents import MAX_INPUT_BYTES, read_text
+from backup_access.documents import read_text
 from backup_access.errors import InputError
 from backup_access.lint.extract import NotAPolicyError
 from backup_access.lint.model import Finding, PolicyKind, Severity
@@ -197,33 +197,17 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(directory) / name
 
 
-def read_stdin(stream: BinaryIO) -> str:
-    """Standard input as UTF-8 text, at most ``MAX_INPUT_BYTES``."""
-    data = stream.read(MAX_INPUT_BYTES + 1)
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError("input is larger than 50 MB", file=STDIN_NAME)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text (byte {error.start})", file=STDIN_NAME) from None
-
-
-def lint_inputs(
-    inputs: Sequence[str], settings: LintSettings, *, stdin: BinaryIO | None = None
-) -> LintRun:
-    """Lint every input; an input error is recorded and the other inputs are still linted."""
+def lint_inputs(inputs: Sequence[str], settings: LintSettings) -> LintRun:
+    """Lint every input; an input error is recorded and the other inputs are still linted.
+    Files and standard input are read by the one guarded reader (``documents.read_text``:
+    regular files only, a byte cap enforced while reading)."""
     run = LintRun()
     for path, walked in expand(inputs):
         name = STDIN_NAME if path == STDIN else path
         try:
-            if path == STDIN:
-                if stdin is None:
-                    raise InputError("standard input is not available", file=STDIN_NAME)
-                text = read_stdin(stdin)
-            else:
-                text = read_text(path)
+            text = read_text(path)
         except InputError as error:
-            run.errors.append(error.located(file=error.file or name))
+            run.errors.append(error.located(file=name))
             continue
         try:
             run.findings.extend(

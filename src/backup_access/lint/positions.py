@@ -16,12 +16,17 @@ from typing import Any
 
 import yaml
 
-from backup_access.documents import SafeLoader, parse_text, yaml_input_error
+from backup_access.documents import (
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    SafeLoader,
+    parse_text,
+    yaml_input_error,
+)
 from backup_access.errors import InputError
 from backup_access.lint.model import Position
 from backup_access.policy.pointer import escape_pointer_token
 
-MAX_DEPTH = 200
 _LITERAL = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 _WHITESPACE = " \t\n\r"
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -175,6 +180,13 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if tag == _BOOL_TAG:
         return text.lower() in ("true", "yes", "on", "y")
     if tag == _INT_TAG:
+        digits = sum(c.isdigit() for c in text)
+        if digits > MAX_INT_DIGITS:  # Python refuses to convert it: say where it is
+            mark = node.start_mark
+            raise InputError(
+                f"an integer of {digits:,} digits at line {mark.line + 1}, column "
+                f"{mark.column + 1} (at most {MAX_INT_DIGITS:,}; quote it to make it text)"
+            )
         try:
             return int(text.replace("_", ""), 0)
         except ValueError:

@@ -31,7 +31,9 @@ class Rule:
     ``judges_kind`` marks a rule whose verdict depends on the policy kind even though it runs
     on every kind (a finding then says which kind was assumed when the kind was guessed);
     ``resource_scoping`` marks findings about which resources a statement reaches, which
-    users cannot act on in an AWS managed policy (capped at info there).
+    users cannot act on in an AWS managed policy (capped at info there); ``checks_names``
+    marks findings that a name is unknown to the shipped AWS data, which in a policy AWS
+    itself wrote means the data is older than the policy (also info there).
     """
 
     id: str
@@ -45,6 +47,7 @@ class Rule:
     fix: str = ""
     judges_kind: bool = False
     resource_scoping: bool = False
+    checks_names: bool = False
 
     def applies_to(self, view: PolicyView) -> bool:
         return not self.kinds or view.source.kind in self.kinds

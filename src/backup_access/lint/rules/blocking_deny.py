@@ -62,12 +62,12 @@ class Exemption:
         if actor is Actor.CALLER:
             return bool(self.listed)  # the listed principals are the administrators
         sample = _SLR_PATH if actor is Actor.BACKUP_SLR else _DEFAULT_SERVICE_ROLE
+        # Only the AWS-defined names are recognised; a custom service role's name says
+        # nothing reliable, so the finding tells the reader to check it.
         for item in self.listed:
             role = item.split(":role/", 1)[1] if ":role/" in item else ""
             if role and glob_matches(role, sample, ignore_case=True):
                 return True
-            if actor is Actor.SERVICE_ROLE and "backup" in role.lower():
-                return True  # a custom backup role: trust the name
         return False
 
 
@@ -172,7 +172,10 @@ def check(view: PolicyView) -> Iterator[Hit]:
                 f"{' and '.join(shut_out)} {'is' if len(shut_out) == 1 else 'are'} not among "
                 f"them, so it blocks {', '.join(actions)}"
             )
-            tail = "add those roles to the exemption"
+            tail = (
+                "add those roles to the exemption (if the role you pass to AWS Backup is "
+                "one of those listed, the service role part does not apply)"
+            )
         yield Hit(
             f"{statement.pointer}/Effect",
             f"{head}; AWS Backup needs them for {_operations(blocked)}: {tail}",

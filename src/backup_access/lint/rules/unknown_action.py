@@ -33,6 +33,7 @@ RULE = Rule(
     "the entry has no effect. Check the spelling against the Service Authorization Reference.",
     source="https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
     check=check,
+    checks_names=True,
     example='"Action": "backup:CopyIntoBackupVaults"',
     fix='Correct the action name ("backup:CopyIntoBackupVault").',
 )

@@ -43,6 +43,7 @@ RULE = Rule(
     "operators and IfExists), which is rarely what was meant.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
     check=check,
+    checks_names=True,
     example=(
         '"Condition": {"StringEquals": {"aws:PrincipalOrgId": "o-a1b2c3d4e5", '
         '"aws:SourceOrgAccount": "246813579024"}}'

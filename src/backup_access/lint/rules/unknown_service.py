@@ -30,6 +30,7 @@ RULE = Rule(
     "list, so the statement matches nothing (an Allow grants nothing, a Deny blocks nothing).",
     source="https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
     check=check,
+    checks_names=True,
     example='"Action": "backups:StartBackupJob"',
     fix='Correct the service prefix ("backup:StartBackupJob").',
 )
