@@ -41,7 +41,8 @@ def _who(principal: Any, statement: JsonDocument) -> str:
                 if kind == "Service":
                     out.append(f"the AWS service {value}")
                 elif value.endswith(":root"):
-                    out.append(f"any principal of account {value.split(':')[4]} its own IAM allows")
+                    account = value.split(":")[4]
+                    out.append(f"principals of account {account} (those its IAM policies allow)")
                 else:
                     out.append(value)
         return ", ".join(out)
@@ -54,7 +55,7 @@ def _statement(target: DocumentTarget, statement: JsonDocument, world: World) ->
     conditions = _conditions(statement)
     kind = target.kind
     if kind is FixKind.IDENTITY_POLICY:
-        return f"{target.arn} may {actions} on {resources}{conditions}"
+        return f"{target.arn} may call {actions} on {resources}{conditions}"
     if kind is FixKind.BOUNDARY_POLICY:
         bounded = _bounded_by(world, target)
         return (
@@ -63,7 +64,7 @@ def _statement(target: DocumentTarget, statement: JsonDocument, world: World) ->
         )
     if kind is FixKind.MANAGED_POLICY:
         return (
-            f"every principal {target.label} is attached to may {actions} on "
+            f"every principal {target.label} is attached to may call {actions} on "
             f"{resources}{conditions}"
         )
     if kind.is_organization_policy:
@@ -76,7 +77,7 @@ def _statement(target: DocumentTarget, statement: JsonDocument, world: World) ->
     on = target.arn if resources in ("*", "") else resources
     if kind is FixKind.TRUST_POLICY:
         return f"{who} may assume {target.arn} ({actions}){conditions}"
-    return f"{who} may {actions} on {on}{conditions}"
+    return f"{who} may call {actions} on {on}{conditions}"
 
 
 def _bounded_by(world: World, target: DocumentTarget) -> str:
