@@ -192,3 +192,79 @@ def test_expect_applies_to_the_verdict_after_the_fixes() -> None:
     missed = CliRunner().invoke(main, [*args, "--expect", "denied", *COPY, *_vault("no-policy")])
     assert missed.exit_code == 1
     assert "not met" in missed.stderr
+
+
+def _record(message: str, principal: str, event: str = "CopyIntoBackupVault") -> dict[str, Any]:
+    return {
+        "eventTime": "2026-01-01T00:00:00Z",
+        "eventSource": "backup.amazonaws.com",
+        "eventName": event,
+        "awsRegion": "us-east-1",
+        "recipientAccountId": "222222222222",
+        "errorCode": "AccessDenied",
+        "errorMessage": message,
+        "userIdentity": {"type": "AssumedRole", "arn": principal},
+    }
+
+
+def test_cloudtrail_records_are_fixed_one_on_top_of_the_other(tmp_path: Path) -> None:
+    copy_role = "arn:aws:iam::111111111111:role/service-role/BackupCopyRole"
+    narrow = "arn:aws:iam::111111111111:role/service-role/NarrowCopyRole"
+    vault = "arn:aws:backup:us-east-1:222222222222:backup-vault:wrong-org"
+    messages = [
+        f"User: {copy_role} is not authorized to perform: backup:CopyIntoBackupVault on resource: "
+        f"{vault} because no resource-based policy allows the backup:CopyIntoBackupVault action",
+        f"User: {narrow} is not authorized to perform: backup:CopyIntoBackupVault on resource: "
+        f"{vault} because no identity-based policy allows the backup:CopyIntoBackupVault action",
+    ]
+    trail = tmp_path / "trail.json"
+    trail.write_text(
+        json.dumps({"Records": [_record(messages[0], copy_role), _record(messages[1], narrow)]})
+    )
+    patched = tmp_path / "world.json"
+    fixed = _fix("cross-account-copy", "--cloudtrail", str(trail), "--patched-world", str(patched))
+    assert isinstance(fixed, list) and len(fixed) == 2
+    assert [f["generator"] for f in fixed[0]["fixes"]] == ["FX-VAULT-POLICY"]
+    assert [f["generator"] for f in fixed[1]["fixes"]] == ["FX-IDENTITY"]
+    for message in messages:
+        args = ["explain", "--world", str(patched), "--format", "json", "--error", message]
+        assert json.loads(CliRunner().invoke(main, args).stdout)["verdict"] == "allowed"
+
+
+def test_a_change_that_would_exceed_a_size_limit_says_which_and_how_to_split() -> None:
+    from backup_access.diagnose import explain_operation
+    from backup_access.fix import plan_fixes, world_from_json
+    from backup_access.fix.limits import ROLE_INLINE, measure
+
+    def filled(count: int) -> dict[str, Any]:
+        statements = [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::b{i:04}/*"}
+            for i in range(count)
+        ]
+        return {"Version": "2012-10-17", "Statement": statements}
+
+    count = 1
+    while measure([filled(count + 1)], ROLE_INLINE) < ROLE_INLINE.limit - 40:
+        count += 1
+    filler = filled(count)  # just under the limit: only the fix's statement crosses it
+    world = {
+        "accounts": {
+            "111111111111": {
+                "iam": {"roles": {"Operator": {"inline": {"Big": filler}}}},
+                "regions": {"us-east-1": {"backup": {"vaults": {"v": {}}}}},
+            }
+        }
+    }
+    parameters = {
+        "caller": "arn:aws:iam::111111111111:role/Operator",
+        "vault": "arn:aws:backup:us-east-1:111111111111:backup-vault:v",
+    }
+
+    def diagnose(candidate: Any) -> Any:
+        return explain_operation(candidate, "delete-vault", parameters)
+
+    plan = plan_fixes(world, diagnose(world_from_json(world)), diagnose)
+    [fix] = [f for f in plan.fixes if f.kind.value == "identity_policy"]
+    assert fix.limit is not None and fix.limit.limit == 10_240
+    assert "customer managed policy" in fix.limit.message
+    assert "reference_iam-quotas" in fix.limit.source
