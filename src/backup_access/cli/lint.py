@@ -60,6 +60,12 @@ from backup_access.report.lint import findings_to_json, findings_to_sarif, rende
     metavar="GLOB=ID[,ID]",
     help="Turn rules off for files matching GLOB (e.g. 'examples/*.json=BA020').",
 )
+@click.option(
+    "--skip-non-policy",
+    is_flag=True,
+    help="Skip named files that hold no policy, template or plan instead of failing "
+    "(for pre-commit, which passes every JSON and YAML file).",
+)
 @click.option("--list-rules", is_flag=True, help="Print the rules and exit.")
 @click.option("--explain", "explain_id", metavar="ID", help="Print one rule's page and exit.")
 def lint_command(
@@ -70,6 +76,7 @@ def lint_command(
     fail_on: str | None,
     disable: tuple[str, ...],
     disable_for: tuple[str, ...],
+    skip_non_policy: bool,
     list_rules: bool,
     explain_id: str | None,
 ) -> None:
@@ -114,7 +121,9 @@ def lint_command(
     except InputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_INPUT)
-    sys.exit(run_lint(inputs, settings, output_format=output_format))
+    sys.exit(
+        run_lint(inputs, settings, output_format=output_format, skip_non_policy=skip_non_policy)
+    )
 
 
 def settings_from_options(
@@ -147,9 +156,10 @@ def run_lint(
     settings: LintSettings,
     *,
     output_format: str,
+    skip_non_policy: bool = False,
 ) -> int:
     """Lint, print the report, and return the exit code (0, 1 past ``fail_on``, 3 input)."""
-    result = lint_inputs(inputs, settings)
+    result = lint_inputs(inputs, settings, skip_non_policy=skip_non_policy)
     errors = [str(error) for error in result.errors]
     if output_format == "json":
         click.echo(findings_to_json(result.findings, errors, result.skipped))

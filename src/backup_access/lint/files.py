@@ -197,12 +197,16 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(directory) / name
 
 
-def lint_inputs(inputs: Sequence[str], settings: LintSettings) -> LintRun:
+def lint_inputs(
+    inputs: Sequence[str], settings: LintSettings, *, skip_non_policy: bool = False
+) -> LintRun:
     """Lint every input; an input error is recorded and the other inputs are still linted.
     Files and standard input are read by the one guarded reader (``documents.read_text``:
-    regular files only, a byte cap enforced while reading)."""
+    regular files only, a byte cap enforced while reading). ``skip_non_policy`` treats named
+    files like files found under a directory (pre-commit passes every JSON and YAML file)."""
     run = LintRun()
-    for path, walked in expand(inputs):
+    for path, found in expand(inputs):
+        walked = found or skip_non_policy
         name = STDIN_NAME if path == STDIN else path
         try:
             text = read_text(path)
