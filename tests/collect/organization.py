@@ -4,6 +4,8 @@ Root → OU Workloads (SCP DenyVaultDelete) → OU Prod (account "prod"); OU Sec
 DenyKmsOutsideOrg) holds account "vault". In "prod": a role with a path, trust policy, tags,
 an inline policy, a customer managed policy and a permissions boundary; a user in a group; a
 KMS key with a policy, an alias and a grant; a vault encrypted with it and under Vault Lock.
+Trusted access for AWS Backup is on (moto 5.2.6 refuses backup.amazonaws.com as a delegated
+administrator's service, so none is registered here).
 """
 
 from __future__ import annotations
@@ -182,6 +184,7 @@ def build_organization() -> Built:
         Type="RESOURCE_CONTROL_POLICY",
     )["Policy"]["PolicySummary"]
     org.attach_policy(PolicyId=rcp["Id"], TargetId=security["OrganizationalUnit"]["Id"])
+    org.enable_aws_service_access(ServicePrincipal="backup.amazonaws.com")
     sts = boto3.client("sts", region_name=REGION)
     key_id, key_policy, grantee, vault_arn = _build_prod(
         _member_session(sts, accounts["prod"]), accounts["prod"]

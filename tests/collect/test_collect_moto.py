@@ -80,6 +80,9 @@ def test_collected_world_holds_what_was_created(org: Built, tmp_path: Path) -> N
     assert "DenyKmsOutsideOrg" in units[org.security].policies
     assert organization.policies["DenyVaultDelete"].type.value == "scp"
     assert organization.policies["DenyKmsOutsideOrg"].type.value == "rcp"
+    assert organization.trusted_access == ("backup.amazonaws.com",)
+    # moto refuses backup.amazonaws.com in ListDelegatedAdministrators: a gap, so unknown.
+    assert organization.delegated_administrators is None
     raw = json.loads((out / "organization.json").read_text())["organization"]
     assert raw["policies"]["DenyVaultDelete"]["document"] == DENY_VAULT_DELETE
 
@@ -130,6 +133,7 @@ def test_manifest_names_the_caller_the_regions_and_what_moto_lacks(
     missing = {(g["account"], g["action"]) for g in manifest["gaps"]}
     assert (org.prod, "backup:GetBackupVaultAccessPolicy") in missing
     assert (org.management, "backup:DescribeGlobalSettings") in missing
+    assert (org.management, "organizations:ListDelegatedAdministrators") in missing
     # A vault whose access policy could not be read is unknown, not "no policy".
     assert org.vault_arn in manifest["unknown"]
     assert "backup:GetBackupVaultAccessPolicy" in manifest["unknown"][org.vault_arn]

@@ -20,10 +20,11 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from backup_access.collect.backup import read_backup, read_cross_account_backup
+from backup_access.collect.backup import GlobalSettings, read_backup, read_global_settings
 from backup_access.collect.calls import CallLog, Reader
 from backup_access.collect.cloudtrail import read_access_denied
 from backup_access.collect.iam import read_iam
+from backup_access.collect.organization import _services
 from backup_access.collect.ram import read_vault_shares
 from backup_access.world import load_world
 from tests.collect.policy_check import not_allowed
@@ -255,19 +256,26 @@ def test_an_unreadable_access_policy_marks_the_vault_unknown(clients: Clients) -
     assert gap.error.startswith("AccessDeniedException")
 
 
-def test_cross_account_backup_setting(clients: Clients) -> None:
+def test_global_settings(clients: Clients) -> None:
     stub = clients.stub("backup")
     stub.add_response(
-        "describe_global_settings", {"GlobalSettings": {"isCrossAccountBackupEnabled": "true"}}, {}
+        "describe_global_settings",
+        {
+            "GlobalSettings": {
+                "isCrossAccountBackupEnabled": "true",
+                "isDelegatedAdministratorEnabled": "false",
+            }
+        },
+        {},
     )
     stub.add_response(
         "describe_global_settings", {"GlobalSettings": {"isCrossAccountBackupEnabled": "false"}}, {}
     )
     stub.add_client_error("describe_global_settings", "AccessDeniedException")
     read = reader(clients)
-    assert read_cross_account_backup(read, REGION) is True
-    assert read_cross_account_backup(read, REGION) is False
-    assert read_cross_account_backup(read, REGION) is None  # unknown, never assumed
+    assert read_global_settings(read, REGION) == GlobalSettings(True, False)
+    assert read_global_settings(read, REGION) == GlobalSettings(False, None)
+    assert read_global_settings(read, REGION) == GlobalSettings(None, None)  # never assumed
     assert [g.action for g in read.log.gaps] == ["backup:DescribeGlobalSettings"]
     assert not_allowed(read.log.actions) == {}
 
@@ -502,3 +510,23 @@ def test_iam_denied_makes_the_account_unknown(clients: Clients) -> None:
     assert read_iam(read) is None
     [gap] = read.log.gaps
     assert (gap.action, gap.unknown) == ("iam:GetAccountAuthorizationDetails", ACCOUNT)
+
+
+def test_organization_services(clients: Clients) -> None:
+    stub = clients.stub("organizations")
+    stub.add_response(
+        "list_aws_service_access_for_organization",
+        {"EnabledServicePrincipals": [{"ServicePrincipal": "backup.amazonaws.com"}]},
+        {},
+    )
+    stub.add_response(
+        "list_delegated_administrators",
+        {"DelegatedAdministrators": [{"Id": "333333333333"}]},
+        {"ServicePrincipal": "backup.amazonaws.com"},
+    )
+    read = reader(clients)
+    assert _services(read, clients.clients["organizations"]) == {
+        "trusted_access": ["backup.amazonaws.com"],
+        "delegated_administrators": {"backup.amazonaws.com": ["333333333333"]},
+    }
+    assert not_allowed(read.log.actions) == {}

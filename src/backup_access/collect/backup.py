@@ -244,14 +244,31 @@ def read_backup(
     return part
 
 
-def read_cross_account_backup(reader: Reader, region: str) -> bool | None:
-    """AWS Backup's organization setting for cross-account copies (DescribeGlobalSettings,
-    management account), or None when it could not be read."""
+@dataclass(frozen=True, slots=True)
+class GlobalSettings:
+    """AWS Backup's organization-wide settings (DescribeGlobalSettings, management account);
+    None where a setting could not be read."""
+
+    cross_account_backup: bool | None = None
+    delegated_admin_enabled: bool | None = None
+
+
+def _flag(settings: dict[str, Any], name: str) -> bool | None:
+    value = settings.get(name)
+    return None if value is None else str(value).lower() == "true"
+
+
+def read_global_settings(reader: Reader, region: str) -> GlobalSettings:
+    """isCrossAccountBackupEnabled and isDelegatedAdministratorEnabled
+    (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeGlobalSettings.html)."""
     client = reader.client("backup", region)
     answer = reader.call(
         client, "describe_global_settings", part="AWS Backup global settings", region=region
     )
     if answer is None or answer is MISSING:
-        return None
-    value = (answer.get("GlobalSettings") or {}).get("isCrossAccountBackupEnabled")
-    return None if value is None else str(value).lower() == "true"
+        return GlobalSettings()
+    settings = answer.get("GlobalSettings") or {}
+    return GlobalSettings(
+        cross_account_backup=_flag(settings, "isCrossAccountBackupEnabled"),
+        delegated_admin_enabled=_flag(settings, "isDelegatedAdministratorEnabled"),
+    )

@@ -3,7 +3,8 @@ SCP and RCP with its content and where it is attached.
 
 Read from the management account or a delegated administrator: DescribeOrganization,
 ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent, ListPolicies,
-DescribePolicy, ListTargetsForPolicy
+DescribePolicy, ListTargetsForPolicy, and for AWS Backup's organization features
+ListAWSServiceAccessForOrganization and ListDelegatedAdministrators
 (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Operations.html).
 A policy type that is not enabled on the root does not apply: with SCPs off, every level is
 given AWS's ``FullAWSAccess`` so that nothing is restricted, as AWS does
@@ -17,12 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from backup_access.collect.backup import GlobalSettings
 from backup_access.collect.calls import MISSING, Missing, Reader
 from backup_access.world.managed import FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS
 from backup_access.world.manifest import ORGANIZATION_KEY
 
 _TYPES = {"SERVICE_CONTROL_POLICY": "scp", "RESOURCE_CONTROL_POLICY": "rcp"}
 _AWS_DEFAULTS = {FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS}
+BACKUP_SERVICE = "backup.amazonaws.com"
 
 
 class OrganizationUnreadableError(Exception):
@@ -117,7 +120,31 @@ class _Reading:
         return out
 
 
-def read_organization(reader: Reader, *, cross_account_backup: bool | None) -> OrganizationPart:
+def _services(reader: Reader, client: Any) -> dict[str, Any]:
+    """Trusted access and AWS Backup's delegated administrators; a part that cannot be read
+    is left out (the world then reads it as unknown) and recorded as a gap."""
+    out: dict[str, Any] = {}
+    enabled = reader.pages(
+        client,
+        "list_aws_service_access_for_organization",
+        "EnabledServicePrincipals",
+        part="organization trusted access",
+    )
+    if not isinstance(enabled, Missing):
+        out["trusted_access"] = sorted(item["ServicePrincipal"] for item in enabled)
+    admins = reader.pages(
+        client,
+        "list_delegated_administrators",
+        "DelegatedAdministrators",
+        part="AWS Backup delegated administrators",
+        ServicePrincipal=BACKUP_SERVICE,
+    )
+    if not isinstance(admins, Missing):
+        out["delegated_administrators"] = {BACKUP_SERVICE: sorted(a["Id"] for a in admins)}
+    return out
+
+
+def read_organization(reader: Reader, *, settings: GlobalSettings) -> OrganizationPart:
     """The organization seen from ``reader``'s account; raises ``OrganizationUnreadableError``."""
     reading = _Reading(reader)
     described = reader.call(
@@ -145,6 +172,9 @@ def read_organization(reader: Reader, *, cross_account_backup: bool | None) -> O
             for member in sorted(reading.members, key=lambda m: m.id)
         },
     }
-    if cross_account_backup is not None:
-        section["cross_account_backup"] = cross_account_backup
+    if settings.cross_account_backup is not None:
+        section["cross_account_backup"] = settings.cross_account_backup
+    if settings.delegated_admin_enabled is not None:
+        section["backup_delegated_admin_enabled"] = settings.delegated_admin_enabled
+    section.update(_services(reader, reading.client))
     return OrganizationPart(section=section, members=reading.members)

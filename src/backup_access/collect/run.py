@@ -20,7 +20,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from backup_access import __version__
-from backup_access.collect.backup import BackupPart, read_backup, read_cross_account_backup
+from backup_access.collect.backup import BackupPart, read_backup, read_global_settings
 from backup_access.collect.calls import (
     MISSING,
     CallLog,
@@ -304,9 +304,9 @@ def collect(
     organization: dict[str, Any] | None = None
     members: list[Member] = [Member(caller_account, None, "ACTIVE")]
     if options.org:
-        cross = read_cross_account_backup(base, regions[0])
+        settings = read_global_settings(base, regions[0])
         try:
-            part = read_organization(base, cross_account_backup=cross)
+            part = read_organization(base, settings=settings)
         except OrganizationUnreadableError:
             gaps = [g for g in run.log.gaps if g.unknown == ORGANIZATION_KEY]
             why = gaps[-1].error if gaps else "unknown error"
