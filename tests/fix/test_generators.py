@@ -273,3 +273,20 @@ def test_a_specific_alternative_takes_precedence_over_the_gate_remedy() -> None:
     assert "FX-ALT-KEY" in generators_used
     checks = [c for f in fixed["fixes"] if f["generator"] == "FX-ALT-GATE" for c in f["checks"]]
     assert "copy.source-key-customer-managed" not in checks
+
+
+def test_resource_type_opt_in_is_set_in_the_vaults_account_and_region(tmp_path: Any) -> None:
+    patched = tmp_path / "world.json"
+    fixed = _fix(
+        "S3 not opted in to AWS Backup in the Region creates no job",
+        "--patched-world",
+        str(patched),
+    )
+    [fix] = _by_generator(fixed, "FX-SETTING-OPT-IN")
+    assert any(
+        "update-region-settings --resource-type-opt-in-preference S3=true" in c for c in fix["cli"]
+    )
+    assert fix["verified"] is True
+    world = json.loads(patched.read_text())
+    account = fix["account"]
+    assert world["accounts"][account]["regions"][fix["region"]]["backup"]["opt_in"]["S3"] is True
