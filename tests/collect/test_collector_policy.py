@@ -52,3 +52,10 @@ def test_the_policy_is_read_only_and_names_each_action() -> None:
     assert all("*" not in action for action in actions)
     verbs = ("Describe", "Get", "List", "Lookup", "AssumeRole")
     assert all(action.split(":", 1)[1].startswith(verbs) for action in actions)
+
+
+def test_the_documented_policy_is_the_shipped_one() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "collect.md").read_text()
+    section = text.split("## The collector's permissions", 1)[1]
+    block = section.split("```json", 1)[1].split("```", 1)[0]
+    assert json.loads(block) == collector_policy()
