@@ -37,6 +37,7 @@ def test_docs_lint_md_is_up_to_date() -> None:
 def test_readme_lists_every_rule() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert "docs/lint.md" in readme
+    assert f"{len(RULES)} rules with stable ids" in readme, "README's rule count is stale"
 
 
 def _write_rule_package(root: Path, name: str, modules: dict[str, str]) -> None:
