@@ -277,3 +277,29 @@ def test_other_errors_are_not_taken_for_a_missing_document() -> None:
         )
         with pytest.raises(Exception, match="AccessDenied"):
             live.read(_vault_fix(None))
+
+
+def test_fixes_of_another_account_are_listed_not_applied(aws: MotoEndpoint, tmp_path: Path) -> None:
+    world, key_id = _setup(aws, tmp_path)
+    data = json.loads(world.read_text())
+    other = "210987654321"
+    data["accounts"][other] = {
+        "regions": {REGION: {"backup": {"vaults": {"central": {"key": key_id}}}}}
+    }
+    world.write_text(json.dumps(data))
+    args = [
+        "fix", "--world", str(world), "copy",
+        "--caller", f"arn:aws:iam::{ACCOUNT}:role/Operator",
+        "--role", f"arn:aws:iam::{ACCOUNT}:role/BackupRole",
+        "--recovery-point", f"arn:aws:backup:{REGION}:{ACCOUNT}:recovery-point:rp-1",
+        "--source-vault", f"arn:aws:backup:{REGION}:{ACCOUNT}:backup-vault:existing",
+        "--destination-vault", f"arn:aws:backup:{REGION}:{other}:backup-vault:central",
+        "--apply", "--yes", "--backup-dir", str(tmp_path / "b"), "--format", "json",
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    fixes = json.loads(result.stdout)["fixes"]
+    assert any(f["account"] == other and f["kind"] == "vault_access_policy" for f in fixes)
+    assert f"changes account {other}; run --apply again with its credentials" in result.stderr
+    trust = _client("iam").get_role(RoleName="BackupRole")["Role"]["AssumeRolePolicyDocument"]
+    assert trust != TRUST_EC2  # this account's fixes were applied

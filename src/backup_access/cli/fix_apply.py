@@ -186,7 +186,7 @@ def restore_command(fix: Fix, backup: Path | None) -> str:
 
 def check_fixes(live: LiveDocuments, fixes: list[Fix]) -> list[tuple[Fix, Any]]:
     """Each fix with the live document it replaces; ``ApplyError`` when any must not be
-    applied (wrong account, or the live document is not the one the fix was computed on)."""
+    applied (another account's, or the live document is not the one it was computed on)."""
     account = live.account()
     out = []
     for fix in fixes:
@@ -204,6 +204,12 @@ def check_fixes(live: LiveDocuments, fixes: list[Fix]) -> list[tuple[Fix, Any]]:
             )
         out.append((fix, current))
     return out
+
+
+def in_account(fixes: list[Fix], account: str) -> tuple[list[Fix], list[Fix]]:
+    """(the fixes of ``account``, the others): one run applies one account's changes."""
+    mine = [f for f in fixes if f.account == account]
+    return mine, [f for f in fixes if f.account != account]
 
 
 def apply_fixes(
@@ -242,6 +248,16 @@ def apply_plans(
         click.echo("nothing to apply", err=True)
         return
     live = LiveDocuments(make_session(profile))
+    applicable, elsewhere = in_account(applicable, live.account())
+    for fix in elsewhere:
+        click.echo(
+            f"not applied: {fix.id} changes account {fix.account}; run --apply again with its "
+            "credentials (--profile)",
+            err=True,
+        )
+    if not applicable:
+        click.echo("nothing to apply with these credentials", err=True)
+        return
     try:
         checked = check_fixes(live, applicable)
     except ApplyError as error:
