@@ -96,9 +96,14 @@ def _summary(collected: Collected, out: Path) -> dict[str, Any]:
     "--role-name",
     default="OrganizationAccountAccessRole",
     show_default=True,
-    help="Role assumed in each member account with --org.",
+    help="Role assumed in each other account (members with --org, or --accounts).",
 )
-@click.option("--accounts", metavar="ID,…", help="Only these accounts (with --org).")
+@click.option(
+    "--accounts",
+    metavar="ID,…",
+    help="Only these accounts: members with --org; without it, accounts entered with "
+    "--role-name (the caller's own is read directly).",
+)
 @click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True)
 @click.option(
     "--rate",
@@ -139,8 +144,6 @@ def collect(
     account-ID.json per account and manifest.json (what could not be read, and why)."""
     from backup_access.collect.run import CollectError, CollectOptions
 
-    if accounts and not org:
-        raise click.UsageError("--accounts picks member accounts: it needs --org")
     wanted = _list(regions)
     if "all" in wanted and len(wanted) > 1:
         raise click.UsageError("--regions takes a list of Regions or 'all', not both")

@@ -30,6 +30,7 @@ from backup_access.cli.common import (
     write,
 )
 from backup_access.cli.config import default_world
+from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, use_live_world
 from backup_access.cli.usage import (
     check_missing,
     check_operation_values,
@@ -214,6 +215,7 @@ def _operation_command(
             runner(operation, settings, values)
             return
         check_missing(operation, values)
+        use_live_world(ctx, settings, values.values())
         world = _load(settings)
         check_operation_values(operation, values, world)
         if needs_type(operation.name, values):  # one answer per resource type in the vault
@@ -311,6 +313,19 @@ class _Operations(click.Group):
     type=click.Path(path_type=Path),
     help='A CloudTrail file ({"Records": [...]} or lookup-events output).',
 )
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Read the accounts the question names from AWS (read-only, cached) instead of --world.",
+)
+@click.option(
+    "--live-max-age",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_AGE,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --live: reuse a cached live world younger than this (0: always read AWS).",
+)
 @click.pass_context
 @input_errors_exit_3
 def explain(
@@ -321,6 +336,8 @@ def explain(
     error_text: str | None,
     cloudtrail: Path | None,
     session_policies: tuple[Path, ...],
+    live: bool,
+    live_max_age: int,
 ) -> None:
     """Say whether an AWS Backup operation is allowed in a world, and if not exactly which
     layer, policy, statement or setting blocks it.
@@ -330,6 +347,10 @@ def explain(
     """
     settings = _Settings(world, output_format, expect, session_policies)
     ctx.obj = settings
+    if live:
+        if world is not None or cloudtrail is not None:
+            raise click.UsageError("--live reads AWS: give it without --world and --cloudtrail")
+        ctx.meta[LIVE_KEY] = live_max_age
     if ctx.invoked_subcommand is not None:
         if error_text is not None or cloudtrail is not None:
             raise click.UsageError("give an OPERATION, --error or --cloudtrail: one of them")
@@ -346,6 +367,7 @@ def explain(
 
     if error_text is not None:
         text = incident.error_text(error_text)
+        use_live_world(ctx, settings, [text])
         if settings.world is None and default_world() is None:  # no world: the offline answer
             fmt = settings.output_format or "text"
             incident.offline(text, output_format=fmt, expect=settings.expect)

@@ -67,7 +67,9 @@ class _Quiet:
 @dataclass(frozen=True, slots=True)
 class CollectOptions:
     """What to collect. ``regions`` empty: the session's Region; ``("all",)``: every Region
-    where AWS Backup is offered (botocore's endpoint data)."""
+    where AWS Backup is offered (botocore's endpoint data). ``accounts``: with ``org``, the
+    members to read; without, the accounts to read (the caller's directly, others through
+    sts:AssumeRole into ``role_name``); empty: every member, or the caller's account."""
 
     profile: str | None = None
     regions: tuple[str, ...] = ()
@@ -321,6 +323,8 @@ def collect(
         if reason is not None:
             unknown[ORGANIZATION_KEY] = reason
     chosen = set(options.accounts)
+    if not options.org:  # other accounts are entered with --role-name, as members would be
+        members += [Member(a, None, None) for a in sorted(chosen - {caller_account})]
     targets = [m for m in members if not chosen or m.id in chosen]
     states: dict[str, _Account] = {}
     run.progress.planned(len(targets))
@@ -368,7 +372,7 @@ def collect(
             account: "collected" if account in states else "not collected"
             for account in sorted({*(m.id for m in targets), *states})
         },
-        "role_name": options.role_name if options.org else None,
+        "role_name": options.role_name if options.org or options.accounts else None,
         "cloudtrail_days": options.cloudtrail_days,
         "gaps": [_gap_entry(g) for g in sorted(run.log.gaps, key=_gap_order)],
         "unknown": dict(sorted(unknown.items())),

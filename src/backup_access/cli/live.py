@@ -1,0 +1,125 @@
+"""``explain --live``: collect just what one question touches, cache it, and explain on it.
+
+The accounts and Regions come from the ARNs in the question (the operation's options, or the
+error message): the caller's and the role's accounts, the vaults' and keys' accounts. When
+the credentials can read the organization (management account or delegated administrator)
+its whole tree and policies are read too, so SCPs and RCPs on every path are known;
+otherwise only those accounts, the others entered with ``sts:AssumeRole`` into
+``OrganizationAccountAccessRole``. The result is a world directory under the user's cache
+directory (platformdirs), reused while it is younger than ``--live-max-age`` seconds; its age
+is printed on stderr.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from backup_access.world.manifest import MANIFEST_NAME
+
+LIVE_KEY = "backup_access.live_max_age"
+DEFAULT_MAX_AGE = 900
+_ARN = re.compile(r"arn:aws[a-zA-Z-]*:[a-z0-9-]+:([a-z0-9-]*):(\d{12}):[^\s\"'<>,;)]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """The accounts and Regions named by a question's ARNs."""
+
+    accounts: tuple[str, ...]
+    regions: tuple[str, ...]
+
+
+def touched(texts: Iterable[object]) -> Touched:
+    accounts: set[str] = set()
+    regions: set[str] = set()
+    for text in texts:
+        for match in _ARN.finditer(str(text or "")):
+            if match.group(1):
+                regions.add(match.group(1))
+            accounts.add(match.group(2))
+    return Touched(tuple(sorted(accounts)), tuple(sorted(regions)))
+
+
+def cache_root() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("backup-access")) / "live"
+
+
+def cache_dir(question: Touched) -> Path:
+    """One cache directory per credentials source and question scope."""
+    scope = {
+        "profile": os.environ.get("AWS_PROFILE") or "",
+        "endpoint": os.environ.get("AWS_ENDPOINT_URL") or "",
+        "accounts": list(question.accounts),
+        "regions": list(question.regions),
+    }
+    digest = hashlib.sha256(json.dumps(scope, sort_keys=True).encode()).hexdigest()[:16]
+    return cache_root() / digest
+
+
+def _age(directory: Path, now: dt.datetime) -> dt.timedelta | None:
+    try:
+        manifest: dict[str, Any] = json.loads((directory / MANIFEST_NAME).read_text())
+        when = dt.datetime.fromisoformat(str(manifest["collected_at"]).replace("Z", "+00:00"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return now - when
+
+
+def _describe(age: dt.timedelta) -> str:
+    seconds = int(age.total_seconds())
+    if seconds < 90:
+        return f"{seconds} s ago"
+    if seconds < 5400:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
+
+
+def live_world(texts: Iterable[object], *, max_age: int) -> Path:
+    """A world directory for the question: cached if young enough, else collected now."""
+    from backup_access.cli.collect import EXIT_AWS, run_collect
+    from backup_access.collect.run import CollectError, CollectOptions
+
+    question = touched(texts)
+    if not question.accounts:
+        raise click.UsageError("--live needs ARNs in the question, to know which accounts to read")
+    directory = cache_dir(question)
+    age = _age(directory, dt.datetime.now(dt.UTC))
+    if age is not None and age.total_seconds() <= max_age:
+        click.echo(f"live world {directory}: collected {_describe(age)} (cached)", err=True)
+        return directory
+    options = CollectOptions(org=True, accounts=question.accounts, regions=question.regions)
+    try:
+        try:
+            run_collect(options, directory)
+        except CollectError:  # the organization cannot be read from here: the accounts alone
+            run_collect(
+                CollectOptions(accounts=question.accounts, regions=question.regions), directory
+            )
+    except CollectError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(EXIT_AWS) from None
+    click.echo(
+        f"live world {directory}: collected now for account(s) {', '.join(question.accounts)}",
+        err=True,
+    )
+    return directory
+
+
+def use_live_world(ctx: click.Context, settings: Any, texts: Iterable[object]) -> None:
+    """With ``--live``, point ``settings.world`` at the question's live world."""
+    max_age = ctx.meta.get(LIVE_KEY)
+    if max_age is None:
+        return
+    settings.world = live_world(texts, max_age=int(max_age))
