@@ -92,3 +92,22 @@ def test_error_and_cloudtrail_usage(args: tuple[str, ...]) -> None:
 
 def test_missing_cloudtrail_file_is_bad_input(tmp_path: Path) -> None:
     assert run("--cloudtrail", str(tmp_path / "absent.json")).exit_code == 3
+
+
+def test_a_record_whose_principal_the_engine_refuses_is_reported_not_fatal(tmp_path: Path) -> None:
+    # Found by the hostile fuzz (tests/test_hostile_fuzz.py): it used to stop the file with
+    # "<input>: ' ' is not a principal".
+    def record(arn: str) -> dict[str, Any]:
+        return {
+            "eventSource": "backup.amazonaws.com",
+            "eventName": "StartBackupJob",
+            "errorCode": "AccessDenied",
+            "userIdentity": {"type": "IAMUser", "arn": arn},
+        }
+
+    trail = tmp_path / "principals.json"
+    trail.write_text(json.dumps({"Records": [record(OPERATOR), record(" ")]}))
+    result = run("--cloudtrail", str(trail), "--format", "json")
+    assert result.exit_code == 3
+    assert len(json.loads(result.stdout)) == 1
+    assert f"{trail} at /Records/1: ' ' is not a principal" in result.stderr

@@ -186,9 +186,20 @@ def explain_error(
     world: World, text: str, *, session: tuple[NamedPolicy, ...] | None = None
 ) -> Explanation:
     """``explain --error TEXT --world W``; ``session``: the session policies of its caller."""
-    return explain_parsed(
-        world, parse_error_message(text), operation="error-message", session=session
-    )
+    parsed = parse_error_message(text)
+    try:
+        return explain_parsed(world, parsed, operation="error-message", session=session)
+    except InputError as error:  # a principal or resource in the text the engine refuses
+        return Explanation(
+            operation="error-message",
+            verdict=Verdict.UNKNOWN,
+            checks=(),
+            parameters=_parameters(Incident.of_message(parsed)),
+            notes=(
+                *parsed.notes,
+                f"the message's request cannot be evaluated: {error.message}",
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +217,12 @@ def explain_cloudtrail(
 ) -> CloudTrailExplanations:
     """``explain --cloudtrail FILE``: ``document`` is the file's parsed content."""
     read = read_cloudtrail(document, file=file)
-    out = tuple(
-        (incident.title, explain_incident(world, incident, operation="cloudtrail"))
-        for incident in (Incident.of_event(e, i) for i, e in enumerate(read.events))
-    )
-    return CloudTrailExplanations(out, read.skipped, read.errors)
+    out: list[tuple[str, Explanation]] = []
+    errors = list(read.errors)
+    for index, event in enumerate(read.events):
+        incident = Incident.of_event(event, index)
+        try:
+            out.append((incident.title, explain_incident(world, incident, operation="cloudtrail")))
+        except InputError as error:  # a value in the record the engine refuses (a principal)
+            errors.append(InputError(error.message, pointer=event.pointer, file=file))
+    return CloudTrailExplanations(tuple(out), read.skipped, tuple(errors))
