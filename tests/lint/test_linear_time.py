@@ -14,12 +14,13 @@ from collections.abc import Callable
 
 import pytest
 
-from backup_access.lint import aws_data, lint_text
+from backup_access.lint import PolicyKind, aws_data, lint_text
 from backup_access.lint.arn_template import compile_template
 from backup_access.lint.intrinsics import resolve
 from backup_access.lint.placeholders import find_placeholder
 from backup_access.lint.positions import decode
 from backup_access.lint.run import file_directives
+from backup_access.lint.value_formats import format_problem
 
 FACTOR = 8
 BOUND = FACTOR * 4
@@ -89,6 +90,31 @@ CASES: dict[str, tuple[Callable[[str], object], Callable[[int], str], int]] = {
         find_placeholder,
         lambda n: ("1" * 13 + ":o-x/") * (n // 18),
         2_000,
+    ),
+    "value formats: service principals and ids": (
+        lambda text: [
+            format_problem(f, text, like=False)
+            for f in ("service-principal", "vpc-id", "account-id", "region")
+        ],
+        lambda n: "a" + ".amazonaws" * (n // 10) + "x",
+        2_000,
+    ),
+    "key policy root principal": (
+        lambda text: lint_text(text, file="k.json", kind=PolicyKind.KMS_KEY),
+        lambda n: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws" + "a" * n + ":iam::1:root"},
+                        "Action": "kms:*",
+                        "Resource": "*",
+                    }
+                ],
+            }
+        ),
+        1_000,
     ),
     "disable directives": (
         file_directives,

@@ -99,6 +99,15 @@ def test_arbitrary_text_gives_findings_or_input_error(text: str, name: str) -> N
         assert error.file == name
 
 
+def test_yaml_alias_bomb_is_an_input_error() -> None:
+    """Aliases are allowed within documents.py's expansion budget; a bomb is refused."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    text = "\n".join([*lines, "Statement: *a7", ""])
+    with pytest.raises(InputError, match="aliases expand"):
+        lint_text(text, file="bomb.yaml")
+
+
 def test_deep_nesting_is_an_input_error() -> None:
     text = '{"Statement": ' + "[" * 5000 + "]" * 5000 + "}"
     try:
@@ -120,6 +129,25 @@ def test_deep_nesting_is_an_input_error() -> None:
         {"Statement": 5},
         {"Statement": [None, [], "x"]},
         {"Policy": "[]"},
+        {
+            "Resources": {
+                "V": {
+                    "Type": "AWS::Backup::BackupVault",
+                    "Properties": {
+                        "AccessPolicy": {
+                            "Statement": [
+                                {
+                                    "Effect": "Deny",
+                                    "Principal": "*",
+                                    "Action": {"Fn::Sub": []},
+                                    "Resource": {"Fn::Sub": ["x"]},
+                                }
+                            ]
+                        }
+                    },
+                }
+            }
+        },
     ],
 )
 def test_odd_shapes_found_by_fuzzing(value: object) -> None:

@@ -44,6 +44,19 @@ def test_rule_case(case: dict[str, Any]) -> None:
             assert expectation["message"] in finding.message
 
 
+def test_every_rule_is_tested_against_a_cited_aws_page() -> None:
+    """Each rule has a case whose ``doc:`` is the AWS page (or AWS knowledge-center
+    article) the case follows, as its metadata cites one."""
+    cited = {
+        case["rule"]
+        for case in (p.values[0] for p in _load())
+        if str(case.get("doc", "")).startswith(
+            ("https://docs.aws.amazon.com/", "https://repost.aws/")
+        )
+    }
+    assert set(RULES_BY_ID) - cited == set(), "rules without a case citing an AWS page"
+
+
 def test_every_rule_has_a_bad_and_a_good_case() -> None:
     cases = [p.values[0] for p in _load()]
     bad = {case["rule"] for case in cases if case["expect"]}
