@@ -1,0 +1,95 @@
+"""``explain --live``: the accounts a question names are collected from moto's server into the
+user's cache directory, reused while young, and explained on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backup_access.cli import main
+from backup_access.cli.live import cache_root, touched
+from tests.aws.server import MotoEndpoint
+from tests.collect.organization import ROLE_PATH, Built, build_organization
+
+
+@pytest.fixture
+def org(aws: MotoEndpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Built:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return build_organization()
+
+
+def explain(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["explain", "--live", *args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_touched_accounts_and_regions_come_from_the_arns() -> None:
+    question = touched(
+        [
+            "arn:aws:iam::222222222222:role/ops/Admin",
+            "arn:aws:backup:eu-west-1:333333333333:backup-vault:central",
+            None,
+            "User: arn:aws:sts::222222222222:assumed-role/Admin/s is not authorized",
+        ]
+    )
+    assert question.accounts == ("222222222222", "333333333333")
+    assert question.regions == ("eu-west-1",)
+
+
+def test_live_operation_collects_the_touched_accounts_then_reuses_the_cache(
+    org: Built, tmp_path: Path
+) -> None:
+    role = f"arn:aws:iam::{org.prod}:role{ROLE_PATH}BackupAdmin"
+    args = ("delete-vault", "--caller", role, "--vault", org.vault_arn, "--format", "json")
+    code, stdout, stderr = explain(*args)
+    assert code == 0, stderr
+    answer = json.loads(stdout)
+    assert answer["verdict"] == "denied"
+    check = next(c for c in answer["checks"] if c["action"] == "backup:DeleteBackupVault")
+    assert check["blocked_by"] == ["scp"]  # the organization's SCP on the OU was read
+    assert "collected now" in stderr
+    [cached] = list(cache_root().iterdir())
+    assert str(cached).startswith(str(tmp_path / "cache"))
+    manifest = json.loads((cached / "manifest.json").read_text())
+    assert manifest["accounts"] == {org.prod: "collected"}  # only the account touched
+    assert manifest["regions"] == ["us-east-1"]
+    again_code, again_stdout, again_stderr = explain(*args)
+    assert again_code == 0
+    assert json.loads(again_stdout)["verdict"] == "denied"
+    assert "(cached)" in again_stderr and "s ago" in again_stderr
+
+
+def test_live_max_age_zero_reads_aws_again(org: Built) -> None:
+    role = f"arn:aws:iam::{org.prod}:role{ROLE_PATH}BackupAdmin"
+    args = ("delete-vault", "--caller", role, "--vault", org.vault_arn, "--format", "json")
+    assert explain(*args)[0] == 0
+    code, _, stderr = explain("--live-max-age", "0", *args)
+    assert code == 0 and "collected now" in stderr
+
+
+def test_live_error_message(org: Built) -> None:
+    message = (
+        f"User: arn:aws:sts::{org.prod}:assumed-role/BackupAdmin/jo is not authorized to "
+        f"perform: backup:DeleteBackupVault on resource: {org.vault_arn} with an explicit "
+        "deny in a service control policy"
+    )
+    code, stdout, stderr = explain("--error", message, "--format", "json")
+    assert code == 0, stderr
+    assert "collected now" in stderr
+    answer = json.loads(stdout)
+    assert answer["verdict"] == "denied"
+    assert any(c.get("blocked_by") == ["scp"] for c in answer["checks"])
+
+
+def test_live_refuses_world_and_a_question_without_arns(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["explain", "--live", "--world", str(tmp_path), "--error", "AccessDenied"]
+    )
+    assert result.exit_code == 2 and "--live reads AWS" in result.output
+    result = CliRunner().invoke(main, ["explain", "--live", "--error", "AccessDenied"])
+    assert result.exit_code == 2 and "needs ARNs" in result.output
