@@ -6,7 +6,7 @@ Everything is loaded on first use and cached."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -56,11 +56,16 @@ def _actions(prefix: str) -> tuple[dict[str, Any], ...]:
 
 def matching_actions(action: str) -> list[dict[str, Any]]:
     """The actions an ``Action`` entry (``service:Name`` with wildcards) names."""
+    return list(_matching_actions(action.lower()))
+
+
+@lru_cache(maxsize=4096)  # bounded: the entries come from the files being linted
+def _matching_actions(action: str) -> tuple[dict[str, Any], ...]:
     prefix, _, name = action.partition(":")
     if not service_exists(prefix):
-        return []
+        return ()
     pattern = compile_glob(name, ignore_case=True)
-    return [details for details in _actions(prefix) if pattern.matches(details["name"])]
+    return tuple(details for details in _actions(prefix) if pattern.matches(details["name"]))
 
 
 @cache
@@ -105,6 +110,7 @@ def is_federation_prefix(prefix: str) -> bool:
     return "." in prefix or prefix.lower() in ("saml", "cognito-identity", "graph", "www")
 
 
+@lru_cache(maxsize=4096)
 def condition_key(key: str) -> ConditionKeyType | None:
     """The declared type of a condition key, or None when AWS does not define it."""
     prefix = key.partition(":")[0].lower()
@@ -117,6 +123,12 @@ def condition_key(key: str) -> ConditionKeyType | None:
 def action_condition_keys(prefix: str, details: dict[str, Any]) -> tuple[Template, ...]:
     """Every key a request for this action can carry beyond the global ones: the action's
     own keys and those of the resource types it acts on (as templates, ``${TagKey}`` holes)."""
+    return _action_condition_keys(prefix.lower(), str(details["name"]))
+
+
+@cache
+def _action_condition_keys(prefix: str, name: str) -> tuple[Template, ...]:
+    details = _data().actions.get_action_details(prefix, name)
     names = set(details.get("conditionKeys") or [])
     for resource_type in details.get("resourceTypes") or []:
         names.update(resource_type.get("conditionKeys") or [])
