@@ -121,7 +121,7 @@ def test_trusted_access_and_delegated_admin_setting(tmp_path: Path) -> None:
         data["organization"]["trusted_access"] = []
         data["organization"]["backup_delegated_admin_enabled"] = False
 
-    caller = {"caller": "arn:aws:iam::555555555555:role/BackupAuditor"}
+    caller = {"caller": "arn:aws:iam::555555555555:role/BackupAuditor", "region": "us-east-1"}
     result = explain_operation(_world(tmp_path, "org-monitoring", off), "org-monitoring", caller)
     assert _check(result, "org-monitoring.trusted-access").decision is CheckDecision.DENIED
     setting = _check(result, "org-monitoring.delegated-admin-setting")

@@ -90,6 +90,7 @@ class ParameterKind(StrEnum):
     ARN = "arn"  # any ARN
     RESOURCE_TYPE = "resource_type"  # an AWS Backup resource type name (EBS, EFS, S3, …)
     NUMBER = "number"  # a whole number (days)
+    REGION = "region"  # a Region name (us-east-1)
 
 
 @dataclass(frozen=True, slots=True)

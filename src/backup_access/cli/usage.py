@@ -140,7 +140,7 @@ def check_shape(option: str, kind: ParameterKind, value: str, world: World | Non
         _ACCOUNT.match(value) or value == "anonymous" or value.endswith(".amazonaws.com")
     ):
         return  # an account, the anonymous principal or a service principal
-    if kind in (ParameterKind.RESOURCE_TYPE, ParameterKind.NUMBER):
+    if kind in (ParameterKind.RESOURCE_TYPE, ParameterKind.NUMBER, ParameterKind.REGION):
         return  # not ARNs: the diagnosis checks them (resource type table, whole days)
     shape = _SHAPES.get(kind)
     arn = Arn.parse(value)

@@ -22,6 +22,7 @@ from backup_access.world.lookup import find_key, find_vault, is_aws_managed_alia
 from backup_access.world.organization import account_path
 
 _ACCOUNT = re.compile(r"^\d{12}$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 BACKUP_SLR = "role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"
 AWS_BACKUP_ALIAS = "alias/aws/backup"
 _SHAPES: dict[ParameterKind, tuple[str, tuple[str, ...]]] = {
@@ -41,6 +42,10 @@ def _check_shape(parameter: Parameter, value: str) -> None:
         return
     if parameter.kind is ParameterKind.RESOURCE_TYPE:
         return  # checked against the resource type table when the kind is resolved
+    if parameter.kind is ParameterKind.REGION:
+        if not _REGION.match(value):
+            raise RequestError(f"{parameter.option}: '{value}' is not a Region name (us-east-1)")
+        return
     if parameter.kind is ParameterKind.NUMBER:
         if not value.isdigit():
             raise RequestError(f"{parameter.option}: '{value}' is not a whole number")
@@ -125,7 +130,10 @@ class Binding:
         return account_of(value) if value else None
 
     def region(self, name: str) -> str | None:
+        """The Region of an ARN parameter, or the value of a Region parameter."""
         value = self.values.get(name)
+        if value and _REGION.match(value):
+            return value
         return region_of(value) if value else None
 
     def vault_key_arn(self, name: str) -> str:
