@@ -152,3 +152,12 @@ def test_a_non_permission_error_is_never_blamed_on_a_policy() -> None:
             assert answer.blame.says.startswith("not a permission problem") or (
                 answer.message.family is MessageFamily.UNRECOGNISED
             )
+
+
+def test_docs_list_every_family_and_wrapper() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
+    for family in MessageFamily:
+        assert f"| `{family.value}` |" in doc, family
+    wrappers = {w for e in CORPUS for w in parse_error_message(e["text"]).evidence.wrappers}
+    for wrapper in wrappers:
+        assert f"`{wrapper}`" in doc, wrapper
