@@ -141,3 +141,35 @@ def test_json_parameters_carry_what_the_message_said_and_no_invented_resource() 
     assert parameters["policy_arn"] == "arn:aws:iam::222222222222:policy/Deny"
     assert parameters["layer"] == "identity"
     assert "resource" not in parameters  # the message names none: never an invented "*"
+
+
+def test_a_same_organization_message_lists_who_is_in_the_organization(
+    tmp_path: Path, org: World
+) -> None:
+    text = (
+        "Access denied: Copy job failed. Both source and destination account must be a member "
+        "of the same organization"
+    )
+    inside = explain_error(org, text)
+    assert any("o-a1b2c3d4e5 holds 222222222222, 333333333333" in n for n in inside.notes)
+    assert inside.disagreements  # every account of the world is in one organization
+
+    def leave(data: dict[str, Any]) -> None:
+        for ou in data["organization"]["root"]["ous"]:
+            if "333333333333" in ou["accounts"]:
+                ou["accounts"].remove("333333333333")
+
+    outside = explain_error(world_with(tmp_path, leave), text)
+    assert any("333333333333 is outside it" in n for n in outside.notes)
+    assert outside.disagreements == ()
+
+
+def test_a_default_key_message_lists_the_vaults_a_copy_cannot_enter(org: World) -> None:
+    result = explain_error(
+        org,
+        "Copy job failed because the destination Backup vault is encrypted with the default "
+        "Backup service managed key. The contents of this vault cannot be copied.",
+    )
+    (note,) = [n for n in result.notes if n.startswith("in the world, the vaults")]
+    assert note.endswith("aws/backup): none")  # the fixture's airgap vault is a LAG vault
+    assert any(n.startswith("the destination vault is encrypted") for n in result.notes)

@@ -18,6 +18,8 @@ from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckResult
 from backup_access.policy.arn import Arn
 from backup_access.world import Role, World
+from backup_access.world.model import VaultType
+from backup_access.world.organization import account_path
 
 _BACKUP_POLICY = "AWSBackupServiceRolePolicyForBackup"
 _RESTORE_POLICY = "AWSBackupServiceRolePolicyForRestores"
@@ -53,7 +55,10 @@ def _checked(
 def _meaning(parsed: ParsedMessage) -> str:
     row = BY_FAMILY.get(parsed.family)
     meaning = row.meaning if row else "a message backup-access does not describe"
-    return meaning[:1].lower() + meaning[1:]
+    if meaning[1:2].islower():  # "Not a …" → "not a …", but "AWS …" stays
+        meaning = meaning[:1].lower() + meaning[1:]
+    todo = f"; what to do: {row.todo}" if row and row.todo else ""
+    return meaning + todo
 
 
 def _cross_account_setting(world: World, parsed: ParsedMessage) -> GateAnswer:
@@ -111,12 +116,55 @@ def _sharing_restricted(world: World, parsed: ParsedMessage) -> GateAnswer:
 
 def _note_only(world: World, parsed: ParsedMessage) -> GateAnswer:
     del world
-    row = BY_FAMILY.get(parsed.family)
-    todo = f"; what to do: {row.todo}" if row and row.todo else ""
     return GateAnswer(
         notes=(
-            f"{_meaning(parsed)}{todo}. The message names nothing the world can evaluate: run "
+            f"{_meaning(parsed)}. The message names nothing the world can evaluate: run "
             "`explain OPERATION` with the operation's parameters to check it",
+        )
+    )
+
+
+def _organization(world: World, parsed: ParsedMessage) -> GateAnswer:
+    """Which accounts of the world are in its organization: a copy between one inside and one
+    outside (or between two organizations) is what the message reports."""
+    base = GateAnswer(notes=(_meaning(parsed),))
+    organization = world.organization
+    if organization is None:
+        return GateAnswer(notes=(*base.notes, "the world records no organization"))
+    outside = sorted(a for a in world.accounts if account_path(organization, a) is None)
+    inside = sorted(a for a in world.accounts if a not in outside)
+    said = f"in the world, organization {organization.id} holds {', '.join(inside) or 'no account'}"
+    if outside:
+        said += f"; {', '.join(outside)} {'is' if len(outside) == 1 else 'are'} outside it"
+        return GateAnswer(notes=(*base.notes, said))
+    return GateAnswer(
+        notes=(*base.notes, said),
+        disagreements=(
+            f"the message reports accounts in different organizations, but {said} (every "
+            "account of the world): the world may be out of date, or the copy involves an "
+            "account the world does not hold",
+        ),
+    )
+
+
+def _default_key_vaults(world: World, parsed: ParsedMessage) -> GateAnswer:
+    """The world's vaults a cross-account copy cannot go into: the Default vault, and vaults
+    encrypted with aws/backup (no key recorded means aws/backup)."""
+    base = GateAnswer(notes=(_meaning(parsed),))
+    refused = sorted(
+        vault.arn
+        for account in world.accounts.values()
+        for region in account.regions.values()
+        for vault in region.vaults.values()
+        if vault.type is not VaultType.LOGICALLY_AIR_GAPPED  # an AWS-owned key by default
+        and (vault.name == "Default" or vault.key is None or "alias/aws/backup" in vault.key)
+    )
+    listed = ", ".join(refused) if refused else "none"
+    return GateAnswer(
+        notes=(
+            *base.notes,
+            f"in the world, the vaults that cannot receive a cross-account copy (the Default "
+            f"vault, or encrypted with aws/backup): {listed}",
         )
     )
 
@@ -130,8 +178,8 @@ HANDLERS: dict[MessageGate, Handler] = {
     MessageGate.KMS_KEY_INACCESSIBLE: _key_manager,
     MessageGate.DEFAULT_KEY_NOT_ACCESSIBLE: _key_manager,
     MessageGate.AWS_MANAGED_KEY_NOT_SHAREABLE: _key_manager,
-    MessageGate.NOT_SAME_ORGANIZATION: _note_only,
-    MessageGate.DESTINATION_VAULT_DEFAULT_KEY: _note_only,
+    MessageGate.NOT_SAME_ORGANIZATION: _organization,
+    MessageGate.DESTINATION_VAULT_DEFAULT_KEY: _default_key_vaults,
     MessageGate.RESOURCE_DESCRIBE_DENIED: _note_only,
     MessageGate.BACKUP_SERVICE_ACCESS_DENIED: _note_only,
     MessageGate.RECOVERY_POINT_NOT_CREATED: _note_only,
