@@ -176,11 +176,20 @@ def check_shape(option: str, kind: ParameterKind, value: str, world: World | Non
 
 
 def check_in_world(option: str, kind: ParameterKind, value: str, world: World) -> None:
-    """A usage error when a vault or role is not in the world but one of a similar name is
-    (a typo); a name with no near match is left to the diagnosis, which reports it unknown."""
+    """Warn (on standard error) when a vault or role is not in the world but one of a similar
+    name is. Not a usage error: a vault that does not exist is itself a cause the diagnosis
+    reports (a copy into a vault that is not there fails), and a partial world may lack a
+    role on purpose; the warning names the likely typo beside that answer."""
+    warning = not_in_world(option, kind, value, world)
+    if warning is not None:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def not_in_world(option: str, kind: ParameterKind, value: str, world: World) -> str | None:
+    """The warning for a vault or role the world lacks when a near name is there."""
     arn = Arn.parse(value)
     if arn is None or not arn.account:
-        return
+        return None
     if kind is ParameterKind.VAULT and arn.resource_type == "backup-vault":
         known = world_vault_arns(world)
     elif kind in (ParameterKind.ROLE, ParameterKind.PRINCIPAL) and arn.resource_type in (
@@ -191,17 +200,16 @@ def check_in_world(option: str, kind: ParameterKind, value: str, world: World) -
         if arn.resource_type == "assumed-role":
             role_name = arn.resource.split("/")[1] if arn.resource.count("/") >= 1 else ""
             if any(k.rsplit("/", 1)[-1] == role_name and f"::{arn.account}:" in k for k in known):
-                return
+                return None
             value = f"arn:aws:iam::{arn.account}:role/{role_name}"
     else:
-        return
+        return None
     if value in known:
-        return
+        return None
     near = closest(value, known, cutoff=0.85)
-    if near:
-        raise mistake(
-            f"{option}: '{value}' is not in the world", did_you_mean(near, where="in the world")
-        )
+    if not near:
+        return None
+    return f"{option}: '{value}' is not in the world; " + did_you_mean(near, where="in the world")
 
 
 def created_parameters(operation: Operation) -> frozenset[str]:
