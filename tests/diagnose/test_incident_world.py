@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from backup_access.cli import main
 from backup_access.diagnose import CheckDecision, Verdict
-from backup_access.diagnose.families import FAMILIES, MessageGate
+from backup_access.diagnose.families import MessageGate, families
 from backup_access.diagnose.gate_handlers import HANDLERS
 from backup_access.diagnose.incident import explain_error
 from backup_access.world import World, load_world
@@ -35,7 +35,7 @@ def org() -> World:
 
 def test_every_gate_has_exactly_one_handler_and_every_family_gate_exists() -> None:
     assert set(HANDLERS) == set(MessageGate)
-    assert {row.gate for row in FAMILIES if row.gate} <= set(MessageGate)
+    assert {row.gate for row in families() if row.gate} <= set(MessageGate)
 
 
 def test_a_selection_role_without_tag_get_resources_is_evaluated(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from backup_access.catalogue import Gate
 from backup_access.diagnose import message_checks
 from backup_access.diagnose.disagreements import gate_disagreements
-from backup_access.diagnose.families import BY_FAMILY, MessageGate
+from backup_access.diagnose.families import MessageGate, family
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckResult
 from backup_access.policy.arn import Arn
@@ -53,7 +53,7 @@ def _checked(
 
 
 def _meaning(parsed: ParsedMessage) -> str:
-    row = BY_FAMILY.get(parsed.family)
+    row = family(parsed.family)
     meaning = row.meaning if row else "a message backup-access does not describe"
     if meaning[1:2].islower():  # "Not a …" → "not a …", but "AWS …" stays
         meaning = meaning[:1].lower() + meaning[1:]

@@ -20,11 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from backup_access.diagnose.families import (
-    DECODED_AUTHORIZATION,
-    EMPTY_ACCESS_DENIED,
-    ENCODED_AUTHORIZATION,
-    IAM_NOT_AUTHORIZED,
-    UNRECOGNISED,
     Family,
     MessageFamily,
     MessageGate,
@@ -171,7 +166,7 @@ def _access_denied(read: Unwrapped, text: str, found: re.Match[str]) -> ParsedMe
         layer=POLICY_LAYERS.get(policy_type) if policy_type else None,
         policy_arn=policy_arn,
         authorization_id=_clean(authorization.group(1)) if authorization else None,
-        family=IAM_NOT_AUTHORIZED.family,
+        family=MessageFamily.IAM_NOT_AUTHORIZED,
         evidence=read.evidence,
         masked=masked,
         notes=tuple(notes),
@@ -249,7 +244,7 @@ def _decoded(text: str) -> ParsedMessage | None:
         action=action,
         resource=resource,
         explicit=explicit,
-        family=DECODED_AUTHORIZATION.family,
+        family=MessageFamily.DECODED_AUTHORIZATION,
         masked=masked,
         notes=(*notes, *_mask_notes(masked)),
     )
@@ -272,7 +267,7 @@ def parse_error_message(text: str) -> ParsedMessage:
         return ParsedMessage(
             kind=MessageKind.ENCODED,
             text=read.message or flat,
-            family=ENCODED_AUTHORIZATION.family,
+            family=MessageFamily.ENCODED_AUTHORIZATION,
             evidence=read.evidence,
             encoded=encoded.group(1),
             notes=read.notes,
@@ -286,7 +281,7 @@ def parse_error_message(text: str) -> ParsedMessage:
         return ParsedMessage(
             kind=MessageKind.ACCESS_DENIED,
             text="",
-            family=EMPTY_ACCESS_DENIED.family,
+            family=MessageFamily.EMPTY_ACCESS_DENIED,
             evidence=read.evidence,
             notes=(
                 *read.notes,
@@ -302,7 +297,7 @@ def parse_error_message(text: str) -> ParsedMessage:
     if row is not None:
         return _family_message(read, source, row)
     return ParsedMessage(
-        kind=UNRECOGNISED.kind,
+        kind=MessageKind.UNRECOGNISED,
         text=read.message or flat,
         evidence=read.evidence,
         notes=(*read.notes, "no known access-denied or AWS Backup message form"),

@@ -21,16 +21,11 @@ from backup_access.catalogue import Actor, Check, CheckKind, Operation, load_cat
 from backup_access.diagnose import confirm
 from backup_access.diagnose.confirm import Confirmation, Known
 from backup_access.diagnose.families import (
-    BY_FAMILY,
-    DECODED_AUTHORIZATION,
-    EMPTY_ACCESS_DENIED,
-    ENCODED_AUTHORIZATION,
-    IAM_NOT_AUTHORIZED,
-    UNRECOGNISED,
     CheckRef,
     Family,
     Hint,
     MessageFamily,
+    family,
 )
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.engine.model import Layer
@@ -55,17 +50,6 @@ _UNKNOWN_LAYER_ORDER = (
     Layer.RCP,
     Layer.ENDPOINT,
 )
-_FAMILIES = {
-    row.family: row
-    for row in (
-        *BY_FAMILY.values(),
-        EMPTY_ACCESS_DENIED,
-        IAM_NOT_AUTHORIZED,
-        DECODED_AUTHORIZATION,
-        ENCODED_AUTHORIZATION,
-        UNRECOGNISED,
-    )
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +164,7 @@ def message_parameters(parsed: ParsedMessage) -> dict[str, object]:
 
 
 def family_of(parsed: ParsedMessage) -> Family:
-    return _FAMILIES.get(parsed.family, UNRECOGNISED)
+    return family(parsed.family)
 
 
 def _operation(parsed: ParsedMessage, row: Family) -> tuple[Operation | None, bool]:
@@ -342,7 +326,7 @@ def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) ->
                 "AWS named this layer in the message",
                 commands,
                 check.id if check else "message.request",
-                check.source if check else IAM_NOT_AUTHORIZED.sources[0],
+                check.source if check else family(MessageFamily.IAM_NOT_AUTHORIZED).sources[0],
             )
         ]
     caller_account = confirm.arn_account(parsed.principal or "")
@@ -362,7 +346,7 @@ def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) ->
             "layer is the cause" + (" (the resource is in another account)" if cross else ""),
             confirm.layer(layer, known),
             check.id if check else "message.request",
-            check.source if check else IAM_NOT_AUTHORIZED.sources[0],
+            check.source if check else family(MessageFamily.IAM_NOT_AUTHORIZED).sources[0],
         )
         for layer in order
     ]
@@ -458,5 +442,3 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
 
 
 __all__ = ["LAYER_WORDS", "Blame", "Cause", "OfflineAnswer", "answer_offline", "message_parameters"]
-
-_ = MessageFamily  # re-exported vocabulary for callers of this module
