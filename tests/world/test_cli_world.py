@@ -50,6 +50,7 @@ def test_json_has_the_file_mode_shape_plus_notes_and_missing() -> None:
         "trace",
         "notes",
         "missing",
+        "assumptions",
         "schema_version",
     }
     assert result["decision"] == "allowed"
