@@ -36,6 +36,7 @@ from backup_access.cli.usage import (
     check_operation_values,
     one_world,
     unknown_operation,
+    with_pages,
     worked_example,
     wrong_option,
 )
@@ -97,7 +98,7 @@ def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(path_type=Path),
         multiple=True,
         callback=one_world,
-        help="World file or directory (Contract 2).",
+        help="World file or directory (docs/world.md); default: the configuration file's.",
     )(function)
 
 
@@ -241,7 +242,7 @@ def _operation_command(
         )(command)
     checks = "\n".join(f"  {c.id}" for c in operation.checks)
     help_text = (
-        f"{operation.title} ({operation.api}).\n\n{operation.description}\n\n"
+        f"{operation.title} ({operation.api}).\n\n{with_pages(operation.description)}\n\n"
         f"\b\nChecks:\n{checks}\n\nSource: {operation.source}"
     )
     return click.command(

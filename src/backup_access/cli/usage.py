@@ -12,8 +12,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
 
 import click
+import yaml
 
 from backup_access.catalogue import Operation, ParameterKind
 from backup_access.lint.aws_data import matching_actions, service_exists
@@ -305,3 +308,20 @@ def worked_example(operation: Operation) -> str:
             value = "arn:aws:backup:us-east-1:222222222222:backup-vault:central"
         lines.append(f"    {parameter.option} {value}")
     return "\b\nExample (WORLD: a world file or directory, docs/world.md):\n" + " \\\n".join(lines)
+
+
+@cache
+def _source_pages() -> dict[str, str]:
+    """The catalogue's short source names (``KC-VAULT``) and the AWS pages they stand for."""
+    text = resources.files("backup_access.catalogue").joinpath("data/sources.yaml").read_text()
+    loaded = yaml.safe_load(text)
+    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+
+def with_pages(text: str) -> str:
+    """Catalogue prose for people: a short source name becomes the AWS page it names."""
+    pages = _source_pages()
+    if not pages:
+        return text
+    names = "|".join(re.escape(n) for n in sorted(pages, key=len, reverse=True))
+    return re.sub(rf"(?<![\w:/-])({names})(?![\w/-])", lambda m: pages[m.group(1)], text)
