@@ -78,7 +78,7 @@ def _fix_options(function: Callable[..., Any]) -> Callable[..., Any]:
                 "--patched-world",
                 type=click.Path(path_type=Path, dir_okay=False),
                 default=None,
-                help="Write the world with every change applied to FILE (JSON, Contract 2).",
+                help="Write the world with every change applied to FILE (JSON, docs/world.md).",
             ),
             click.option(
                 "--apply",

@@ -314,7 +314,7 @@ def parse_item(
     if not _ITEM_KEYS.issuperset(data):
         check_keys(data, _ITEM_KEYS, pointer)
     if "request" not in data:
-        raise RequestError("needs a 'request' object (Contract 1)", pointer=pointer or "/")
+        raise RequestError("needs a 'request' object (see docs/request.md)", pointer=pointer or "/")
     request, management = parse_request(data["request"], f"{pointer}/request")
     raw_policies = data.get("policies")
     key = (id(raw_policies), management)
