@@ -80,3 +80,17 @@ def test_mermaid_labels_are_quoted() -> None:
     chart = mermaid_path('say "hi"', [PathNode("SCP", True), PathNode("identity", False)], "end")
     assert "#quot;hi#quot;" in chart
     assert "class n1 blocked" in chart and "class n2 blocked" not in chart
+
+
+def test_fix_markdown_adds_the_changes_as_diffs_with_their_proof() -> None:
+    args = ["fix", *COPY[1:]]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("### ✘ DENIED copy (StartCopyJob)\n")
+    assert "```mermaid" in out
+    changes = out.split("### Changes", 1)
+    assert len(changes) == 2, out
+    assert "```diff\n--- /accounts/222222222222/" in changes[1]
+    assert "```sh\n" in changes[1] and "put-backup-vault-access-policy" in changes[1]
+    assert "✔ verified" in changes[1]

@@ -170,6 +170,11 @@ def _emit(
         items = [plan_to_dict(e, p, expect=settings.expect) for _, e, p in plans]
         click.echo(json.dumps(items if batch else items[0], indent=2, ensure_ascii=False))
         return
+    if settings.output_format == "markdown":
+        from backup_access.report.fix_markdown import markdown_fix_plan
+
+        click.echo("\n".join(markdown_fix_plan(plan, title=title) for title, _, plan in plans))
+        return
     output = current_output()
     for index, (title, _, plan) in enumerate(plans):
         write(("\n" if index else "") + render_plan(plan, title=title, color=output.color), output)
