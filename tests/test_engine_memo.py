@@ -87,3 +87,54 @@ def test_a_shared_outcome_follows_the_values_of_the_variables_it_reads() -> None
     assert _tag_decision("platform", "backup") == "implicit_deny"
     assert _tag_decision("platform", "platform") == "allowed"
     assert _tag_decision("backup", "platform") == "implicit_deny"
+
+
+def _lru_caches() -> dict[str, object]:
+    """Every functools.lru_cache function defined in the evaluation core's modules."""
+    import functools
+    import importlib
+    import pkgutil
+
+    import backup_access.conditions
+    import backup_access.engine
+    import backup_access.policy
+
+    found: dict[str, object] = {}
+    for package in (backup_access.policy, backup_access.conditions, backup_access.engine):
+        for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+            module = importlib.import_module(info.name)
+            for name, value in vars(module).items():
+                if isinstance(value, functools._lru_cache_wrapper) and (
+                    value.__module__ == info.name
+                ):
+                    found[f"{info.name}.{name}"] = value
+    return found
+
+
+def test_clear_caches_empties_every_memo_of_the_core() -> None:
+    """One clear_caches() owns every memo: each lru_cache of policy/, conditions/ and
+    engine/ is registered with it, and so is the shared condition-outcome table."""
+    from backup_access import memo
+    from backup_access.engine.condition_match import _SHARED_OUTCOMES
+    from backup_access.memo import clear_caches
+
+    _condition_traces("o-zzzzzzzzzz")  # fills the caches
+    caches = _lru_caches()
+    assert len(caches) >= 15, sorted(caches)
+    unregistered = [
+        name
+        for name, cache in caches.items()
+        if not any(clear == cache.cache_clear for clear in memo._CLEARERS)  # type: ignore[attr-defined]
+    ]
+    assert unregistered == [], "register these with backup_access.memo.memo"
+    assert _SHARED_OUTCOMES
+    clear_caches()
+    still_filled = {
+        name: cache.cache_info().currsize  # type: ignore[attr-defined]
+        for name, cache in caches.items()
+        if cache.cache_info().currsize  # type: ignore[attr-defined]
+    }
+    assert still_filled == {}, "caches not registered with backup_access.memo.memo"
+    assert not _SHARED_OUTCOMES
+    # The answers are the same from a cold start.
+    assert [t.sid for t in _condition_traces("o-zzzzzzzzzz")] == ["First", "Second"]

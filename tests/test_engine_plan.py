@@ -69,7 +69,7 @@ def test_a_plan_keeps_each_org_level_as_a_group_that_must_allow() -> None:
     policies = parse_policies(RAW)
     scp = plan_for(policies, "backup:CopyIntoBackupVault").scp
     assert scp is not None
-    assert [group[0] for group in scp.groups] == ["r-ab12", "111111111111"]
+    assert [group.level for group in scp.groups] == ["r-ab12", "111111111111"]
     # The account level attaches no policy, so nothing there allows.
     decision = evaluate(_request("backup:CopyIntoBackupVault"), policies)
     assert "scp" in [layer.value for layer in decision.blocked_by]
@@ -156,10 +156,10 @@ def test_allows_left_unevaluated_by_a_matching_deny_are_explained_when_the_trace
     record = next(
         e
         for e in decision.raw_trace
-        if not isinstance(e, LayerTrace) and e[0].layer is Layer.IDENTITY
+        if not isinstance(e, LayerTrace) and e.plan.layer is Layer.IDENTITY
     )
     allow = policies.identity[0].policy.statements[1]
-    assert id(allow) not in record[1]  # not evaluated to decide
+    assert id(allow) not in record.results  # not evaluated to decide
     explained = {e.sid: e for e in decision.trace if isinstance(e, StatementTrace)}
     assert explained["Kms"].outcome is Outcome.MATCHED
     assert explained["Kms"].reason == "Allow statement matches the request"

@@ -29,6 +29,7 @@ from backup_access.conditions.operators import (
     Family,
     PolicyValueError,
 )
+from backup_access.memo import memo
 from backup_access.policy.context import ContextValue, RequestContext
 from backup_access.policy.model import Condition
 from backup_access.policy.variables import has_variables, substitute
@@ -61,6 +62,7 @@ class ConditionOutcome(NamedTuple):
     unsupported: str | None = None
 
 
+@memo
 @lru_cache(maxsize=1024)
 def read_operator(written: str) -> Operator | str:
     """Parse an operator such as ``ForAnyValue:StringLikeIfExists``; a str is an error."""

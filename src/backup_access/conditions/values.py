@@ -14,9 +14,12 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from backup_access.memo import memo
+
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+@memo
 @lru_cache(maxsize=4096)
 def read_number(text: str) -> Decimal | None:
     try:
@@ -26,6 +29,7 @@ def read_number(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+@memo
 @lru_cache(maxsize=4096)
 def read_date(text: str) -> datetime | None:
     """ISO 8601 date or date-time (UTC when no offset is given), or epoch seconds."""
@@ -51,6 +55,7 @@ def read_bool(text: str) -> bool | None:
     return None
 
 
+@memo
 @lru_cache(maxsize=4096)
 def read_network(text: str) -> IpNetwork | None:
     try:
@@ -59,6 +64,7 @@ def read_network(text: str) -> IpNetwork | None:
         return None
 
 
+@memo
 @lru_cache(maxsize=4096)
 def read_binary(text: str) -> bytes | None:
     try:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from backup_access.engine.evaluate import Decision, evaluate
+from backup_access.engine.decision import Decision
+from backup_access.engine.evaluate import evaluate
 from backup_access.engine.model import (
     DecisionValue,
     Grant,

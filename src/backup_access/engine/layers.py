@@ -12,20 +12,29 @@ from typing import NamedTuple
 
 from backup_access.engine.model import Layer, Request
 from backup_access.engine.plan import LayerPlan
-from backup_access.engine.statement import StatementResult, evaluate_statement
+from backup_access.engine.result import StatementResult
+from backup_access.engine.statement import evaluate_statement
 from backup_access.engine.trace import LayerOutcome, LayerTrace, Outcome
 from backup_access.policy.principal import PrincipalMatch
 
-# One raw trace record per layer evaluated from its plan: (the plan, the results of the
-# statements evaluated, by id, the summaries, one per group or one for the layer, and
-# whether the requester has a permissions boundary), or a finished LayerTrace.
-# ``Decision.trace`` walks the plan again to turn a record into one StatementTrace per
-# statement (the unselected ones did not match on Action).
-LayerRecord = tuple[LayerPlan, dict[int, StatementResult], list[LayerTrace], bool]
+
+class LayerRecord(NamedTuple):
+    """What evaluating one layer from its plan leaves for the trace. ``Decision.trace``
+    walks the plan again to turn it into one StatementTrace per statement (the statements
+    not evaluated here are explained then, with the same inputs)."""
+
+    plan: LayerPlan
+    results: dict[int, StatementResult]  # the statements evaluated, by id
+    summaries: list[LayerTrace]  # one per group, or one for the layer
+    boundary_attached: bool  # the requester has a permissions boundary
+
+
+# One raw trace record per layer evaluated, or a finished LayerTrace (exemptions, notes).
 RawEntry = LayerRecord | LayerTrace
 
-# LayerTrace from a tuple, without the NamedTuple's Python-level __new__ (hot path).
+# The hot path builds these records without the NamedTuples' Python-level __new__.
 new_layer_trace = partial(tuple.__new__, LayerTrace)
+_new_record = partial(tuple.__new__, LayerRecord)
 _MATCHED = Outcome.MATCHED
 _UNSUPPORTED = Outcome.UNSUPPORTED
 _NONE = PrincipalMatch.NONE
@@ -46,7 +55,6 @@ class Verdict(NamedTuple):
     principal_match: PrincipalMatch
 
 
-# Verdict from a tuple, without the NamedTuple's Python-level __new__ (hot path).
 _new_verdict = partial(tuple.__new__, Verdict)
 
 
@@ -81,7 +89,7 @@ def evaluate_layer(
             result = results[id(statement)] = evaluate_statement(
                 statement, variables, request, layer, boundary_attached
             )
-            outcome = result[0]
+            outcome = result.outcome
             if outcome is _MATCHED:
                 group_deny = True
                 break
@@ -92,9 +100,9 @@ def evaluate_layer(
                 result = results[id(statement)] = evaluate_statement(
                     statement, variables, request, layer, boundary_attached
                 )
-                if result[0] is _MATCHED:
+                if result.outcome is _MATCHED:
                     group_allowed = True
-                    match = result[3]
+                    match = result.principal_match
                     if match is not None and match > best:
                         best = match
                     if not wants_best or best is _PRINCIPAL:
@@ -108,7 +116,7 @@ def evaluate_layer(
     if not plan.summarise_groups:
         summary = _outcome(explicit_deny, maybe_deny, allowed)
         summaries.append(new_layer_trace((layer, summary, None, None, maybe_deny)))
-    trace.append((plan, results, summaries, boundary_attached))
+    trace.append(_new_record((plan, results, summaries, boundary_attached)))
     return _new_verdict((explicit_deny, maybe_deny, allowed, best))
 
 

@@ -14,19 +14,35 @@ from functools import lru_cache, partial
 from typing import NamedTuple
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
-from backup_access.engine.services import RCP_EXEMPT_ACTIONS, rcp_supported_services
+from backup_access.engine.protected import PROTECTABLE_ACTIONS
+from backup_access.engine.services import (
+    NO_PERMISSION_ACTIONS,
+    RCP_EXEMPT_ACTIONS,
+    rcp_supported_services,
+)
 from backup_access.engine.statement import any_action_matches
+from backup_access.memo import memo
 from backup_access.policy.model import Effect, Statement
 
 # Plans kept per policy set; a set asked about more actions than this starts over.
 PLAN_LIMIT = 256
 
-# A candidate statement (its Action/NotAction lets the action through) with whether its
-# policy may use policy variables.
-Candidate = tuple[Statement, bool]
-# Policies that allow together (any of them may): (a chain level or None, the policies,
-# and their candidates in the order a verdict needs them: every Deny, then every Allow).
-GroupPlan = tuple[str | None, tuple[NamedPolicy, ...], tuple[Candidate, ...], tuple[Candidate, ...]]
+
+class Candidate(NamedTuple):
+    """A statement whose Action/NotAction lets the action through."""
+
+    statement: Statement
+    variables: bool  # its policy's version supports policy variables
+
+
+class GroupPlan(NamedTuple):
+    """Policies that allow together (any of them may) and their candidates, in the order a
+    verdict needs them: every Deny, then every Allow."""
+
+    level: str | None  # the organization level (SCP/RCP chains), else None
+    policies: tuple[NamedPolicy, ...]
+    denies: tuple[Candidate, ...]
+    allows: tuple[Candidate, ...]
 
 
 class LayerPlan(NamedTuple):
@@ -50,6 +66,8 @@ class Plan(NamedTuple):
     session: LayerPlan | None
     resource: LayerPlan | None
     endpoint: LayerPlan | None
+    needs_no_permission: bool  # the action needs no permission (services.NO_PERMISSION_ACTIONS)
+    may_be_protected: bool  # the action can touch what AWS protects (engine/protected.py)
 
 
 def plan_for(policies: PolicySet, action: str) -> Plan:
@@ -77,9 +95,12 @@ def lets_action_through(statement: Statement, action: str) -> bool:
 
 
 # A plan is built for every request whose policy set is new (each item of a request file
-# that carries its own policies), so building one is kept lean: plain loops and tuples.
+# that carries its own policies), so building one is kept lean: plain loops, and the
+# records made without their NamedTuples' Python-level __new__ (same objects).
 _new_layer = partial(tuple.__new__, LayerPlan)
 _new_plan = partial(tuple.__new__, Plan)
+_new_group = partial(tuple.__new__, GroupPlan)
+_new_candidate = partial(tuple.__new__, Candidate)
 _DENY = Effect.DENY
 
 
@@ -91,8 +112,9 @@ def _group(level: str | None, named_policies: tuple[NamedPolicy, ...], action: s
         variables = policy.supports_variables
         for statement in policy.statements:
             if lets_action_through(statement, action):
-                (denies if statement.effect is _DENY else allows).append((statement, variables))
-    return (level, named_policies, tuple(denies), tuple(allows))
+                candidate = _new_candidate((statement, variables))
+                (denies if statement.effect is _DENY else allows).append(candidate)
+    return _new_group((level, named_policies, tuple(denies), tuple(allows)))
 
 
 def _single(layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str) -> LayerPlan:
@@ -106,6 +128,7 @@ def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str) -> LayerPlan
     return _new_layer((layer, tuple(groups), True))
 
 
+@memo
 @lru_cache(maxsize=4096)
 def _rcp_not_applicable(action: str) -> str | None:
     """RCPs restrict only the services AWS lists, and never kms:RetireGrant
@@ -143,5 +166,7 @@ def _build(policies: PolicySet, action: str) -> Plan:
             else _new_layer(
                 (Layer.ENDPOINT, tuple([_group(None, (n,), action) for n in endpoint]), False)
             ),
+            action.lower() in NO_PERMISSION_ACTIONS,
+            action.lower() in PROTECTABLE_ACTIONS,
         )
     )

@@ -63,6 +63,8 @@ _ROLE_ACTIONS = frozenset(
         "iam:deleterole",
     }
 )
+# Every action that can touch a protected resource (the plan asks once per action).
+PROTECTABLE_ACTIONS = _MANAGED_POLICY_ACTIONS | _ROLE_ACTIONS
 SERVICE_ROLE_PATH = "role/aws-service-role/"
 SSO_ROLE_PATH = "role/aws-reserved/sso.amazonaws.com/"
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from backup_access.engine.model import Request
 from backup_access.errors import RequestError
-from backup_access.frozen import maker
+from backup_access.memo import memo
 from backup_access.policy.arn import Arn
 from backup_access.policy.context import ContextValue, RequestContext
 from backup_access.policy.principal import Principal, PrincipalKind, parse_principal
@@ -26,6 +26,7 @@ _PRINCIPAL_TYPES = {
 }
 
 
+@memo
 @lru_cache(maxsize=4096)
 def _derived_context(principal: Principal, resource_account: str | None) -> RequestContext:
     """Context keys that follow from who the principal is and where the resource lives;
@@ -48,6 +49,7 @@ def _derived_context(principal: Principal, resource_account: str | None) -> Requ
     return RequestContext(keys)
 
 
+@memo
 @lru_cache(maxsize=4096)
 def _action_problem(action: str) -> str | None:
     if action != "*" and (action.count(":") != 1 or not all(action.split(":"))):
@@ -55,6 +57,7 @@ def _action_problem(action: str) -> str | None:
     return None
 
 
+@memo
 @lru_cache(maxsize=4096)
 def _arn_account(resource: str) -> str | None:
     """The account in a resource ARN; none for AWS's own resources (``aws``, as in AWS
@@ -89,7 +92,4 @@ def make_request(
     if account is not None and not (account.isdigit() and len(account) == 12):
         raise RequestError(f"resource account '{account}' is not a 12-digit account id")
     derived = _derived_context(who, account)
-    return _make_request(who, action, resource, account, derived.overlaid(context or {}))
-
-
-_make_request = maker(Request)
+    return Request(who, action, resource, account, derived.overlaid(context or {}))

@@ -8,10 +8,13 @@ https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from backup_access.engine.model import Request
+from backup_access.memo import memo
 from backup_access.policy.arn import Arn
 
 _ASSUME_ROLE_ACTIONS = frozenset(
@@ -26,6 +29,7 @@ _ASSUME_ROLE_ACTIONS = frozenset(
 )
 
 
+@memo
 @cache
 def rcp_supported_services() -> frozenset[str]:
     """Service prefixes RCPs restrict (anything else passes RCP evaluation untouched)."""
@@ -63,6 +67,40 @@ def is_role_trust(request: Request) -> bool:
     return _resource_type(request.resource) == ("iam", "role")
 
 
+class ResourcePolicyRule(NamedTuple):
+    """A kind of resource whose own policy must allow, even in the principal's account: an
+    identity policy alone never grants access to it."""
+
+    policy: str  # what the trace calls the resource policy
+    applies: Callable[[Request], bool]
+    page: str
+
+
+# reference_policies_evaluation-logic.html: "IAM role trust policies and KMS key policies
+# are exceptions to this logic, because they must explicitly allow access for principals."
+RESOURCE_POLICY_REQUIRED = (
+    ResourcePolicyRule(
+        "KMS key policy",
+        is_kms_key,
+        "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
+    ),
+    ResourcePolicyRule(
+        "role trust policy",
+        is_role_trust,
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html",
+    ),
+)
+
+
+def resource_policy_required(request: Request) -> ResourcePolicyRule | None:
+    """The rule that makes the resource policy of ``request`` mandatory, if any."""
+    for rule in RESOURCE_POLICY_REQUIRED:
+        if rule.applies(request):
+            return rule
+    return None
+
+
+@memo
 @lru_cache(maxsize=4096)
 def _resource_type(resource: str) -> tuple[str, str] | None:
     """(service, resource type) of an ARN; cached, since a batch repeats its resources."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from backup_access.memo import memo
 from backup_access.policy.wildcard import glob_matches
 
 ARN_PARTS = 6
@@ -52,6 +53,7 @@ def arn_matches(pattern: str, value: str) -> bool:
     return _arn_matches(pattern, value)
 
 
+@memo
 @lru_cache(maxsize=65536)
 def _arn_matches(pattern: str, value: str) -> bool:
     """Cached: the same patterns and ARNs recur across policies and requests."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from backup_access.errors import PolicyError
 from backup_access.frozen import maker
+from backup_access.memo import memo
 from backup_access.policy.model import (
     VERSION_2008,
     VERSION_2012,
@@ -244,6 +245,7 @@ def _strings(value: Any, name: str, pointer: str) -> tuple[str, ...]:
     return tuple(result)
 
 
+@memo
 @lru_cache(maxsize=8192)
 def _well_formed_actions(actions: tuple[str, ...]) -> bool:
     """Every entry is ``"*"`` or ``service:Action``; cached, since policies repeat them."""

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from backup_access.errors import RequestError
+from backup_access.memo import memo
 from backup_access.policy.model import PrincipalSpec
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -74,6 +75,7 @@ class Principal:
         return self._hash
 
 
+@memo
 @lru_cache(maxsize=4096)
 def parse_principal(text: str, service_linked: bool = False) -> Principal:
     """Read a request principal: an ARN, an account id, ``anonymous`` or a service name.

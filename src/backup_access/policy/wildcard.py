@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Final
 
+from backup_access.memo import memo
+
 ANY_CHARS: Final = object()  # the ``*`` piece
 ANY_CHAR: Final = object()  # the ``?`` piece
 
@@ -100,6 +102,7 @@ def parse_pieces(pattern: str) -> list[Piece]:
     return pieces
 
 
+@memo
 @lru_cache(maxsize=65536)
 def compile_glob(pattern: str, *, ignore_case: bool = False) -> Glob:
     """Compile (and cache) a wildcard pattern string."""
