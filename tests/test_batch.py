@@ -1,4 +1,5 @@
-"""``run_batch``: what ``simulate REQUEST_FILE`` evaluates, with the cyclic GC paused."""
+"""``run_batch``: what ``simulate REQUEST_FILE`` evaluates; pausing the cyclic GC and freezing
+what a batch leaves alive is the command line's decision (``cyclic_gc_paused``)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,18 @@ def test_the_collector_is_paused_inside_and_restored_after_an_error() -> None:
 def test_a_collector_disabled_by_the_caller_stays_disabled() -> None:
     gc.disable()
     try:
-        run_batch(yaml.safe_load(SHARED_BATCH), source="batch.yaml")
+        with cyclic_gc_paused(freeze_survivors=True):
+            run_batch(yaml.safe_load(SHARED_BATCH), source="batch.yaml")
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_run_batch_is_pure_it_neither_pauses_nor_freezes(unfrozen: None) -> None:
+    assert gc.isenabled()
+    run_batch(yaml.safe_load(SHARED_BATCH), source="batch.yaml")
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
 
 
 @pytest.fixture
@@ -51,7 +60,9 @@ def unfrozen() -> Iterator[None]:
 
 
 def test_what_a_batch_leaves_alive_is_frozen_so_the_collector_skips_it(unfrozen: None) -> None:
-    evaluated, _ = run_batch(yaml.safe_load(SHARED_BATCH), source="batch.yaml")
+    """What the command line does (cli/simulate.py)."""
+    with cyclic_gc_paused(freeze_survivors=True):
+        evaluated, _ = run_batch(yaml.safe_load(SHARED_BATCH), source="batch.yaml")
     frozen = gc.get_freeze_count()
     assert frozen > 0
     scanned = {id(tracked) for tracked in gc.get_objects()}  # the collector's generations
@@ -62,6 +73,6 @@ def test_what_a_batch_leaves_alive_is_frozen_so_the_collector_skips_it(unfrozen:
 
 
 def test_a_batch_that_fails_freezes_nothing(unfrozen: None) -> None:
-    with pytest.raises(InputError):
+    with pytest.raises(InputError), cyclic_gc_paused(freeze_survivors=True):
         run_batch([{"request": {"principal": "nobody"}}], source="bad.yaml")
     assert gc.get_freeze_count() == 0

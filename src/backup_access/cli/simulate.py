@@ -29,7 +29,7 @@ from backup_access.report.simulation import (
     to_json,
 )
 from backup_access.report.text import Style, TextReport
-from backup_access.simulate.batch import run_batch
+from backup_access.simulate.batch import cyclic_gc_paused, run_batch
 from backup_access.simulate.request_file import EXPECTATIONS
 from backup_access.world import Resolution, load_world, resolve
 from backup_access.world.findings import is_assumption
@@ -191,6 +191,13 @@ def _simulate_world(resolution: Resolution, output_format: str, expect: str | No
 
 
 def _simulate_file(request_file: Path, output_format: str, expect: str | None) -> None:
+    # A short-lived process: the collector stays paused while the batch is evaluated and
+    # rendered, and what it built is frozen rather than rescanned (simulate/batch.py).
+    with cyclic_gc_paused(freeze_survivors=True):
+        _run_file(request_file, output_format, expect)
+
+
+def _run_file(request_file: Path, output_format: str, expect: str | None) -> None:
     evaluated, batch = run_batch(load_document(request_file), source=str(request_file))
     results = []
     failures = []

@@ -1,15 +1,16 @@
 """Evaluate every item of a request file: what ``simulate REQUEST_FILE`` runs.
 
-A batch builds many long-lived objects (parsed policies, traces) and no reference cycles,
-so reference counting frees all of its garbage. CPython's cyclic collector would still
-rescan the growing heap again and again while the batch runs (about 40% of the time of a
-10,000-item batch whose items each carry their own policies, benchmarks/engine.py cold),
-and once more, over everything the batch made, at its first collection after it (another
-30%). So the collector is paused while a batch runs, and what the batch leaves alive is
-moved to the collector's permanent generation (``gc.freeze``) before it resumes: those
-objects are still freed by reference counting when the caller drops them, but no longer
-rescanned. The price, for a long-running caller: garbage cycles that already existed when
-the batch ended are frozen with it and never collected (``gc.unfreeze`` gives them back).
+``run_batch`` is a pure library function. Pausing CPython's cyclic garbage collector is
+left to the caller, with ``cyclic_gc_paused``: a batch builds many long-lived objects
+(parsed policies, traces) and no reference cycles, so reference counting frees all of its
+garbage, yet the collector would rescan the growing heap again and again while the batch
+runs (about 40% of the time of a 10,000-item batch whose items each carry their own
+policies, benchmarks/engine.py cold), and once more, over everything the batch made, at
+its first collection after it (another 30%). The command line pauses it and freezes what
+the batch leaves alive (``gc.freeze``): those objects are still freed by reference
+counting, but no longer rescanned. A long-running caller should think twice before
+freezing: garbage cycles that already existed when the batch ended would be frozen with
+it and never collected (``gc.unfreeze`` gives them back).
 """
 
 from __future__ import annotations
@@ -17,9 +18,24 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from backup_access.engine import Decision, evaluate
 from backup_access.simulate.request_file import SimulationItem, parse_request_file
+
+
+class Evaluated(NamedTuple):
+    """One item of a request file and its decision."""
+
+    item: SimulationItem
+    decision: Decision
+
+
+class BatchResult(NamedTuple):
+    """Every item with its decision, in file order, and whether the file held a list."""
+
+    evaluated: list[Evaluated]
+    batch: bool
 
 
 @contextmanager
@@ -38,10 +54,9 @@ def cyclic_gc_paused(*, freeze_survivors: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def run_batch(
-    document: object, *, source: str
-) -> tuple[list[tuple[SimulationItem, Decision]], bool]:
-    """Each item with its decision, in file order, and whether the file held a list."""
-    with cyclic_gc_paused(freeze_survivors=True):
-        items, batch = parse_request_file(document, source=source)
-        return [(item, evaluate(item.request, item.policies)) for item in items], batch
+def run_batch(document: object, *, source: str) -> BatchResult:
+    """Parse a decoded request file and decide each of its items."""
+    items, batch = parse_request_file(document, source=source)
+    return BatchResult(
+        [Evaluated(item, evaluate(item.request, item.policies)) for item in items], batch
+    )
