@@ -96,3 +96,17 @@ def test_lint_output_matches_the_lint_schema() -> None:
     output = _run(["lint", "examples/lint/", "--format", "json"])
     _validate("lint", output)
     assert output["findings"] and output["schema_version"] == SCHEMA_VERSION
+
+
+def test_fix_output_matches_the_explain_schema() -> None:
+    output = _run(
+        ["fix", "--world", "examples/worlds/cross-account-copy", "--format", "json", "copy",
+         "--caller", "arn:aws:iam::111111111111:role/BackupOperator",
+         "--role", "arn:aws:iam::111111111111:role/service-role/BackupCopyRole",
+         "--source-vault", "arn:aws:backup:us-east-1:111111111111:backup-vault:prod",
+         "--destination-vault", "arn:aws:backup:us-east-1:222222222222:backup-vault:wrong-org",
+         "--recovery-point", "arn:aws:ec2:us-east-1::snapshot/snap-0a1b2c3d4e5f60001",
+         "--key", "arn:aws:kms:us-east-1:111111111111:key/1111aaaa-0000-4000-8000-000000000001"]
+    )  # fmt: skip
+    _validate("explain", output)
+    assert output["fixes"] and output["schema_version"] == SCHEMA_VERSION

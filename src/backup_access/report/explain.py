@@ -10,7 +10,6 @@ assumed, each grouped once. ``-v`` shows every check in full, ``-q`` only the fi
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,8 +25,8 @@ from backup_access.report.text import OutputOptions, Style, TextReport
 from backup_access.report.words import (
     CHECK_MARK,
     headline,
+    humanise,
     layer_name,
-    option_label,
     parameter_names,
     parameters_heading,
     shown_parameters,
@@ -120,7 +119,9 @@ def _check_line(check: CheckResult) -> tuple[tuple[str, Style], ...]:
     )  # type: ignore[return-value]
 
 
-def _full_check(report: TextReport, check: CheckResult, quotes: _Quotes) -> None:
+def _full_check(
+    report: TextReport, check: CheckResult, quotes: _Quotes, names: Sequence[str] = ()
+) -> None:
     report.add(*_check_line(check), prose=True)
     if check.action is not None:
         report.add(
@@ -136,24 +137,12 @@ def _full_check(report: TextReport, check: CheckResult, quotes: _Quotes) -> None
     if check.statements:
         # The quoted statements below say what "nearest" says; keep the reason short.
         reason = reason.split("; nearest: ", 1)[0]
-    report.add(reason, indent=4, prose=True)
+    report.add(humanise(reason, names), indent=4, prose=True)
     for ref in check.statements:
         _statement(report, ref, quotes, indent=4)
     for item in check.missing:
-        report.add(("missing: ", Style.MAGENTA), item, indent=4, prose=True)
+        report.add(("missing: ", Style.MAGENTA), humanise(item, names), indent=4, prose=True)
     report.add(("AWS page: ", Style.DIM), (check.source, Style.DIM), indent=4)
-
-
-def _humanise(text: str, names: Sequence[str]) -> str:
-    """Parameter names in free text (``source_vault is a standard vault``) become the options
-    typed. A name with an underscore is unmistakable anywhere outside an ARN; a one-word name
-    (``key``) only opening the text, where it cannot be the English word or part of an ARN."""
-    for name in sorted(names, key=len, reverse=True):
-        if "_" in name:
-            text = re.sub(rf"(?<![\w:/-]){re.escape(name)}(?![\w:/-])", option_label(name), text)
-        elif text.startswith(name + " "):
-            text = option_label(name) + text[len(name) :]
-    return text
 
 
 def render_explanation(
@@ -179,20 +168,20 @@ def render_explanation(
         for item in explanation.disagreements:
             report.add("- " + item, indent=2, prose=True)
     quotes = _Quotes()
+    names = parameter_names(explanation)
     passing = [c for c in explanation.checks if c.decision is CheckDecision.ALLOWED]
     others = [c for c in explanation.checks if c.decision is not CheckDecision.ALLOWED]
     for check in [*others, *passing] if options.verbose else others:
         report.blank()
-        _full_check(report, check, quotes)
+        _full_check(report, check, quotes, names)
     if passing and not options.verbose:
         report.blank()
         report.add((f"Passing checks ({len(passing)})", Style.BOLD))
         for check in passing:
             report.add(*_check_line(check), indent=2)
-    names = parameter_names(explanation)
     groups = (
-        ("Not applicable", [f"{s.id}: {_humanise(s.why, names)}" for s in explanation.skipped]),
-        ("Missing from the world (collect it)", list(explanation.missing)),
+        ("Not applicable", [f"{s.id}: {humanise(s.why, names)}" for s in explanation.skipped]),
+        ("Missing from the world (collect it)", [humanise(m, names) for m in explanation.missing]),
         ("Notes", [n for n in explanation.notes if not is_assumption(n)]),
     )
     for heading, items in groups:

@@ -19,7 +19,9 @@ from backup_access.report.words import (
     VERDICT_LABEL,
     first_blocking,
     headline,
+    humanise,
     layer_name,
+    parameter_names,
     parameters_heading,
     shown_parameters,
 )
@@ -59,7 +61,9 @@ def check_path(check: CheckResult, settings: Iterable[CheckResult] = ()) -> str:
     return mermaid_path(start, nodes, end)
 
 
-def _check_section(check: CheckResult, quoted: set[tuple[str | None, str, str]]) -> list[str]:
+def _check_section(
+    check: CheckResult, quoted: set[tuple[str | None, str, str]], names: list[str]
+) -> list[str]:
     out = [f"#### {CHECK_MARK[check.decision]} {inline_code(check.id)} — {escape(check.title)}"]
     out.append("")
     if check.action:
@@ -73,7 +77,7 @@ def _check_section(check: CheckResult, quoted: set[tuple[str | None, str, str]])
         out.append(f"Blocked by: **{escape(layers)}**")
         out.append("")
     reason = check.reason.split("; nearest: ", 1)[0] if check.statements else check.reason
-    out.append(escape(reason))
+    out.append(escape(humanise(reason, names)))
     out.append("")
     for ref in check.statements:
         key = (ref.source, ref.policy, ref.pointer)
@@ -97,7 +101,7 @@ def markdown_explanation(explanation: Explanation, *, title: str = "") -> str:
     failing = [c for c in explanation.checks if c.decision is not CheckDecision.ALLOWED]
     quoted: set[tuple[str | None, str, str]] = set()
     for check in failing:
-        out += _check_section(check, quoted)
+        out += _check_section(check, quoted, parameter_names(explanation))
     blocking = first_blocking(explanation)
     permission = blocking if blocking is not None and blocking.action else None
     if permission is None:
@@ -111,7 +115,13 @@ def markdown_explanation(explanation: Explanation, *, title: str = "") -> str:
         out += [f"- ✔ {inline_code(c.id)} — {escape(c.title)}" for c in passing]
         out += ["", "</details>", ""]
     extra: list[tuple[str, list[str]]] = [
-        ("Not applicable", [f"{s.id}: {s.why}" for s in explanation.skipped]),
+        (
+            "Not applicable",
+            [
+                f"{s.id}: {humanise(s.why, parameter_names(explanation))}"
+                for s in explanation.skipped
+            ],
+        ),
         ("Missing from the world", list(explanation.missing)),
         ("Assumptions", list(explanation.notes)),
         ("The world disagrees with the message", list(explanation.disagreements)),

@@ -3,6 +3,9 @@ one-line answer of an explanation. Shared by the text and Markdown reports."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from backup_access.catalogue import load_catalogue, operation_names
 from backup_access.diagnose.model import CheckDecision, CheckResult, Explanation, Verdict
 from backup_access.policy.arn import Arn
@@ -42,6 +45,18 @@ def parameter_names(explanation: Explanation) -> list[str]:
     if not is_operation(explanation):
         return []
     return [p.name for p in load_catalogue().operation(explanation.operation).parameters]
+
+
+def humanise(text: str, names: Sequence[str]) -> str:
+    """Parameter names in free text (``source_vault is a standard vault``) become the options
+    typed. A name with an underscore is unmistakable anywhere outside an ARN; a one-word name
+    (``key``) only opening the text, where it cannot be the English word or part of an ARN."""
+    for name in sorted(names, key=len, reverse=True):
+        if "_" in name:
+            text = re.sub(rf"(?<![\w:/-]){re.escape(name)}(?![\w:/-])", option_label(name), text)
+        elif text.startswith(name + " "):
+            text = option_label(name) + text[len(name) :]
+    return text
 
 
 def parameter_label(explanation: Explanation, name: str) -> str:
@@ -170,4 +185,5 @@ def headline(explanation: Explanation, title: str = "") -> str:
         return f"{label} {name} — all {passed} checks pass{skipped}"
     failing = sum(1 for c in explanation.checks if c.decision is not CheckDecision.ALLOWED)
     more = f" (+{failing - 1} more)" if failing > 1 else ""
-    return f"{label} {name} — {check_summary(check)}{more}"
+    summary = humanise(check_summary(check), parameter_names(explanation))
+    return f"{label} {name} — {summary}{more}"
