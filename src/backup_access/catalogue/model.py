@@ -107,6 +107,18 @@ class Parameter:
     def option(self) -> str:
         return "--" + self.name.replace("_", "-")
 
+    @property
+    def metavar(self) -> str:
+        """What the option's value is, for --help."""
+        return _METAVARS.get(self.kind, "ARN")
+
+
+_METAVARS = {
+    ParameterKind.RESOURCE_TYPE: "TYPE",
+    ParameterKind.NUMBER: "DAYS",
+    ParameterKind.REGION: "REGION",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Condition:

@@ -237,7 +237,7 @@ def _operation_command(
         command = click.option(
             parameter.option,
             parameter.name,
-            metavar="ARN",
+            metavar=parameter.metavar,
             help=parameter.help + ("  [required]" if parameter.required else ""),
         )(command)
     checks = "\n".join(f"  {c.id}" for c in operation.checks)
