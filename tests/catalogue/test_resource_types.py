@@ -132,3 +132,13 @@ def test_a_vault_with_no_recorded_type_asks_for_one() -> None:
     result = CliRunner().invoke(main, _copy("--source-vault", vault))
     assert result.exit_code == 3, result.output
     assert "--resource-type" in result.output and "dr" in result.output
+
+
+def test_the_fast_yaml_loader_reads_the_same_catalogue() -> None:
+    """The catalogue is parsed with libyaml's CSafeLoader when PyYAML has it; it must read the
+    package data exactly as the pure Python SafeLoader does (anchors and merge keys included)."""
+    import yaml
+
+    from backup_access.catalogue.loader import YAML_LOADER, parse_catalogue
+
+    assert parse_catalogue(yaml.SafeLoader) == parse_catalogue(YAML_LOADER)

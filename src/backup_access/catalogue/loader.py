@@ -73,6 +73,16 @@ _DEFAULT_PRINCIPAL = {
 }
 
 
+# libyaml's loader when PyYAML has it: the package data parses ~20x faster than with the pure
+# Python SafeLoader (tests/catalogue checks both give the same catalogue).
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(text: str, loader: type[yaml.SafeLoader] = YAML_LOADER) -> Any:
+    """Package data, parsed with the fastest safe loader PyYAML has."""
+    return yaml.load(text, Loader=loader)
+
+
 class CatalogueError(BackupAccessError):
     """The catalogue's package data is malformed (a bug in backup-access, not user input)."""
 
@@ -232,15 +242,19 @@ def parse_operation(raw: dict[str, Any], sources: dict[str, str], where: str) ->
 @cache
 def load_catalogue() -> Catalogue:
     """Every operation shipped with the package, by name (loaded on first call)."""
+    return parse_catalogue(YAML_LOADER)
+
+
+def parse_catalogue(loader: type[yaml.SafeLoader]) -> Catalogue:
     folder = resources.files("backup_access.catalogue").joinpath("data")
-    sources = yaml.safe_load(folder.joinpath("sources.yaml").read_text(encoding="utf-8"))
+    sources = read_yaml(folder.joinpath("sources.yaml").read_text(encoding="utf-8"), loader)
     operations: dict[str, Operation] = {}
     seen: set[str] = set()
     entries = sorted(folder.joinpath("operations").iterdir(), key=lambda entry: entry.name)
     for entry in entries:
         if not entry.name.endswith(".yaml"):
             continue
-        raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        raw = read_yaml(entry.read_text(encoding="utf-8"), loader)
         operation = parse_operation(raw, sources, entry.name)
         if operation.name in operations:
             raise CatalogueError(f"{entry.name}: operation {operation.name} defined twice")

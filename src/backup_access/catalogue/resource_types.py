@@ -15,8 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from backup_access.catalogue.loader import read_yaml
 from backup_access.errors import BackupAccessError
 
 
@@ -142,4 +141,4 @@ def load_resource_types() -> ResourceTypes:
     """The table shipped with the package (read on first use)."""
     folder = resources.files("backup_access.catalogue").joinpath("data")
     text = folder.joinpath("resource_types.yaml").read_text(encoding="utf-8")
-    return parse_resource_types(yaml.safe_load(text))
+    return parse_resource_types(read_yaml(text))
