@@ -1,7 +1,9 @@
 """``backup-access explain``: will an AWS Backup operation work, and if not, what blocks it.
 
     explain --world W OPERATION [options]   one subcommand per catalogue operation
-    explain --world W --error "TEXT"        an access-denied message, checked against W
+    explain --world W --error "TEXT"        an AWS error message, checked against W
+    explain --error "TEXT" | --error -      no world: what it means, the layer AWS blamed,
+                                            likely causes and the commands that confirm them
     explain --world W --cloudtrail FILE     each AccessDenied record of a CloudTrail file
 
 ``--session-policy FILE`` (repeatable) gives the session policies of the caller's session (the
