@@ -266,6 +266,10 @@ def test_restore_in_the_same_account(org: World) -> None:
         "restore.lag-vault-shared",
         "restore.aws-managed-key-own-account",  # no --key given
         "restore.pass-instance-role",  # no --instance-role
+        "restore.s3-get-bucket-versioning",  # no --target (an S3 restore's bucket)
+        "restore.s3-put-bucket-versioning",
+        "restore.s3-list-bucket-versions",
+        "restore.s3-put-object",
     ]
     # a fully managed recovery point is encrypted with its vault's key: the restore role
     # must use it (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html)
