@@ -127,6 +127,16 @@ class Hint:
     why: str
     check: CheckRef | None = None
     confirm: Confirm = Confirm.NONE
+    only_for: tuple[str, ...] = ()  # API operations it is limited to (when the paste names one)
+    not_for: tuple[str, ...] = ()  # API operations it does not apply to
+
+    def applies_to(self, api: str | None) -> bool:
+        """Whether the hint fits a message about ``api`` (None: the paste names none)."""
+        if api is None:
+            return True
+        if self.only_for and api not in self.only_for:
+            return False
+        return api not in self.not_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +171,7 @@ _FAMILY_KEYS = frozenset(
         "todo",
     }
 )
-_HINT_KEYS = frozenset({"title", "layer", "why", "check", "confirm"})
+_HINT_KEYS = frozenset({"title", "layer", "why", "check", "confirm", "only_for", "not_for"})
 _CHECK_KEYS = frozenset({"operation", "action", "gate", "actor"})
 _LAYERS = frozenset({*(layer.value for layer in Layer), "setting", "none"})
 
@@ -192,6 +202,8 @@ def _hint(raw: Mapping[str, Any], where: str) -> Hint:
         str(raw["why"]),
         check,
         Confirm(raw.get("confirm", Confirm.NONE.value)),
+        tuple(str(api) for api in raw.get("only_for", ())),
+        tuple(str(api) for api in raw.get("not_for", ())),
     )
 
 

@@ -15,7 +15,7 @@ Ranking, most likely first:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backup_access.catalogue import Actor, Check, CheckKind, Operation, load_catalogue
 from backup_access.diagnose import confirm
@@ -25,6 +25,7 @@ from backup_access.diagnose.families import (
     Family,
     Hint,
     MessageFamily,
+    MessageKind,
     family,
 )
 from backup_access.diagnose.messages import ParsedMessage
@@ -176,6 +177,8 @@ def _operation(parsed: ParsedMessage, row: Family) -> tuple[Operation | None, bo
     for api in (parsed.operation, (parsed.action or ":").split(":", 1)[1]):
         if api and api.lower() in by_api:
             return by_api[api.lower()], True
+    if parsed.operation and not parsed.action:
+        return None, False  # the paste names an operation the catalogue does not describe
     if parsed.action:
         action = parsed.action.lower()
         having = [
@@ -352,6 +355,21 @@ def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) ->
     ]
 
 
+_SERVICE_PREFIXES = {"backup": "backup", "awsbackup": "backup", "kms": "kms", "awskms": "kms"}
+
+
+def _inferred_action(parsed: ParsedMessage) -> str | None:
+    """The IAM action of the call the wrapper names (Terraform's and CloudFormation's are
+    AWS Backup calls)."""
+    evidence = parsed.evidence
+    if not evidence.operation:
+        return None
+    if evidence.operation_from in ("terraform", "cloudformation"):
+        return f"backup:{evidence.operation}"
+    prefix = _SERVICE_PREFIXES.get((evidence.service or "").lower().replace(" ", ""))
+    return f"{prefix}:{evidence.operation}" if prefix else None
+
+
 def _hint_cause(hint: Hint, values: dict[str, str], known: Known) -> Cause:
     check = _find(hint.check) if hint.check else None
     if check is not None:
@@ -385,7 +403,13 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
     if parsed.action:
         causes.extend(_request_causes(parsed, known, named))
     else:
-        causes.extend(_hint_cause(h, values, known) for h in row.hints)
+        api = parsed.evidence.operation
+        causes.extend(_hint_cause(h, values, known) for h in row.hints if h.applies_to(api))
+        inferred = _inferred_action(parsed)
+        if operation is None and inferred and row.kind is MessageKind.ACCESS_DENIED:
+            # AWS named no request, but the wrapper named the call: rank that call's layers.
+            request = replace(parsed, action=inferred)
+            causes.extend(_request_causes(request, replace(known, action=inferred), None))
     if operation is not None and row.permission_problem:
         seen = {c.check for c in causes}
         for check in operation.checks:
