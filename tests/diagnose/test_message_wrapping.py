@@ -182,3 +182,18 @@ def test_masking_an_account_id_keeps_the_rest(message: str, mask: str, data: st.
     assert understanding(parse_error_message(WRAPPERS[wrapper](masked_text))) == understanding(
         masked
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(BARE), st.integers(min_value=40, max_value=120))
+def test_a_terminal_hard_wrap_at_any_width_keeps_the_understanding(
+    message: str, width: int
+) -> None:
+    message = " ".join(message.split())  # one line, as the terminal printed it
+    if len(message) <= width:
+        return
+    cut = "\n".join(message[i : i + width] for i in range(0, len(message), width))
+    lines = cut.splitlines()
+    if any(line.endswith(" ") for line in lines[:-1]):
+        return  # a cut on a space is a soft wrap: the line-joining rule reads it
+    assert understanding(parse_error_message(cut)) == understanding(parse_error_message(message))

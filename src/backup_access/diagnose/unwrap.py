@@ -100,8 +100,27 @@ def _clean_line(line: str) -> str | None:
     return line
 
 
+_HARD_WRAP_MIN = 40
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """A terminal's fixed-width wrap: every line but the last of one width (40 or more), with
+    no space at the cuts — the cuts then fall inside words and ARNs, so the lines join as
+    they are."""
+    full = lines[:-1]
+    if not full or len(full[0]) < _HARD_WRAP_MIN:
+        return False
+    width = len(full[0])
+    return all(len(line) == width and not line.endswith(" ") for line in full) and (
+        0 < len(lines[-1]) <= width
+    )
+
+
 def _flatten(text: str) -> tuple[str, str | None]:
     """One line, and the Terraform resource address of a ``with …,`` line."""
+    lines = text.splitlines()
+    if len(lines) > 1 and _hard_wrapped(lines):
+        text = "".join(lines)
     kept: list[str] = []
     address: str | None = None
     for raw in text.splitlines():
