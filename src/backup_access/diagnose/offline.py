@@ -307,7 +307,8 @@ def _blame(parsed: ParsedMessage, row: Family) -> Blame:
         return Blame(says, parsed.explicit, parsed.policy_type, layer, parsed.policy_arn)
     if not row.permission_problem:
         return Blame("not a permission problem: AWS blamed no policy", layer=None)
-    first = row.hints[0].layer if row.hints else None
+    api = parsed.evidence.operation
+    first = next((h.layer for h in row.hints if h.applies_to(api)), None)
     layer_words = {layer.value: text for layer, text in LAYER_WORDS.items()}
     pointed = layer_words.get(first or "", "a setting" if first == "setting" else "no policy")
     return Blame(
