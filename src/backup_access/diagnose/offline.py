@@ -310,7 +310,12 @@ def _blame(parsed: ParsedMessage, row: Family) -> Blame:
     api = parsed.evidence.operation
     first = next((h.layer for h in row.hints if h.applies_to(api)), None)
     layer_words = {layer.value: text for layer, text in LAYER_WORDS.items()}
-    pointed = layer_words.get(first or "", "a setting" if first == "setting" else "no policy")
+    pointed = layer_words.get(
+        first or "",
+        "a cause outside policies (a setting, a missing resource)"
+        if first == "setting"
+        else "no policy",
+    )
     return Blame(
         f"AWS names no policy; the message's wording points first at {pointed}", layer=first
     )
