@@ -91,7 +91,7 @@ class Built:
     vault_arn: str
 
 
-def _member_session(sts: Any, account: str) -> Any:
+def member_session(sts: Any, account: str) -> Any:
     answer = sts.assume_role(
         RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
         RoleSessionName="test-setup",
@@ -187,7 +187,7 @@ def build_organization() -> Built:
     org.enable_aws_service_access(ServicePrincipal="backup.amazonaws.com")
     sts = boto3.client("sts", region_name=REGION)
     key_id, key_policy, grantee, vault_arn = _build_prod(
-        _member_session(sts, accounts["prod"]), accounts["prod"]
+        member_session(sts, accounts["prod"]), accounts["prod"]
     )
     return Built(
         organization=organization["Id"],

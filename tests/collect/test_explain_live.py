@@ -93,3 +93,28 @@ def test_live_refuses_world_and_a_question_without_arns(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--live reads AWS" in result.output
     result = CliRunner().invoke(main, ["explain", "--live", "--error", "AccessDenied"])
     assert result.exit_code == 2 and "needs ARNs" in result.output
+
+
+def test_live_follows_a_vault_key_into_the_account_that_owns_it(org: Built) -> None:
+    import boto3
+
+    from tests.collect.organization import REGION, member_session
+
+    sts = boto3.client("sts", region_name=REGION)
+    key = member_session(sts, org.vault_account).client("kms").create_key()["KeyMetadata"]
+    member_session(sts, org.prod).client("backup").create_backup_vault(
+        BackupVaultName="xkey", EncryptionKeyArn=key["Arn"]
+    )
+    vault = f"arn:aws:backup:{REGION}:{org.prod}:backup-vault:xkey"
+    role = f"arn:aws:iam::{org.prod}:role{ROLE_PATH}BackupAdmin"
+    code, _, stderr = explain(
+        "delete-vault", "--caller", role, "--vault", vault, "--format", "json"
+    )
+    assert code == 0, stderr
+    [cached] = list(cache_root().iterdir())
+    manifest = json.loads((cached / "manifest.json").read_text())
+    assert manifest["accounts"] == {org.prod: "collected", org.vault_account: "keys only"}
+    owner = json.loads((cached / f"account-{org.vault_account}.json").read_text())
+    keys = owner["accounts"][org.vault_account]["regions"][REGION]["kms"]["keys"]
+    assert list(keys) == [key["KeyId"]]
+    assert "iam" not in owner["accounts"][org.vault_account]  # its roles stay unknown

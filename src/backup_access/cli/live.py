@@ -99,14 +99,17 @@ def live_world(texts: Iterable[object], *, max_age: int) -> Path:
     if age is not None and age.total_seconds() <= max_age:
         click.echo(f"live world {directory}: collected {_describe(age)} (cached)", err=True)
         return directory
-    options = CollectOptions(org=True, accounts=question.accounts, regions=question.regions)
+    options = CollectOptions(
+        org=True, accounts=question.accounts, regions=question.regions, follow_keys=True
+    )
     try:
         try:
             run_collect(options, directory)
         except CollectError:  # the organization cannot be read from here: the accounts alone
-            run_collect(
-                CollectOptions(accounts=question.accounts, regions=question.regions), directory
+            fallback = CollectOptions(
+                accounts=question.accounts, regions=question.regions, follow_keys=True
             )
+            run_collect(fallback, directory)
     except CollectError as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(EXIT_AWS) from None

@@ -80,6 +80,7 @@ class CollectOptions:
     cloudtrail_days: int | None = None
     requests_per_second: float = 20.0  # per account
     recovery_point_limit: int = 1000
+    follow_keys: bool = False  # also enter accounts that own keys the vaults use (--live)
 
 
 @dataclass
@@ -102,6 +103,13 @@ class _Account:
     backup: dict[str, BackupPart] = field(default_factory=dict)
     shares: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> id -> key
+    keys_only: bool = False  # entered only to read keys its vaults' neighbours use
+
+
+def _status(state: _Account | None) -> str:
+    if state is None:
+        return "not collected"
+    return "keys only" if state.keys_only else "collected"
 
 
 def _regions(session: Any, wanted: tuple[str, ...]) -> list[str]:
@@ -219,14 +227,13 @@ class _Run:
                 )
         return out
 
-    def keys(self, pool: ThreadPoolExecutor, states: dict[str, _Account]) -> None:
-        wanted: dict[tuple[str, str], set[str]] = {}
-        for state in states.values():
-            for part in state.backup.values():
-                for key in part.keys:
-                    parsed = Arn.parse(key)
-                    if parsed is not None and parsed.account and parsed.region:
-                        wanted.setdefault((parsed.account, parsed.region), set()).add(key)
+    def keys(
+        self,
+        pool: ThreadPoolExecutor,
+        states: dict[str, _Account],
+        wanted: dict[tuple[str, str], set[str]],
+    ) -> None:
+        """Read each wanted key in the account that owns it (a gap when not collected)."""
         futures = []
         self.progress.planned(sum(len(v) for v in wanted.values()))
         for (account, region), arns in sorted(wanted.items()):
@@ -252,6 +259,18 @@ class _Run:
             if found is not None:
                 owner.keys.setdefault(region, {})[found[0]] = found[1]
             self.progress.done("key")
+
+
+def _wanted_keys(states: dict[str, _Account]) -> dict[tuple[str, str], set[str]]:
+    """The key ARNs vaults and recovery points use, by (owning account, Region)."""
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for state in states.values():
+        for part in state.backup.values():
+            for key in part.keys:
+                parsed = Arn.parse(key)
+                if parsed is not None and parsed.account and parsed.region:
+                    wanted.setdefault((parsed.account, parsed.region), set()).add(key)
+    return wanted
 
 
 def _account_section(state: _Account) -> dict[str, Any]:
@@ -351,7 +370,13 @@ def collect(
         trails = run.cloudtrail(pool, states, regions)
         for future in futures:
             future.result()
-        run.keys(pool, states)
+        wanted = _wanted_keys(states)
+        if options.follow_keys:  # enter the accounts that own keys the vaults use
+            for account in sorted({owner for owner, _ in wanted} - set(states)):
+                entered = _enter(base, account, options.role_name, _session_from_keys, run.log)
+                if entered is not None:
+                    states[account] = _Account(run.reader(account, entered), keys_only=True)
+        run.keys(pool, states, wanted)
         cloudtrail = {name: f.result() for name, f in trails.items()}
     for gap in run.log.gaps:
         if gap.unknown is not None and gap.unknown not in unknown:
@@ -369,7 +394,7 @@ def collect(
         "organization": options.org,
         "regions": regions,
         "accounts": {
-            account: "collected" if account in states else "not collected"
+            account: _status(states.get(account))
             for account in sorted({*(m.id for m in targets), *states})
         },
         "role_name": options.role_name if options.org or options.accounts else None,
