@@ -62,8 +62,9 @@ def own_outcome(outcome: ConditionOutcome, statement: Statement) -> ConditionOut
     for condition in statement.conditions:
         if condition is shared:
             return outcome
-        if condition.operator == shared.operator and condition.key == shared.key:
-            return outcome._replace(condition=condition)
+        if condition.key == shared.key and condition.operator == shared.operator:
+            matched, _shared, actual, reason, unsupported = outcome
+            return ConditionOutcome(matched, condition, actual, reason, unsupported)
     return outcome
 
 

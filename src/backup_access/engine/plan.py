@@ -11,7 +11,7 @@ once per action; evaluating a request then walks only the statements that can ap
 from __future__ import annotations
 
 from functools import lru_cache, partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
 from backup_access.engine.protected import PROTECTABLE_ACTIONS
@@ -53,6 +53,10 @@ class LayerPlan(NamedTuple):
     layer: Layer
     groups: tuple[GroupPlan, ...]
     summarise_groups: bool
+    # The JSON trace entries of the statements whose Action/NotAction leave the action out,
+    # by statement id, filled when a trace is first rendered: they depend on nothing but
+    # the plan (the plan keeps the statements alive, so the ids stay theirs).
+    rendered: dict[int, dict[str, Any]]
 
 
 class Plan(NamedTuple):
@@ -118,14 +122,14 @@ def _group(level: str | None, named_policies: tuple[NamedPolicy, ...], action: s
 
 
 def _single(layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str) -> LayerPlan:
-    return _new_layer((layer, (_group(None, named_policies, action),), True))
+    return _new_layer((layer, (_group(None, named_policies, action),), True, {}))
 
 
 def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str) -> LayerPlan:
     groups = []
     for level in levels:
         groups.append(_group(level.level, level.policies, action))
-    return _new_layer((layer, tuple(groups), True))
+    return _new_layer((layer, tuple(groups), True, {}))
 
 
 @memo
@@ -164,7 +168,7 @@ def _build(policies: PolicySet, action: str) -> Plan:
             None
             if endpoint is None
             else _new_layer(
-                (Layer.ENDPOINT, tuple([_group(None, (n,), action) for n in endpoint]), False)
+                (Layer.ENDPOINT, tuple([_group(None, (n,), action) for n in endpoint]), False, {})
             ),
             action.lower() in NO_PERMISSION_ACTIONS,
             action.lower() in PROTECTABLE_ACTIONS,

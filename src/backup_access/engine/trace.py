@@ -7,12 +7,14 @@ when asked for, so evaluating stays cheap when nobody reads the trace.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backup_access.conditions import ConditionOutcome
 from backup_access.engine.model import Layer
+from backup_access.memo import memo
 from backup_access.policy.context import ContextValue
-from backup_access.policy.model import Statement
+from backup_access.policy.model import Effect, Statement
 from backup_access.policy.principal import PrincipalMatch
 
 if TYPE_CHECKING:
@@ -47,22 +49,116 @@ def _values(value: ContextValue | None) -> list[str] | None:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _element_reason(element: str | None, statement: Statement, request: Request) -> str:
+@memo
+@lru_cache(maxsize=4096)
+def _element_reason(element: str | None, written: tuple[str, ...] | None, value: str) -> str:
+    """Why an element left the request out; cached, since a batch repeats both sides."""
+    listed = list(written or ())
     if element == "Action":
-        return f"Action {list(statement.actions or ())} does not include {request.action}"
+        return f"Action {listed} does not include {value}"
     if element == "NotAction":
-        return f"{request.action} is excluded by NotAction {list(statement.not_actions or ())}"
+        return f"{value} is excluded by NotAction {listed}"
     if element == "Resource":
-        return f"Resource {list(statement.resources or ())} does not include {request.resource}"
+        return f"Resource {listed} does not include {value}"
     if element == "NotResource":
-        return (
-            f"{request.resource} is excluded by NotResource {list(statement.not_resources or ())}"
-        )
+        return f"{value} is excluded by NotResource {listed}"
     if element == "Principal":
-        return f"Principal does not name {request.principal.arn}"
+        return f"Principal does not name {value}"
     if element == "NotPrincipal":
-        return f"{request.principal.arn} is excluded by NotPrincipal"
+        return f"{value} is excluded by NotPrincipal"
     return f"{element} does not match"
+
+
+def _element_reason_for(element: str | None, statement: Statement, request: Request) -> str:
+    if element == "Action":
+        return _element_reason(element, statement.actions, request.action)
+    if element == "NotAction":
+        return _element_reason(element, statement.not_actions, request.action)
+    if element == "Resource":
+        return _element_reason(element, statement.resources, request.resource)
+    if element == "NotResource":
+        return _element_reason(element, statement.not_resources, request.resource)
+    return _element_reason(element, None, request.principal.arn)
+
+
+def statement_reason(
+    statement: Statement,
+    outcome: Outcome,
+    element: str | None,
+    condition: ConditionOutcome | None,
+    principal_match: PrincipalMatch | None,
+    detail: str | None,
+    request: Request,
+) -> str:
+    """The readable reason of a statement's trace entry."""
+    if outcome is Outcome.MATCHED:
+        text = _MATCHES[statement.effect]
+        if detail:
+            return f"{text}: {detail}"
+        if statement.not_principal is not None:
+            return f"{text}; its NotPrincipal does not exempt {request.principal.arn}"
+        if principal_match is not None and principal_match > PrincipalMatch.NONE:
+            return f"{text}; its Principal {_PRINCIPAL_WORDS[principal_match]}"
+        return text
+    if condition is not None:
+        c = condition.condition
+        actual = _values(condition.actual)
+        shown = "absent" if actual is None else actual
+        prefix = "cannot evaluate" if outcome is Outcome.UNSUPPORTED else "fails"
+        return (
+            f"Condition {prefix}: {c.operator} {c.key} expects {list(c.values)}, "
+            f"request has {shown} ({condition.reason})"
+        )
+    return detail or _element_reason_for(element, statement, request)
+
+
+_MATCHES = {effect: f"{effect.value} statement matches the request" for effect in Effect}
+# Plain strings for the JSON entries (an enum's .value costs a Python-level descriptor call).
+_TEXT: dict[str, str] = {
+    member: member.value for enum in (Layer, Outcome, LayerOutcome, Effect) for member in enum
+}
+
+
+def statement_entry(
+    layer: Layer,
+    level: str | None,
+    policy: str,
+    statement: Statement,
+    outcome: Outcome,
+    element: str | None,
+    condition: ConditionOutcome | None,
+    principal_match: PrincipalMatch | None,
+    detail: str | None,
+    request: Request,
+) -> dict[str, Any]:
+    """A statement's trace entry as JSON (engine_cases/README.md, "Trace entries")."""
+    entry: dict[str, Any] = {
+        "kind": "statement",
+        "layer": _TEXT[layer],
+        "policy": policy,
+        "statement": statement.index,
+        "sid": statement.sid,
+        "effect": _TEXT[statement.effect],
+        "matched": outcome is Outcome.MATCHED,
+        "outcome": _TEXT[outcome],
+        "reason": statement_reason(
+            statement, outcome, element, condition, principal_match, detail, request
+        ),
+        "pointer": statement.pointer,
+    }
+    if level is not None:
+        entry["level"] = level
+    if element is not None:
+        entry["element"] = element
+    if condition is not None:
+        c = condition.condition
+        entry["condition"] = {
+            "operator": c.operator,
+            "key": c.key,
+            "expected": list(c.values),
+            "actual": _values(condition.actual),
+        }
+    return entry
 
 
 class StatementTrace(NamedTuple):
@@ -87,52 +183,29 @@ class StatementTrace(NamedTuple):
 
     @property
     def reason(self) -> str:
-        if self.outcome is Outcome.MATCHED:
-            text = f"{self.effect} statement matches the request"
-            if self.detail:
-                text += f": {self.detail}"
-            elif self.quoted.not_principal is not None:
-                text += f"; its NotPrincipal does not exempt {self.request.principal.arn}"
-            elif self.principal_match is not None and self.principal_match > PrincipalMatch.NONE:
-                text += f"; its Principal {_PRINCIPAL_WORDS[self.principal_match]}"
-            return text
-        if self.condition is not None:
-            c = self.condition.condition
-            actual = _values(self.condition.actual)
-            shown = "absent" if actual is None else actual
-            prefix = "cannot evaluate" if self.outcome is Outcome.UNSUPPORTED else "fails"
-            return (
-                f"Condition {prefix}: {c.operator} {c.key} expects {list(c.values)}, "
-                f"request has {shown} ({self.condition.reason})"
-            )
-        return self.detail or _element_reason(self.element, self.quoted, self.request)
+        return statement_reason(
+            self.quoted,
+            self.outcome,
+            self.element,
+            self.condition,
+            self.principal_match,
+            self.detail,
+            self.request,
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        entry: dict[str, Any] = {
-            "kind": "statement",
-            "layer": self.layer.value,
-            "policy": self.policy,
-            "statement": self.statement,
-            "sid": self.sid,
-            "effect": self.effect,
-            "matched": self.matched,
-            "outcome": self.outcome.value,
-            "reason": self.reason,
-            "pointer": self.pointer,
-        }
-        if self.level is not None:
-            entry["level"] = self.level
-        if self.element is not None:
-            entry["element"] = self.element
-        if self.condition is not None:
-            c = self.condition.condition
-            entry["condition"] = {
-                "operator": c.operator,
-                "key": c.key,
-                "expected": list(c.values),
-                "actual": _values(self.condition.actual),
-            }
-        return entry
+        return statement_entry(
+            self.layer,
+            self.level,
+            self.policy,
+            self.quoted,
+            self.outcome,
+            self.element,
+            self.condition,
+            self.principal_match,
+            self.detail,
+            self.request,
+        )
 
 
 _LAYER_NAMES = {
@@ -184,8 +257,8 @@ class LayerTrace(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "kind": "layer",
-            "layer": self.layer.value,
-            "outcome": self.outcome.value,
+            "layer": _TEXT[self.layer],
+            "outcome": _TEXT[self.outcome],
             "reason": self.reason,
         }
         if self.level is not None:

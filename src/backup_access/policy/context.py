@@ -55,3 +55,10 @@ class RequestContext(Mapping[str, ContextValue]):
 
     def as_dict(self) -> dict[str, ContextValue]:
         return {self._names[k]: v for k, v in sorted(self._values.items())}
+
+    def as_json(self) -> dict[str, str | list[str]]:
+        """Sorted by key, with multivalued keys as lists (the JSON output's form)."""
+        names = self._names
+        return {
+            names[k]: v if isinstance(v, str) else list(v) for k, v in sorted(self._values.items())
+        }
