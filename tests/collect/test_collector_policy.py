@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from backup_access.cli import main
@@ -54,8 +55,15 @@ def test_the_policy_is_read_only_and_names_each_action() -> None:
     assert all(action.split(":", 1)[1].startswith(verbs) for action in actions)
 
 
-def test_the_documented_policy_is_the_shipped_one() -> None:
-    text = (Path(__file__).resolve().parents[2] / "docs" / "collect.md").read_text()
-    section = text.split("## The collector's permissions", 1)[1]
+@pytest.mark.parametrize(
+    ("document", "after"),
+    [
+        ("docs/collect.md", "## The collector's permissions"),
+        ("README.md", "## `backup-access collect`"),
+    ],
+)
+def test_the_documented_policy_is_the_shipped_one(document: str, after: str) -> None:
+    text = (Path(__file__).resolve().parents[2] / document).read_text()
+    section = text.split(after, 1)[1]
     block = section.split("```json", 1)[1].split("```", 1)[0]
     assert json.loads(block) == collector_policy()
