@@ -1,8 +1,11 @@
 """BA008: characters IAM does not accept in a policy document (curly quotes, dashes and
-non-breaking spaces pasted from documents and chat).
+non-breaking hyphens pasted from documents and chat; a non-breaking space, U+00A0, is
+accepted).
 
 IAM accepts tab, line feed, carriage return and U+0020 to U+00FF only:
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names
+KMS key policies accept the same set (PutKeyPolicy's Policy parameter:
+https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html).
 """
 
 from __future__ import annotations
@@ -53,22 +56,23 @@ def check(view: PolicyView) -> Iterator[Hit]:
         if char is not None:
             yield Hit(
                 pointer,
-                f"'{text[:60]}' contains {_describe(char)}: IAM accepts only tab, line feed, "
-                "carriage return and U+0020 to U+00FF in a policy; retype it in plain text",
+                f"'{text[:60]}' contains {_describe(char)}: IAM and KMS accept only tab, line "
+                "feed, carriage return and U+0020 to U+00FF in a policy; retype it in plain text",
             )
 
 
 RULE = Rule(
     id="BA008",
     severity=Severity.ERROR,
-    title="Character IAM does not accept in a policy",
-    explanation="IAM policy documents may contain only tab, line feed, carriage return and "
-    "the characters U+0020 to U+00FF; a curly quote, en dash or non-breaking space copied "
+    title="Character IAM or KMS does not accept in a policy",
+    explanation="IAM policy documents and KMS key policies may contain only tab, line feed, "
+    "carriage return and "
+    "the characters U+0020 to U+00FF; a curly quote, en dash or non-breaking hyphen copied "
     "from a document makes IAM reject the policy (or, inside a value, never match).",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
     check=check,
     example='"Resource": "arn:aws:iam::246813579024:role/backup\u2013operator" (an en dash)',
     fix="Retype the value with plain ASCII characters (a hyphen-minus instead of a dash, "
     "straight quotes instead of curly ones).",
-    kinds=frozenset({PolicyKind.IDENTITY, PolicyKind.TRUST}),
+    kinds=frozenset({PolicyKind.IDENTITY, PolicyKind.TRUST, PolicyKind.KMS_KEY}),
 )
