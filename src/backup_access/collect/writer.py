@@ -92,7 +92,7 @@ def write_world(out: Path, collected: Collected) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         fill(staging, collected)
-        load_world(staging)  # the world must load before it replaces anything
+        load_world(staging, lazy=False)  # the world must load before it replaces anything
         if not out.exists():
             staging.rename(out)
             return

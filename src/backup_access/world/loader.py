@@ -17,11 +17,12 @@ from backup_access.errors import InputError, RequestError
 from backup_access.fields import account_id, at, check_keys, mapping, policy
 from backup_access.policy.use import PolicyUse
 from backup_access.world.account import parse_account
+from backup_access.world.lazy import LazyAccounts, account_file_id
 from backup_access.world.managed import is_aws_managed_arn
 from backup_access.world.manifest import MANIFEST_NAME, is_collector_file, read_unknown
 from backup_access.world.model import Account, Location, ManagedPolicy, Organization, World
 from backup_access.world.organization import parse_organization
-from backup_access.world.references import check_references
+from backup_access.world.references import check_account, check_references
 
 _TOP_KEYS = frozenset({"organization", "accounts", "aws_managed_policies"})
 _SUFFIXES = (".yaml", ".yml", ".json")
@@ -118,6 +119,28 @@ def merge_parts(parts: list[_Part]) -> World:
     return replace(world, warnings=check_references(world))
 
 
+def _with_deferred(world: World, files: dict[str, Path]) -> World:
+    """``world`` whose accounts also include ``files``, each read on first lookup."""
+    final: list[World] = []
+
+    def read(key: str, file: Path) -> Account:
+        part = parse_world_part(load_document(file), source=str(file))
+        if part.organization is not None or part.aws_policies or set(part.accounts) != {key}:
+            raise InputError(
+                f"an account-{key}.json file holds account {key} and nothing else "
+                f"({{'accounts': {{'{key}': …}}}})",
+                file=str(file),
+            )
+        return part.accounts[key][0]
+
+    def check(account: Account) -> None:
+        check_account(final[0], account)
+
+    lazy = LazyAccounts(world.accounts, files, read, check)
+    final.append(replace(world, accounts=lazy))
+    return final[0]
+
+
 def world_files(path: Path) -> list[Path]:
     """The files a world path stands for: itself, or a directory's world files in order."""
     if not path.is_dir():
@@ -134,10 +157,35 @@ def world_files(path: Path) -> list[Path]:
     return files
 
 
-def load_world(path: str | Path) -> World:
-    """Load and validate a world file or a directory of world files."""
-    files = world_files(Path(path))
-    world = merge_parts([parse_world_part(load_document(file), source=str(file)) for file in files])
+def load_world(path: str | Path, *, lazy: bool = True) -> World:
+    """Load and validate a world file or a directory of world files.
+
+    In a directory, ``account-<id>.json`` files (what the collector writes, one account
+    each) are only indexed here and read when a question touches their account
+    (world/lazy.py); every other file is read now. ``lazy=False`` reads and checks every
+    file now (the collector, before it replaces a world).
+    """
+    root = Path(path)
+    files = world_files(root)
+    deferred: dict[str, Path] = {}
+    eager: list[Path] = []
+    for file in files:
+        account = account_file_id(file) if root.is_dir() else None
+        if account is None or account in deferred:
+            eager.append(file)
+        else:
+            deferred[account] = file
+    parts = [parse_world_part(load_document(file), source=str(file)) for file in eager]
+    defined_twice = {key for part in parts for key in part.accounts} & set(deferred)
+    for key in sorted(defined_twice):  # compared with the other definition, as any file is
+        file = deferred.pop(key)
+        parts.append(parse_world_part(load_document(file), source=str(file)))
+    world = merge_parts(parts)
+    if deferred:
+        world = _with_deferred(world, deferred)
+        if not lazy:
+            for key in world.accounts:
+                world.accounts[key]
     directory = Path(path) if Path(path).is_dir() else None
     if directory is None or not (directory / MANIFEST_NAME).is_file():
         return world

@@ -7,6 +7,7 @@ collector; everything downstream (resolver, diagnosis, fixes) reads only these t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -228,7 +229,8 @@ class Account:
 @dataclass(frozen=True, slots=True)
 class World:
     organization: Organization | None
-    accounts: dict[str, Account]
+    # A world directory's account-<id>.json files are read on first lookup (world/lazy.py).
+    accounts: Mapping[str, Account]
     sources: tuple[str, ...] = ()
     # AWS managed policies the world itself carries (e.g. collected), by ARN; they take
     # precedence over the copies shipped with the package.

@@ -45,7 +45,8 @@ def _check_attachments(
         _check_policy(world, account, boundary, here, "permissions boundary")
 
 
-def _check_account(world: World, account: Account) -> list[str]:
+def check_account(world: World, account: Account) -> list[str]:
+    """``check_references`` for one account (a lazily read one, world/lazy.py)."""
     for role in account.roles.values():
         _check_attachments(world, account, role.location, role.policies, role.boundary)
     for group in account.groups.values():
@@ -77,5 +78,5 @@ def check_references(world: World) -> tuple[str, ...]:
     """Raise ``RequestError`` on a broken reference; return warnings for doubtful ones."""
     warnings: list[str] = []
     for account_id in sorted(world.accounts):
-        warnings += _check_account(world, world.accounts[account_id])
+        warnings += check_account(world, world.accounts[account_id])
     return tuple(warnings)
