@@ -165,3 +165,15 @@ def test_allows_left_unevaluated_by_a_matching_deny_are_explained_when_the_trace
     assert explained["Kms"].reason == "Allow statement matches the request"
     assert (explained["Copy"].outcome, explained["Copy"].element) == (Outcome.NOT_MATCHED, "Action")
     assert explained["NoDelete"].outcome is Outcome.MATCHED
+
+
+def test_the_layer_enum_owns_its_names_and_aws_wording() -> None:
+    """One vocabulary for policy kinds: every layer has its names, and AWS's message
+    wording maps back to the layer (troubleshoot_access-denied.html)."""
+    for layer in Layer:
+        assert layer.short_name and layer.long_name
+        for words in layer.aws_words:
+            assert Layer.from_aws_words(words.upper()) is layer
+    assert Layer.from_aws_words("role trust") is Layer.RESOURCE
+    assert Layer.from_aws_words("no such policy") is None
+    assert Layer.SCP.long_name == "service control policy (SCP)"

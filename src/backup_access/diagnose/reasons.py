@@ -21,17 +21,8 @@ from backup_access.engine import (
 )
 from backup_access.policy.render import statement_to_json
 
-LAYER_NAMES = {
-    Layer.SCP: "service control policy (SCP)",
-    Layer.RCP: "resource control policy (RCP)",
-    Layer.IDENTITY: "identity-based policy",
-    Layer.BOUNDARY: "permissions boundary",
-    Layer.SESSION: "session policy",
-    Layer.RESOURCE: "resource-based policy",
-    Layer.ENDPOINT: "VPC endpoint policy",
-    Layer.GRANT: "KMS grant",
-    Layer.PROTECTED: "protection of AWS's own resources",
-}
+# Kept for callers of the old table: the names now belong to the Layer enum.
+LAYER_NAMES = {layer: layer.long_name for layer in Layer}
 _ACTION_MISSES = ("Action", "NotAction")
 
 

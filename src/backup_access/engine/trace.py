@@ -208,19 +208,6 @@ class StatementTrace(NamedTuple):
         )
 
 
-_LAYER_NAMES = {
-    Layer.SCP: "SCP",
-    Layer.RCP: "RCP",
-    Layer.IDENTITY: "identity-based policy",
-    Layer.BOUNDARY: "permissions boundary",
-    Layer.SESSION: "session policy",
-    Layer.RESOURCE: "resource-based policy",
-    Layer.ENDPOINT: "VPC endpoint policy",
-    Layer.GRANT: "KMS grant",
-    Layer.PROTECTED: "protection of AWS's own resources",
-}
-
-
 def _article(noun: str) -> str:
     return "an" if noun[0] in "aeiouAEIORS" else "a"
 
@@ -239,7 +226,7 @@ class LayerTrace(NamedTuple):
     def reason(self) -> str:
         if self.note is not None:
             return self.note
-        name = _LAYER_NAMES[self.layer]
+        name = self.layer.short_name
         where = f" at {self.level}" if self.level else ""
         if self.outcome is LayerOutcome.EXPLICIT_DENY:
             return f"{_article(name)} {name}{where} explicitly denies the request"
