@@ -35,6 +35,7 @@ from backup_access.cli.explain import (
     session_of,
     settings_for,
 )
+from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, use_live_world
 from backup_access.diagnose import Explanation, explain_operation
 from backup_access.documents import load_document
 from backup_access.fix import FixPlan, Scope, merge_documents, plan_fixes
@@ -133,12 +134,13 @@ def run_plans(
     items: list[tuple[str, Explanation, Diagnose]],
     *,
     batch: bool,
+    world: World | None = None,
 ) -> None:
     assert settings.world is not None
     raw = world_json(settings.world)
     plans: list[tuple[str, Explanation, FixPlan]] = []
     for title, explanation, diagnose in items:
-        plan = plan_fixes(raw, explanation, diagnose, scope=options.scope)
+        plan = plan_fixes(raw, explanation, diagnose, scope=options.scope, world=world)
         plans.append((title, explanation, plan))
         raw = plan.patched
     _emit(plans, settings, batch=batch)
@@ -205,6 +207,7 @@ def _records(world: World, document: object, path: Path) -> list[tuple[str, Expl
 def _run_operation(operation: Operation, settings: Settings, values: dict[str, Any]) -> None:
     ctx = click.get_current_context()
     options = _options(ctx, values)
+    use_live_world(ctx, settings, values.values())
     world = load_settings_world(settings)
     session = session_of(settings)
 
@@ -212,7 +215,7 @@ def _run_operation(operation: Operation, settings: Settings, values: dict[str, A
         return explain_operation(candidate, operation.name, values, session=session)
 
     title = f"{operation.name} ({operation.api})"
-    run_plans(settings, options, [(title, diagnose(world), diagnose)], batch=False)
+    run_plans(settings, options, [(title, diagnose(world), diagnose)], batch=False, world=world)
 
 
 class _FixOperations(click.Group):
@@ -240,6 +243,20 @@ class _FixOperations(click.Group):
     type=click.Path(path_type=Path),
     help='A CloudTrail file ({"Records": [...]} or lookup-events output).',
 )
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Read the accounts the question names from AWS (read-only, cached, as explain --live) "
+    "instead of --world.",
+)
+@click.option(
+    "--live-max-age",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_AGE,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --live: reuse a cached live world younger than this (0: always read AWS).",
+)
 @click.pass_context
 @input_errors_exit_3
 def fix(ctx: click.Context, /, **values: Any) -> None:
@@ -259,6 +276,11 @@ def fix(ctx: click.Context, /, **values: Any) -> None:
         values.pop("session_policies"),
     )
     ctx.obj = settings
+    live, live_max_age = values.pop("live"), values.pop("live_max_age")
+    if live:
+        if settings.world is not None or cloudtrail is not None:
+            raise click.UsageError("--live reads AWS: give it without --world and --cloudtrail")
+        ctx.meta[LIVE_KEY] = live_max_age
     options = _options(ctx, values)
     if ctx.invoked_subcommand is not None:
         if error_text is not None or cloudtrail is not None:
@@ -268,6 +290,8 @@ def fix(ctx: click.Context, /, **values: Any) -> None:
         raise click.UsageError("give an OPERATION, --error TEXT or --cloudtrail FILE (one)")
     from backup_access.diagnose.incident import explain_error
 
+    if error_text is not None:
+        use_live_world(ctx, settings, [error_text])
     world = load_settings_world(settings)
     if error_text is not None:
         session = session_of(settings)
@@ -275,18 +299,21 @@ def fix(ctx: click.Context, /, **values: Any) -> None:
         def diagnose(candidate: World) -> Explanation:
             return explain_error(candidate, error_text, session=session)
 
-        run_plans(settings, options, [("error message", diagnose(world), diagnose)], batch=False)
+        items: list[tuple[str, Explanation, Diagnose]] = [
+            ("error message", diagnose(world), diagnose)
+        ]
+        run_plans(settings, options, items, batch=False, world=world)
         return
     assert cloudtrail is not None
     document = load_document(cloudtrail)
-    items: list[tuple[str, Explanation, Diagnose]] = []
+    records: list[tuple[str, Explanation, Diagnose]] = []
     for index, (title, explanation) in enumerate(_records(world, document, cloudtrail)):
 
         def record(candidate: World, index: int = index) -> Explanation:
             return _records(candidate, document, cloudtrail)[index][1]
 
-        items.append((title, explanation, record))
-    run_plans(settings, options, items, batch=True)
+        records.append((title, explanation, record))
+    run_plans(settings, options, records, batch=True, world=world)
 
 
 __all__ = ["FixOptions", "fix", "settings_for"]

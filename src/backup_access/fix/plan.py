@@ -143,12 +143,18 @@ def _progress(failure: Failure, after: Explanation) -> bool:
 
 class _Planner:
     def __init__(
-        self, raw: dict[str, Any], diagnose: Diagnose, scope: Scope | None, before: Explanation
+        self,
+        raw: dict[str, Any],
+        diagnose: Diagnose,
+        scope: Scope | None,
+        before: Explanation,
+        like: World | None,
     ) -> None:
         self.raw = copy.deepcopy(raw)
         self.diagnose = diagnose
         self.scope = scope
-        self.world = world_from_json(self.raw)
+        self.like = like
+        self.world = world_from_json(self.raw, like=like)
         self.current = diagnose(self.world)
         self.before = before
         self.steps: list[_Step] = []
@@ -167,7 +173,7 @@ class _Planner:
             if not any(m.added or m.edited for m in merged):
                 continue
             try:
-                world = world_from_json(trial)
+                world = world_from_json(trial, like=self.like)
             except InputError as error:
                 last_reason = f"the changed document is invalid: {error}"
                 continue
@@ -196,7 +202,7 @@ class _Planner:
     def _setting(self, proposal: Proposal, setting: SettingChange) -> bool:
         trial = copy.deepcopy(self.raw)
         apply_setting(trial, setting)
-        world = world_from_json(trial)
+        world = world_from_json(trial, like=self.like)
         self._keep(_Step(proposal), trial, world, self.diagnose(world))
         return True
 
@@ -386,10 +392,12 @@ def plan_fixes(
     diagnose: Diagnose,
     *,
     scope: Scope | None = None,
+    world: World | None = None,
 ) -> FixPlan:
     """Fixes for ``explanation`` (a diagnosis of the world ``raw``); ``diagnose`` re-runs the
-    same diagnosis on another world. ``raw`` is not modified."""
-    planner = _Planner(raw, diagnose, scope, explanation)
+    same diagnosis on another world; ``world``: the loaded world, when it knows more than its
+    JSON (a collected world's unreadable parts). ``raw`` is not modified."""
+    planner = _Planner(raw, diagnose, scope, explanation, world)
     if _outcomes(planner.current) != _outcomes(explanation):
         planner.notes.append(
             "the world re-read from its JSON gives a different diagnosis than the one given; "

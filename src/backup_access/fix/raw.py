@@ -10,6 +10,7 @@ merged document too.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -100,6 +101,19 @@ def merge_documents(documents: Iterable[Any]) -> dict[str, Any]:
     return merged
 
 
-def world_from_json(document: dict[str, Any], *, source: str = PATCHED_SOURCE) -> World:
-    """Parse world JSON (Contract 2); ``InputError`` when a change made it invalid."""
-    return merge_parts([parse_world_part(document, source=source)])
+# What a world knows beyond its JSON (a collected world's manifest: the parts it could not
+# read, which stay unknown in every patched copy).
+_CARRIED = ("unknown", "collected")
+
+
+def world_from_json(
+    document: dict[str, Any], *, source: str = PATCHED_SOURCE, like: World | None = None
+) -> World:
+    """Parse world JSON (the world file format); ``InputError`` when a change made it
+    invalid. ``like``: the world it was read from, whose manifest facts carry over."""
+    world = merge_parts([parse_world_part(document, source=source)])
+    if like is None:
+        return world
+    names = {f.name for f in dataclasses.fields(World)}
+    carried = {name: getattr(like, name) for name in _CARRIED if name in names}
+    return dataclasses.replace(world, **carried)
