@@ -150,7 +150,8 @@ def test_explain_text_snapshot(mode: str) -> None:
         assert any(word in line for line in text.splitlines()), word
     # the statement quoted for two checks is quoted once and referred to
     assert text.count('"Sid": "AllowCopyFromWorkloadsOU"') == 1
-    assert "(statement [1], quoted above)" in text
+    assert "[1] resource › vault ou-path-stringequals access policy › statement 0 " in text
+    assert "(AllowCopyFromWorkloadsOU) — quoted above" in text
     # passing checks are one line each; parameters as the options typed
     assert "  ✔ copy.start-copy-job — The copy role may do copy.start-copy-job" in text
     assert "--destination-vault" in text and "destination_vault" not in text
@@ -187,6 +188,13 @@ def test_quiet_is_the_first_line_and_verbose_shows_passing_checks_in_full() -> N
 def test_colour_only_when_asked() -> None:
     assert "\x1b[" not in render_explanation(EXPLANATION, OutputOptions()).render()
     assert "\x1b[" in render_explanation(EXPLANATION, OutputOptions(color=True)).render()
+
+
+def test_plural_layers_take_a_plural_verb() -> None:
+    from backup_access.report.layer_words import is_plural, layer_words
+
+    assert is_plural(layer_words("rcp", level="r-c3d4"))
+    assert not is_plural(layer_words("boundary"))
 
 
 def test_same_account_wording() -> None:

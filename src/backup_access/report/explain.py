@@ -82,28 +82,38 @@ def to_json(items: Sequence[dict[str, Any]], *, batch: bool) -> str:
 
 
 class _Quotes:
-    """Numbers the statements quoted so far, so that a statement is quoted once."""
+    """Numbers the statements quoted so far, so that a statement is quoted once; remembers
+    why it counted the first time."""
 
     def __init__(self) -> None:
-        self.numbers: dict[tuple[str | None, str, str], int] = {}
+        self.numbers: dict[tuple[str | None, str, str], tuple[int, str]] = {}
 
-    def number(self, ref: StatementRef) -> tuple[int, bool]:
+    def number(self, ref: StatementRef) -> tuple[int, str | None]:
+        """The statement's number, and the reason it was first quoted with (None: first)."""
         key = (ref.source, ref.policy, ref.pointer)
         if key in self.numbers:
-            return self.numbers[key], False
-        self.numbers[key] = len(self.numbers) + 1
-        return self.numbers[key], True
+            number, reason = self.numbers[key]
+            return number, reason
+        self.numbers[key] = (len(self.numbers) + 1, ref.reason)
+        return len(self.numbers), None
 
 
 def _statement(report: TextReport, ref: StatementRef, quotes: _Quotes, indent: int) -> None:
-    number, first = quotes.number(ref)
+    number, earlier = quotes.number(ref)
+    if earlier is not None:  # quoted above: one line, and why only if it differs
+        report.add(
+            (f"[{number}] ", Style.BOLD),
+            (ref.location, Style.CYAN),
+            (" — quoted above", Style.DIM),
+            indent=indent,
+        )
+        if ref.reason != earlier:
+            report.add(ref.reason, indent=indent + 4, prose=True)
+        return
     where = f"{ref.source}#{ref.pointer}" if ref.source else ref.pointer
     report.add((f"[{number}] ", Style.BOLD), (ref.location, Style.CYAN), indent=indent)
     report.add((where, Style.DIM), indent=indent + 4)
     report.add(ref.reason, indent=indent + 4, prose=True)
-    if not first:
-        report.add((f"(statement [{number}], quoted above)", Style.DIM), indent=indent + 4)
-        return
     report.block(json.dumps(ref.quoted, indent=2, ensure_ascii=False), Style.DIM, indent=indent + 4)
 
 

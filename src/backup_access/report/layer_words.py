@@ -27,4 +27,4 @@ def layer_words(layer: str, *, resource_policy: str | None = None, level: str | 
 
 def is_plural(name: str) -> bool:
     """Whether a layer's name takes a plural verb ("the identity policies do")."""
-    return name.endswith(("policies", "(SCPs)", "(RCPs)"))
+    return name.split(" at ", 1)[0].endswith(("policies", "(SCPs)", "(RCPs)"))
