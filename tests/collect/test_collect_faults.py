@@ -111,7 +111,8 @@ def test_an_account_that_cannot_be_entered_is_unknown(
     assert "sts:AssumeRole" in unknown[org.vault_account]
     assert "OrganizationAccountAccessRole" in unknown[org.vault_account]
     assert not (out / f"account-{org.vault_account}.json").exists()
-    vault = f"arn:aws:backup:us-east-1:{org.vault_account}:backup-vault:offsite-archive"
+    # The same name as prod's vault: a near match elsewhere must not hide the unknown account.
+    vault = f"arn:aws:backup:us-east-1:{org.vault_account}:backup-vault:central"
     caller = f"arn:aws:iam::{org.vault_account}:role/Operator"
     result = CliRunner().invoke(
         main,
