@@ -66,3 +66,16 @@ def test_error_text_keeps_code_and_message_only() -> None:
 def test_action_names_use_the_iam_prefix() -> None:
     assert action_of("organizations", "ListRoots") == "organizations:ListRoots"
     assert action_of("backup", "GetBackupVaultAccessPolicy") == "backup:GetBackupVaultAccessPolicy"
+
+
+def test_regions_default_list_and_all() -> None:
+    import boto3
+
+    from backup_access.collect.run import _regions
+
+    session = boto3.Session(region_name="eu-west-1")
+    assert _regions(session, ()) == ["eu-west-1"]
+    assert _regions(session, ("us-west-2", "us-east-1", "us-west-2")) == ["us-east-1", "us-west-2"]
+    every = _regions(session, ("all",))
+    assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= set(every)
+    assert every == sorted(every)
