@@ -66,10 +66,10 @@ def in_world(
 
 def cloudtrail(world: World, path: Path, emit: Emit) -> None:
     result = explain_cloudtrail(world, load_document(path), file=str(path))
-    for why in result.skipped:
-        click.echo(f"skipped {path} at {why}", err=True)
-    for error in result.errors:
+    for error in result.errors:  # first: an exit-3 message starts with "error: "
         click.echo(f"error: {error}", err=True)
+    for why in result.skipped:
+        click.echo(f"note: skipped {path} at {why}", err=True)
     emit(list(result.explanations))
     if result.errors:
         click.echo(
