@@ -81,16 +81,40 @@ def test_an_aws_managed_key_reproduces_a_key_message(org: World) -> None:
     assert any(f"--key {key}" in note for note in result.notes)
 
 
-def test_a_masked_principal_is_unknown_not_an_error(org: World) -> None:
+def test_a_masked_account_is_put_back_when_the_world_holds_one_match(org: World) -> None:
     result = explain_error(
         org,
         "User: arn:aws:sts::XXXXXXXXXXXX:assumed-role/BackupOperator/alice is not authorized to "
         f"perform: backup:DeleteBackupVault on resource: {SOURCE_VAULT} because no "
         "identity-based policy allows the backup:DeleteBackupVault action",
     )
+    (check,) = result.checks
+    assert check.principal == f"arn:aws:sts::{PROD}:assumed-role/BackupOperator/alice"
+    assert any(
+        f"masked account 'XXXXXXXXXXXX' was taken as {PROD}, the only account in the world "
+        "with assumed-role BackupOperator" in note
+        for note in result.notes
+    )
+
+
+def test_a_masked_principal_the_world_cannot_tell_is_unknown_not_an_error(org: World) -> None:
+    result = explain_error(
+        org,
+        "User: arn:aws:sts::XXXXXXXXXXXX:assumed-role/Nobody/alice is not authorized to "
+        f"perform: backup:DeleteBackupVault on resource: {SOURCE_VAULT} because no "
+        "identity-based policy allows the backup:DeleteBackupVault action",
+    )
     assert result.verdict is Verdict.UNKNOWN and result.checks == ()
     assert any("masked" in note for note in result.notes)
     assert dict(result.parameters)["masked"] == "principal account"
+    vault = explain_error(
+        org,
+        "User: xxxx is not authorized to perform: backup:DeleteBackupVault on resource: "
+        "arn:aws:backup:us-east-1:<account_id>:backup-vault:source because no identity-based "
+        "policy allows the backup:DeleteBackupVault action",
+    )
+    assert vault.verdict is Verdict.UNKNOWN  # the principal is not an ARN: nothing to put back
+    assert any("taken as 222222222222" in note for note in vault.notes)  # the vault is
 
 
 def test_a_message_without_a_request_says_what_it_means_and_its_likely_cause(org: World) -> None:

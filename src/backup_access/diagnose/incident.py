@@ -11,18 +11,19 @@ Message forms: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_acc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backup_access.diagnose import message_checks
 from backup_access.diagnose.cloudtrail import CloudTrailEvent, read_cloudtrail
 from backup_access.diagnose.disagreements import request_disagreements
 from backup_access.diagnose.families import MessageKind
 from backup_access.diagnose.gate_handlers import answer_gate
-from backup_access.diagnose.masking import DOCUMENTATION_ACCOUNTS
+from backup_access.diagnose.masking import DOCUMENTATION_ACCOUNTS, account_mask, arn_account
 from backup_access.diagnose.message_checks import MESSAGE_CHECK, TRUST_CHECK
 from backup_access.diagnose.messages import ParsedMessage, parse_error_message
 from backup_access.diagnose.model import CheckResult, Explanation, Verdict, verdict_of
 from backup_access.diagnose.offline import answer_offline, message_parameters
+from backup_access.diagnose.unmask import unmask
 from backup_access.engine.model import Layer, NamedPolicy
 from backup_access.errors import InputError
 from backup_access.world import World
@@ -112,6 +113,27 @@ def _request(
     return result, request_disagreements(parsed, result, session_given=session is not None)
 
 
+def _unmasked(world: World, incident: Incident) -> tuple[Incident, list[str]]:
+    """The incident with masked accounts the world can tell put back, and what was done."""
+    principal = unmask(world, incident.principal, "principal")
+    resource = unmask(world, incident.resource, "resource")
+    notes = [u.note for u in (principal, resource) if u.note is not None]
+    if not notes:
+        return incident, []
+    return replace(incident, principal=principal.arn, resource=resource.arn), notes
+
+
+def _still_masked(field: str, incident: Incident) -> bool:
+    """Whether a masked field of the message is still masked in the incident."""
+    value = incident.principal if field.startswith("principal") else incident.resource
+    if value is None:
+        return False
+    account = arn_account(value)
+    if account is None:  # a masked principal that is not an ARN at all
+        return True
+    return bool(account_mask(account))
+
+
 def explain_incident(
     world: World,
     incident: Incident,
@@ -125,12 +147,15 @@ def explain_incident(
     checks: list[CheckResult] = []
     disagreements: list[str] = []
     notes: list[str] = list(parsed.notes)
+    incident, restored = _unmasked(world, incident)
+    notes.extend(restored)
     masked = [
         m.field
         for m in parsed.masked
         if m.field.startswith(("principal", "resource"))
         # AWS's documentation placeholders are real ids in a world that holds them
         and not (m.value in DOCUMENTATION_ACCOUNTS and m.value in world.accounts)
+        and _still_masked(m.field, incident)
     ]
     if incident.principal and incident.action and not masked:
         result, disagreements = _request(world, incident, session)
