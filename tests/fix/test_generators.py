@@ -162,6 +162,10 @@ def test_scp_deny_gets_an_exception_for_the_organization_administrators() -> Non
     [fix] = _by_generator(fixed, "FX-ORG-POLICY")
     assert fix["kind"] == "scp" and fix["audience"] == "organization" and fix["edits_existing"]
     assert any("organization's administrators" in r for r in fix["review"])
+    assert any("is attached at: ou-" in r for r in fix["review"])  # where it is attached
+    assert any(
+        r.startswith("statement ") and "DenyVaultChangesOutsidePipeline" in r for r in fix["review"]
+    )
     assert "aws organizations update-policy" in fix["cli"][1]
     statement = next(
         s for s in fix["document"]["Statement"] if s.get("Sid") == "DenyVaultChangesOutsidePipeline"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,7 @@ from backup_access.fix.model import (
 )
 from backup_access.fix.raw import find, world_from_json
 from backup_access.fix.registry import Generator, generator, generators
+from backup_access.fix.targets import org_attachments
 from backup_access.world import World
 
 Diagnose = Callable[[World], Explanation]
@@ -308,10 +310,13 @@ def _document_fixes(
         if edits_existing:
             review.append("edits an existing statement: review")
         if target.kind.is_organization_policy:
+            attached = ", ".join(org_attachments(world, dict(target.names)["policy"]))
             review.append(
                 "for the organization's administrators: a member account cannot change SCPs or "
-                "RCPs; apply it in the management account"
+                f"RCPs; apply it in the management account ({target.label} is attached at: "
+                f"{attached or 'nothing yet'})"
             )
+        review.extend(_quoted_edits(previous, [e for _, e, _ in entries]))
         checks = tuple(dict.fromkeys(s.proposal.failure.check.id for s, _, _ in entries))
         fixes.append(
             Fix(
@@ -341,6 +346,18 @@ def _document_fixes(
             )
         )
     return fixes
+
+
+def _quoted_edits(previous: Any, edits: list[DocumentEdit]) -> list[str]:
+    """The existing statements a fix edits, quoted as they are now."""
+    statements = previous.get("Statement") if isinstance(previous, dict) else None
+    listed = statements if isinstance(statements, list) else [statements]
+    out = []
+    for index in sorted({x.index for e in edits for x in e.exceptions}):
+        if statements is not None and index < len(listed):
+            quoted = json.dumps(listed[index], separators=(", ", ": "))
+            out.append(f"statement {index} now: {quoted}")
+    return out
 
 
 def _setting_fix(step: _Step) -> Fix:

@@ -18,6 +18,7 @@ from backup_access.policy.arn import Arn
 from backup_access.world import Group, Key, ManagedPolicy, Role, User, Vault, World
 from backup_access.world.lookup import find_key, find_vault, managed_policy
 from backup_access.world.managed import is_aws_managed_arn
+from backup_access.world.organization import walk
 
 FIX_POLICY_NAME = "BackupAccessFix"
 _PROTECTED_PATHS = ("/aws-service-role/", "/aws-reserved/")
@@ -215,3 +216,13 @@ def target_at(world: World, pointer: str, *, boundary: bool = False) -> Document
             key = region.keys.get(parts[6])
             return key_target(key) if key is not None else None
     return None
+
+
+def org_attachments(world: World, name: str) -> list[str]:
+    """Where an organization policy is attached: root/OU ids and account ids."""
+    organization = world.organization
+    if organization is None:
+        return []
+    found = [path[-1].id for path in walk(organization.root) if name in path[-1].policies]
+    found += [a for a, names in sorted(organization.account_policies.items()) if name in names]
+    return found
