@@ -280,12 +280,13 @@ def test_one_account_of_an_organization_leaves_its_scps_unknown(org: Built, tmp_
 
 
 def test_an_account_outside_any_organization_has_nothing_unknown(
-    aws: MotoEndpoint, tmp_path: Path
+    aws: MotoEndpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import boto3
 
     iam = boto3.client("iam", region_name="us-east-1")
     iam.create_role(RoleName="Solo", AssumeRolePolicyDocument=json.dumps(TRUST))
+    monkeypatch.delenv("AWS_DEFAULT_REGION")  # no Region configured: --regions decides
     out = tmp_path / "world"
     result = CliRunner().invoke(
         main, ["collect", "--out", str(out), "--regions", "us-east-1,eu-west-1"]

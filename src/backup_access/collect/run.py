@@ -313,6 +313,9 @@ def collect(
     run = _Run(options, progress or _Quiet(), make or make_client)
     base_session = session or make_session(options.profile, None)
     regions = _regions(base_session, options.regions)
+    if session is None and base_session.region_name is None:
+        # Global services (STS, IAM, Organizations) still need a Region to build clients.
+        base_session = make_session(options.profile, regions[0])
     try:
         identity = run.log.attach(run.make(base_session, "sts", regions[0])).get_caller_identity()
     except (ClientError, BotoCoreError) as error:
