@@ -4,8 +4,10 @@ AWSServiceRoleForBackup.
 
 For each Deny the catalogue says which operations' permission checks it would deny, and for
 whom (the caller, the service role, the service-linked role). Judged are Denies with no
-condition, and Denies whose only exemption is a list of principals (``NotPrincipal`` or a
-negated ``aws:PrincipalArn`` condition): the finding names who is not on the list. Other
+condition, and Denies whose only exemption is a list of principals or accounts
+(``NotPrincipal``, or a negated ``aws:PrincipalArn`` / ``aws:PrincipalAccount`` condition): the
+finding names who is not on the list. Listing the key's own account does not exempt a copy's
+destination account, whose AWSServiceRoleForBackup uses the source key. Other
 conditions are not judged. Denying the protective operations (deleting recovery points or
 vaults, removing a Vault Lock, shortening retention) is the usual protection, not a finding.
 Scope by kind follows AWS: SCPs and RCPs do not affect service-linked roles, RCPs apply only
@@ -35,6 +37,8 @@ from backup_access.policy.model import Effect, Statement
 from backup_access.policy.wildcard import glob_matches
 
 _SLR_PATH = "aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"
+# Negated conditions on these keys exempt a list of principals (ARNs) or accounts (ids).
+_EXEMPTING_KEYS = frozenset({"aws:principalarn", "aws:principalaccount"})
 _DEFAULT_SERVICE_ROLE = "service-role/AWSBackupDefaultServiceRole"
 # Who each kind of policy can stop (SCPs and RCPs exempt service-linked roles).
 _ACTORS = {
@@ -54,11 +58,18 @@ class Exemption:
     listed: tuple[str, ...] = ()
     has_list: bool = False
 
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        """The whole accounts exempted (``…:root`` or a bare id)."""
+        return tuple(item for item in self.listed if _is_account(item))
+
     def exempts(self, actor: Actor) -> bool:
         if not self.has_list:
             return False
-        if any(_is_account(item) for item in self.listed):
+        if self.accounts and actor is not Actor.BACKUP_SLR:
             return True  # a whole account is exempt: every principal in it
+        # The service-linked role a copy needs is the *destination* account's: listing the
+        # key's own account does not exempt it (see the message).
         if actor is Actor.CALLER:
             return bool(self.listed)  # the listed principals are the administrators
         sample = _SLR_PATH if actor is Actor.BACKUP_SLR else _DEFAULT_SERVICE_ROLE
@@ -86,7 +97,7 @@ def _exemption(statement: Statement) -> Exemption | None:
         operator = read_operator(condition.operator)
         if (
             isinstance(operator, str)
-            or condition.key.lower() != "aws:principalarn"
+            or condition.key.lower() not in _EXEMPTING_KEYS
             or not operator.base.negated
             or operator.set_operator is not SetOperator.NONE
         ):
@@ -140,6 +151,15 @@ def _operations(blocked: list[Need]) -> str:
     return ", ".join(parts)
 
 
+def _shut_out(actor: Actor, exemption: Exemption) -> str:
+    if actor is Actor.BACKUP_SLR and exemption.accounts:
+        return (
+            "the AWSServiceRoleForBackup of a cross-account copy's destination account "
+            "(unless that account is one of those listed)"
+        )
+    return ACTOR_WORDS[actor]
+
+
 def _whom(kind: PolicyKind) -> str:
     if kind is PolicyKind.IDENTITY:
         return "for whoever this policy is attached to"
@@ -165,7 +185,7 @@ def check(view: PolicyView) -> Iterator[Hit]:
                 "for the administrators and AWS Backup's roles)"
             )
         else:
-            shut_out = sorted({ACTOR_WORDS[need.actor] for need in blocked})
+            shut_out = sorted({_shut_out(need.actor, exemption) for need in blocked})
             head = (
                 f"this Deny exempts only {', '.join(exemption.listed[:4]) or 'services'}"
                 f"{' and more' if len(exemption.listed) > 4 else ''}; "
