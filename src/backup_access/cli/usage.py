@@ -21,7 +21,7 @@ import yaml
 from backup_access.catalogue import Operation, ParameterKind
 from backup_access.lint.aws_data import matching_actions, service_exists
 from backup_access.policy.arn import Arn
-from backup_access.world import World
+from backup_access.world import Account, World
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 # What each kind of parameter must look like: service and resource types of its ARN.
@@ -113,19 +113,25 @@ def _kind_of(arn: Arn) -> str:
     return _KIND_WORDS.get((arn.service, arn.resource_type), f"a {arn.service} {arn.resource_type}")
 
 
-def world_vault_arns(world: World) -> list[str]:
+def _holders(world: World, account: str | None) -> list[Account]:
+    """Every account, or only ``account``: a large world directory reads an account's file
+    only when asked for it (world/lazy.py), so a suggestion stays within one account."""
+    if account is None:
+        return list(world.accounts.values())
+    return [world.accounts[account]] if account in world.accounts else []
+
+
+def world_vault_arns(world: World, account: str | None = None) -> list[str]:
     return sorted(
         vault.arn
-        for account in world.accounts.values()
-        for region in account.regions.values()
+        for holder in _holders(world, account)
+        for region in holder.regions.values()
         for vault in region.vaults.values()
     )
 
 
-def world_role_arns(world: World) -> list[str]:
-    return sorted(
-        role.arn for account in world.accounts.values() for role in account.roles.values()
-    )
+def world_role_arns(world: World, account: str | None = None) -> list[str]:
+    return sorted(role.arn for holder in _holders(world, account) for role in holder.roles.values())
 
 
 def _fix_slash(value: str, resource_type: str) -> str | None:
@@ -194,12 +200,12 @@ def not_in_world(option: str, kind: ParameterKind, value: str, world: World) -> 
     if arn is None or not arn.account:
         return None
     if kind is ParameterKind.VAULT and arn.resource_type == "backup-vault":
-        known = world_vault_arns(world)
+        known = world_vault_arns(world, arn.account)
     elif kind in (ParameterKind.ROLE, ParameterKind.PRINCIPAL) and arn.resource_type in (
         "role",
         "assumed-role",
     ):
-        known = world_role_arns(world)
+        known = world_role_arns(world, arn.account)
         if arn.resource_type == "assumed-role":
             role_name = arn.resource.split("/")[1] if arn.resource.count("/") >= 1 else ""
             if any(k.rsplit("/", 1)[-1] == role_name and f"::{arn.account}:" in k for k in known):
