@@ -16,7 +16,7 @@ from backup_access.engine import evaluate
 from backup_access.errors import InputError
 from backup_access.simulate.request_file import parse_policies, parse_request
 
-CASES = Path(__file__).parent / "engine_cases"
+CASES = Path(__file__).parent.parent / "engine_cases"
 _CASE_KEYS = {"name", "doc", "request", "policies", "expect"}
 
 

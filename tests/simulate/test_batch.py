@@ -11,7 +11,7 @@ import yaml
 
 from backup_access.errors import InputError
 from backup_access.simulate.batch import cyclic_gc_paused, run_batch
-from tests.test_request import SHARED_BATCH
+from tests.simulate.test_request_file import SHARED_BATCH
 
 
 def test_run_batch_gives_each_item_its_decision_in_file_order() -> None:
