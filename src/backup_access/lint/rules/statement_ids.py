@@ -39,8 +39,8 @@ def check(view: PolicyView) -> Iterator[Hit]:
         if view.source.kind in _IAM_STORED and not _is_ascii_alphanumeric(sid):
             yield Hit(
                 pointer,
-                f"Sid '{sid}' has characters IAM rejects: only ASCII letters (A-Z, a-z) and "
-                "digits (0-9) are allowed",
+                f"Sid '{sid}' has characters IAM rejects in the {view.source.kind.value} "
+                "policies it stores: only ASCII letters (A-Z, a-z) and digits (0-9) are allowed",
             )
 
 
@@ -56,5 +56,4 @@ RULE = Rule(
     example='Two statements with "Sid": "AllowCopies", or "Sid": "Allow-Copies" in an '
     "identity policy",
     fix="Give each statement its own Sid made of letters and digits (AllowCopiesFromProd).",
-    judges_kind=True,
 )
