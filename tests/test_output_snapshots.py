@@ -246,3 +246,23 @@ def test_cli_piped_output_keeps_every_arn_whole(monkeypatch: pytest.MonkeyPatch)
     assert any(VAULT in line for line in result.output.splitlines())
     coloured = CliRunner().invoke(main, [*args, "--color", "always"])
     assert "\x1b[" in coloured.output
+
+
+def test_terminal_colour_and_width_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal: colour unless NO_COLOR (``--color always`` wins), the terminal's width;
+    off one: no colour, no width (never wrap)."""
+    from backup_access.cli import common
+
+    monkeypatch.setattr(common, "is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "97")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    on_terminal = common.resolve_output("auto")
+    assert on_terminal.color and on_terminal.width == 97
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not common.resolve_output("auto").color
+    assert common.resolve_output("always").color
+    monkeypatch.setattr(common, "is_terminal", lambda: False)
+    piped = common.resolve_output("auto")
+    assert not piped.color and piped.width is None
+    assert common.resolve_output("never", quiet=True).quiet
