@@ -182,3 +182,31 @@ def test_batch_items_with_equal_but_separate_policies_are_parsed_each() -> None:
     items, _ = parse_request_file(document, source="batch.yaml")
     assert items[1].policies is not items[2].policies
     assert items[1].policies.identity == ()
+
+
+def test_request_file_grants_use_the_world_loaders_grant_parser() -> None:
+    """One grant parser (grant_input.py) for request files and world files: the same
+    checks, the same messages, pointers into the request file."""
+    import pytest
+
+    from backup_access.errors import InputError
+    from backup_access.grant_input import parse_grant
+    from backup_access.simulate.request_file import parse_policies
+
+    good = {"grantee": "arn:aws:iam::111111111111:role/R", "operations": ["Decrypt"]}
+    (grant,) = parse_policies({"grants": [good]}).grants
+    assert grant == parse_grant(good, 0, "/x")
+    for bad, pointer in (
+        ({"operations": ["Decrypt"]}, "/policies/grants/0"),
+        (
+            {"grantee": "arn:aws:iam::111111111111:role/R", "operations": "Decrypt"},
+            "/policies/grants/0/operations",
+        ),
+        (
+            {**good, "constraints": {"encryption_context_like": {}}},
+            "/policies/grants/0/constraints/encryption_context_like",
+        ),
+    ):
+        with pytest.raises(InputError) as raised:
+            parse_policies({"grants": [bad]})
+        assert raised.value.pointer == pointer

@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backup_access.engine.model import Grant, NamedPolicy, OrgLevel, PolicySet, Request
+from backup_access.engine.model import NamedPolicy, OrgLevel, PolicySet, Request
 from backup_access.engine.request import make_request
 from backup_access.errors import InputError, RequestError
 from backup_access.fields import at, check_keys, mapping, one_action, one_resource
 from backup_access.frozen import maker
+from backup_access.grant_input import parse_grants
 from backup_access.policy.context import ContextValue
 from backup_access.policy.model import Policy
 from backup_access.policy.parse import parse_policy
@@ -35,7 +36,6 @@ _REQUEST_KEYS = frozenset(
 _POLICY_KEYS = frozenset(
     {"identity", "boundary", "session", "resource", "endpoint", "scp", "rcp", "grants"}
 )
-_GRANT_KEYS = frozenset({"name", "grantee", "operations", "retiring_principal", "constraints"})
 EXPECTATIONS = ("allowed", "denied", "implicit_deny", "explicit_deny")
 _STR = frozenset({str})  # ``_STR.issuperset(map(type, items))``: every item is a str
 
@@ -213,63 +213,6 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
     return tuple(levels)
 
 
-def _pairs(raw: object, pointer: str) -> tuple[tuple[str, str], ...]:
-    data = _mapping(raw, pointer, "an encryption context")
-    return tuple(sorted((k, _scalar(v, at(pointer, k))) for k, v in data.items()))
-
-
-def _grants(raw: object, pointer: str) -> tuple[Grant, ...]:
-    if not isinstance(raw, list):
-        raise RequestError("'grants' must be a list", pointer=pointer)
-    grants = []
-    for index, item in enumerate(raw):
-        here = at(pointer, index)
-        grant = _mapping(item, here, "a grant")
-        check_keys(grant, _GRANT_KEYS, here)
-        if "grantee" not in grant or "operations" not in grant:
-            raise RequestError("a grant needs 'grantee' and 'operations'", pointer=here)
-        operations = grant["operations"]
-        if not isinstance(operations, list) or not operations:
-            raise RequestError(
-                "'operations' must be a non-empty list", pointer=at(here, "operations")
-            )
-        constraints = _mapping(
-            grant.get("constraints") or {}, at(here, "constraints"), "constraints"
-        )
-        check_keys(
-            constraints,
-            frozenset({"encryption_context_equals", "encryption_context_subset"}),
-            at(here, "constraints"),
-        )
-        retiring = grant.get("retiring_principal")
-        grants.append(
-            Grant(
-                name=_text(grant.get("name", f"grant[{index}]"), at(here, "name"), "name"),
-                grantee=_text(grant["grantee"], at(here, "grantee"), "grantee"),
-                operations=tuple(
-                    _text(op, at(at(here, "operations"), i), "an operation")
-                    for i, op in enumerate(operations)
-                ),
-                retiring_principal=None
-                if retiring is None
-                else _text(retiring, at(here, "retiring_principal"), "retiring_principal"),
-                encryption_context_equals=_pairs(
-                    constraints["encryption_context_equals"],
-                    at(at(here, "constraints"), "encryption_context_equals"),
-                )
-                if "encryption_context_equals" in constraints
-                else None,
-                encryption_context_subset=_pairs(
-                    constraints["encryption_context_subset"],
-                    at(at(here, "constraints"), "encryption_context_subset"),
-                )
-                if "encryption_context_subset" in constraints
-                else None,
-            )
-        )
-    return tuple(grants)
-
-
 def parse_policies(
     raw: object, pointer: str = "/policies", *, management: str | None = None
 ) -> PolicySet:
@@ -292,7 +235,7 @@ def parse_policies(
         listed("endpoint"),
         _chain(data["scp"], f"{pointer}/scp", "scp") if "scp" in data else None,
         _chain(data["rcp"], f"{pointer}/rcp", "rcp") if "rcp" in data else None,
-        _grants(data["grants"], f"{pointer}/grants") if "grants" in data else (),
+        parse_grants(data["grants"], f"{pointer}/grants") if "grants" in data else (),
         management,
         None,
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from backup_access.engine.model import Grant
 from backup_access.errors import RequestError
 from backup_access.fields import (
     at,
@@ -23,6 +22,7 @@ from backup_access.fields import (
     text,
     text_list,
 )
+from backup_access.grant_input import parse_grant
 from backup_access.policy.model import Policy
 from backup_access.policy.use import PolicyUse
 from backup_access.world.backup_parts import (
@@ -55,8 +55,6 @@ _VAULT_KEYS = frozenset(
     {"key", "access_policy", "type", "shared_with", "recovery_points", "tags", "lock"}
 )
 _KEY_KEYS = frozenset({"aliases", "manager", "policy", "grants", "tags"})
-_GRANT_KEYS = frozenset({"name", "grantee", "operations", "retiring_principal", "constraints"})
-_CONSTRAINT_KEYS = frozenset({"encryption_context_equals", "encryption_context_subset"})
 _REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
 
@@ -125,35 +123,6 @@ def _group(name: str, raw: object, pointer: str, account: str, source: str) -> G
     )
 
 
-def _pairs(raw: object, pointer: str) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(tags(raw, pointer).items()))
-
-
-def _grant(raw: object, index: int, pointer: str) -> Grant:
-    data = mapping(raw, pointer, "a grant")
-    check_keys(data, _GRANT_KEYS, pointer)
-    operations = text_list(data.get("operations"), at(pointer, "operations"), "operations")
-    if not operations:
-        raise RequestError("a grant needs 'operations'", pointer=pointer)
-    constraints_at = at(pointer, "constraints")
-    constraints = mapping(data.get("constraints"), constraints_at, "constraints")
-    check_keys(constraints, _CONSTRAINT_KEYS, constraints_at)
-
-    def pairs(key: str) -> tuple[tuple[str, str], ...] | None:
-        return _pairs(constraints[key], at(constraints_at, key)) if key in constraints else None
-
-    return Grant(
-        name=text(data.get("name", f"grant[{index}]"), at(pointer, "name"), "name"),
-        grantee=text(data.get("grantee"), at(pointer, "grantee"), "grantee"),
-        operations=operations,
-        retiring_principal=optional_text(
-            data.get("retiring_principal"), at(pointer, "retiring_principal"), "retiring_principal"
-        ),
-        encryption_context_equals=pairs("encryption_context_equals"),
-        encryption_context_subset=pairs("encryption_context_subset"),
-    )
-
-
 def _key(key_id: str, raw: object, pointer: str, account: str, region: str, source: str) -> Key:
     data = mapping(raw, pointer, "a KMS key")
     check_keys(data, _KEY_KEYS, pointer)
@@ -180,7 +149,7 @@ def _key(key_id: str, raw: object, pointer: str, account: str, region: str, sour
         policy=None
         if data.get("policy") is None
         else policy(data["policy"], at(pointer, "policy"), PolicyUse.RESOURCE),
-        grants=tuple(_grant(g, i, at(at(pointer, "grants"), i)) for i, g in enumerate(grants)),
+        grants=tuple(parse_grant(g, i, at(at(pointer, "grants"), i)) for i, g in enumerate(grants)),
         location=Location(source, pointer),
         tags=tags(data.get("tags"), at(pointer, "tags")),
     )
