@@ -127,6 +127,13 @@ def test_an_unknown_operation_lists_the_operations() -> None:
     assert "did you mean `copy`?" in out
 
 
+def test_fix_takes_the_same_operations_and_says_so() -> None:
+    out = mistake(["fix", "--world", WORLD, "cpoy"])
+    assert "did you mean `copy`?" in out
+    out = mistake(["fix", "--world", WORLD, "copy", "--caller", CALLER])
+    assert "copy needs --role, --source-vault, --destination-vault" in out
+
+
 def test_every_missing_required_option_at_once() -> None:
     out = mistake(["explain", "--world", WORLD, "copy", "--caller", CALLER])
     assert "copy needs --role, --source-vault, --destination-vault" in out

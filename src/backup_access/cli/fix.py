@@ -36,6 +36,7 @@ from backup_access.cli.explain import (
     settings_for,
 )
 from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, use_live_world
+from backup_access.cli.usage import unknown_operation
 from backup_access.diagnose import Explanation, explain_operation
 from backup_access.documents import load_document
 from backup_access.fix import FixPlan, Scope, merge_documents, plan_fixes
@@ -223,6 +224,14 @@ class _FixOperations(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(operation_names())
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in operation_names():
+            raise unknown_operation(name, operation_names())  # lists them, suggests the nearest
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in operation_names():
