@@ -166,3 +166,10 @@ def test_nothing_points_outside_the_repository() -> None:
             if needle in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {needle}")
     assert not offenders, offenders
+
+
+def test_an_elided_quote_still_pins_the_rest_of_the_line() -> None:
+    output = "✔ ALLOWED copy — all 18 checks pass (9 not applicable)\nnext"
+    assert _quoted("✔ ALLOWED copy — all … checks pass (… not applicable)", output)
+    assert not _quoted("✘ DENIED copy — all … checks pass", output)
+    assert not _quoted("all … next", output)  # "…" does not cross lines
