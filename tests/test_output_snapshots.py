@@ -266,3 +266,19 @@ def test_terminal_colour_and_width_rules(monkeypatch: pytest.MonkeyPatch) -> Non
     piped = common.resolve_output("auto")
     assert not piped.color and piped.width is None
     assert common.resolve_output("never", quiet=True).quiet
+
+
+def test_an_allowed_cross_account_request_names_both_grants(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(Path(__file__).parents[1])
+    result = CliRunner().invoke(
+        main,
+        ["simulate", "--world", "examples/worlds/cross-account-copy", "--principal", ROLE,
+         "--action", "backup:CopyIntoBackupVault", "--resource",
+         VAULT.replace("ou-path-stringequals", "by-ou"), "-q"],
+    )  # fmt: skip
+    first = result.output.splitlines()[0]
+    assert first.startswith("✔ ALLOWED — allowed by identity › ")
+    assert " and resource › vault by-ou access policy › statement 0" in first
+    assert "scp @" not in first  # the SCPs let it through; they do not grant it

@@ -71,7 +71,9 @@ def deciding_statements(decision: Decision) -> list[StatementTrace]:
     if decision.value is DecisionValue.EXPLICIT_DENY:
         return [s for s in statements if s.matched and s.effect == "Deny"]
     if decision.value is DecisionValue.ALLOWED:
-        return [s for s in statements if s.matched and s.effect == "Allow"]
+        # the grants first; the SCP/RCP Allows that merely let them through after
+        allows = [s for s in statements if s.matched and s.effect == "Allow"]
+        return sorted(allows, key=lambda s: s.layer.value in ("scp", "rcp"))
     blocking = set(decision.blocked_by)
     return [
         s
@@ -91,9 +93,16 @@ def summary(decision: Decision, deciding: list[StatementTrace]) -> str:
     request = decision.request
     subject = f"{request.action} for {request.principal.arn} on {request.resource}"
     if decision.value is DecisionValue.ALLOWED:
-        # The grant, not the SCP/RCP that merely lets it through.
-        grants = [s for s in deciding if s.layer.value not in ("scp", "rcp")] or deciding
-        return f"allowed by {location(grants[0])}" if grants else f"{subject} is allowed"
+        # The grants (one per granting layer: across accounts both sides), not the SCP/RCP
+        # Allows that merely let them through.
+        firsts: dict[str, StatementTrace] = {}
+        for entry in deciding:
+            if entry.layer.value not in ("scp", "rcp"):
+                firsts.setdefault(entry.layer.value, entry)
+        grants = list(firsts.values()) or deciding[:1]
+        if not grants:
+            return f"{subject} is allowed"
+        return "allowed by " + " and ".join(location(g) for g in grants)
     layers = [b.value for b in decision.blocked_by]
     if decision.value is DecisionValue.EXPLICIT_DENY:
         first = deciding[0] if deciding else None
