@@ -120,9 +120,7 @@ def _regions(session: Any, wanted: tuple[str, ...]) -> list[str]:
     return [session.region_name or "us-east-1"]
 
 
-def _enter(
-    base: Reader, account: str, role_name: str, make_session_for: Callable[..., Any], log: CallLog
-) -> Any:
+def _enter(base: Reader, account: str, role_name: str, make_session_for: Callable[..., Any]) -> Any:
     """A session in ``account`` through sts:AssumeRole, or None (and a gap) when refused."""
     role = f"arn:aws:iam::{account}:role/{role_name}"
     answer = base.call(
@@ -301,16 +299,20 @@ def _account_section(state: _Account) -> dict[str, Any]:
     return section
 
 
-def collect(
-    options: CollectOptions,
-    *,
-    progress: Progress | None = None,
-    make: Callable[..., Any] | None = None,
-    session: Any = None,
-) -> Collected:
-    """Read AWS as ``options`` say; raises ``CollectError`` when the caller cannot be
-    identified or, with ``org``, the organization cannot be read."""
-    run = _Run(options, progress or _Quiet(), make or make_client)
+@dataclass
+class _Scope:
+    """Who is calling, and which accounts the run covers."""
+
+    caller_arn: str
+    base: Reader
+    regions: list[str]
+    organization: dict[str, Any] | None
+    targets: list[Member]
+    unknown: dict[str, str]
+
+
+def _identify(run: _Run, session: Any, options: CollectOptions) -> tuple[str, Reader, list[str]]:
+    """The caller's ARN, a reader in its account, and the Regions to read."""
     base_session = session or make_session(options.profile, None)
     regions = _regions(base_session, options.regions)
     if session is None and base_session.region_name is None:
@@ -322,11 +324,15 @@ def collect(
         raise CollectError(
             f"cannot identify the caller (sts:GetCallerIdentity): {error_text(error)}"
         ) from None
-    caller_account, caller_arn = identity["Account"], identity["Arn"]
-    base = run.reader(caller_account, base_session)
+    return identity["Arn"], run.reader(identity["Account"], base_session), regions
+
+
+def _scope(run: _Run, base: Reader, caller_arn: str, regions: list[str]) -> _Scope:
+    """The organization (with ``org``) and the accounts to read."""
+    options, caller = run.options, base.account
     unknown: dict[str, str] = {}
     organization: dict[str, Any] | None = None
-    members: list[Member] = [Member(caller_account, None, "ACTIVE")]
+    members: list[Member] = [Member(caller, None, "ACTIVE")]
     if options.org:
         settings = read_global_settings(base, regions[0])
         try:
@@ -335,70 +341,80 @@ def collect(
             gaps = [g for g in run.log.gaps if g.unknown == ORGANIZATION_KEY]
             why = gaps[-1].error if gaps else "unknown error"
             raise CollectError(
-                f"cannot read the organization from account {caller_account}: {why} "
+                f"cannot read the organization from account {caller}: {why} "
                 "(run from the management account or a delegated administrator)"
             ) from None
-        organization = part.section
-        members = part.members
+        organization, members = part.section, part.members
     else:
         reason = _org_membership(base, run.log)
         if reason is not None:
             unknown[ORGANIZATION_KEY] = reason
+        # other accounts are entered with --role-name, as members would be
+        members += [Member(a, None, None) for a in sorted(set(options.accounts) - {caller})]
     chosen = set(options.accounts)
-    if not options.org:  # other accounts are entered with --role-name, as members would be
-        members += [Member(a, None, None) for a in sorted(chosen - {caller_account})]
     targets = [m for m in members if not chosen or m.id in chosen]
+    return _Scope(caller_arn, base, regions, organization, targets, unknown)
+
+
+def _enter_accounts(run: _Run, scope: _Scope) -> dict[str, _Account]:
+    """A reader for each target account that can be entered (the others are gaps)."""
     states: dict[str, _Account] = {}
-    run.progress.planned(len(targets))
-    for member in sorted(targets, key=lambda m: m.id):
+    run.progress.planned(len(scope.targets))
+    for member in sorted(scope.targets, key=lambda m: m.id):
         if member.status not in (None, "ACTIVE"):
-            unknown[member.id] = (
+            scope.unknown[member.id] = (
                 f"account {member.id} was not collected: its status is {member.status}"
             )
-            run.progress.done(member.id)
-            continue
-        if member.id == caller_account:
-            session_here = base_session
+        elif member.id == scope.base.account:
+            states[member.id] = _Account(scope.base, member.name)
         else:
-            session_here = _enter(base, member.id, options.role_name, _session_from_keys, run.log)
+            entered = _enter(scope.base, member.id, run.options.role_name, _session_from_keys)
+            if entered is not None:
+                states[member.id] = _Account(run.reader(member.id, entered), member.name)
         run.progress.done(member.id)
-        if session_here is None:
-            continue
-        states[member.id] = _Account(run.reader(member.id, session_here), member.name)
-    run.progress.planned(len(states) * (1 + len(regions)))
-    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+    return states
+
+
+def _read_accounts(
+    run: _Run, scope: _Scope, states: dict[str, _Account]
+) -> dict[str, list[dict[str, Any]] | None]:
+    """IAM, AWS Backup, RAM (and CloudTrail) of every account, then the keys they use."""
+    run.progress.planned(len(states) * (1 + len(scope.regions)))
+    pool = ThreadPoolExecutor(max_workers=max(1, run.options.workers))
+    try:
         futures: list[Future[None]] = []
         for state in states.values():
-            futures += run.account_tasks(pool, state, regions)
-        trails = run.cloudtrail(pool, states, regions)
+            futures += run.account_tasks(pool, state, scope.regions)
+        trails = run.cloudtrail(pool, states, scope.regions)
         for future in futures:
             future.result()
         wanted = _wanted_keys(states)
-        if options.follow_keys:  # enter the accounts that own keys the vaults use
+        if run.options.follow_keys:  # enter the accounts that own keys the vaults use
             for account in sorted({owner for owner, _ in wanted} - set(states)):
-                entered = _enter(base, account, options.role_name, _session_from_keys, run.log)
+                entered = _enter(scope.base, account, run.options.role_name, _session_from_keys)
                 if entered is not None:
                     states[account] = _Account(run.reader(account, entered), keys_only=True)
         run.keys(pool, states, wanted)
-        cloudtrail = {name: f.result() for name, f in trails.items()}
-    for gap in run.log.gaps:
-        if gap.unknown is not None and gap.unknown not in unknown:
-            unknown[gap.unknown] = _reason(gap, options.role_name)
-    aws_policies: dict[str, Any] = {}
-    for state in states.values():
-        if state.iam is not None:
-            for arn, doc in state.iam.aws_policies.items():
-                aws_policies.setdefault(arn, doc)
-    manifest = {
+        return {name: f.result() for name, f in trails.items()}
+    finally:
+        # On Ctrl-C or an error, queued work is dropped instead of run to the end.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _manifest(
+    run: _Run, scope: _Scope, states: dict[str, _Account], unknown: dict[str, str]
+) -> dict[str, Any]:
+    options = run.options
+    return {
         "format": 1,
         "tool": f"backup-access {__version__}",
         "collected_at": run.now.isoformat().replace("+00:00", "Z"),
-        "collected_by": caller_arn,
+        "collected_by": scope.caller_arn,
         "organization": options.org,
-        "regions": regions,
+        "regions": scope.regions,
         "accounts": {
             account: _status(states.get(account))
-            for account in sorted({*(m.id for m in targets), *states})
+            for account in sorted({*(m.id for m in scope.targets), *states})
         },
         "role_name": options.role_name if options.org or options.accounts else None,
         "cloudtrail_days": options.cloudtrail_days,
@@ -411,12 +427,37 @@ def collect(
         },
         "calls": sorted(run.log.actions),
     }
+
+
+def collect(
+    options: CollectOptions,
+    *,
+    progress: Progress | None = None,
+    make: Callable[..., Any] | None = None,
+    session: Any = None,
+) -> Collected:
+    """Read AWS as ``options`` say; raises ``CollectError`` when the caller cannot be
+    identified or, with ``org``, the organization cannot be read."""
+    run = _Run(options, progress or _Quiet(), make or make_client)
+    caller_arn, base, regions = _identify(run, session, options)
+    scope = _scope(run, base, caller_arn, regions)
+    states = _enter_accounts(run, scope)
+    cloudtrail = _read_accounts(run, scope, states)
+    unknown = dict(scope.unknown)
+    for gap in run.log.gaps:
+        if gap.unknown is not None and gap.unknown not in unknown:
+            unknown[gap.unknown] = _reason(gap, options.role_name)
+    aws_policies: dict[str, Any] = {}
+    for state in states.values():
+        if state.iam is not None:
+            for arn, doc in state.iam.aws_policies.items():
+                aws_policies.setdefault(arn, doc)
     return Collected(
-        organization=organization,
+        organization=scope.organization,
         accounts={account: _account_section(states[account]) for account in sorted(states)},
         aws_policies=dict(sorted(aws_policies.items())),
         cloudtrail={name: events for name, events in sorted(cloudtrail.items()) if events},
-        manifest=manifest,
+        manifest=_manifest(run, scope, states, unknown),
         actions=frozenset(run.log.actions),
     )
 
