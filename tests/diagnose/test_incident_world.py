@@ -197,3 +197,24 @@ def test_a_default_key_message_lists_the_vaults_a_copy_cannot_enter(org: World) 
     (note,) = [n for n in result.notes if n.startswith("in the world, the vaults")]
     assert note.endswith("aws/backup): none")  # the fixture's airgap vault is a LAG vault
     assert any(n.startswith("the destination vault is encrypted") for n in result.notes)
+
+
+def test_an_s3_describe_message_lists_the_backup_roles_of_the_buckets_account() -> None:
+    # https://github.com/ministryofjustice/modernisation-platform/issues/6152: fixed by
+    # attaching AWSBackupServiceRolePolicyForS3Backup to the backup role.
+    world = load_world(
+        Path(__file__).parents[2] / "examples" / "worlds" / "backup-by-resource-type"
+    )
+    result = explain_error(
+        world,
+        "Your backup job failed as AWS Backup does not have permission to describe resource "
+        "arn:aws:s3:::versioned-data. Please review your IAM policies to ensure AWS Backup can "
+        "protect your resources.",
+    )
+    (note,) = [n for n in result.notes if n.startswith("in the world, bucket versioned-data")]
+    assert "S3BackupRole (has AWSBackupServiceRolePolicyForS3Backup)" in note
+    assert "AWSBackupDefaultServiceRole (lacks AWSBackupServiceRolePolicyForS3Backup)" in note
+    missing = explain_error(
+        world, "AWS Backup does not have permission to describe resource arn:aws:s3:::elsewhere"
+    )
+    assert any("bucket elsewhere is not in the world" in n for n in missing.notes)

@@ -15,7 +15,7 @@ from backup_access.diagnose import message_checks
 from backup_access.diagnose.disagreements import gate_disagreements
 from backup_access.diagnose.families import MessageGate, family
 from backup_access.diagnose.messages import ParsedMessage
-from backup_access.diagnose.model import CheckResult
+from backup_access.diagnose.model import CheckDecision, CheckResult
 from backup_access.policy.arn import Arn
 from backup_access.world import Role, World
 from backup_access.world.model import VaultType
@@ -169,6 +169,39 @@ def _default_key_vaults(world: World, parsed: ParsedMessage) -> GateAnswer:
     )
 
 
+def _s3_describe(world: World, parsed: ParsedMessage) -> GateAnswer:
+    """The bucket the message names, where the world holds it, and which roles there AWS
+    Backup may assume, with or without the S3 backup policy (the public report of this
+    message was fixed by attaching it)."""
+    base = _note_only(world, parsed)
+    resource = parsed.resource or ""
+    if not resource.startswith("arn:aws:s3:::"):
+        return base
+    bucket = resource.removeprefix("arn:aws:s3:::").split("/", 1)[0]
+    holders = [a for a in world.accounts.values() if bucket in a.buckets]
+    if len(holders) != 1:
+        where = "is not in the world" if not holders else "is in several accounts of the world"
+        return GateAnswer(notes=(*base.notes, f"bucket {bucket} {where}"))
+    (account,) = holders
+    described: list[str] = []
+    for role in sorted(account.roles.values(), key=lambda r: r.name):
+        if role.service_linked:
+            continue
+        if message_checks.trust(world, role.arn).decision is not CheckDecision.ALLOWED:
+            continue
+        names = [ref.rsplit("/", 1)[-1] for ref in role.policies]
+        has = _S3_POLICIES[False] in names
+        described.append(f"{role.name} ({'has' if has else 'lacks'} {_S3_POLICIES[False]})")
+    roles = ", ".join(described) or "none"
+    return GateAnswer(
+        notes=(
+            _meaning(parsed),
+            f"in the world, bucket {bucket} is in account {account.id}; roles there that AWS "
+            f"Backup may assume: {roles}",
+        )
+    )
+
+
 HANDLERS: dict[MessageGate, Handler] = {
     MessageGate.CROSS_ACCOUNT_BACKUP_DISABLED: _cross_account_setting,
     MessageGate.VAULT_POLICY_SHARING_RESTRICTED: _sharing_restricted,
@@ -180,7 +213,7 @@ HANDLERS: dict[MessageGate, Handler] = {
     MessageGate.AWS_MANAGED_KEY_NOT_SHAREABLE: _key_manager,
     MessageGate.NOT_SAME_ORGANIZATION: _organization,
     MessageGate.DESTINATION_VAULT_DEFAULT_KEY: _default_key_vaults,
-    MessageGate.RESOURCE_DESCRIBE_DENIED: _note_only,
+    MessageGate.RESOURCE_DESCRIBE_DENIED: _s3_describe,
     MessageGate.BACKUP_SERVICE_ACCESS_DENIED: _note_only,
     MessageGate.RECOVERY_POINT_NOT_CREATED: _note_only,
     MessageGate.RETENTION_OUT_OF_RANGE: _note_only,
