@@ -393,48 +393,50 @@ def _hint_cause(hint: Hint, values: dict[str, str], known: Known) -> Cause:
     )
 
 
-def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
-    """What a message means and how to confirm its likely causes, without a world."""
-    row = family_of(parsed)
-    known = _known(parsed)
-    operation, named_by_message = _operation(parsed, row)
-    causes: list[Cause] = []
+def _message_causes(
+    parsed: ParsedMessage, row: Family, operation: Operation | None, known: Known
+) -> tuple[list[Cause], dict[str, str]]:
+    """The causes the message itself points at, and the parameter values it gives."""
     named: Check | None = None
     if operation is not None and parsed.action:
-        named = next(
-            (c for c in operation.checks if (c.action or "").lower() == parsed.action.lower()),
-            None,
-        )
+        action = parsed.action.lower()
+        named = next((c for c in operation.checks if (c.action or "").lower() == action), None)
     values = _values(parsed, named)
     if parsed.action:
-        causes.extend(_request_causes(parsed, known, named))
-    else:
-        api = parsed.evidence.operation
-        causes.extend(_hint_cause(h, values, known) for h in row.hints if h.applies_to(api))
-        inferred = _inferred_action(parsed)
-        if operation is None and inferred and row.kind is MessageKind.ACCESS_DENIED:
-            # AWS named no request, but the wrapper named the call: rank that call's layers.
-            request = replace(parsed, action=inferred)
-            causes.extend(_request_causes(request, replace(known, action=inferred), None))
-    if operation is not None and row.permission_problem:
-        seen = {c.check for c in causes}
-        for check in operation.checks:
-            if check.id not in seen:
-                causes.append(
-                    Cause(
-                        0,
-                        check.title,
-                        _check_layer(check),
-                        f"not named by the message; {operation.api} needs it too",
-                        _check_confirm(check, values, known),
-                        check.id,
-                        check.source,
-                    )
-                )
-    ranked = tuple(
-        Cause(i, c.title, c.layer, c.why, c.confirm, c.check, c.source)
-        for i, c in enumerate(causes, start=1)
-    )
+        return _request_causes(parsed, known, named), values
+    api = parsed.evidence.operation
+    causes = [_hint_cause(h, values, known) for h in row.hints if h.applies_to(api)]
+    inferred = _inferred_action(parsed)
+    if operation is None and inferred and row.kind is MessageKind.ACCESS_DENIED:
+        # AWS named no request, but the wrapper named the call: rank that call's layers.
+        request = replace(parsed, action=inferred)
+        causes.extend(_request_causes(request, replace(known, action=inferred), None))
+    return causes, values
+
+
+def _other_checks(
+    operation: Operation, seen: set[str | None], values: dict[str, str], known: Known
+) -> list[Cause]:
+    """The operation's checks the message does not point at: it needs them too."""
+    return [
+        Cause(
+            0,
+            check.title,
+            _check_layer(check),
+            f"not named by the message; {operation.api} needs it too",
+            _check_confirm(check, values, known),
+            check.id,
+            check.source,
+        )
+        for check in operation.checks
+        if check.id not in seen
+    ]
+
+
+def _answer_notes(
+    parsed: ParsedMessage, operation: Operation | None, named_by_message: bool
+) -> tuple[str, ...]:
+    """The parser's notes, and what the ranking had to assume or could not do."""
     notes = list(parsed.notes)
     if operation is not None and not named_by_message:
         notes.append(
@@ -442,10 +444,11 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
             "operation this message is known from; give the API operation if it was another"
         )
     if operation is None and parsed.action:
+        action = parsed.action.lower()
         having = sorted(
             op.name
             for op in load_catalogue().operations.values()
-            if any((c.action or "").lower() == parsed.action.lower() for c in op.checks)
+            if any((c.action or "").lower() == action for c in op.checks)
         )
         if len(having) > 1:
             notes.append(
@@ -457,6 +460,21 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
             f"{parsed.evidence.operation} is not an operation the catalogue describes: only the "
             "message's own request is ranked"
         )
+    return tuple(notes)
+
+
+def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
+    """What a message means and how to confirm its likely causes, without a world."""
+    row = family_of(parsed)
+    known = _known(parsed)
+    operation, named_by_message = _operation(parsed, row)
+    causes, values = _message_causes(parsed, row, operation, known)
+    if operation is not None and row.permission_problem:
+        causes.extend(_other_checks(operation, {c.check for c in causes}, values, known))
+    ranked = tuple(
+        Cause(i, c.title, c.layer, c.why, c.confirm, c.check, c.source)
+        for i, c in enumerate(causes, start=1)
+    )
     return OfflineAnswer(
         message=parsed,
         meaning=row.meaning,
@@ -467,7 +485,7 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
         causes=ranked,
         todo=row.todo,
         sources=row.sources,
-        notes=tuple(notes),
+        notes=_answer_notes(parsed, operation, named_by_message),
     )
 
 
