@@ -132,5 +132,8 @@ def markdown_explanation(explanation: Explanation, *, title: str = "") -> str:
     parameters = shown_parameters(explanation)
     if parameters:
         out += [f"**{parameters_heading(explanation)}**", ""]
-        out += [f"- {inline_code(k)} {inline_code(v)}" for k, v in parameters] + [""]
+        out += [
+            f"- {escape(k) if k.endswith(':') else inline_code(k)} {inline_code(v)}"
+            for k, v in parameters
+        ] + [""]
     return "\n".join(out).rstrip() + "\n"
