@@ -303,3 +303,54 @@ def test_fixes_of_another_account_are_listed_not_applied(aws: MotoEndpoint, tmp_
     assert f"changes account {other}; run --apply again with its credentials" in result.stderr
     trust = _client("iam").get_role(RoleName="BackupRole")["Role"]["AssumeRolePolicyDocument"]
     assert trust != TRUST_EC2  # this account's fixes were applied
+
+
+def test_apply_adds_a_default_version_to_a_boundary_policy(
+    aws: MotoEndpoint, tmp_path: Path
+) -> None:
+    iam = _client("iam")
+    boundary = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "Cap", "Effect": "Allow", "Action": "backup:*", "Resource": "*"}],
+    }
+    arn = iam.create_policy(PolicyName="Cap", PolicyDocument=json.dumps(boundary))["Policy"]["Arn"]
+    own = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["backup:*", "backup-storage:*"], "Resource": "*"}
+        ],
+    }
+    iam.create_role(
+        RoleName="Bounded", AssumeRolePolicyDocument=json.dumps(TRUST_ME), PermissionsBoundary=arn
+    )
+    iam.put_role_policy(RoleName="Bounded", PolicyName="Own", PolicyDocument=json.dumps(own))
+    world = {
+        "accounts": {
+            ACCOUNT: {
+                "iam": {
+                    "policies": {"Cap": boundary},
+                    "roles": {
+                        "Bounded": {"trust": TRUST_ME, "inline": {"Own": own}, "boundary": "Cap"}
+                    },
+                }
+            }
+        }
+    }
+    path = tmp_path / "world.json"
+    path.write_text(json.dumps(world))
+    args = [
+        "fix", "--world", str(path), "create-vault",
+        "--caller", f"arn:aws:iam::{ACCOUNT}:role/Bounded",
+        "--vault", f"arn:aws:backup:{REGION}:{ACCOUNT}:backup-vault:new",
+        "--apply", "--yes", "--backup-dir", str(tmp_path / "b"), "--format", "json",
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    fixes = json.loads(result.stdout)["fixes"]
+    [fix] = [f for f in fixes if f["kind"] == "boundary_policy"]
+    assert fix["verified"] is True
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    live = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+    assert version != "v1" and live == fix["document"]
+    assert live["Statement"][0] == boundary["Statement"][0]
+    assert "to restore: aws iam create-policy-version --policy-arn" in result.stderr

@@ -56,6 +56,14 @@ USER_INLINE = Limit(
     "put the new statements in a customer managed policy attached to the user instead",
     count_whitespace=False,
 )
+GROUP_INLINE = Limit(
+    "group inline policies (all of a group's together)",
+    5_120,
+    "characters",
+    IAM_QUOTAS,
+    "put the new statements in a customer managed policy attached to the group instead",
+    count_whitespace=False,
+)
 MANAGED = Limit(
     "managed policy",
     6_144,
@@ -106,9 +114,10 @@ def measure(documents: Iterable[Any], limit: Limit) -> int:
     return total
 
 
-def limit_for(kind: FixKind, *, user: bool = False) -> Limit | None:
+def limit_for(kind: FixKind, *, holder: str = "role") -> Limit | None:
+    """The limit for a document of ``kind``; ``holder``: role, user or group (inline)."""
     if kind is FixKind.IDENTITY_POLICY:
-        return USER_INLINE if user else ROLE_INLINE
+        return {"user": USER_INLINE, "group": GROUP_INLINE}.get(holder, ROLE_INLINE)
     if kind in (FixKind.MANAGED_POLICY, FixKind.BOUNDARY_POLICY):
         return MANAGED
     if kind is FixKind.TRUST_POLICY:

@@ -300,7 +300,7 @@ def _document_fixes(
         first: Generator = generator(generator_ids[0])
         allows = [line for s, e, m in entries for line in newly_allows(e.target, m, world)]
         edits_existing = any(m.edited for _, _, m in entries)
-        user = "/iam/users/" in pointer
+        holder = next((h for h in ("user", "group") if f"/iam/{h}s/" in pointer), "role")
         documents = (
             _inline_documents(patched, target)
             if target.kind is FixKind.IDENTITY_POLICY
@@ -340,7 +340,7 @@ def _document_fixes(
                 newly_allows=tuple(allows),
                 edits_existing=edits_existing,
                 review=tuple(review),
-                limit=exceeded(limit_for(target.kind, user=user), documents),
+                limit=exceeded(limit_for(target.kind, holder=holder), documents),
                 names=target.names,
                 file=document_file(target),
             )
