@@ -161,3 +161,12 @@ def test_docs_list_every_family_and_wrapper() -> None:
     wrappers = {w for e in CORPUS for w in parse_error_message(e["text"]).evidence.wrappers}
     for wrapper in wrappers:
         assert f"`{wrapper}`" in doc, wrapper
+
+
+def test_every_family_has_an_offline_answer_checked_for_layer_and_first_cause() -> None:
+    checked: set[MessageFamily] = set()
+    for entry in CORPUS:
+        expected = entry.get("offline", {})
+        if "first_layer" in expected or expected.get("permission_problem") is False:
+            checked.add(parse_error_message(entry["text"]).family)
+    assert checked == set(MessageFamily)
