@@ -3,7 +3,8 @@
 Root → OU Workloads (SCP DenyVaultDelete) → OU Prod (account "prod"); OU Security (RCP
 DenyKmsOutsideOrg) holds account "vault". In "prod": a role with a path, trust policy, tags,
 an inline policy, a customer managed policy and a permissions boundary; a user in a group; a
-KMS key with a policy, an alias and a grant; a vault encrypted with it and under Vault Lock.
+KMS key with a policy, an alias and a grant; a vault encrypted with it and under Vault Lock;
+a versioned bucket and an unversioned one.
 Trusted access for AWS Backup is on (moto 5.2.6 refuses backup.amazonaws.com as a delegated
 administrator's service, so none is registered here).
 """
@@ -143,6 +144,11 @@ def _build_prod(session: Any, account: str) -> tuple[str, dict[str, Any], str, s
     kms.create_alias(AliasName="alias/backup", TargetKeyId=key["KeyId"])
     grantee = f"arn:aws:iam::{account}:role{ROLE_PATH}BackupAdmin"
     kms.create_grant(KeyId=key["KeyId"], GranteePrincipal=grantee, Operations=["Decrypt"])
+    s3 = session.client("s3", region_name=REGION)
+    for bucket, status in (("prod-data", "Enabled"), ("prod-logs", None)):
+        s3.create_bucket(Bucket=bucket)
+        if status:
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": status})
     backup = session.client("backup", region_name=REGION)
     vault = backup.create_backup_vault(BackupVaultName="central", EncryptionKeyArn=key["Arn"])
     backup.put_backup_vault_lock_configuration(BackupVaultName="central", MinRetentionDays=7)

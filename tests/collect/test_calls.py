@@ -66,6 +66,8 @@ def test_error_text_keeps_code_and_message_only() -> None:
 def test_action_names_use_the_iam_prefix() -> None:
     assert action_of("organizations", "ListRoots") == "organizations:ListRoots"
     assert action_of("backup", "GetBackupVaultAccessPolicy") == "backup:GetBackupVaultAccessPolicy"
+    assert action_of("s3", "ListBuckets") == "s3:ListAllMyBuckets"  # API_ListBuckets.html
+    assert action_of("s3", "GetBucketVersioning") == "s3:GetBucketVersioning"
 
 
 def test_regions_default_list_and_all() -> None:

@@ -105,6 +105,10 @@ def test_collected_world_holds_what_was_created(org: Built, tmp_path: Path) -> N
     assert iam["policies"] == {"BackupOperator": OPERATOR, "Boundary": BOUNDARY}
     assert iam["groups"]["admins"]["inline"] == {"Describe": GROUP_INLINE}
 
+    assert {name: b.versioning for name, b in prod.buckets.items()} == {
+        "prod-data": "enabled",
+        "prod-logs": "disabled",
+    }
     region = prod.regions["us-east-1"]
     vault = region.vaults["central"]
     assert vault.arn == org.vault_arn

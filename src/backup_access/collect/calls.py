@@ -25,6 +25,7 @@ ACTION_PREFIX = {
     "kms": "kms",
     "organizations": "organizations",
     "ram": "ram",
+    "s3": "s3",
     "sts": "sts",
 }
 
@@ -116,8 +117,15 @@ class CallLog:
             self.gaps.append(gap)
 
 
+#: Operations whose IAM action is not named after them. S3's ListBuckets needs
+#: s3:ListAllMyBuckets (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
+ACTION_EXCEPTIONS = {("s3", "ListBuckets"): "s3:ListAllMyBuckets"}
+
+
 def action_of(service: str, operation: str) -> str:
-    return f"{ACTION_PREFIX.get(service, service)}:{operation}"
+    """The IAM action that authorizes ``operation`` of ``service``."""
+    found = ACTION_EXCEPTIONS.get((service, operation))
+    return found or f"{ACTION_PREFIX.get(service, service)}:{operation}"
 
 
 def error_text(error: Exception) -> str:

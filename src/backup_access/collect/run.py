@@ -38,6 +38,7 @@ from backup_access.collect.organization import (
     read_organization,
 )
 from backup_access.collect.ram import read_vault_shares
+from backup_access.collect.s3 import read_buckets
 from backup_access.collect.session import make_client, make_session
 from backup_access.policy.arn import Arn
 from backup_access.world.manifest import ORGANIZATION_KEY
@@ -104,6 +105,7 @@ class _Account:
     shares: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> id -> key
     keys_only: bool = False  # entered only to read keys its vaults' neighbours use
+    s3: dict[str, Any] | None = None  # the world's ``s3`` section
 
 
 def _status(state: _Account | None) -> str:
@@ -191,6 +193,7 @@ class _Run:
     ) -> list[Future[None]]:
         def iam() -> None:
             state.iam = read_iam(state.reader)
+            state.s3 = read_buckets(state.reader, regions[0])
             self.progress.done(f"{state.reader.account} IAM")
 
         def region_task(region: str) -> Callable[[], None]:
@@ -277,6 +280,8 @@ def _account_section(state: _Account) -> dict[str, Any]:
         section["name"] = state.name
     if state.iam is not None:
         section["iam"] = state.iam.section
+    if state.s3 is not None:
+        section["s3"] = state.s3
     regions: dict[str, Any] = {}
     for region in sorted({*state.backup, *state.keys}):
         backup = state.backup.get(region)
