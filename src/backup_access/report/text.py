@@ -115,7 +115,7 @@ def _wrap(segments: tuple[Segment, ...], width: int) -> list[tuple[Segment, ...]
         pieces = text.split(" ")
         for index, piece in enumerate(pieces):
             if index and words:
-                words.append((" ", Style.PLAIN))
+                words.append((" ", style))
             if piece:
                 words.append((piece, style))
     rows: list[list[Segment]] = [[]]
@@ -134,4 +134,15 @@ def _wrap(segments: tuple[Segment, ...], width: int) -> list[tuple[Segment, ...]
             used = 0
         rows[-1].append(word)
         used += len(word[0])
-    return [tuple(row) for row in rows]
+    return [_merge(row) for row in rows]
+
+
+def _merge(row: list[Segment]) -> tuple[Segment, ...]:
+    """Neighbouring pieces of one style as one segment (one colour code per run)."""
+    merged: list[Segment] = []
+    for text, style in row:
+        if merged and merged[-1][1] == style:
+            merged[-1] = (merged[-1][0] + text, style)
+        else:
+            merged.append((text, style))
+    return tuple(merged)
