@@ -206,4 +206,14 @@ def test_error_for_create_vault_agrees_with_explain_create_vault(role: str, verd
     )  # fmt: skip
     error_report, operation_report = json.loads(from_error.stdout), json.loads(operation.stdout)
     assert not any("new-vault" in item for item in error_report["missing"]), error_report
-    assert error_report["verdict"] == operation_report["verdict"] == verdict
+    assert operation_report["verdict"] == verdict
+    # The message's request is the operation's CreateBackupVault check: same decision. (When
+    # the world allows what AWS denied, the --error verdict also says the two disagree.)
+    (request,) = [c for c in error_report["checks"] if c["id"] == "message.request"]
+    (create,) = [c for c in operation_report["checks"] if c["action"] == "backup:CreateBackupVault"]
+    assert request["decision"] == create["decision"]
+    assert (request["decision"] == "allowed") == (verdict == "allowed")
+    if verdict == "denied":
+        assert error_report["verdict"] == "denied"
+    else:
+        assert error_report["verdict"] != "denied" and not request["missing"]
