@@ -8,13 +8,15 @@ import shutil
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
 from backup_access.errors import InputError
 from backup_access.report.text import OutputOptions
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,6 +38,9 @@ COLOR_CHOICES = ("auto", "always", "never")
 
 
 def console() -> Console:
+    """A rich console (lint's text output); rich is imported only by the commands using it."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 

@@ -19,7 +19,6 @@ world, ``--fail-on`` and ``--kind`` replace the file's, rule lists add up.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,8 @@ class ProjectConfig:
 
 
 def _table(path: Path) -> Mapping[str, Any] | None:
+    import tomllib  # only when a configuration file is there to read
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

@@ -56,7 +56,6 @@ from backup_access.report.explain import (
     render_explanation,
     to_json,
 )
-from backup_access.report.explain_markdown import markdown_explanation
 from backup_access.world import World, load_world
 
 _EXPECT = EXPECTATIONS
@@ -175,6 +174,8 @@ def emit(explanations: list[tuple[str, Explanation]], settings: _Settings, *, ba
             to_json([explanation_to_dict(e, expect=expect) for _, e in explanations], batch=batch)
         )
     elif fmt == "markdown":
+        from backup_access.report.explain_markdown import markdown_explanation
+
         click.echo("\n".join(markdown_explanation(e, title=title) for title, e in explanations))
     else:
         options = current_output()
