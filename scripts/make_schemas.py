@@ -70,7 +70,12 @@ REQUEST_ITEM = obj(
                 "resource_account": {"type": ["string", "integer"]},
                 "context": {"type": "object", "additionalProperties": CONTEXT_VALUE},
                 "principal_is_service_linked": {"type": "boolean"},
-                "management_account": {"type": "boolean"},
+                "management_account": {
+                    **ACCOUNT_ID,
+                    "description": "the organization's management account id (12 digits; "
+                    "quote it in YAML): SCPs do not apply to a principal there, RCPs not to "
+                    "a resource there",
+                },
             },
             ["principal", "action", "resource"],
         ),

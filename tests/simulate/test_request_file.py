@@ -210,3 +210,61 @@ def test_request_file_grants_use_the_world_loaders_grant_parser() -> None:
         with pytest.raises(InputError) as raised:
             parse_policies({"grants": [bad]})
         assert raised.value.pointer == pointer
+
+
+MANAGEMENT = {
+    "request": {
+        "principal": "arn:aws:iam::111111111111:role/R",
+        "action": "backup:DeleteBackupVault",
+        "resource": "arn:aws:backup:us-east-1:111111111111:backup-vault:v",
+    },
+    "policies": {
+        "identity": [{"Statement": [{"Effect": "Allow", "Action": "backup:*", "Resource": "*"}]}],
+        "scp": [{"level": "r-a1b2", "policies": []}],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "decision"),
+    [
+        (None, "implicit_deny"),
+        ("111111111111", "allowed"),
+        (111111111111, "allowed"),
+        ("222222222222", "implicit_deny"),
+    ],
+)
+def test_management_account_is_the_management_accounts_id(value: object, decision: str) -> None:
+    """SCPs do not apply to principals of the management account
+    (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html):
+    the request file names that account by id, since principal and resource may be in
+    different accounts."""
+    document = {**MANAGEMENT, "request": {**MANAGEMENT["request"], "management_account": value}}
+    if value is None:
+        del document["request"]["management_account"]
+    (only,), _ = parse_request_file(document, source="m.yaml")
+    assert only.policies.management_account == (None if value is None else str(value))
+    assert evaluate(only.request, only.policies).value.value == decision
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        (True, "12-digit id of the organization's management account"),
+        (False, "not false"),
+        ("true", "'true' is not a 12-digit account id"),
+        ("1111", "'1111' is not a 12-digit account id"),
+        ("arn:aws:iam::111111111111:root", "is not a 12-digit account id"),
+    ],
+)
+def test_management_account_that_is_not_an_account_id_is_refused(
+    value: object, needle: str
+) -> None:
+    """The docs once said boolean; ``"true"`` was then silently taken as an account id and
+    the SCP exemption silently did not apply."""
+    document = {**MANAGEMENT, "request": {**MANAGEMENT["request"], "management_account": value}}
+    with pytest.raises(RequestError) as raised:
+        parse_request_file(document, source="m.yaml")
+    assert raised.value.pointer == "/request/management_account"
+    assert raised.value.file == "m.yaml"
+    assert needle in raised.value.message

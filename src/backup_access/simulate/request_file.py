@@ -13,7 +13,7 @@ from typing import Any
 from backup_access.engine.model import NamedPolicy, OrgLevel, PolicySet, Request
 from backup_access.engine.request import make_request
 from backup_access.errors import InputError, RequestError
-from backup_access.fields import at, check_keys, mapping, one_action, one_resource
+from backup_access.fields import account_id, at, check_keys, mapping, one_action, one_resource
 from backup_access.frozen import maker
 from backup_access.grant_input import parse_grants
 from backup_access.policy.context import ContextValue
@@ -126,9 +126,24 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
         if error.pointer:
             raise
         raise error.located(prefix=pointer) from None
-    return request, (
-        None if management is None else _field_text(data, "management_account", pointer)
-    )
+    return request, _management_account(management, at(pointer, "management_account"))
+
+
+def _management_account(value: object, pointer: str) -> str | None:
+    """The organization's management account: its id, because a request's principal and
+    resource may be in different accounts (SCPs exempt a principal there, RCPs a resource
+    there). A boolean was the documented form once; it names no account, so it is refused
+    with the form to use rather than read as text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise RequestError(
+            "management_account takes the 12-digit id of the organization's management "
+            f"account (quoted in YAML), not {str(value).lower()}; leave the key out when the "
+            "management account is not involved",
+            pointer=pointer,
+        )
+    return account_id(value, pointer)
 
 
 # Where each layer's policies are attached decides which elements they may hold.
