@@ -27,9 +27,13 @@ def test_error_message_is_checked_against_the_world() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["operation"] == "error-message"
-    assert data["verdict"] == "allowed"  # the fixture world has no such SCP
+    # the fixture world has no such SCP: AWS's denial and the world's allow disagree, so the
+    # answer is unknown (never "allowed" about a denial) and --expect allowed is not met
+    assert data["verdict"] == "unknown"
     assert data["checks"][0]["id"] == "message.request"
-    assert data["disagreements"]
+    assert data["checks"][0]["decision"] == "allowed"
+    assert data["disagreements"][0].startswith("AWS denied this but the world allows it: ")
+    assert run("--error", DENIED, "--expect", "allowed").exit_code == 1
     assert run("--error", DENIED, "--expect", "denied").exit_code == 1
 
 

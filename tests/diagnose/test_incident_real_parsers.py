@@ -61,8 +61,8 @@ def test_world_that_disagrees_with_the_message_says_so(tmp_path: Path) -> None:
         f"{SOURCE_VAULT} with an explicit deny in a service control policy",
     )
     assert code == 0
-    assert out["verdict"] == "allowed"
-    assert any("allowed" in d for d in out["disagreements"])
+    assert out["verdict"] == "unknown"  # AWS denied it; the world allows it
+    assert out["disagreements"][0].startswith("AWS denied this but the world allows it: ")
 
 
 def test_role_not_assumable_message_checks_the_trust_policy(tmp_path: Path) -> None:
@@ -121,10 +121,10 @@ def test_an_allowed_request_may_carry_a_session_policy_when_none_was_given() -> 
     world = ROOT / "examples" / "worlds" / "restore-and-delete"
     code, out = explain("--world", str(world), "--error", RESTORE_MESSAGE)
     assert code == 0
-    assert out["verdict"] == "allowed"
+    assert out["verdict"] == "unknown"
     (disagreement,) = out["disagreements"]
     assert disagreement.endswith(
-        "the world may be out of date, or the request carried context it cannot know "
+        "the world may be incomplete or out of date, or the request carried context it cannot know "
         "(session policy, VPC endpoint, source IP, tags)"
     )
 
@@ -136,11 +136,11 @@ def test_session_policies_given_are_not_called_unknown_context() -> None:
         "--world", str(world), "--session-policy", str(policy), "--error", RESTORE_MESSAGE
     )
     assert code == 0
-    assert out["verdict"] == "allowed"
+    assert out["verdict"] == "unknown"
     (disagreement,) = out["disagreements"]
     assert "session policy," not in disagreement
     assert disagreement.endswith(
-        "the world may be out of date, or the request carried context it cannot know "
+        "the world may be incomplete or out of date, or the request carried context it cannot know "
         "(VPC endpoint, source IP, tags); the session policies given with --session-policy "
         "were applied, so check they are the ones the session was created with"
     )

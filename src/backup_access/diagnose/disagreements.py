@@ -10,6 +10,10 @@ from backup_access.diagnose.families import MessageGate
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckDecision, CheckResult
 
+# How the first disagreement opens when the world allows what AWS refused: the answer is
+# then unknown, never "allowed", and this is its reason.
+WORLD_ALLOWS = "AWS denied this but the world allows it: "
+
 
 def with_article(words: str) -> str:
     """``words`` with its indefinite article: "an identity-based", "a service control"."""
@@ -43,8 +47,9 @@ def request_disagreements(
     )
     if result.decision is CheckDecision.ALLOWED:
         return [
-            f"the message reports {said}, but in the world the request is allowed: the world "
-            f"may be out of date, or {context_unknown(session_given=session_given)}"
+            f"{WORLD_ALLOWS}the message reports {said}, but in the world the request is "
+            f"allowed; the world may be incomplete or out of date, or "
+            f"{context_unknown(session_given=session_given)}"
         ]
     out: list[str] = []
     if parsed.layer is not None and parsed.layer.value not in result.blocked_by:

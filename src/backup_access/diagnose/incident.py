@@ -15,15 +15,15 @@ from dataclasses import dataclass, replace
 
 from backup_access.diagnose import message_checks
 from backup_access.diagnose.cloudtrail import CloudTrailEvent, read_cloudtrail
-from backup_access.diagnose.disagreements import request_disagreements
+from backup_access.diagnose.disagreements import WORLD_ALLOWS, request_disagreements
 from backup_access.diagnose.families import MessageKind
 from backup_access.diagnose.gate_handlers import answer_gate
 from backup_access.diagnose.masking import DOCUMENTATION_ACCOUNTS, account_mask, arn_account
-from backup_access.diagnose.message_checks import MESSAGE_CHECK, TRUST_CHECK
+from backup_access.diagnose.message_checks import MESSAGE_CHECK, TRUST_CHECK, creating_actions
 from backup_access.diagnose.messages import ParsedMessage, parse_error_message
 from backup_access.diagnose.model import CheckResult, Explanation, Verdict, verdict_of
 from backup_access.diagnose.offline import answer_offline, message_parameters
-from backup_access.diagnose.unmask import unmask
+from backup_access.diagnose.unmask import Unmasked, unmask
 from backup_access.engine.model import Layer, NamedPolicy
 from backup_access.errors import InputError
 from backup_access.world import World
@@ -117,10 +117,34 @@ def _unmasked(world: World, incident: Incident) -> tuple[Incident, list[str]]:
     """The incident with masked accounts the world can tell put back, and what was done."""
     principal = unmask(world, incident.principal, "principal")
     resource = unmask(world, incident.resource, "resource")
+    if principal.arn and resource.arn and not resource.resolved:
+        resource = _created_in_caller_account(principal.arn, resource.arn, incident.action)
     notes = [u.note for u in (principal, resource) if u.note is not None]
     if not notes:
         return incident, []
     return replace(incident, principal=principal.arn, resource=resource.arn), notes
+
+
+def _created_in_caller_account(principal: str, resource: str, action: str | None) -> Unmasked:
+    """A masked resource of a creating action (CreateBackupVault) in the caller's account:
+    AWS creates the resource in the account of the credentials that call it
+    (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault.html)."""
+    masked, caller = arn_account(resource), arn_account(principal)
+    if (
+        masked is None
+        or not account_mask(masked)
+        or caller is None
+        or account_mask(caller)
+        or (action or "").lower() not in creating_actions()
+    ):
+        return Unmasked(resource)
+    parts = resource.split(":", 5)
+    parts[4] = caller
+    return Unmasked(
+        ":".join(parts),
+        f"the resource's masked account '{masked}' was taken as {caller}, the caller's "
+        f"account: {action} creates the resource in the account of the caller",
+    )
 
 
 def _still_masked(field: str, incident: Incident) -> bool:
@@ -147,6 +171,7 @@ def explain_incident(
     checks: list[CheckResult] = []
     disagreements: list[str] = []
     notes: list[str] = list(parsed.notes)
+    unevaluated: list[str] = []  # why nothing could be evaluated, when nothing was
     incident, restored = _unmasked(world, incident)
     notes.extend(restored)
     masked = [
@@ -168,12 +193,17 @@ def explain_incident(
     else:
         offline = answer_offline(parsed)
         if masked:
+            unevaluated.append(
+                f"the {' and '.join(masked)} of the message {'are' if len(masked) > 1 else 'is'} "
+                "masked and the world cannot tell which account it is"
+            )
             notes.append(
                 f"the {' and '.join(masked)} of the message is masked, so the request cannot be "
                 "evaluated in the world: give the message unmasked, or run `explain OPERATION` "
                 "with the operation's parameters"
             )
         else:
+            unevaluated.append("the message names no request the world can evaluate")
             notes.append(
                 f"{offline.meaning}. The message names no request the world can evaluate: run "
                 "`explain OPERATION` with the operation's parameters (explain OPERATION --help)"
@@ -183,6 +213,11 @@ def explain_incident(
             notes.append(f"most likely cause given the message: {first.title} ({first.layer})")
     results = tuple(checks)
     verdict = verdict_of(results) if results else Verdict.UNKNOWN
+    if verdict is Verdict.ALLOWED:
+        # AWS refused the request, so a world that allows it is incomplete or stale, or the
+        # request carried context it cannot see: never answer "allowed" about a denial.
+        verdict = Verdict.UNKNOWN
+        disagreements = _world_allows(disagreements)
     return Explanation(
         operation=operation,
         verdict=verdict,
@@ -191,7 +226,21 @@ def explain_incident(
         notes=tuple(sorted({*notes, *(n for c in results for n in c.notes)})),
         missing=tuple(sorted({m for c in results for m in c.missing})),
         disagreements=tuple(disagreements),
+        unevaluated=None if results else "; ".join(unevaluated) or None,
     )
+
+
+def _world_allows(disagreements: list[str]) -> list[str]:
+    """The disagreements, the first saying that AWS refused what the world allows."""
+    if disagreements and disagreements[0].startswith(WORLD_ALLOWS):
+        return disagreements
+    first = (
+        disagreements[0]
+        if disagreements
+        else "every check of the message passes in the world: the world may be out of date, "
+        "or the request carried context it cannot know"
+    )
+    return [f"{WORLD_ALLOWS}{first}", *disagreements[1:]]
 
 
 def explain_parsed(

@@ -146,6 +146,9 @@ class Explanation:
     fixes: tuple[Any, ...] = field(default=())
     # --error / --cloudtrail: where the world disagrees with what AWS reported
     disagreements: tuple[str, ...] = ()
+    # why the verdict is unknown when no check was evaluated (a masked or unrecognised
+    # --error message); the first line says it
+    unevaluated: str | None = None
 
     @property
     def assumptions(self) -> tuple[str, ...]:

@@ -174,15 +174,28 @@ def first_blocking(explanation: Explanation) -> CheckResult | None:
     return None
 
 
+def _unknown_reason(explanation: Explanation) -> str:
+    """Why there is no answer when no check fails: where the world contradicts what AWS
+    reported (an ``--error`` message the world allows), or that nothing was evaluated."""
+    if explanation.disagreements:
+        return explanation.disagreements[0]
+    if explanation.unevaluated:
+        return f"nothing was evaluated: {explanation.unevaluated}"
+    return "nothing was evaluated, so there is no answer (see the notes)"
+
+
 def headline(explanation: Explanation, title: str = "") -> str:
     """The verdict, the first failing check, its layer and statement or setting: one line."""
     label = VERDICT_LABEL[explanation.verdict]
     name = title or explanation.operation
     check = first_blocking(explanation)
     if check is None:
+        if explanation.verdict is not Verdict.ALLOWED or not explanation.checks:
+            return f"{label} {name} — {_unknown_reason(explanation)}"
         passed = sum(1 for c in explanation.checks if c.decision is CheckDecision.ALLOWED)
         skipped = f" ({len(explanation.skipped)} not applicable)" if explanation.skipped else ""
-        return f"{label} {name} — all {passed} checks pass{skipped}"
+        checks = "the 1 check passes" if passed == 1 else f"all {passed} checks pass"
+        return f"{label} {name} — {checks}{skipped}"
     failing = sum(1 for c in explanation.checks if c.decision is not CheckDecision.ALLOWED)
     more = f" (+{failing - 1} more)" if failing > 1 else ""
     summary = humanise(check_summary(check), parameter_names(explanation))
