@@ -144,7 +144,7 @@ def run_plans(
         plan = plan_fixes(raw, explanation, diagnose, scope=options.scope, world=world)
         plans.append((title, explanation, plan))
         raw = plan.patched
-    _emit(plans, settings, batch=batch)
+    _emit(plans, settings, batch=batch, write_dir=options.write_dir)
     if options.write_dir is not None:
         _write_documents(options.write_dir, plans)
     if options.patched_world is not None:
@@ -167,8 +167,13 @@ def run_plans(
 
 
 def _emit(
-    plans: list[tuple[str, Explanation, FixPlan]], settings: Settings, *, batch: bool
+    plans: list[tuple[str, Explanation, FixPlan]],
+    settings: Settings,
+    *,
+    batch: bool,
+    write_dir: Path | None = None,
 ) -> None:
+    where = str(write_dir) if write_dir is not None else None
     if (settings.output_format or "text") == "json":
         items = [plan_to_dict(e, p, expect=settings.expect) for _, e, p in plans]
         click.echo(json.dumps(items if batch else items[0], indent=2, ensure_ascii=False))
@@ -176,11 +181,18 @@ def _emit(
     if settings.output_format == "markdown":
         from backup_access.report.fix_markdown import markdown_fix_plan
 
-        click.echo("\n".join(markdown_fix_plan(plan, title=title) for title, _, plan in plans))
+        click.echo(
+            "\n".join(
+                markdown_fix_plan(plan, title=title, write_dir=where) for title, _, plan in plans
+            )
+        )
         return
     output = current_output()
     for index, (title, _, plan) in enumerate(plans):
-        write(("\n" if index else "") + render_plan(plan, title=title, color=output.color), output)
+        text = render_plan(
+            plan, title=title, color=output.color, quiet=output.quiet, write_dir=where
+        )
+        write(("\n" if index and not output.quiet else "") + text, output)
 
 
 def _write_documents(directory: Path, plans: list[tuple[str, Explanation, FixPlan]]) -> None:

@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
-from backup_access.diagnose.model import Explanation
+from backup_access.diagnose.model import Explanation, Verdict
 from backup_access.fix import Audience, Fix, FixKind, FixPlan
 from backup_access.report.explain import explanation_to_dict
+from backup_access.report.words import VERDICT_LABEL, headline
 
 
 def plan_to_dict(
@@ -69,7 +70,20 @@ def _style(text: str, color: bool, **style: Any) -> str:
     return click.style(text, **style) if color else text
 
 
-def render_fix(fix: Fix, *, color: bool) -> list[str]:
+def _commands(fix: Fix, write_dir: str | None) -> list[str]:
+    """The apply commands; their ``file://NAME`` exists only once ``--write DIR`` wrote it."""
+    if not fix.cli:
+        return []
+    if fix.file is None or f"file://{fix.file}" not in " ".join(fix.cli):
+        return ["  apply with:", *(f"    {command}" for command in fix.cli)]
+    if write_dir is None:
+        head = f"  apply with (file://{fix.file} does not exist yet: write it with --write DIR):"
+        return [head, *(f"    {command}" for command in fix.cli)]
+    path = f"file://{write_dir.rstrip('/')}/{fix.file}"
+    return ["  apply with:", *(f"    {c.replace(f'file://{fix.file}', path)}" for c in fix.cli)]
+
+
+def render_fix(fix: Fix, *, color: bool, write_dir: str | None = None) -> list[str]:
     lines = []
     who = {
         Audience.ACCOUNT: f"account {fix.account}" if fix.account else "the account",
@@ -96,9 +110,7 @@ def render_fix(fix: Fix, *, color: bool) -> list[str]:
         lines.extend("  " + line for line in _diff_lines(fix, color))
     elif fix.kind is FixKind.SETTING and fix.setting is not None:
         lines.append(f"  set {fix.setting.label}: {fix.setting.pointer} → {fix.setting.value!r}")
-    if fix.cli:
-        lines.append("  apply with:")
-        lines.extend(f"    {command}" for command in fix.cli)
+    lines.extend(_commands(fix, write_dir))
     if fix.newly_allows:
         lines.append("  newly allows:")
         lines.extend(f"    - {item}" for item in fix.newly_allows)
@@ -107,15 +119,48 @@ def render_fix(fix: Fix, *, color: bool) -> list[str]:
     return lines
 
 
-def render_plan(plan: FixPlan, *, title: str, color: bool) -> str:
-    lines = []
-    verdict = plan.before.verdict.value.upper()
-    lines.append(_style(f"{verdict}  {title}", color, bold=True))
-    if not plan.fixes and not plan.unfixed:
-        lines.append("nothing to fix" if plan.before.verdict.value == "allowed" else "no fix found")
+def plan_headline(plan: FixPlan, title: str) -> str:
+    """One line, in explain's style: the verdict now, how many changes, and the verdict after
+    them — so that "DENIED" is never read as "still denied"."""
+    head = f"{VERDICT_LABEL[plan.before.verdict]} {title}"
+    if plan.before.verdict is Verdict.ALLOWED:
+        return f"{head} — allowed already: nothing to fix"
+    changes = [f for f in plan.fixes if f.kind is not FixKind.ALTERNATIVE]
+    alternatives = len(plan.fixes) - len(changes)
+    parts = []
+    if changes:
+        parts.append(f"{len(changes)} change{'s' if len(changes) != 1 else ''} proposed")
+    if alternatives:
+        parts.append(f"{alternatives} alternative{'s' if alternatives != 1 else ''}")
+    if not parts:
+        parts.append("no fix found")
+    them = "it" if len(changes) == 1 else "them"
+    if changes and plan.verified:
+        parts.append(f"verified: allowed after {them}")
+    else:
+        still = f"still {plan.after.verdict.value}" + (f" after {them}" if changes else "")
+        reason = headline(plan.after).partition(" — ")[2]
+        parts.append(f"{still}: {reason}" if reason else still)
+    return f"{head} — {', '.join(parts)}"
+
+
+def render_plan(
+    plan: FixPlan,
+    *,
+    title: str,
+    color: bool,
+    quiet: bool = False,
+    write_dir: str | None = None,
+) -> str:
+    """The plan as text; ``quiet``: the headline only (as ``explain -q``); ``write_dir``: where
+    ``--write`` puts the documents the commands read."""
+    good = plan.verified or plan.before.verdict is Verdict.ALLOWED
+    lines = [_style(plan_headline(plan, title), color, bold=True, fg="green" if good else "red")]
+    if quiet:
+        return lines[0] + "\n"
     for fix in plan.fixes:
         lines.append("")
-        lines.extend(render_fix(fix, color=color))
+        lines.extend(render_fix(fix, color=color, write_dir=write_dir))
     if plan.unfixed:
         lines.append("")
         lines.append(_style("Not fixed:", color, bold=True, fg="red"))

@@ -11,7 +11,7 @@ from backup_access.report.fix import unified_diff
 from backup_access.report.markdown import escape, fenced, inline_code
 
 
-def _change(fix: Fix) -> list[str]:
+def _change(fix: Fix, write_dir: str | None) -> list[str]:
     out = [f"#### {escape(fix.title)}", ""]
     where = f"{inline_code(fix.id)} · {fix.kind.value} · target {inline_code(fix.target)}"
     out += [where + (f" · account {inline_code(fix.account)}" if fix.account else ""), ""]
@@ -24,19 +24,34 @@ def _change(fix: Fix) -> list[str]:
     elif fix.kind is FixKind.SETTING and fix.setting is not None:
         out += [f"Set {escape(fix.setting.label)} to {inline_code(repr(fix.setting.value))}.", ""]
     if fix.cli:
-        out += ["Apply with:", "", fenced("\n".join(fix.cli), "sh"), ""]
+        out += _commands(fix, write_dir)
     mark = "✔" if fix.verified else "✘"
     out += [f"{mark} {escape(fix.verification)} (AWS page: <{fix.source}>)", ""]
     return out
 
 
-def markdown_fix_plan(plan: FixPlan, *, title: str) -> str:
+def _commands(fix: Fix, write_dir: str | None) -> list[str]:
+    """The apply commands; their ``file://NAME`` exists only once ``--write DIR`` wrote it."""
+    cli = list(fix.cli)
+    named = fix.file is not None and any(f"file://{fix.file}" in c for c in cli)
+    if named and write_dir is not None:
+        path = f"file://{write_dir.rstrip('/')}/{fix.file}"
+        cli = [c.replace(f"file://{fix.file}", path) for c in cli]
+    head = "Apply with:"
+    if named and write_dir is None:
+        missing = inline_code(f"file://{fix.file}")
+        option = inline_code("--write DIR")
+        head = f"Apply with ({missing} does not exist yet: write it with {option}):"
+    return [head, "", fenced("\n".join(cli), "sh"), ""]
+
+
+def markdown_fix_plan(plan: FixPlan, *, title: str, write_dir: str | None = None) -> str:
     """One fix plan as Markdown (see the module docstring)."""
     out = [markdown_explanation(plan.before, title=title).rstrip(), ""]
     if plan.fixes:
         out += ["### Changes", ""]
         for fix in plan.fixes:
-            out += _change(fix)
+            out += _change(fix, write_dir)
     if plan.unfixed:
         out += ["**Not fixed**", ""]
         out += [

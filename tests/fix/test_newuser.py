@@ -1,0 +1,79 @@
+"""Findings of the new-user trial on ``fix`` (docs/fix.md "Output"): ``-q`` prints only the
+headline, the headline says what the plan achieves, the apply commands never point at a file
+that does not exist, and the changes stay minimal (one statement per principal, the existing
+allow-list SCP extended, the user's evident scope followed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from backup_access.cli import main
+from tests.fix.test_targeted import COPY
+from tests.test_scenarios import WORLDS
+
+WRONG_ORG = [
+    *COPY,
+    "--destination-vault",
+    "arn:aws:backup:us-east-1:222222222222:backup-vault:wrong-org",
+]
+BY_OU = [*COPY, "--destination-vault", "arn:aws:backup:us-east-1:222222222222:backup-vault:by-ou"]
+
+
+def _run(world: str, *args: str) -> str:
+    result = CliRunner().invoke(main, ["fix", "--world", str(WORLDS / world), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_quiet_prints_only_the_headline() -> None:
+    quiet = _run("cross-account-copy", "-q", *WRONG_ORG)
+    full = _run("cross-account-copy", *WRONG_ORG)
+    assert quiet.splitlines() == [full.splitlines()[0]]
+    assert len(full.splitlines()) > 10
+
+
+def test_headline_says_how_many_changes_and_the_verdict_after_them() -> None:
+    first = _run("cross-account-copy", *WRONG_ORG).splitlines()[0]
+    assert first == ("✘ DENIED copy (StartCopyJob) — 1 change proposed, verified: allowed after it")
+    allowed = _run("cross-account-copy", "-q", *BY_OU).splitlines()
+    assert allowed == ["✔ ALLOWED copy (StartCopyJob) — allowed already: nothing to fix"]
+
+
+def test_headline_names_what_still_blocks_when_not_verified() -> None:
+    first = _run(
+        "create-vault",
+        "--error",
+        "User: arn:aws:sts::666666666666:assumed-role/SandboxAdmin/bob is not authorized to "
+        "perform: backup-storage:MountCapsule because no service control policy allows the "
+        "backup-storage:MountCapsule action",
+    ).splitlines()[0]
+    start = "✘ DENIED error message — 1 change proposed, still unknown after it: "
+    assert first.startswith(start)
+    assert len(first) > len(start)  # and why, in explain's words
+
+
+def test_apply_command_file_exists_only_with_write(tmp_path: Path) -> None:
+    name = "222222222222-vault-wrong-org-access-policy.json"
+    without = _run("cross-account-copy", *WRONG_ORG)
+    assert f"file://{name} does not exist yet: write it with --write DIR" in without
+    written = _run("cross-account-copy", "--write", str(tmp_path), *WRONG_ORG)
+    assert f"--policy file://{tmp_path}/{name} " in written
+    assert "does not exist yet" not in written
+    assert json.loads((tmp_path / name).read_text())["Statement"]
+
+
+def test_markdown_apply_commands_say_the_same(tmp_path: Path) -> None:
+    without = _run("cross-account-copy", "--format", "markdown", *WRONG_ORG)
+    assert "does not exist yet: write it with `--write DIR`" in without
+    written = _run(
+        "cross-account-copy", "--format", "markdown", "--write", str(tmp_path), *WRONG_ORG
+    )
+    assert f"file://{tmp_path}/222222222222-vault-wrong-org-access-policy.json" in written
+
+
+def _json(world: str, *args: str) -> dict[str, Any]:
+    return json.loads(_run(world, "--format", "json", *args))
