@@ -77,3 +77,56 @@ def test_markdown_apply_commands_say_the_same(tmp_path: Path) -> None:
 
 def _json(world: str, *args: str) -> dict[str, Any]:
     return json.loads(_run(world, "--format", "json", *args))
+
+
+def test_key_policy_statements_for_one_principal_are_combined() -> None:
+    # Finding 10a. A key policy statement may list several actions for one principal
+    # (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html);
+    # CreateGrant keeps its own statement because its condition differs
+    # (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
+    fixed = _json(
+        "create-vault",
+        "create-vault",
+        "--caller",
+        "arn:aws:iam::111111111111:role/VaultAdmin",
+        "--vault",
+        "arn:aws:backup:us-east-1:111111111111:backup-vault:prod-vault",
+        "--key",
+        "arn:aws:kms:us-east-1:111111111111:alias/vault-key-no-root",
+    )
+    [fix] = [f for f in fixed["fixes"] if f["generator"] == "FX-KEY-POLICY"]
+    before = fix["previous"]["Statement"]
+    after = fix["document"]["Statement"]
+    assert after[: len(before)] == before  # existing statements kept as they were
+    added = after[len(before) :]
+    assert len(added) == 2
+    grant, rest = added
+    assert grant["Action"] == "kms:CreateGrant" and "Condition" in grant
+    assert rest["Sid"] == "AllowKmsForVaultAdmin" and "Condition" not in rest
+    assert sorted(rest["Action"]) == [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:GenerateDataKey",
+        "kms:RetireGrant",
+    ]
+    assert {s["Principal"]["AWS"] for s in added} == {"arn:aws:iam::111111111111:role/VaultAdmin"}
+    assert len({s["Sid"] for s in after if "Sid" in s}) == len([s for s in after if "Sid" in s])
+    assert fix["verified"] is True and fixed["fix_plan"]["verdict_after"] == "allowed"
+
+
+def test_combining_keeps_existing_statements_and_never_duplicates() -> None:
+    from backup_access.fix.merge import combine_added
+
+    existing = {"Sid": "Old", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:role/R"}}
+    old = {**existing, "Action": ["kms:Decrypt", "kms:Encrypt"], "Resource": "*"}
+    previous = {"Version": "2012-10-17", "Statement": [old]}
+    added = [
+        {**existing, "Sid": "A", "Action": "kms:Decrypt", "Resource": "*"},
+        {**existing, "Sid": "B", "Action": "kms:Encrypt", "Resource": "*"},
+    ]
+    document = {"Version": "2012-10-17", "Statement": [old, *added]}
+    combined = combine_added(previous, document)
+    assert combined is not None
+    assert combined["Statement"] == [old]  # the union equals the old statement: not repeated
+    one = {"Version": "2012-10-17", "Statement": [old, added[0]]}
+    assert combine_added(previous, one) is None  # nothing to combine

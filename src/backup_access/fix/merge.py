@@ -153,3 +153,61 @@ def merge(
     if added or edited or "Statement" in result:
         result["Statement"] = existing
     return Merged(result, tuple(added), tuple(edited), tuple(skipped))
+
+
+def _principal_words(statement: JsonDocument) -> str:
+    """Who a statement names, as words for a Sid ("" for an identity policy's statement or
+    a ``"*"`` narrowed by conditions)."""
+    principal = statement.get("Principal")
+    if not isinstance(principal, dict) or len(principal) != 1:
+        return ""
+    value = next(iter(principal.values()))
+    if not isinstance(value, str):
+        return ""
+    if value.endswith(":root"):
+        return "account " + value.split(":")[-2]
+    if value.endswith(".amazonaws.com"):
+        return value.split(".")[0] + " service"
+    return value.rsplit("/", 1)[-1].split(":")[-1]
+
+
+def _group_sid(statement: JsonDocument, fallback: str) -> str:
+    actions = [str(a) for a in _as_list(statement.get("Action"))]
+    services = dict.fromkeys(a.split(":", 1)[0] for a in actions)
+    who = _principal_words(statement)
+    if who:
+        return sid_from("Allow", " and ".join(services), "for", who)
+    if statement.get("Principal") is None:
+        return sid_from("Allow", " and ".join(services), "actions")
+    return fallback
+
+
+def combine_added(previous: JsonDocument | None, document: JsonDocument) -> JsonDocument | None:
+    """``document`` with the statements the fixes appended after ``previous``'s combined:
+    those that share effect, principal, resource and conditions become one statement (one
+    per principal, with a Sid naming it). Statements ``previous`` had are kept as they are
+    (equal as JSON values); None when nothing combines."""
+    kept = len(statements(previous)) if previous is not None else 0
+    current = statements(document)
+    before, ours = current[:kept], current[kept:]
+    if len(ours) < 2 or not all(isinstance(s, dict) and "Action" in s for s in ours):
+        return None
+    combined = combine(ours)
+    if len(combined) == len(ours):
+        return None
+    plain = [_without_sid(s) for s in before]
+    taken = {str(s.get("Sid")) for s in before if isinstance(s, dict) and "Sid" in s}
+    out: list[JsonDocument] = []
+    for statement in combined:
+        if _without_sid(statement) in plain:
+            continue  # never a duplicate of a statement the document already had
+        sid = str(statement.get("Sid") or "BackupAccessFix")
+        if len(_as_list(statement["Action"])) > 1:
+            sid = _group_sid(statement, sid)
+        sid = _unique_sid(sid, taken)
+        taken.add(sid)
+        plain.append(_without_sid(statement))
+        out.append({"Sid": sid, **{k: v for k, v in statement.items() if k != "Sid"}})
+    result = copy.deepcopy(document)
+    result["Statement"] = [*before, *out]
+    return result

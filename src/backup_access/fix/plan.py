@@ -27,7 +27,7 @@ from backup_access.fix.commands import commands, document_file
 from backup_access.fix.context import FixContext, Scope
 from backup_access.fix.describe import newly_allows
 from backup_access.fix.limits import exceeded, limit_for
-from backup_access.fix.merge import Merged
+from backup_access.fix.merge import Merged, combine_added
 from backup_access.fix.model import (
     Alternative,
     Audience,
@@ -41,7 +41,7 @@ from backup_access.fix.model import (
     SettingChange,
     Unfixed,
 )
-from backup_access.fix.raw import find, world_from_json
+from backup_access.fix.raw import find, put, world_from_json
 from backup_access.fix.registry import Generator, generator, generators
 from backup_access.fix.targets import org_attachments
 from backup_access.world import World
@@ -222,6 +222,24 @@ class _Planner:
         alternatives = [p for p in proposals if p.alternative is not None]
         specific = [p for p in alternatives if p.generator != FALLBACK_GENERATOR]
         self.alternatives.extend(specific or alternatives)
+
+    def combine(self, original: dict[str, Any]) -> None:
+        """One statement per principal: the statements the steps appended to a document that
+        share effect, principal, resource and conditions are combined (the diagnosis is run
+        again on the result, so the proof is of what is shown)."""
+        pointers = dict.fromkeys(e.target.pointer for s in self.steps for e in s.edits)
+        changed = False
+        for pointer in pointers:
+            document = find(self.raw, pointer)
+            if not isinstance(document, dict):
+                continue
+            combined = combine_added(find(original, pointer), document)
+            if combined is not None:
+                put(self.raw, pointer, combined)
+                changed = True
+        if changed:
+            self.world = world_from_json(self.raw, like=self.like)
+            self.current = self.diagnose(self.world)
 
     def run(self) -> None:
         attempted: set[tuple[str, str]] = set()
@@ -421,6 +439,7 @@ def plan_fixes(
             "fixes follow the re-read world"
         )
     planner.run()
+    planner.combine(raw)
     fixes = _document_fixes(raw, planner.raw, planner.steps, planner.world)
     fixes += [_setting_fix(s) for s in planner.steps if s.proposal.setting is not None]
     seen: set[str] = set()
