@@ -219,3 +219,40 @@ def test_the_library_parser_takes_any_action_unless_given_the_check() -> None:
     assert raised.value.pointer == "/request/action"
     assert action_mistake("backup:DeleteBackupVault") is None
     assert action_mistake("BACKUP:deletebackupvault") is None  # action names ignore case
+
+
+@pytest.mark.parametrize("content", ["[]", "[]\n# nothing pinned yet\n"])
+def test_an_empty_batch_is_an_input_error_not_a_silent_pass(tmp_path: Path, content: str) -> None:
+    """An empty pin file in CI checked nothing; exit 0 would read as "all pins hold"."""
+    path = tmp_path / "pins.yaml"
+    path.write_text(content)
+    for args in ((), ("--expect", "denied"), ("--format", "json")):
+        code, out, err = run("simulate", str(path), *args)
+        assert code == 3
+        assert f"{path} at /: the file holds no requests" in err
+        assert out == ""
+
+
+def test_a_batch_whose_expectations_all_hold_says_so(tmp_path: Path) -> None:
+    batch = [
+        item("backup:ListBackupVaults", "allowed"),
+        item("backup:DeleteBackupVault", "denied"),
+        item("backup:DeleteBackupVault", "implicit_deny"),
+    ]
+    code, out, err = run("simulate", write(tmp_path, batch))
+    assert code == 0
+    assert err.strip() == "3 of 3 expectations met"
+    assert "expectations" not in out  # standard output stays the report
+    # Items without an expectation are counted apart, in success and in failure.
+    batch[2] = item("backup:DeleteBackupVault")
+    path = write(tmp_path, batch, "partly.yaml")
+    assert run("simulate", path)[2].strip() == (
+        "2 of 2 expectations met (1 of 3 requests expect nothing)"
+    )
+    batch[1] = item("backup:DeleteBackupVault", "allowed")
+    code, _, err = run("simulate", write(tmp_path, batch))
+    assert code == 1
+    assert "1 of 2 expectations not met" in err
+    # Quiet prints only the verdict lines; a batch expecting nothing has nothing to sum up.
+    assert run("simulate", path, "-q")[2] == ""
+    assert run("simulate", write(tmp_path, [item("backup:ListBackupVaults")], "none.yaml"))[2] == ""

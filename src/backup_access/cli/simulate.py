@@ -238,8 +238,14 @@ def _run_file(request_file: Path, output_format: str, expect: str | None) -> Non
         click.echo("\n".join(markdown), nl=False)
     else:
         write(report.render(), options)
+    expected = sum(1 for item, _ in evaluated if (item.expect or expect) is not None)
     if failures:
-        click.echo(f"{len(failures)} of {len(evaluated)} expectations not met:", err=True)
+        click.echo(f"{len(failures)} of {expected} expectations not met:", err=True)
         for failure in failures:
             click.echo(f"  {failure}", err=True)
         sys.exit(EXIT_EXPECTATION)
+    if batch and expected and not options.quiet:
+        # On standard error, beside the failure summary, so that stdout stays the report.
+        unchecked = len(evaluated) - expected
+        tail = f" ({unchecked} of {len(evaluated)} requests expect nothing)" if unchecked else ""
+        click.echo(f"{expected} of {expected} expectations met{tail}", err=True)

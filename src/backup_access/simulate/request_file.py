@@ -317,6 +317,13 @@ def parse_request_file(
     """Every item of a request file, and whether the file held a list (batch mode);
     ``check_action`` (see ``ActionCheck``) vets each item's action."""
     try:
+        if document == []:
+            # An empty pin file in CI would otherwise pass, having checked nothing.
+            raise RequestError(
+                "the file holds no requests (an empty list): give one request, or a list of "
+                "items {request, policies} (see docs/request.md)",
+                pointer="/",
+            )
         if isinstance(document, list):
             shared: SharedPolicies = {}
             return [
