@@ -39,6 +39,7 @@ def test_every_catalogue_reference_resolves() -> None:
             {
                 "family": "vault_not_empty",
                 "kind": "gate",
+                "summary": "s",
                 "meaning": "m",
                 "sources": ["https://a"],
                 "colour": "red",
@@ -49,11 +50,27 @@ def test_every_catalogue_reference_resolves() -> None:
             {
                 "family": "vault_not_empty",
                 "kind": "gate",
+                "summary": "s",
                 "meaning": "m",
                 "sources": ["https://a"],
                 "hints": [{"title": "t", "layer": "trust", "why": "w"}],
             },
             "unknown layer",
+        ),
+        (
+            {"family": "vault_not_empty", "kind": "gate", "meaning": "m", "sources": ["https://a"]},
+            "summary",
+        ),
+        (
+            {
+                "family": "unrecognised",
+                "kind": "unrecognised",
+                "summary": "s",
+                "meaning": "m",
+                "sources": ["https://a"],
+                "permission_problem": "maybe",
+            },
+            "true, false or null",
         ),
     ],
 )

@@ -32,8 +32,17 @@ Emit = Callable[[list[tuple[str, Explanation]]], None]
 
 def error_text(value: str) -> str:
     """The message: ``-`` reads standard input; a paste wrapped in quotes (a JSON string or
-    a shell-quoted one) loses them."""
-    text = read_text(STDIN) if value == STDIN else value
+    a shell-quoted one) loses them. Nothing to read is a usage error, never an answer."""
+    text = _unquoted(read_text(STDIN) if value == STDIN else value)
+    if not text.strip():
+        where = "read nothing from standard input" if value == STDIN else "the text is empty"
+        raise click.UsageError(
+            f"--error: {where}; paste the error message as AWS returned it (or give --error TEXT)"
+        )
+    return text
+
+
+def _unquoted(text: str) -> str:
     stripped = text.strip()
     if len(stripped) >= 2 and stripped[0] == stripped[-1] == '"':
         try:

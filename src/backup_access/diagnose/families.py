@@ -143,11 +143,13 @@ class Hint:
 class Family:
     family: MessageFamily
     kind: MessageKind
+    summary: str  # a few words for the answer's first line
     meaning: str
     sources: tuple[str, ...]
     phrases: tuple[tuple[str, ...], ...] = ()  # any alternative whose phrases all occur
     gate: MessageGate | None = None
-    permission_problem: bool = True
+    # False: never blamed on a policy; None: unrecognised, so nobody can tell
+    permission_problem: bool | None = True
     operations: tuple[str, ...] = ()  # catalogue operations the message is about
     hints: tuple[Hint, ...] = ()
     todo: str = ""
@@ -161,6 +163,7 @@ _FAMILY_KEYS = frozenset(
     {
         "family",
         "kind",
+        "summary",
         "gate",
         "permission_problem",
         "phrases",
@@ -207,19 +210,28 @@ def _hint(raw: Mapping[str, Any], where: str) -> Hint:
     )
 
 
+def _permission_problem(value: object, where: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise FamilyDataError(f"{where}: permission_problem is true, false or null")
+
+
 def _family(raw: Mapping[str, Any], where: str) -> Family:
     _keys(raw, _FAMILY_KEYS, where)
     sources = tuple(str(url) for url in raw["sources"])
     if not sources or not all(url.startswith("https://") for url in sources):
         raise FamilyDataError(f"{where}: every family cites its sources (https URLs)")
+    if not isinstance(raw.get("summary"), str) or not raw["summary"]:
+        raise FamilyDataError(f"{where}: every family has a summary for the first line")
     return Family(
         family=MessageFamily(raw["family"]),
         kind=MessageKind(raw["kind"]),
+        summary=str(raw["summary"]),
         meaning=" ".join(str(raw["meaning"]).split()),
         sources=sources,
         phrases=tuple(tuple(str(p).lower() for p in option) for option in raw.get("phrases", ())),
         gate=MessageGate(raw["gate"]) if "gate" in raw else None,
-        permission_problem=bool(raw.get("permission_problem", True)),
+        permission_problem=_permission_problem(raw.get("permission_problem", True), where),
         operations=tuple(raw.get("operations", ())),
         hints=tuple(_hint(h, f"{where}/hints/{i}") for i, h in enumerate(raw.get("hints", ()))),
         todo=" ".join(str(raw.get("todo", "")).split()),

@@ -42,6 +42,17 @@ LAYER_WORDS = {
     Layer.ENDPOINT: "VPC endpoint policy",
     Layer.GRANT: "KMS grant",
 }
+# How the first line names the layer that denied (short: an answer's headline).
+_LAYER_SHORT = {
+    Layer.IDENTITY: "the caller's identity-based policies",
+    Layer.BOUNDARY: "a permissions boundary",
+    Layer.SESSION: "a session policy",
+    Layer.SCP: "an SCP",
+    Layer.RCP: "an RCP",
+    Layer.RESOURCE: "a resource-based policy",
+    Layer.ENDPOINT: "a VPC endpoint policy",
+    Layer.GRANT: "a KMS grant",
+}
 _UNKNOWN_LAYER_ORDER = (
     Layer.IDENTITY,
     Layer.RESOURCE,
@@ -104,8 +115,9 @@ class OfflineAnswer:
     """``explain --error`` without a world (JSON shape: ``to_dict``)."""
 
     message: ParsedMessage
+    summary: str  # a few words for the first line
     meaning: str
-    permission_problem: bool
+    permission_problem: bool | None  # None: the message is not recognised, nobody can tell
     blame: Blame
     operation: str | None  # the catalogue operation behind the message, when known
     api: str | None
@@ -121,6 +133,7 @@ class OfflineAnswer:
             "family": parsed.family.value,
             "kind": parsed.kind.value,
             "message": parsed.text,
+            "summary": self.summary,
             "meaning": self.meaning,
             "permission_problem": self.permission_problem,
             "blame": self.blame.to_dict(),
@@ -294,6 +307,28 @@ def _known(parsed: ParsedMessage) -> Known:
     )
 
 
+def _summary(parsed: ParsedMessage, row: Family) -> str:
+    """A few words for the first line: the layer and kind of deny an IAM message reports,
+    else the family's own summary."""
+    if not parsed.action or row.family not in (
+        MessageFamily.IAM_NOT_AUTHORIZED,
+        MessageFamily.DECODED_AUTHORIZATION,
+    ):
+        return row.summary
+    deny = {True: "explicit deny", False: "implicit deny", None: None}[parsed.explicit]
+    if parsed.layer is None:
+        which = "AWS does not say which policy"
+        return f"access denied ({deny}; {which})" if deny else f"access denied ({which})"
+    words = (
+        "the role's trust policy"
+        if parsed.policy_type == "role trust"
+        else _LAYER_SHORT[parsed.layer]
+    )
+    if parsed.explicit is False:
+        return f"access denied: no allow in {words} (implicit deny)"
+    return f"access denied by {words}" + (f" ({deny})" if deny else "")
+
+
 def _blame(parsed: ParsedMessage, row: Family) -> Blame:
     if parsed.action:
         layer = parsed.layer.value if parsed.layer else None
@@ -305,6 +340,8 @@ def _blame(parsed: ParsedMessage, row: Family) -> Blame:
             named = f" ({parsed.policy_arn})" if parsed.policy_arn else ""
             says = f"AWS reports {kind}{words}{named}"
         return Blame(says, parsed.explicit, parsed.policy_type, layer, parsed.policy_arn)
+    if row.permission_problem is None:
+        return Blame("unknown: the text is not recognised", layer=None)
     if not row.permission_problem:
         return Blame("not a permission problem: AWS blamed no policy", layer=None)
     api = parsed.evidence.operation
@@ -477,6 +514,7 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
     )
     return OfflineAnswer(
         message=parsed,
+        summary=_summary(parsed, row),
         meaning=row.meaning,
         permission_problem=row.permission_problem,
         blame=_blame(parsed, row),

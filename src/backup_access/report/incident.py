@@ -2,7 +2,8 @@
 machines.
 
 JSON (one object): ``{"schema", "mode": "offline", "operation": "error-message", "verdict":
-"unknown", "family", "kind", "message", "meaning", "permission_problem", "blame": {"says",
+"unknown", "family", "kind", "message", "summary", "meaning", "permission_problem" (null when
+the text is not recognised), "blame": {"says",
 "explicit", "policy_type", "layer", "policy_arn"}, "operation_name", "api", "parameters",
 "causes": [{"rank", "check", "title", "layer", "why", "source", "confirm": [{"command",
 "account", "shows"}]}], "todo", "sources", "notes"}``. Nothing was evaluated, so the verdict
@@ -11,6 +12,7 @@ is always ``unknown``.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from backup_access.diagnose.offline import OfflineAnswer
@@ -28,6 +30,17 @@ def offline_to_dict(answer: OfflineAnswer) -> dict[str, Any]:
         "operation_name": operation,
         **data,
     }
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters escaped (a NUL, an escape sequence, a
+    right-to-left override), so echoing a paste cannot garble or spoof the terminal."""
+    if all(unicodedata.category(c) not in ("Cc", "Cf") for c in text):
+        return text
+    return "".join(
+        c if unicodedata.category(c) not in ("Cc", "Cf") else c.encode("unicode_escape").decode()
+        for c in text
+    )
 
 
 def _evidence(answer: OfflineAnswer) -> list[str]:
@@ -57,11 +70,16 @@ def render_offline(answer: OfflineAnswer) -> str:
     """The answer as plain text: commands and ARNs are never wrapped or cut."""
     parsed = answer.message
     api = f" ({answer.api})" if answer.api else ""
-    lines = [f"? UNKNOWN (no world given){api}: {parsed.family.value.replace('_', ' ')}"]
+    lines = [f"? UNKNOWN (no world given){api}: {answer.summary}"]
     if parsed.text:
-        lines.append(f"  AWS said: {parsed.text}")
+        lines.append(f"  AWS said: {printable(parsed.text)}")
     lines.append(f"What it means: {answer.meaning}")
-    if not answer.permission_problem:
+    if answer.permission_problem is None:
+        lines.append(
+            "Not recognised: backup-access cannot tell what caused it, nor whether a policy "
+            "is to blame."
+        )
+    elif not answer.permission_problem:
         lines.append("This is not a permission problem: no policy is to blame.")
     lines.append(f"Layer AWS blamed: {answer.blame.says}")
     if parsed.action:
