@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from backup_access.conditions.evaluate import Operator, read_operator
+from backup_access.conditions.evaluate import Operator, SetOperator, read_operator
 from backup_access.conditions.operators import Family
 from backup_access.lint import aws_data
 from backup_access.lint.view import PolicyView, StatementView, condition_values
@@ -42,3 +42,32 @@ def values_of_keys(
             if condition.key.lower() in keys and not condition.operator.startswith("Null"):
                 for pointer, value in condition_values(condition, statement.raw):
                     yield statement, condition, pointer, value
+
+
+def has_wildcard(value: str) -> bool:
+    """Whether a condition value holds ``*`` or ``?`` (``${*}`` and ``${?}`` are literal)."""
+    text = value.replace("${*}", "").replace("${?}", "")
+    return "*" in text or "?" in text
+
+
+def advised_operator(condition: Condition) -> str:
+    """The operator a condition should use, judged on the whole condition at once, so that
+    the rules on one condition (BA022 paths, BA023 set prefixes, BA024 wildcards) give the
+    same advice: a Like operator when a value holds a wildcard under an Equals operator, and
+    ``ForAnyValue:`` for a multivalued key written without a set prefix. ``StringEquals``
+    with ``o-…/r-…/ou-…/*`` on aws:PrincipalOrgPaths is ``ForAnyValue:StringLike``."""
+    written = condition.operator
+    operator = read_operator(written)
+    if isinstance(operator, str):
+        return written
+    advised = written
+    if (
+        operator.base.family in (Family.STRING, Family.ARN)
+        and not operator.base.wildcards
+        and any(has_wildcard(v) for v in condition.values)
+    ):
+        advised = advised.replace("Equals", "Like").replace("IgnoreCase", "")
+    key = aws_data.condition_key(condition.key)
+    if key is not None and key.multivalued and operator.set_operator is SetOperator.NONE:
+        advised = f"{SetOperator.ANY.value}:{advised}"
+    return advised

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backup_access.conditions.evaluate import SetOperator
-from backup_access.lint.condition_walks import typed_conditions
+from backup_access.lint.condition_walks import advised_operator, typed_conditions
 from backup_access.lint.model import Severity
 from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
@@ -18,11 +18,16 @@ from backup_access.lint.view import PolicyView
 def check(view: PolicyView) -> Iterator[Hit]:
     for _, condition, operator, key in typed_conditions(view):
         if key.multivalued and operator.set_operator is SetOperator.NONE:
+            # The base the other rules advise too (a Like operator for a wildcard value).
+            base = advised_operator(condition).partition(":")[2]
+            why = (
+                " (a Like operator: a value holds a wildcard)" if base != condition.operator else ""
+            )
             yield Hit(
                 condition.pointer,
                 f"'{condition.key}' holds a list of values: write "
-                f"ForAnyValue:{condition.operator} (any value matches) or "
-                f"ForAllValues:{condition.operator} (every value matches)",
+                f"ForAnyValue:{base} (any value matches) or "
+                f"ForAllValues:{base} (every value matches){why}",
             )
         elif not key.multivalued and operator.set_operator is not SetOperator.NONE:
             yield Hit(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from backup_access.lint.condition_walks import values_of_keys
+from backup_access.lint.condition_walks import advised_operator, values_of_keys
 from backup_access.lint.intrinsics import is_opaque
 from backup_access.lint.model import Severity
 from backup_access.lint.rule import Hit, Rule
@@ -33,8 +33,9 @@ _SEGMENT = {
 _OU = re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}")
 
 
-def path_problem(value: str, *, like: bool) -> str | None:
-    """What is wrong with an organization path (None when it is well formed)."""
+def path_problem(value: str, *, like: bool, advised: str = "ForAnyValue:StringLike") -> str | None:
+    """What is wrong with an organization path (None when it is well formed); ``advised``
+    is the operator the condition should use (``condition_walks.advised_operator``)."""
     bare = value  # a lone id, without the path's slashes
     if _OU.fullmatch(bare):
         return (
@@ -43,8 +44,13 @@ def path_problem(value: str, *, like: bool) -> str | None:
         )
     if re.fullmatch(r"\d{12}", bare):
         return "is an account id, not a path: use aws:PrincipalAccount for accounts"
+    if not like and value.endswith("/*"):
+        return (
+            f"ends in a wildcard, which an Equals operator compares literally: write {advised} "
+            "to include child OUs, or end the path with '/' for that OU alone"
+        )
     if not value.endswith("/") and not (like and value.endswith("*")):
-        return "must end with '/' (or '/*' with a Like operator to include child OUs)"
+        return f"must end with '/' (or '/*' with {advised} to include child OUs)"
     parts = value.removesuffix("/").split("/") if value else []
     if not parts or not parts[0].startswith("o-"):
         return (
@@ -65,13 +71,24 @@ def path_problem(value: str, *, like: bool) -> str | None:
 
 def check(view: PolicyView) -> Iterator[Hit]:
     for _, condition, pointer, value in values_of_keys(view, _PATH_KEYS):
-        problem = None if is_opaque(value) else path_problem(value, like=_is_like(condition))
+        problem = (
+            None
+            if is_opaque(value)
+            else path_problem(
+                value, like=_is_like(condition), advised=_with_like(advised_operator(condition))
+            )
+        )
         if problem:
             yield Hit(pointer, f"organization path '{value}' {problem}")
 
 
 def _is_like(condition: Condition) -> bool:
     return "like" in condition.operator.lower()
+
+
+def _with_like(operator: str) -> str:
+    """Including child OUs takes a trailing ``*``, so a Like operator, whatever the path."""
+    return operator.replace("Equals", "Like").replace("IgnoreCase", "")
 
 
 RULE = Rule(

@@ -3,9 +3,12 @@ engine never lets it allow anything."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
+from functools import cache
 
-from backup_access.conditions.evaluate import read_operator
+from backup_access.conditions.evaluate import SetOperator, read_operator
+from backup_access.conditions.operators import BASE_OPERATORS, Family
 from backup_access.lint.model import Severity
 from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
@@ -24,7 +27,30 @@ def check(view: PolicyView) -> Iterator[Hit]:
                 pointer = (
                     f"{statement.pointer}/Condition/{escape_pointer_token(condition.operator)}"
                 )
+                near = nearest_operator(condition.operator)
+                if near and problem.startswith("unknown"):
+                    problem += f"; did you mean `{near}`?"
                 yield Hit(pointer, problem)
+
+
+@cache
+def _known_operators() -> dict[str, str]:
+    """Every operator AWS accepts as written (set prefix, base, IfExists), by lower case."""
+    known: dict[str, str] = {}
+    for base in BASE_OPERATORS.values():
+        names = [base.name]
+        if base.family is not Family.NULL:  # Null takes neither IfExists nor a set prefix
+            names.append(f"{base.name}IfExists")
+            names += [f"{s.value}:{n}" for s in (SetOperator.ANY, SetOperator.ALL) for n in names]
+        known.update((name.lower(), name) for name in names)
+    return known
+
+
+def nearest_operator(written: str) -> str | None:
+    """The known operator closest to a misspelt one (``difflib``), if one is close."""
+    known = _known_operators()
+    found = difflib.get_close_matches(written.lower(), list(known), n=1, cutoff=0.8)
+    return known[found[0]] if found else None
 
 
 RULE = Rule(

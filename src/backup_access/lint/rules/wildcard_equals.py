@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from backup_access.conditions.evaluate import read_operator
 from backup_access.conditions.operators import Family
+from backup_access.lint.condition_walks import advised_operator, has_wildcard
 from backup_access.lint.model import Severity
 from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView, condition_values
@@ -19,10 +20,10 @@ def check(view: PolicyView) -> Iterator[Hit]:
                 continue
             if operator.base.family not in (Family.STRING, Family.ARN):
                 continue
-            like = condition.operator.replace("Equals", "Like").replace("IgnoreCase", "")
+            # With the set prefix a multivalued key needs, as BA023 advises.
+            like = advised_operator(condition)
             for pointer, value in condition_values(condition, statement.raw):
-                text = value.replace("${*}", "").replace("${?}", "")
-                if "*" in text or "?" in text:
+                if has_wildcard(value):
                     yield Hit(
                         pointer,
                         f"'{value}' holds a wildcard but {condition.operator} "
