@@ -279,6 +279,7 @@ def bind(
         if parameter.name not in values and parameter.default is not None:
             try:
                 defaults[parameter.name] = binding.fill(parameter.default)
+                notes.append(_default_note(parameter, defaults[parameter.name], kind))
             except UnresolvedError as error:
                 unresolved[parameter.name] = f"{parameter.option} unknown: {error}"
     return Binding(
@@ -291,3 +292,16 @@ def bind(
         tuple(notes),
         unresolved,
     )
+
+
+def _default_note(parameter: Parameter, value: str, kind: PointKind | None) -> str:
+    """Say where a value the user did not give came from: the verdict may rest on it (an
+    EBS snapshot's key recorded in the world, the default key of a new vault)."""
+    match = PLACEHOLDER.search(parameter.default or "")
+    source = "the default"
+    if match is not None and match.group(2) in ("key", "point_key"):
+        vault = "--" + match.group(1).replace("_", "-")
+        source = f"the key of {vault} in the world"
+        if match.group(2) == "point_key" and not (kind is not None and kind.fully_managed):
+            source = f"the key the world records for the recovery point in {vault}"
+    return f"{parameter.option} not given: taken from {source}, {value}"

@@ -66,6 +66,8 @@ def holds(binding: Binding, condition: Condition) -> tuple[bool, str]:
         what = "a customer" if customer else "an AWS"
         return not customer, f"{args[0]} {binding.values[args[0]]} is {what} managed key"
     if p is Predicate.GIVEN:
+        if args[0] in binding.values and args[0] not in binding.given:
+            return False, f"{args[0]} was not given (its value comes from the world: see Notes)"
         return args[0] in binding.given, f"{args[0]} was not given"
     if p is Predicate.BOUND:
         return args[0] in binding.values, f"{args[0]} is neither given nor known"

@@ -1,0 +1,89 @@
+"""Findings of a new user's trial in explain's usage checks and text (each test names its
+finding): what the tool says must be true and name the option the user typed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from backup_access.cli import main
+
+WORLD = "examples/worlds/cross-account-copy"
+SNAPSHOT = "arn:aws:ec2:us-east-1::snapshot/snap-0a1b2c3d4e5f60001"
+SOURCE = "arn:aws:backup:us-east-1:111111111111:backup-vault:prod"
+DESTINATION = "arn:aws:backup:us-east-1:222222222222:backup-vault:by-ou"
+SNAPSHOT_KEY = "arn:aws:kms:us-east-1:111111111111:key/1111aaaa-0000-4000-8000-000000000001"
+
+
+@pytest.fixture(autouse=True)
+def _at_the_root(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    monkeypatch.chdir(request.config.rootpath)
+
+
+def copy(*extra: str, **overrides: str) -> list[str]:
+    options = {
+        "--caller": "arn:aws:iam::111111111111:role/BackupOperator",
+        "--role": "arn:aws:iam::111111111111:role/service-role/BackupCopyRole",
+        "--recovery-point": SNAPSHOT,
+        "--source-vault": SOURCE,
+        "--destination-vault": DESTINATION,
+        **overrides,
+    }
+    args = ["explain", "--world", WORLD, *extra, "copy"]
+    for option, value in options.items():
+        if value:
+            args += [option, value]
+    return args
+
+
+def run(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+# --- finding 3: a key taken from the world's record is said to be so ----------------------
+
+
+def test_the_snapshot_key_recorded_in_the_world_is_used_and_said() -> None:
+    code, out = run(copy())
+    assert code == 0
+    assert out.startswith("✔ ALLOWED copy (StartCopyJob)")
+    notes = out.split("\nNotes\n", 1)[1]
+    assert (
+        "--key not given: taken from the key the world records for the recovery point in "
+        f"--source-vault, {SNAPSHOT_KEY}"
+    ) in notes
+    # the "not applicable" reason no longer reads as if no key were known
+    line = next(ln for ln in out.splitlines() if "copy.aws-managed-key-own-account" in ln)
+    assert "its value comes from the world" in line
+
+
+def test_a_key_given_on_the_command_line_gets_no_such_note() -> None:
+    code, out = run(copy(**{"--key": SNAPSHOT_KEY}))
+    assert code == 0
+    assert "--key not given" not in out
+
+
+def test_a_snapshot_the_world_does_not_record_leaves_the_key_unknown() -> None:
+    code, out = run(
+        copy(
+            **{
+                "--recovery-point": SNAPSHOT.replace("60001", "69999"),
+                "--resource-type": "EBS",
+            }
+        )
+    )
+    assert code == 0
+    assert out.startswith("? UNKNOWN copy (StartCopyJob)")
+    assert "--key not given" not in out
+    assert "the world does not record for it: give --key" in out
+
+
+def test_the_default_key_is_in_the_json_notes_too() -> None:
+    code, out = run(copy("--format", "json"))
+    assert code == 0
+    notes = json.loads(out)["notes"]
+    assert any(n.startswith("--key not given: taken from") for n in notes), notes
