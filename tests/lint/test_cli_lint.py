@@ -303,3 +303,21 @@ def test_explain_prints_the_rule_page() -> None:
 def test_explain_unknown_rule_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["lint", "--explain", "BA999"])
     assert result.exit_code == 2 and "BA999" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--disable", "BA001,BA999"), "Invalid value for --disable: unknown rule id(s): BA999"),
+        (("--disable-for", "x/*.json=BA998"), "Invalid value for --disable-for: unknown rule"),
+        (("--kind-for", "x/*.json"), "Invalid value for --kind-for: expected GLOB=KIND"),
+    ],
+)
+def test_a_bad_option_value_names_its_option(
+    tmp_path: Path, args: tuple[str, ...], needle: str
+) -> None:
+    result = CliRunner().invoke(
+        main, ["lint", *args, write(tmp_path, "p.json", CLEAN_VAULT_POLICY)]
+    )
+    assert result.exit_code == 2
+    assert needle in " ".join(result.stderr.split())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 from rich.console import Console
@@ -139,16 +141,29 @@ def settings_from_options(
     To combine with a configuration file: ``file_settings.overridden_by(these,
     fail_on_given=fail_on is not None)`` (see ``lint.files.settings_from_mapping``).
     """
+    return LintSettings(
+        disabled=_option(
+            "--disable",
+            lambda: check_rule_ids(part for value in disable for part in value.split(",")),
+        ),
+        disabled_for=_option(
+            "--disable-for", lambda: tuple(parse_glob_rules(text) for text in disable_for)
+        ),
+        kind=_option("--kind", lambda: parse_kind(kind) if kind else None),
+        kind_for=_option("--kind-for", lambda: tuple(parse_glob_kind(text) for text in kind_for)),
+        fail_on=fail_on or "error",
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _option(hint: str, read: Callable[[], _T]) -> _T:
+    """An option's value; a bad one is a usage error that names the option."""
     try:
-        return LintSettings(
-            disabled=check_rule_ids(part for value in disable for part in value.split(",")),
-            disabled_for=tuple(parse_glob_rules(text) for text in disable_for),
-            kind=parse_kind(kind) if kind else None,
-            kind_for=tuple(parse_glob_kind(text) for text in kind_for),
-            fail_on=fail_on or "error",
-        )
+        return read()
     except InputError as error:
-        raise click.BadParameter(error.message) from None
+        raise click.BadParameter(error.message, param_hint=hint) from None
 
 
 def run_lint(
