@@ -173,12 +173,21 @@ def test_scp_deny_gets_an_exception_for_the_organization_administrators() -> Non
     assert "arn:aws:iam::777777777777:role/PlatformAdmin" in json.dumps(statement["Condition"])
 
 
-def test_scp_allow_list_gets_a_new_policy_attached_where_it_lacks() -> None:
+def test_scp_allow_list_gets_one_more_statement_where_it_lacks() -> None:
+    # The allow-list attached at both levels that lack the action (the OU and the account) is
+    # extended once; a new SCP would use one of the 5 SCP attachments of each target
+    # (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
     fixed = _fix("SCP allow-list without backup-storage is an implicit SCP deny")
     [fix] = _by_generator(fixed, "FX-ORG-POLICY")
-    assert fix["previous"] is None and fix["kind"] == "scp"
-    assert [s["Action"] for s in fix["document"]["Statement"]] == ["backup-storage:MountCapsule"]
-    assert any("aws organizations attach-policy" in c for c in fix["cli"])
+    assert fix["kind"] == "scp" and fix["target"] == "SandboxAllowList"
+    before, after = fix["previous"]["Statement"], fix["document"]["Statement"]
+    assert after[: len(before)] == before  # the existing statements, untouched
+    assert [s["Action"] for s in after[len(before) :]] == ["backup-storage:MountCapsule"]
+    assert not fix["edits_existing"]
+    assert "aws organizations update-policy" in fix["cli"][1]
+    assert not any("attach-policy" in c or "create-policy" in c for c in fix["cli"])
+    assert any("attached at: ou-d4e5-66666666, 666666666666" in r for r in fix["review"])
+    assert fixed["fix_plan"]["verdict_after"] == "allowed"
 
 
 def test_aws_managed_key_gets_a_concrete_alternative_not_a_policy() -> None:

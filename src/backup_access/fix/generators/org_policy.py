@@ -8,8 +8,13 @@ the fix is a proposal for the organization's administrators, run in the manageme
 - Without a Deny, some level of the organization path allows nothing for the action: SCPs
   and RCPs must allow at every level
   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html).
-  A new policy allowing exactly the action on the resource is attached at each level that
-  lacks it.
+  The narrowest change is one more statement, allowing exactly the action on the resource,
+  in an allow-list policy already attached at each level that lacks it (its statements
+  untouched); one policy attached at several such levels is edited once. Only where no
+  such customer policy is attached, or the statement would take it past the 5,120-character
+  SCP/RCP size quota, is a new policy created and attached there — each target holds at
+  most 5 SCPs (and 5 RCPs), so a new policy is the last resort
+  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ from collections import defaultdict
 
 from backup_access.fix.context import FixContext
 from backup_access.fix.generators._common import denying
-from backup_access.fix.merge import sid_from
+from backup_access.fix.limits import ORG_POLICY, exceeded
+from backup_access.fix.merge import merge, sid_from
 from backup_access.fix.model import (
     DenyException,
     DocumentEdit,
     DocumentTarget,
     Failure,
     FixKind,
+    JsonDocument,
     Proposal,
 )
 from backup_access.fix.raw import find, join
@@ -33,7 +40,7 @@ from backup_access.fix.registry import Generator
 from backup_access.fix.statements import action_words
 from backup_access.fix.targets import account_of, principal_arn, split_statement_pointer, target_at
 from backup_access.world import Organization, OrgPolicyType
-from backup_access.world.organization import account_path, org_policy
+from backup_access.world.organization import account_path, org_policy, walk
 
 ID = "FX-ORG-POLICY"
 _DEFAULT_ACCOUNT_POLICIES = {"scp": ("FullAWSAccess",), "rcp": ("RCPFullAWSAccess",)}
@@ -81,18 +88,56 @@ def _lacking_levels(
     return out
 
 
-def _allow_edit(context: FixContext, failure: Failure, kind: str) -> DocumentEdit | None:
-    check = failure.check
+def _attached(organization: Organization, level: str) -> tuple[str, ...]:
+    """The policy names attached at a level (an OU/root id or an account id)."""
+    if level in organization.account_policies:
+        return tuple(organization.account_policies[level])
+    for path in walk(organization.root):
+        if path[-1].id == level:
+            return path[-1].policies
+    return ()
+
+
+def _extendable(
+    context: FixContext, levels: list[tuple[str, str]], statement: JsonDocument, kind: str
+) -> list[tuple[DocumentTarget, list[str]]]:
+    """Existing customer policies attached at the lacking levels that can take ``statement``
+    within the size quota: (target, the lacking levels it is attached at), the policy that
+    covers the most levels first, each level covered once."""
     organization = context.world.organization
-    if organization is None or not (check.principal and check.action and check.resource):
-        return None
-    account = account_of(context.world, check.principal if kind == "scp" else check.resource)
-    if account is None:
-        return None
-    levels = _lacking_levels(organization, account, check.action, kind)
-    if not levels:
-        return None
-    name = sid_from("BackupAccessFix", kind, "Allow", action_words(check.action))
+    assert organization is not None
+    covers: dict[str, list[str]] = defaultdict(list)
+    for level, _ in levels:
+        for name in _attached(organization, level):
+            if name in _DEFAULT_ACCOUNT_POLICIES[kind]:
+                continue  # AWS managed: cannot be edited
+            policy = organization.policies.get(name)
+            if policy is not None and policy.type.value == kind:
+                covers[name].append(level)
+    out: list[tuple[DocumentTarget, list[str]]] = []
+    left = {level for level, _ in levels}
+    for name in sorted(covers, key=lambda n: (-len(covers[n]), n)):
+        wanted = [level for level in covers[name] if level in left]
+        pointer = join(organization.location.pointer, "policies", name, "document")
+        document = find(context.raw, pointer)
+        target = target_at(context.world, pointer)
+        if not wanted or not isinstance(document, dict) or target is None:
+            continue
+        if exceeded(ORG_POLICY, [merge(document, (statement,)).document]) is not None:
+            continue
+        out.append((target, wanted))
+        left -= set(wanted)
+    return out
+
+
+def _new_policy(
+    organization: Organization,
+    levels: list[tuple[str, str]],
+    statement: JsonDocument,
+    kind: str,
+    action: str,
+) -> DocumentEdit:
+    name = sid_from("BackupAccessFix", kind, "Allow", action_words(action))
     fix_kind = FixKind.SCP if kind == "scp" else FixKind.RCP
     target = DocumentTarget(
         kind=fix_kind,
@@ -103,15 +148,42 @@ def _allow_edit(context: FixContext, failure: Failure, kind: str) -> DocumentEdi
         names=(("policy", name), ("type", kind), ("targets", ",".join(i for i, _ in levels))),
         attach_to=tuple(p for _, p in levels),
     )
-    statement = {
-        "Sid": sid_from("Allow", action_words(check.action)),
+    return DocumentEdit(target, (statement,))
+
+
+def _allow_candidates(
+    context: FixContext, failure: Failure, kind: str
+) -> list[tuple[DocumentEdit, ...]]:
+    """The statement in the attached allow-lists (new policies only where none can take it),
+    then, as a fallback, one new policy attached at every lacking level."""
+    check = failure.check
+    organization = context.world.organization
+    if organization is None or not (check.principal and check.action and check.resource):
+        return []
+    account = account_of(context.world, check.principal if kind == "scp" else check.resource)
+    if account is None:
+        return []
+    levels = _lacking_levels(organization, account, check.action, kind)
+    if not levels:
+        return []
+    statement: JsonDocument = {
+        "Sid": sid_from("BackupAccessFix", "Allow", action_words(check.action)),
         "Effect": "Allow",
         "Action": check.action,
         "Resource": check.resource,
     }
     if kind == "rcp":
         statement["Principal"] = "*"
-    return DocumentEdit(target, (statement,))
+    new_everywhere = _new_policy(organization, levels, statement, kind, check.action)
+    extended = _extendable(context, levels, statement, kind)
+    if not extended:
+        return [(new_everywhere,)]
+    covered = {level for _, wanted in extended for level in wanted}
+    edits = [DocumentEdit(target, (statement,)) for target, _ in extended]
+    rest = [(level, pointer) for level, pointer in levels if level not in covered]
+    if rest:
+        edits.append(_new_policy(organization, rest, statement, kind, check.action))
+    return [tuple(edits), (new_everywhere,)]
 
 
 def _deny_edits(context: FixContext, failure: Failure) -> list[DocumentEdit]:
@@ -133,8 +205,8 @@ def propose(context: FixContext, failure: Failure) -> Proposal | None:
     if denying(failure.check, failure.layer):
         edits = _deny_edits(context, failure)
         return Proposal(ID, failure, candidates=(tuple(edits),)) if edits else None
-    edit = _allow_edit(context, failure, failure.layer)
-    return Proposal(ID, failure, candidates=((edit,),)) if edit is not None else None
+    candidates = _allow_candidates(context, failure, failure.layer)
+    return Proposal(ID, failure, candidates=tuple(candidates)) if candidates else None
 
 
 GENERATOR = Generator(
