@@ -130,3 +130,107 @@ def test_combining_keeps_existing_statements_and_never_duplicates() -> None:
     assert combined["Statement"] == [old]  # the union equals the old statement: not repeated
     one = {"Version": "2012-10-17", "Statement": [old, added[0]]}
     assert combine_added(previous, one) is None  # nothing to combine
+
+
+def _sandbox_world(tmp_path: Path, padding: int) -> Path:
+    """create-vault's world, the SandboxAllowList SCP padded to ``padding`` characters."""
+    import shutil
+
+    import yaml
+
+    world = tmp_path / "world"
+    shutil.copytree(WORLDS / "create-vault", world)
+    org = yaml.safe_load((world / "org.yaml").read_text())
+    statements = org["organization"]["policies"]["SandboxAllowList"]["document"]["Statement"]
+    if padding:
+        pad: dict[str, Any] = {"Sid": "Padding", "Effect": "Allow", "Action": [], "Resource": "*"}
+        statements.append(pad)
+        document = org["organization"]["policies"]["SandboxAllowList"]["document"]
+        while len(json.dumps(document, separators=(",", ":"))) < padding:
+            pad["Action"].append(f"ec2:Describe{len(pad['Action'])}")
+    (world / "org.yaml").write_text(yaml.safe_dump(org))
+    return world
+
+
+SANDBOX = [
+    "create-vault",
+    "--caller",
+    "arn:aws:iam::666666666666:role/SandboxAdmin",
+    "--vault",
+    "arn:aws:backup:us-east-1:666666666666:backup-vault:v",
+]
+
+
+def test_scp_fix_extends_the_attached_allow_list(tmp_path: Path) -> None:
+    # Finding 10b: one statement more in SandboxAllowList (attached at the OU and at the
+    # account, both lacking the action), not a new SCP attached at two targets.
+    world = _sandbox_world(tmp_path, 0)
+    result = CliRunner().invoke(main, ["fix", "--world", str(world), "--format", "json", *SANDBOX])
+    fixed = json.loads(result.stdout)
+    [fix] = [f for f in fixed["fixes"] if f["generator"] == "FX-ORG-POLICY"]
+    assert fix["target"] == "SandboxAllowList" and fix["previous"] is not None
+    assert fixed["fix_plan"]["verified"] is True
+
+
+def test_scp_fix_falls_back_to_a_new_policy_past_the_size_quota(tmp_path: Path) -> None:
+    # An SCP holds at most 5,120 characters
+    # (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html):
+    # when the allow-list cannot take the statement, a new SCP is attached where it lacks.
+    world = _sandbox_world(tmp_path, 5_080)  # under the quota, but not with one more statement
+    result = CliRunner().invoke(main, ["fix", "--world", str(world), "--format", "json", *SANDBOX])
+    fixed = json.loads(result.stdout)
+    [fix] = [f for f in fixed["fixes"] if f["generator"] == "FX-ORG-POLICY"]
+    assert fix["previous"] is None and fix["target"].startswith("BackupAccessFix")
+    attach = [c for c in fix["cli"] if "attach-policy" in c]
+    assert len(attach) == 2 and "ou-d4e5-66666666" in attach[0] and "666666666666" in attach[1]
+    assert fixed["fix_plan"]["verified"] is True
+
+
+OU_PATH_STRINGEQUALS = [
+    *COPY,
+    "--destination-vault",
+    "arn:aws:backup:us-east-1:222222222222:backup-vault:ou-path-stringequals",
+    "--key",
+    "arn:aws:kms:us-east-1:111111111111:key/1111aaaa-0000-4000-8000-000000000001",
+]
+
+
+def test_vault_fix_follows_the_scope_the_broken_statement_meant() -> None:
+    # Finding 10c. aws:PrincipalOrgPaths is multivalued and needs a set operator, with
+    # StringLike for wildcards
+    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html):
+    # the statement meant the OU, so the default fix uses the OU path it names.
+    fixed = _json("cross-account-copy", *OU_PATH_STRINGEQUALS)
+    [fix] = [f for f in fixed["fixes"] if f["generator"] == "FX-VAULT-POLICY"]
+    before, after = fix["previous"]["Statement"], fix["document"]["Statement"]
+    assert after[: len(before)] == before  # the broken Allow is neither edited nor removed
+    [added] = after[len(before) :]
+    assert added["Principal"] == "*"
+    assert added["Condition"] == {
+        "ForAnyValue:StringLike": {
+            "aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-a1b2/ou-a1b2-11111111/*"]
+        }
+    }
+    assert fix["notes"] == [
+        "statement AllowCopyFromWorkloadsOU looks meant to allow this but its condition cannot "
+        "match (StringEquals on the multivalued key aws:PrincipalOrgPaths, where "
+        "ForAnyValue:StringLike is meant): consider replacing it with the new statement (the "
+        "fix adds a statement and leaves the existing one as it is)"
+    ]
+    assert fix["verified"] is True
+    text = _run("cross-account-copy", *OU_PATH_STRINGEQUALS)
+    assert "statement AllowCopyFromWorkloadsOU looks meant to allow this" in text
+
+
+def test_an_explicit_scope_still_wins_over_the_evident_intent() -> None:
+    fixed = _json("cross-account-copy", "--scope", "account", *OU_PATH_STRINGEQUALS)
+    [fix] = [f for f in fixed["fixes"] if f["generator"] == "FX-VAULT-POLICY"]
+    added = fix["document"]["Statement"][len(fix["previous"]["Statement"]) :]
+    assert [s["Principal"] for s in added] == [{"AWS": "arn:aws:iam::111111111111:root"}]
+    assert "looks meant to allow this" in fix["notes"][0]
+
+
+def test_no_intent_is_claimed_for_a_vault_without_a_near_statement() -> None:
+    fixed = _json("cross-account-copy", *WRONG_ORG)
+    [fix] = [f for f in fixed["fixes"] if f["generator"] == "FX-VAULT-POLICY"]
+    assert not any("looks meant" in n for n in fix["notes"])

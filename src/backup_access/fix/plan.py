@@ -199,7 +199,8 @@ class _Planner:
     def _keep(self, step: _Step, raw: dict[str, Any], world: World, after: Explanation) -> None:
         self.steps.append(step)
         self.raw, self.world, self.current = raw, world, after
-        self.notes.extend(step.proposal.notes)
+        if not step.edits:  # a document change's notes go with its fix
+            self.notes.extend(step.proposal.notes)
 
     def _setting(self, proposal: Proposal, setting: SettingChange) -> bool:
         trial = copy.deepcopy(self.raw)
@@ -336,6 +337,7 @@ def _document_fixes(
             )
         review.extend(_quoted_edits(previous, [e for _, e, _ in entries]))
         checks = tuple(dict.fromkeys(s.proposal.failure.check.id for s, _, _ in entries))
+        notes = tuple(dict.fromkeys(n for s, _, _ in entries for n in s.proposal.notes))
         fixes.append(
             Fix(
                 id=_fix_id(target.kind.value, pointer),
@@ -361,6 +363,7 @@ def _document_fixes(
                 limit=exceeded(limit_for(target.kind, holder=holder), documents),
                 names=target.names,
                 file=document_file(target),
+                notes=notes,
             )
         )
     return fixes
