@@ -87,3 +87,66 @@ def test_the_default_key_is_in_the_json_notes_too() -> None:
     assert code == 0
     notes = json.loads(out)["notes"]
     assert any(n.startswith("--key not given: taken from") for n in notes), notes
+
+
+# --- findings 7, 14, 15, 16: an ARN of the wrong shape is a usage error with the fix -------
+
+
+def usage_error(args: list[str]) -> str:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    return " ".join(result.output.split())
+
+
+def test_an_account_id_of_eleven_digits_names_the_option_and_the_world_s_arn() -> None:
+    bad = DESTINATION.replace("222222222222", "22222222222")
+    out = usage_error(copy(**{"--destination-vault": bad}))
+    assert f"--destination-vault: '{bad}' has the account id '22222222222'" in out
+    assert "not 12 digits" in out
+    assert f"did you mean `{DESTINATION}` (in the world)?" in out
+    assert "<input>" not in out
+
+
+def test_a_region_typo_is_a_usage_error_with_botocore_s_nearest_region() -> None:
+    out = usage_error(copy(**{"--destination-vault": DESTINATION.replace("us-east-1", "us-east1")}))
+    assert "--destination-vault: 'us-east1' in" in out
+    assert "is not an AWS Region" in out
+    assert f"did you mean `{DESTINATION}`?" in out
+
+
+def test_a_region_typo_in_the_source_vault_is_caught_too() -> None:
+    out = usage_error(copy(**{"--source-vault": SOURCE.replace("us-east-1", "us-est-1")}))
+    # the same suggestion lint's BA015 makes for this value
+    assert "--source-vault: 'us-est-1' in" in out
+    assert "did you mean `arn:aws:backup:us-west-1:111111111111:backup-vault:prod`?" in out
+
+
+def test_a_real_region_the_world_lacks_is_not_a_usage_error() -> None:
+    # eu-west-1 exists: the vault there is simply not in the world (the diagnosis says so)
+    code, out = run(
+        copy("-q", **{"--destination-vault": DESTINATION.replace("us-east-1", "eu-west-1")})
+    )
+    assert code == 0
+    assert "✘ DENIED copy (StartCopyJob) — a setting blocks it: vault" in out
+    assert "is not an AWS Region" not in out
+
+
+def test_vault_for_backup_vault_says_which_word_to_change() -> None:
+    out = usage_error(copy(**{"--source-vault": SOURCE.replace("backup-vault:", "vault:")}))
+    assert "--source-vault: `vault` should be `backup-vault`" in out
+    assert f"did you mean `{SOURCE}`?" in out
+    assert "is a backup vault" not in out
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("arn:aws:s3:::bucket", "is an S3 bucket"),
+        ("arn:aws:ec2:us-east-1::snapshot/snap-1", "is an EC2 snapshot"),
+        ("arn:aws:iam::111111111111:role/BackupOperator", "is a role"),
+    ],
+)
+def test_an_arn_of_another_kind_is_named_in_words(value: str, words: str) -> None:
+    out = usage_error(copy(**{"--destination-vault": value}))
+    assert "--destination-vault takes a vault ARN" in out
+    assert f"'{value}' {words}" in out

@@ -120,7 +120,55 @@ def _with(message: str, suggestion: str) -> str:
 
 
 def _kind_of(arn: Arn) -> str:
-    return _KIND_WORDS.get((arn.service, arn.resource_type), f"a {arn.service} {arn.resource_type}")
+    """``a vault``, ``an S3 bucket``, ``an EC2 snapshot``: what an ARN names, in words."""
+    known = _KIND_WORDS.get((arn.service, arn.resource_type))
+    if known is not None:
+        return known
+    service = arn.service.upper() if len(arn.service) <= 3 else arn.service
+    words = f"{service} {arn.resource_type}".strip()
+    # "an" before a vowel sound: a vowel, or an acronym whose letter name starts with one
+    vowel = words[:1] in "aeiouAEFHILMNORSX" if service.isupper() else words[:1] in "aeiou"
+    return f"{'an' if vowel and words else 'a'} {words}"
+
+
+def _account_and_region(option: str, value: str, arn: Arn, world: World | None) -> None:
+    """A usage error for an account id that is not 12 digits or a Region AWS does not have
+    (a typo would otherwise be answered as a vault or role that does not exist)."""
+    if arn.account and arn.account != "aws" and not _ACCOUNT.match(arn.account):
+        near: list[str] = []
+        if world is not None:
+            near = [
+                candidate
+                for candidate in world_vault_arns(world) + world_role_arns(world)
+                if candidate.endswith(arn.resource) and Arn.parse(candidate) is not None
+            ]
+        raise mistake(
+            f"{option}: '{value}' has the account id '{arn.account}', which is not 12 digits",
+            did_you_mean(closest(value, near), where="in the world"),
+        )
+    if not arn.region or _region_in_world(arn, world):
+        return
+    # Imported here, and only for a Region the world does not have: lint's Region list
+    # (botocore's endpoint data) is slow to load.
+    from backup_access.lint.value_formats import known_regions
+
+    regions = known_regions()
+    if not regions or arn.region in regions:
+        return
+    suggestions = [
+        value.replace(f":{arn.region}:", f":{r}:", 1) for r in closest(arn.region, regions, n=1)
+    ]
+    raise mistake(
+        f"{option}: '{arn.region}' in '{value}' is not an AWS Region (if it is a new one, "
+        "upgrade boto3)",
+        did_you_mean(suggestions),
+    )
+
+
+def _region_in_world(arn: Arn, world: World | None) -> bool:
+    if world is None:
+        return False
+    return any(arn.region in holder.regions for holder in _holders(world, arn.account or None))
 
 
 def _holders(world: World, account: str | None) -> list[Account]:
@@ -180,6 +228,7 @@ def check_shape(option: str, kind: ParameterKind, value: str, world: World | Non
             else f"{option}: '{value}' is not an ARN",
             did_you_mean(candidates, where="in the world"),
         )
+    _account_and_region(option, value, arn, world)
     if shape is None:
         return
     service, types, example = shape
@@ -188,6 +237,11 @@ def check_shape(option: str, kind: ParameterKind, value: str, world: World | Non
         return
     if fixed is not None and Arn.parse(fixed) is not None:
         raise mistake(f"{option}: '{value}' is not {example}", did_you_mean([fixed]))
+    near_type = closest(arn.resource_type, types, n=1, cutoff=0.5)
+    if arn.service == service and near_type and arn.resource_type:
+        wrong, right = arn.resource_type, near_type[0]
+        fixed = value[: len(value) - len(arn.resource)] + right + arn.resource[len(wrong) :]
+        raise mistake(f"{option}: `{wrong}` should be `{right}`", did_you_mean([fixed]))
     raise mistake(
         f"{option} takes {_KIND_WORDS.get((service, types[0]), types[0])} ARN ({example}); "
         f"'{value}' is {_kind_of(arn)}"
