@@ -2,12 +2,14 @@
 
 Each command lives in its own module and registers itself on ``main``. Exit codes
 (docs/output.md): 0 success, 1 an expectation not met (or lint findings at ``--fail-on``),
-2 usage error, 3 invalid input.
+2 usage error, 3 invalid input; 141 when the reader of standard output went away.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 import click
@@ -47,8 +49,53 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# A reader that closes the pipe early (``| head -1``) ends the command quietly with the
+# status a shell reports for a process stopped by SIGPIPE (128 + 13), as other command-line
+# tools do: not 1, which here means an unmet expectation or lint findings, and not 0, since
+# the output was cut short.
+EXIT_BROKEN_PIPE = 141
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so that flushing what is left (at exit)
+    cannot fail again; a stream without a file descriptor (tests) is left alone."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 class _LazyGroup(click.Group):
     """A group whose commands are imported on first use (see ``COMMANDS``)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Every command, with a closed standard output handled once for all."""
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # buffered output fails here, not at interpreter exit
+        except BrokenPipeError:
+            _discard_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """``backup-access --help`` and ``--version`` print here, before any command runs."""
+        try:
+            try:
+                return super().make_context(info_name, args, parent, **extra)
+            finally:
+                sys.stdout.flush()
+        except BrokenPipeError:
+            _discard_stdout()
+            raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *COMMANDS})

@@ -41,7 +41,14 @@ def console() -> Console:
     """A rich console (lint's text output); rich is imported only by the commands using it."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            """rich exits 1 (here: lint findings); the command line's one handler decides
+            (``cli._LazyGroup.invoke``)."""
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(highlight=False, soft_wrap=True)
 
 
 _OUTPUT_KEY = "backup_access.output"
