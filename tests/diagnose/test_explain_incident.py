@@ -15,7 +15,7 @@ from backup_access.diagnose.incident import (
     explain_error,
     explain_parsed,
 )
-from backup_access.diagnose.messages import POLICY_LAYERS, MessageGate, MessageKind, ParsedMessage
+from backup_access.diagnose.messages import MessageGate, MessageKind, ParsedMessage
 from backup_access.engine.model import Layer
 from backup_access.world import World, load_world
 from tests.diagnose.fixtures.worlds import (
@@ -43,7 +43,7 @@ def message(**fields: Any) -> ParsedMessage:
     return ParsedMessage(
         kind,
         fields.pop("text", ""),
-        layer=POLICY_LAYERS[policy_type] if policy_type else None,
+        layer=Layer.from_aws_words(policy_type) if policy_type else None,
         gate=MessageGate(gate) if gate else None,
         **fields,
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from backup_access.diagnose.families import (
@@ -29,20 +28,6 @@ from backup_access.diagnose.families import (
 from backup_access.diagnose.masking import MaskedField, masked_arn
 from backup_access.diagnose.unwrap import MAX_MESSAGE_CHARS, Evidence, Unwrapped, unwrap
 from backup_access.engine.model import Layer
-
-# AWS's words for each policy type → the engine's layer. A role trust policy is the role's
-# resource-based policy, and a KMS key policy the key's: both are the engine's resource layer.
-POLICY_LAYERS: Mapping[str, Layer] = {
-    "identity-based": Layer.IDENTITY,
-    "resource-based": Layer.RESOURCE,
-    "permissions boundary": Layer.BOUNDARY,
-    "session": Layer.SESSION,
-    "sessions": Layer.SESSION,
-    "service control": Layer.SCP,
-    "resource control": Layer.RCP,
-    "vpc endpoint": Layer.ENDPOINT,
-    "role trust": Layer.RESOURCE,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +83,17 @@ _NOT_AUTHORIZED = re.compile(
     r"(?:\s{1,4}on resource:\s{0,4}\"?(?P<resource>[^\s\"]{1,2048})\"?)?",
     re.IGNORECASE,
 )
+# AWS's words for each policy type, as Layer.aws_words lists them (longest first, so
+# "sessions" is not read as "session").
 _POLICY_TYPE = (
-    r"(?P<type>identity-based|resource-based|permissions boundary|sessions?|service control|"
-    r"resource control|vpc endpoint|role trust)"
+    r"(?P<type>"
+    + "|".join(
+        re.escape(words)
+        for words in sorted(
+            (words for layer in Layer for words in layer.aws_words), key=len, reverse=True
+        )
+    )
+    + r")"
 )
 _IMPLICIT = re.compile(
     r"because no " + _POLICY_TYPE + r"(?: polic(?:y|ies))? allows?", re.IGNORECASE
@@ -163,7 +156,7 @@ def _access_denied(read: Unwrapped, text: str, found: re.Match[str]) -> ParsedMe
         resource=resource,
         explicit=explicit,
         policy_type=policy_type,
-        layer=POLICY_LAYERS.get(policy_type) if policy_type else None,
+        layer=Layer.from_aws_words(policy_type) if policy_type else None,
         policy_arn=policy_arn,
         authorization_id=_clean(authorization.group(1)) if authorization else None,
         family=MessageFamily.IAM_NOT_AUTHORIZED,
@@ -305,7 +298,6 @@ def parse_error_message(text: str) -> ParsedMessage:
 
 
 __all__ = [
-    "POLICY_LAYERS",
     "Evidence",
     "MessageFamily",
     "MessageGate",
