@@ -9,8 +9,10 @@ which Region its API call is sent to (``aws:RequestedRegion`` of its requests).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
@@ -239,31 +241,79 @@ def parse_operation(raw: dict[str, Any], sources: dict[str, str], where: str) ->
     return operation
 
 
+class LazyOperations(Mapping[str, Operation]):
+    """The operations by name, each file parsed when first looked up: one ``explain`` reads
+    the file of its own operation only. Names come from the file names (``copy.yaml`` holds
+    ``copy``); listing them or ``in`` reads nothing. Check ids unique across operations are
+    checked by ``parse_catalogue``, which reads every file (tests/catalogue)."""
+
+    def __init__(
+        self, folder: Traversable, sources: dict[str, str], loader: type[yaml.SafeLoader]
+    ) -> None:
+        self._files = {
+            entry.name.removesuffix(".yaml"): entry
+            for entry in folder.iterdir()
+            if entry.name.endswith(".yaml")
+        }
+        self._sources = sources
+        self._loader = loader
+        self._parsed: dict[str, Operation] = {}
+
+    def __getitem__(self, name: str) -> Operation:
+        found = self._parsed.get(name)
+        if found is None:
+            entry = self._files[name]
+            raw = read_yaml(entry.read_text(encoding="utf-8"), self._loader)
+            found = parse_operation(raw, self._sources, entry.name)
+            if found.name != name:
+                raise CatalogueError(
+                    f"{entry.name}: operation {found.name} must be in {found.name}.yaml"
+                )
+            self._parsed[name] = found
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._files))
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+def _folder() -> Traversable:
+    return resources.files("backup_access.catalogue").joinpath("data")
+
+
+def _sources(folder: Traversable, loader: type[yaml.SafeLoader]) -> dict[str, str]:
+    return dict(read_yaml(folder.joinpath("sources.yaml").read_text(encoding="utf-8"), loader))
+
+
 @cache
 def load_catalogue() -> Catalogue:
-    """Every operation shipped with the package, by name (loaded on first call)."""
-    return parse_catalogue(YAML_LOADER)
+    """Every operation shipped with the package, by name; an operation's file is read when
+    it is first asked for (start-up of one ``explain``, benchmarks/startup.py)."""
+    folder = _folder()
+    sources = _sources(folder, YAML_LOADER)
+    return Catalogue(LazyOperations(folder.joinpath("operations"), sources, YAML_LOADER), sources)
 
 
 def parse_catalogue(loader: type[yaml.SafeLoader]) -> Catalogue:
-    folder = resources.files("backup_access.catalogue").joinpath("data")
-    sources = read_yaml(folder.joinpath("sources.yaml").read_text(encoding="utf-8"), loader)
+    """Every operation read and validated at once, check ids unique across them."""
+    folder = _folder()
+    sources = _sources(folder, loader)
+    lazy = LazyOperations(folder.joinpath("operations"), sources, loader)
     operations: dict[str, Operation] = {}
     seen: set[str] = set()
-    entries = sorted(folder.joinpath("operations").iterdir(), key=lambda entry: entry.name)
-    for entry in entries:
-        if not entry.name.endswith(".yaml"):
-            continue
-        raw = read_yaml(entry.read_text(encoding="utf-8"), loader)
-        operation = parse_operation(raw, sources, entry.name)
-        if operation.name in operations:
-            raise CatalogueError(f"{entry.name}: operation {operation.name} defined twice")
+    for name in lazy:
+        operation = lazy[name]
         for check in operation.checks:
             if check.id in seen:
-                raise CatalogueError(f"{entry.name}: check id {check.id} is not unique")
+                raise CatalogueError(f"{name}.yaml: check id {check.id} is not unique")
             seen.add(check.id)
         operations[operation.name] = operation
-    return Catalogue(operations, dict(sources))
+    return Catalogue(operations, sources)
 
 
 def operation_names() -> tuple[str, ...]:

@@ -7,6 +7,7 @@ conditions under which a check applies (cross-account copy, a customer managed k
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -183,7 +184,7 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
-    operations: dict[str, Operation]
+    operations: Mapping[str, Operation]  # loader.LazyOperations: read on first lookup
     sources: dict[str, str]  # tag → URL
 
     def operation(self, name: str) -> Operation:
