@@ -150,3 +150,49 @@ def test_an_arn_of_another_kind_is_named_in_words(value: str, words: str) -> Non
     out = usage_error(copy(**{"--destination-vault": value}))
     assert "--destination-vault takes a vault ARN" in out
     assert f"'{value}' {words}" in out
+
+
+# --- finding 8: a caller the world lacks is named as the --caller, and is not "blocked" ----
+
+TYPO_CALLER = "arn:aws:iam::111111111111:role/BackupOperatr"
+
+
+def test_a_caller_typo_is_missing_as_the_caller_not_as_the_role() -> None:
+    code, out = run(copy(**{"--caller": TYPO_CALLER, "--recovery-point": ""}))
+    assert code == 0
+    assert "? UNKNOWN copy (StartCopyJob)" in out
+    assert "missing: role BackupOperatr of account 111111111111 (--caller)" in out
+    assert "--role BackupOperatr" not in out
+    assert "(--role)" not in out
+
+
+def test_an_unknown_check_is_not_said_to_be_blocked() -> None:
+    code, out = run(copy(**{"--caller": TYPO_CALLER, "--recovery-point": ""}))
+    assert code == 0
+    start = out.index("? copy.start-copy-job")
+    block = out[start : out.index("\n\n", start)]
+    assert "unknown at: the identity policies" in block
+    assert "blocked by" not in block
+
+
+def test_a_denied_check_is_still_blocked_by_its_layer() -> None:
+    code, out = run(copy(**{"--destination-vault": DESTINATION.replace("by-ou", "wrong-org")}))
+    assert code == 0
+    assert "    blocked by: the destination vault's access policy" in out
+
+
+def test_markdown_says_unknown_at_for_an_unknown_check() -> None:
+    args = copy("--format", "markdown", **{"--caller": TYPO_CALLER, "--recovery-point": ""})
+    code, out = run(args)
+    assert code == 0
+    assert "Unknown at: **the identity policies**" in out
+    assert "Blocked by: **the identity policies**" not in out
+
+
+def test_the_english_word_role_is_not_taken_for_the_option() -> None:
+    from backup_access.report.words import humanise
+
+    names = ["role", "key", "source_vault"]
+    assert humanise("role X of account 1: its policies are unknown", names).startswith("role X")
+    assert humanise("key was not given", names) == "--key was not given"
+    assert humanise("key arn:aws:kms:r:1:key/k is an AWS managed key", names).startswith("--key ")

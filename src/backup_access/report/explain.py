@@ -24,6 +24,8 @@ from backup_access.report.schema import SCHEMA_VERSION
 from backup_access.report.text import OutputOptions, Style, TextReport
 from backup_access.report.words import (
     CHECK_MARK,
+    given_as,
+    given_origins,
     headline,
     humanise,
     layer_name,
@@ -130,7 +132,11 @@ def _check_line(check: CheckResult) -> tuple[tuple[str, Style], ...]:
 
 
 def _full_check(
-    report: TextReport, check: CheckResult, quotes: _Quotes, names: Sequence[str] = ()
+    report: TextReport,
+    check: CheckResult,
+    quotes: _Quotes,
+    names: Sequence[str] = (),
+    origins: Sequence[tuple[str, str]] = (),
 ) -> None:
     report.add(*_check_line(check), prose=True)
     if check.action is not None:
@@ -142,16 +148,19 @@ def _full_check(
         )
     if check.decision is not CheckDecision.ALLOWED and check.blocked_by:
         layers = ", ".join(layer_name(layer, check) for layer in check.blocked_by)
-        report.add("blocked by: ", (layers, Style.BOLD), indent=4, prose=True)
+        # an unknown check is not blocked: it is undecided at these layers
+        label = "unknown at: " if check.decision is CheckDecision.UNKNOWN else "blocked by: "
+        report.add(label, (layers, Style.BOLD), indent=4, prose=True)
     reason = check.reason
     if check.statements:
         # The quoted statements below say what "nearest" says; keep the reason short.
         reason = reason.split("; nearest: ", 1)[0]
-    report.add(humanise(reason, names), indent=4, prose=True)
+    report.add(given_as(humanise(reason, names), origins), indent=4, prose=True)
     for ref in check.statements:
         _statement(report, ref, quotes, indent=4)
     for item in check.missing:
-        report.add(("missing: ", Style.MAGENTA), humanise(item, names), indent=4, prose=True)
+        item = given_as(humanise(item, names), origins)
+        report.add(("missing: ", Style.MAGENTA), item, indent=4, prose=True)
     report.add(("AWS page: ", Style.DIM), (check.source, Style.DIM), indent=4)
 
 
@@ -179,11 +188,12 @@ def render_explanation(
             report.add("- " + item, indent=2, prose=True)
     quotes = _Quotes()
     names = parameter_names(explanation)
+    origins = given_origins(explanation)
     passing = [c for c in explanation.checks if c.decision is CheckDecision.ALLOWED]
     others = [c for c in explanation.checks if c.decision is not CheckDecision.ALLOWED]
     for check in [*others, *passing] if options.verbose else others:
         report.blank()
-        _full_check(report, check, quotes, names)
+        _full_check(report, check, quotes, names, origins)
     if passing and not options.verbose:
         report.blank()
         report.add((f"Passing checks ({len(passing)})", Style.BOLD))
@@ -191,7 +201,10 @@ def render_explanation(
             report.add(*_check_line(check), indent=2)
     groups = (
         ("Not applicable", [f"{s.id}: {humanise(s.why, names)}" for s in explanation.skipped]),
-        ("Missing from the world (collect it)", [humanise(m, names) for m in explanation.missing]),
+        (
+            "Missing from the world (collect it)",
+            [given_as(humanise(m, names), origins) for m in explanation.missing],
+        ),
         ("Notes", [n for n in explanation.notes if not is_assumption(n)]),
     )
     for heading, items in groups:

@@ -74,7 +74,8 @@ def _check_section(
         out.append("")
     if check.blocked_by:
         layers = ", ".join(layer_name(layer, check) for layer in check.blocked_by)
-        out.append(f"Blocked by: **{escape(layers)}**")
+        label = "Unknown at" if check.decision is CheckDecision.UNKNOWN else "Blocked by"
+        out.append(f"{label}: **{escape(layers)}**")
         out.append("")
     reason = check.reason.split("; nearest: ", 1)[0] if check.statements else check.reason
     out.append(escape(humanise(reason, names)))

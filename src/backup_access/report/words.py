@@ -54,8 +54,42 @@ def humanise(text: str, names: Sequence[str]) -> str:
     for name in sorted(names, key=len, reverse=True):
         if "_" in name:
             text = re.sub(rf"(?<![\w:/-]){re.escape(name)}(?![\w:/-])", option_label(name), text)
-        elif text.startswith(name + " "):
+        elif text.startswith(name + " ") and _names_a_parameter(text[len(name) + 1 :]):
             text = option_label(name) + text[len(name) :]
+    return text
+
+
+# What follows a parameter's name opening a reason ("key was not given", "key arn:… is …");
+# anything else ("role BackupOperatr of account …": the world's role) is the English word.
+_AFTER_PARAMETER = frozenset({"is", "was", "unknown", "and", "not", "has", "names", "or"})
+
+
+def _names_a_parameter(rest: str) -> bool:
+    word = rest.split(" ", 1)[0]
+    return word in _AFTER_PARAMETER or word.startswith("arn:")
+
+
+def given_origins(explanation: Explanation) -> list[tuple[str, str]]:
+    """How the world names each role or user given as an option (``role NAME of account
+    ACCOUNT``), with that option: a missing principal is said to be the one typed there."""
+    if not is_operation(explanation):
+        return []
+    origins = []
+    for name, value in explanation.parameters:
+        parts = value.split(":", 5)
+        if len(parts) != 6 or parts[2] != "iam" or "/" not in parts[5]:
+            continue
+        kind, _, path = parts[5].partition("/")
+        if kind in ("role", "user"):
+            origins.append((f"{kind} {path.rsplit('/', 1)[-1]} of account {parts[4]}", name))
+    return origins
+
+
+def given_as(text: str, origins: Sequence[tuple[str, str]]) -> str:
+    """``role X of account A`` → ``role X of account A (--caller)`` for the option it came
+    from (a typo in --caller must not read as a problem with --role)."""
+    for phrase, name in origins:
+        text = re.sub(rf"{re.escape(phrase)}(?!\d)", f"{phrase} ({option_label(name)})", text)
     return text
 
 
