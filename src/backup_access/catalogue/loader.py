@@ -2,8 +2,10 @@
 
 One YAML file per operation under ``data/operations``; ``data/sources.yaml`` maps the source
 tags checks cite (short names such as ``DG-XACCT``) to AWS URLs.
-The data is validated on load: unknown keys, unknown parameters in templates, duplicate
-check ids and checks without a source are errors. An operation's ``region`` template says
+The data is validated as it is read: unknown keys, unknown parameters in templates and checks
+without a source are errors; check ids unique across operations are checked by
+``parse_catalogue``, which reads every file (the tests run it), while ``load_catalogue`` reads
+an operation's file only when the operation is asked for. An operation's ``region`` template says
 which Region its API call is sent to (``aws:RequestedRegion`` of its requests).
 """
 
