@@ -14,9 +14,9 @@ When the vault policy already has an Allow for the action whose condition fails 
 diagnosis names it as the nearest statement) and its condition names the principal's own
 OU path, organization or account, that is the scope the owner meant:
 ``aws:PrincipalOrgPaths`` the OU (with the paths as it names them), ``aws:PrincipalOrgID``
-the organization, ``aws:PrincipalAccount`` / ``aws:SourceAccount`` the account. That scope is tried first, and the fix says plainly that
-the statement cannot match and may be replaced by the new one — it is never edited or
-removed (no fix changes an existing Allow). The common mistake is a single-valued operator
+the organization, ``aws:PrincipalAccount`` / ``aws:SourceAccount`` the account. That
+scope is tried first, and the fix says plainly that the statement cannot match and may be
+replaced by the new one — it is never edited or removed (no fix changes an existing Allow). The common mistake is a single-valued operator
 on the multivalued ``aws:PrincipalOrgPaths``, which needs ``ForAnyValue:``
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
 """
