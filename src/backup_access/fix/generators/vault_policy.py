@@ -16,8 +16,9 @@ OU path, organization or account, that is the scope the owner meant:
 ``aws:PrincipalOrgPaths`` the OU (with the paths as it names them), ``aws:PrincipalOrgID``
 the organization, ``aws:PrincipalAccount`` / ``aws:SourceAccount`` the account. That
 scope is tried first, and the fix says plainly that the statement cannot match and may be
-replaced by the new one — it is never edited or removed (no fix changes an existing Allow). The common mistake is a single-valued operator
-on the multivalued ``aws:PrincipalOrgPaths``, which needs ``ForAnyValue:``
+replaced by the new one — it is never edited or removed (no fix changes an existing
+Allow). The common mistake is a single-valued operator on the multivalued
+``aws:PrincipalOrgPaths``, which needs ``ForAnyValue:``
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
 """
 
