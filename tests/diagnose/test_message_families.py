@@ -72,6 +72,17 @@ def test_every_catalogue_reference_resolves() -> None:
             },
             "true, false or null",
         ),
+        (
+            {
+                "family": "vault_not_empty",
+                "kind": "gate",
+                "summary": "s",
+                "meaning": "m",
+                "sources": ["https://a"],
+                "hints": [{"title": "t", "layer": "identity", "why": "w", "action": "Decrypt"}],
+            },
+            "IAM action",
+        ),
     ],
 )
 def test_malformed_rows_are_refused(raw: dict[str, object], words: str) -> None:

@@ -129,6 +129,7 @@ class Hint:
     confirm: Confirm = Confirm.NONE
     only_for: tuple[str, ...] = ()  # API operations it is limited to (when the paste names one)
     not_for: tuple[str, ...] = ()  # API operations it does not apply to
+    action: str | None = None  # the IAM action the cause is about, for its commands
 
     def applies_to(self, api: str | None) -> bool:
         """Whether the hint fits a message about ``api`` (None: the paste names none)."""
@@ -174,7 +175,9 @@ _FAMILY_KEYS = frozenset(
         "todo",
     }
 )
-_HINT_KEYS = frozenset({"title", "layer", "why", "check", "confirm", "only_for", "not_for"})
+_HINT_KEYS = frozenset(
+    {"title", "layer", "why", "check", "confirm", "only_for", "not_for", "action"}
+)
 _CHECK_KEYS = frozenset({"operation", "action", "gate", "actor"})
 _LAYERS = frozenset({*(layer.value for layer in Layer), "setting", "none"})
 
@@ -207,7 +210,16 @@ def _hint(raw: Mapping[str, Any], where: str) -> Hint:
         Confirm(raw.get("confirm", Confirm.NONE.value)),
         tuple(str(api) for api in raw.get("only_for", ())),
         tuple(str(api) for api in raw.get("not_for", ())),
+        _action(raw.get("action"), where),
     )
+
+
+def _action(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value.count(":") != 1:
+        raise FamilyDataError(f"{where}: action is an IAM action (service:Name), got {value!r}")
+    return value
 
 
 def _permission_problem(value: object, where: str) -> bool | None:

@@ -9,7 +9,10 @@ Ranking, most likely first:
    VPC endpoint (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html);
 2. other messages follow their family's ranked causes (``diagnose.families``);
 3. then the remaining checks of the operation behind the message (the catalogue), in
-   catalogue order: the message does not point at them, but the operation needs them too.
+   catalogue order, when they could have produced the message: the message does not point
+   at them, but the operation needs them too. A message that names its denied action or a
+   gate cannot come from a check of another action (PassRole, a role's trust): those are
+   listed apart, as the operation's other checks, not as causes.
 """
 
 from __future__ import annotations
@@ -125,6 +128,8 @@ class OfflineAnswer:
     todo: str
     sources: tuple[str, ...]
     notes: tuple[str, ...]
+    # the operation's checks that cannot have produced this message (another action)
+    other_checks: tuple[Cause, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         parsed = self.message
@@ -141,6 +146,7 @@ class OfflineAnswer:
             "api": self.api,
             "parameters": message_parameters(parsed),
             "causes": [c.to_dict() for c in self.causes],
+            "other_checks": [c.to_dict() for c in self.other_checks],
             "todo": self.todo,
             "sources": list(self.sources),
             "notes": list(self.notes),
@@ -413,12 +419,33 @@ def _inferred_action(parsed: ParsedMessage) -> str | None:
     return f"{prefix}:{evidence.operation}" if prefix else None
 
 
-def _hint_cause(hint: Hint, values: dict[str, str], known: Known) -> Cause:
+def _call_action(parsed: ParsedMessage, operation: Operation | None) -> str | None:
+    """The IAM action of the call the paste names, when the catalogue operation is that
+    call (its check of the action named like the API: backup:DescribeBackupVault)."""
+    api = parsed.evidence.operation
+    if operation is None or not api or api.lower() != operation.api.lower():
+        return None
+    return next(
+        (
+            c.action
+            for c in operation.checks
+            if c.action and c.action.split(":", 1)[-1].lower() == api.lower()
+        ),
+        None,
+    )
+
+
+def _hint_cause(hint: Hint, values: dict[str, str], known: Known, api: str | None) -> Cause:
+    """A family's cause; its commands name the cause's own action when it has one (the
+    message's, else the call the wrapper names), never an ACTION placeholder then."""
     check = _find(hint.check) if hint.check else None
     if check is not None:
         commands = _check_confirm(check, values, known)
     else:
-        commands = confirm.by_confirm(hint.confirm, known)
+        action = hint.action
+        if action and "{operation}" in action:  # the call the paste names, when it names one
+            action = action.replace("{operation}", api) if api else None
+        commands = confirm.by_confirm(hint.confirm, replace(known, action=action or known.action))
     return Cause(
         0,
         hint.title,
@@ -442,8 +469,9 @@ def _message_causes(
     if parsed.action:
         return _request_causes(parsed, known, named), values
     api = parsed.evidence.operation
-    causes = [_hint_cause(h, values, known) for h in row.hints if h.applies_to(api)]
     inferred = _inferred_action(parsed)
+    called = replace(known, action=known.action or inferred or _call_action(parsed, operation))
+    causes = [_hint_cause(h, values, called, api) for h in row.hints if h.applies_to(api)]
     if operation is None and inferred and row.kind is MessageKind.ACCESS_DENIED:
         # AWS named no request, but the wrapper named the call: rank that call's layers.
         request = replace(parsed, action=inferred)
@@ -451,23 +479,58 @@ def _message_causes(
     return causes, values
 
 
+def _could_produce(parsed: ParsedMessage, row: Family, check: Check) -> bool:
+    """Whether a check the message does not point at could still have produced it: a
+    message naming its denied action comes from a permission check of that action, a gate
+    message from its gate; an unspecific denial (an empty 403) from any check."""
+    if parsed.action:
+        return check.kind is CheckKind.PERMISSION and (
+            (check.action or "").lower() == parsed.action.lower()
+        )
+    return row.kind is not MessageKind.GATE
+
+
 def _other_checks(
-    operation: Operation, seen: set[str | None], values: dict[str, str], known: Known
-) -> list[Cause]:
-    """The operation's checks the message does not point at: it needs them too."""
-    return [
-        Cause(
+    parsed: ParsedMessage,
+    row: Family,
+    operation: Operation,
+    seen: set[str | None],
+    values: dict[str, str],
+    known: Known,
+) -> tuple[list[Cause], list[Cause]]:
+    """The operation's checks the message does not point at: those that could have
+    produced the message (ranked as causes), and those that cannot (listed apart)."""
+    causes: list[Cause] = []
+    others: list[Cause] = []
+    for check in operation.checks:
+        if check.id in seen:
+            continue
+        possible = _could_produce(parsed, row, check)
+        why = (
+            f"not named by the message; {operation.api} needs it too"
+            if possible
+            else f"cannot produce this message ({_differs(parsed, check)}); "
+            f"{operation.api} needs it too"
+        )
+        cause = Cause(
             0,
             check.title,
             _check_layer(check),
-            f"not named by the message; {operation.api} needs it too",
+            why,
             _check_confirm(check, values, known),
             check.id,
             check.source,
         )
-        for check in operation.checks
-        if check.id not in seen
-    ]
+        (causes if possible else others).append(cause)
+    return causes, others
+
+
+def _differs(parsed: ParsedMessage, check: Check) -> str:
+    if not parsed.action:
+        return "the message names another cause"
+    if check.action:
+        return f"it checks {check.action}, the message reports {parsed.action}"
+    return f"a setting, and the message reports a denied {parsed.action}"
 
 
 def _answer_notes(
@@ -506,12 +569,11 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
     known = _known(parsed)
     operation, named_by_message = _operation(parsed, row)
     causes, values = _message_causes(parsed, row, operation, known)
+    others: list[Cause] = []
     if operation is not None and row.permission_problem:
-        causes.extend(_other_checks(operation, {c.check for c in causes}, values, known))
-    ranked = tuple(
-        Cause(i, c.title, c.layer, c.why, c.confirm, c.check, c.source)
-        for i, c in enumerate(causes, start=1)
-    )
+        seen = {c.check for c in causes}
+        possible, others = _other_checks(parsed, row, operation, seen, values, known)
+        causes.extend(possible)
     return OfflineAnswer(
         message=parsed,
         summary=_summary(parsed, row),
@@ -520,11 +582,16 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
         blame=_blame(parsed, row),
         operation=operation.name if operation else None,
         api=(operation.api if operation and named_by_message else parsed.evidence.operation),
-        causes=ranked,
+        causes=_ranked(causes),
         todo=row.todo,
         sources=row.sources,
         notes=_answer_notes(parsed, operation, named_by_message),
+        other_checks=_ranked(others),
     )
+
+
+def _ranked(causes: list[Cause]) -> tuple[Cause, ...]:
+    return tuple(replace(c, rank=i) for i, c in enumerate(causes, start=1))
 
 
 __all__ = ["LAYER_WORDS", "Blame", "Cause", "OfflineAnswer", "answer_offline", "message_parameters"]

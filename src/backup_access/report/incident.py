@@ -6,8 +6,10 @@ JSON (one object): ``{"schema", "mode": "offline", "operation": "error-message",
 the text is not recognised), "blame": {"says",
 "explicit", "policy_type", "layer", "policy_arn"}, "operation_name", "api", "parameters",
 "causes": [{"rank", "check", "title", "layer", "why", "source", "confirm": [{"command",
-"account", "shows"}]}], "todo", "sources", "notes"}``. Nothing was evaluated, so the verdict
-is always ``unknown``.
+"account", "shows"}]}], "other_checks": [same as causes], "todo", "sources", "notes"}``.
+``other_checks`` are the operation's checks that cannot have produced the message (another
+action than the one AWS reports): not causes, but the call needs them too. Nothing was
+evaluated, so the verdict is always ``unknown``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from backup_access.diagnose.offline import OfflineAnswer
+from backup_access.diagnose.offline import Cause, OfflineAnswer
 
 SCHEMA = "backup-access/offline-answer/1"
 
@@ -66,6 +68,17 @@ def _evidence(answer: OfflineAnswer) -> list[str]:
     return parts
 
 
+def _cause_lines(cause: Cause) -> list[str]:
+    lines = [f"  {cause.rank}. [{cause.layer}] {cause.title}", f"     why: {cause.why}"]
+    if cause.check or cause.source:
+        lines.append("     " + " · ".join(x for x in (cause.check, cause.source) if x))
+    for command in cause.confirm:
+        lines.append(f"     in {command.account}:")
+        lines.append(f"       $ {command.command}")
+        lines.append(f"         ({command.shows})")
+    return lines
+
+
 def render_offline(answer: OfflineAnswer) -> str:
     """The answer as plain text: commands and ARNs are never wrapped or cut."""
     parsed = answer.message
@@ -95,14 +108,15 @@ def render_offline(answer: OfflineAnswer) -> str:
     if answer.causes:
         lines.append("Likely causes, most likely first:")
     for cause in answer.causes:
-        lines.append(f"  {cause.rank}. [{cause.layer}] {cause.title}")
-        lines.append(f"     why: {cause.why}")
-        if cause.check or cause.source:
-            lines.append("     " + " · ".join(x for x in (cause.check, cause.source) if x))
-        for command in cause.confirm:
-            lines.append(f"     in {command.account}:")
-            lines.append(f"       $ {command.command}")
-            lines.append(f"         ({command.shows})")
+        lines.extend(_cause_lines(cause))
+    if answer.other_checks:
+        api = answer.api or "the operation"
+        lines.append(
+            f"Other checks of {api} (they cannot produce this message, but the call needs "
+            "them too once it gets past this denial):"
+        )
+    for cause in answer.other_checks:
+        lines.extend(_cause_lines(cause))
     if answer.todo:
         lines.append(f"What to do: {answer.todo}")
     if answer.sources:
