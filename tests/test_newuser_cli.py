@@ -4,6 +4,7 @@ finding): what the tool says must be true and name the option the user typed."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -196,3 +197,78 @@ def test_the_english_word_role_is_not_taken_for_the_option() -> None:
     assert humanise("role X of account 1: its policies are unknown", names).startswith("role X")
     assert humanise("key was not given", names) == "--key was not given"
     assert humanise("key arn:aws:kms:r:1:key/k is an AWS managed key", names).startswith("--key ")
+
+
+# --- findings 11 and 13: what a world directory is made of -------------------------------
+
+ACCOUNT_FILE = """\
+accounts:
+  "111111111111":
+    iam:
+      roles:
+        VaultAdmin:
+          inline:
+            CreateVaults:
+              Version: "2012-10-17"
+              Statement:
+                - Effect: Allow
+                  Action: [backup:CreateBackupVault, backup-storage:MountCapsule]
+                  Resource: "*"
+"""
+CREATE = [
+    "create-vault",
+    "--caller",
+    "arn:aws:iam::111111111111:role/VaultAdmin",
+    "--vault",
+    "arn:aws:backup:us-east-1:111111111111:backup-vault:new",
+    "-q",
+]
+
+
+def test_hidden_venv_and_package_directories_are_not_read(tmp_path: Path) -> None:
+    (tmp_path / "account.yaml").write_text(ACCOUNT_FILE)
+    broken = "name: not a world\n"
+    for folder in (
+        ".git",
+        ".venv/lib",
+        "venv/lib/python3.11/site-packages/pkg",
+        "node_modules/pkg",
+        "tools/site-packages",
+    ):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "data.yaml").write_text(broken)
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "venv" / "data.yaml").write_text(broken)  # beside pyvenv.cfg: skipped too
+    code, out = run(["explain", "--world", str(tmp_path), *CREATE])
+    assert code == 0, out
+    assert out.startswith("✔ ALLOWED create-vault")
+
+
+def test_an_ordinary_subdirectory_is_still_part_of_the_world(tmp_path: Path) -> None:
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "account.yaml").write_text(ACCOUNT_FILE)
+    (tmp_path / "accounts" / "broken.yaml").write_text("name: x\n")
+    result = CliRunner().invoke(main, ["explain", "--world", str(tmp_path), *CREATE])
+    assert result.exit_code == 3
+    assert "broken.yaml" in result.output
+
+
+def test_the_same_account_twice_is_accepted_when_identical_and_named_when_not(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.yaml").write_text(ACCOUNT_FILE)
+    (tmp_path / "b.yaml").write_text(ACCOUNT_FILE)
+    code, out = run(["explain", "--world", str(tmp_path), *CREATE])
+    assert code == 0 and out.startswith("✔ ALLOWED"), out
+    (tmp_path / "b.yaml").write_text(ACCOUNT_FILE.replace("VaultAdmin", "Other"))
+    result = CliRunner().invoke(main, ["explain", "--world", str(tmp_path), *CREATE])
+    assert result.exit_code == 3
+    assert "account 111111111111 is defined differently in" in result.output
+    assert "a.yaml" in result.output and "b.yaml" in result.output
+
+
+def test_docs_world_md_states_both_rules() -> None:
+    text = " ".join(Path("docs/world.md").read_text().split())
+    assert "identical copies are accepted" in text
+    assert "if they differ it is an error that names both places" in text
+    assert "pyvenv.cfg" in text and "node_modules" in text and "hidden" in text
