@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from backup_access.errors import RequestError
+from backup_access.policy.layer import Layer
 from backup_access.policy.model import Policy
 from backup_access.policy.parse import parse_policy
 from backup_access.policy.pointer import escape_pointer_token
-from backup_access.policy.use import PolicyUse, check_use
+from backup_access.policy.use import check_use
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 
@@ -145,7 +146,7 @@ def tags(value: object, pointer: str) -> dict[str, str]:
     return out
 
 
-def policy(value: object, pointer: str, use: PolicyUse) -> Policy:
+def policy(value: object, pointer: str, use: Layer) -> Policy:
     """A policy document (object, or JSON text as AWS CLI output holds it), valid for ``use``."""
     if value is None:
         raise RequestError("a policy document is required here", pointer=pointer)

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 from backup_access.collect.policy import collector_policy
 from backup_access.engine import DecisionValue, NamedPolicy, PolicySet, evaluate, make_request
+from backup_access.policy.layer import Layer
 from backup_access.policy.parse import parse_policy
-from backup_access.policy.use import PolicyUse, check_use
+from backup_access.policy.use import check_use
 
 COLLECTOR = "arn:aws:iam::111111111111:role/BackupAccessCollector"
 MEMBER_ROLE = "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole"
@@ -27,9 +28,9 @@ TRUST_ACCOUNT = {
 def not_allowed(actions: Iterable[str]) -> dict[str, str]:
     """Each action the collector policy does not allow, with the engine's decision. The
     resource is ``*`` except for sts:AssumeRole, which names the member account's role."""
-    policy = check_use(parse_policy(collector_policy()), PolicyUse.IDENTITY)
+    policy = check_use(parse_policy(collector_policy()), Layer.IDENTITY)
     identity = (NamedPolicy("collector-policy.json", policy),)
-    trust = check_use(parse_policy(TRUST_ACCOUNT), PolicyUse.RESOURCE)
+    trust = check_use(parse_policy(TRUST_ACCOUNT), Layer.RESOURCE)
     out = {}
     for action in sorted(actions):
         if action == "sts:AssumeRole":  # the member role trusts the collector's account

@@ -47,8 +47,9 @@ from backup_access.diagnose.per_type import explain_each_type, needs_type
 from backup_access.documents import load_document
 from backup_access.engine.model import NamedPolicy
 from backup_access.errors import InputError
+from backup_access.policy.layer import Layer
 from backup_access.policy.parse import parse_policy
-from backup_access.policy.use import PolicyUse, check_use
+from backup_access.policy.use import check_use
 from backup_access.report.explain import (
     EXPECTATIONS,
     expectation_met,
@@ -148,7 +149,7 @@ def _session(settings: _Settings) -> tuple[NamedPolicy, ...] | None:
     out = []
     for path in settings.session_policies:
         try:
-            policy = check_use(parse_policy(load_document(path)), PolicyUse.IDENTITY)
+            policy = check_use(parse_policy(load_document(path)), Layer.IDENTITY)
         except InputError as error:
             raise error.located(file=str(path)) from None
         out.append(NamedPolicy(str(path), policy, "", str(path)))

@@ -21,7 +21,7 @@ from typing import Any
 from backup_access.collect.calls import MISSING, Gap, Missing, Reader
 from backup_access.errors import InputError
 from backup_access.fields import policy as check_policy
-from backup_access.policy.use import PolicyUse
+from backup_access.policy.layer import Layer
 
 _LAG = "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
 _NO_POLICY = ("ResourceNotFoundException",)
@@ -101,7 +101,7 @@ def _access_policy(reader: Reader, client: Any, region: str, name: str, arn: str
         return None
     doc = json.loads(text) if isinstance(text, str) else text
     try:
-        check_policy(doc, "", PolicyUse.RESOURCE)
+        check_policy(doc, "", Layer.RESOURCE)
     except InputError as error:
         reader.log.add_gap(
             Gap(

@@ -20,7 +20,7 @@ from typing import Any
 from backup_access.collect.calls import MISSING, Gap, Missing, Reader
 from backup_access.errors import InputError
 from backup_access.fields import policy as check_policy
-from backup_access.policy.use import PolicyUse
+from backup_access.policy.layer import Layer
 from backup_access.world.managed import is_aws_managed_arn, shipped_policy_by_arn
 
 
@@ -57,7 +57,7 @@ def _ref(arn: str, account: str) -> str:
     return arn.rsplit("/", 1)[-1] if f":{account}:policy/" in arn else arn
 
 
-def _parses(doc: object, use: PolicyUse) -> str | None:
+def _parses(doc: object, use: Layer) -> str | None:
     """None when our parser accepts ``doc``, else why not."""
     try:
         check_policy(doc, "", use)
@@ -92,7 +92,7 @@ class _Builder:
                 self.aws_docs[arn] = doc
                 continue
             name = item.get("PolicyName") or arn.rsplit("/", 1)[-1]
-            why = _parses(doc, PolicyUse.IDENTITY)
+            why = _parses(doc, Layer.IDENTITY)
             if why is None:
                 self.policies[name] = doc
             else:
@@ -114,7 +114,7 @@ class _Builder:
         out: dict[str, Any] = {}
         for entry in items or []:
             doc = document(entry.get("PolicyDocument"))
-            why = _parses(doc, PolicyUse.IDENTITY)
+            why = _parses(doc, Layer.IDENTITY)
             if why is not None:
                 return out, f"inline policy {entry.get('PolicyName')}: {why}"
             out[entry["PolicyName"]] = doc
@@ -130,7 +130,7 @@ class _Builder:
             out["tags"] = _tags(item.get("Tags"))
         if kind == "role":
             trust = document(item.get("AssumeRolePolicyDocument"))
-            why = None if trust is None else _parses(trust, PolicyUse.RESOURCE)
+            why = None if trust is None else _parses(trust, Layer.RESOURCE)
             bad = bad or (f"trust policy: {why}" if why else None)
             out["trust"] = trust
         reason = bad or bad_inline
@@ -211,6 +211,6 @@ def read_iam(reader: Reader) -> IamPart | None:
         doc = builder.aws_docs.get(arn)
         if doc is None and shipped_policy_by_arn(arn) is None:
             doc = _fetch_aws_policy(reader, arn)
-        if doc is not None and _parses(doc, PolicyUse.IDENTITY) is None:
+        if doc is not None and _parses(doc, Layer.IDENTITY) is None:
             part.aws_policies[arn] = doc
     return part

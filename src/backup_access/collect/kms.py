@@ -15,7 +15,7 @@ from typing import Any
 from backup_access.collect.calls import MISSING, Gap, Missing, Reader
 from backup_access.errors import InputError
 from backup_access.fields import policy as check_policy
-from backup_access.policy.use import PolicyUse
+from backup_access.policy.layer import Layer
 
 _CONSTRAINTS = {
     "EncryptionContextEquals": "encryption_context_equals",
@@ -68,7 +68,7 @@ def read_key(reader: Reader, region: str, key_arn: str) -> tuple[str, dict[str, 
             json.loads(answer["Policy"]) if isinstance(answer["Policy"], str) else answer["Policy"]
         )
         try:
-            check_policy(doc, "", PolicyUse.RESOURCE)
+            check_policy(doc, "", Layer.RESOURCE)
             key["policy"] = doc
         except InputError as error:
             reader.log.add_gap(Gap(reader.account, region, part, "(parse)", str(error), key_arn))

@@ -2,6 +2,7 @@
 
 Layers and decisions follow
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+``Layer`` lives in ``policy.layer`` (the parser uses it too) and is re-exported here.
 """
 
 from __future__ import annotations
@@ -11,78 +12,9 @@ from enum import StrEnum
 from typing import Any
 
 from backup_access.policy.context import RequestContext
+from backup_access.policy.layer import Layer as Layer
 from backup_access.policy.model import Policy
 from backup_access.policy.principal import Principal
-
-
-class Layer(StrEnum):
-    """Policy layers, in the order blocked_by lists them."""
-
-    SCP = "scp"
-    RCP = "rcp"
-    IDENTITY = "identity"
-    BOUNDARY = "boundary"
-    SESSION = "session"
-    RESOURCE = "resource"
-    ENDPOINT = "endpoint"
-    GRANT = "grant"
-    # Not a policy: AWS's own protection of its resources (engine/protected.py), which no
-    # policy overrides.
-    PROTECTED = "protected"
-
-    @property
-    def short_name(self) -> str:
-        """How the trace names the layer: "SCP", "identity-based policy"."""
-        return _SHORT_NAMES[self]
-
-    @property
-    def long_name(self) -> str:
-        """How explanations name the layer: "service control policy (SCP)"."""
-        return _LONG_NAMES[self]
-
-    @property
-    def aws_words(self) -> tuple[str, ...]:
-        """How AWS's access-denied messages name the policy type ("... because no
-        identity-based policy allows ...",
-        https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html)."""
-        return _AWS_WORDS.get(self, ())
-
-    @classmethod
-    def from_aws_words(cls, words: str) -> Layer | None:
-        """The layer AWS's message wording names (case-insensitive), if any."""
-        return _BY_AWS_WORDS.get(words.lower())
-
-
-_SHORT_NAMES = {
-    Layer.SCP: "SCP",
-    Layer.RCP: "RCP",
-    Layer.IDENTITY: "identity-based policy",
-    Layer.BOUNDARY: "permissions boundary",
-    Layer.SESSION: "session policy",
-    Layer.RESOURCE: "resource-based policy",
-    Layer.ENDPOINT: "VPC endpoint policy",
-    Layer.GRANT: "KMS grant",
-    Layer.PROTECTED: "protection of AWS's own resources",
-}
-_LONG_NAMES = {
-    **_SHORT_NAMES,
-    Layer.SCP: "service control policy (SCP)",
-    Layer.RCP: "resource control policy (RCP)",
-}
-# A role trust policy is the role's resource-based policy, and a KMS key policy the key's:
-# both are the resource layer.
-_AWS_WORDS = {
-    Layer.IDENTITY: ("identity-based",),
-    Layer.RESOURCE: ("resource-based", "role trust"),
-    Layer.BOUNDARY: ("permissions boundary",),
-    Layer.SESSION: ("session", "sessions"),
-    Layer.SCP: ("service control",),
-    Layer.RCP: ("resource control",),
-    Layer.ENDPOINT: ("vpc endpoint",),
-}
-_BY_AWS_WORDS = {words: layer for layer, all_words in _AWS_WORDS.items() for words in all_words}
-
-LAYER_ORDER = {layer: position for position, layer in enumerate(Layer)}
 
 
 class DecisionValue(StrEnum):

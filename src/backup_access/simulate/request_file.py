@@ -17,9 +17,10 @@ from backup_access.fields import account_id, at, check_keys, mapping, one_action
 from backup_access.frozen import maker
 from backup_access.grant_input import parse_grants
 from backup_access.policy.context import ContextValue
+from backup_access.policy.layer import Layer
 from backup_access.policy.model import Policy
 from backup_access.policy.parse import parse_policy
-from backup_access.policy.use import PolicyUse, check_use
+from backup_access.policy.use import check_use
 
 _ITEM_KEYS = frozenset({"request", "policies", "expect", "name", "doc"})
 _REQUEST_KEYS = frozenset(
@@ -152,21 +153,16 @@ def _management_account(value: object, pointer: str) -> str | None:
     return account_id(value, pointer)
 
 
-# Where each layer's policies are attached decides which elements they may hold.
-_LAYER_USE = {
-    "identity": PolicyUse.IDENTITY,
-    "boundary": PolicyUse.IDENTITY,
-    "session": PolicyUse.IDENTITY,
-    "resource": PolicyUse.RESOURCE,
-    "scp": PolicyUse.SCP,
-    "rcp": PolicyUse.RCP,
-}
+# Where each layer's policies are attached decides which elements they may hold (the
+# endpoint layer's documents are not checked).
+_CHECKED_LAYERS = frozenset(
+    {Layer.IDENTITY, Layer.BOUNDARY, Layer.SESSION, Layer.RESOURCE, Layer.SCP, Layer.RCP}
+)
 
 
 def _parse(raw: object, pointer: str, layer: str) -> Policy:
     parsed = parse_policy(raw, pointer=pointer)
-    use = _LAYER_USE.get(layer)
-    return parsed if use is None else check_use(parsed, use)
+    return check_use(parsed, Layer(layer)) if layer in _CHECKED_LAYERS else parsed
 
 
 _NAMED_KEYS = frozenset({"name", "document"})

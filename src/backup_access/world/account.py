@@ -23,8 +23,8 @@ from backup_access.fields import (
     text_list,
 )
 from backup_access.grant_input import parse_grant
+from backup_access.policy.layer import Layer
 from backup_access.policy.model import Policy
-from backup_access.policy.use import PolicyUse
 from backup_access.world.backup_parts import (
     parse_buckets,
     parse_flags,
@@ -69,7 +69,7 @@ def _path(raw: object, pointer: str) -> str:
 
 def _inline(raw: object, pointer: str) -> dict[str, Policy]:
     return {
-        name: policy(document, at(pointer, name), PolicyUse.IDENTITY)
+        name: policy(document, at(pointer, name), Layer.IDENTITY)
         for name, document in mapping(raw, pointer, "inline").items()
     }
 
@@ -84,7 +84,7 @@ def _role(name: str, raw: object, pointer: str, account: str, source: str) -> Ro
         path=path,
         trust=None
         if data.get("trust") is None
-        else policy(data["trust"], at(pointer, "trust"), PolicyUse.RESOURCE),
+        else policy(data["trust"], at(pointer, "trust"), Layer.RESOURCE),
         policies=text_list(data.get("policies"), at(pointer, "policies"), "policies"),
         inline=_inline(data.get("inline"), at(pointer, "inline")),
         boundary=optional_text(data.get("boundary"), at(pointer, "boundary"), "boundary"),
@@ -148,7 +148,7 @@ def _key(key_id: str, raw: object, pointer: str, account: str, region: str, sour
         manager=KeyManager(manager),
         policy=None
         if data.get("policy") is None
-        else policy(data["policy"], at(pointer, "policy"), PolicyUse.RESOURCE),
+        else policy(data["policy"], at(pointer, "policy"), Layer.RESOURCE),
         grants=tuple(parse_grant(g, i, at(at(pointer, "grants"), i)) for i, g in enumerate(grants)),
         location=Location(source, pointer),
         tags=tags(data.get("tags"), at(pointer, "tags")),
@@ -173,7 +173,7 @@ def _vault(name: str, raw: object, pointer: str, account: str, region: str, sour
         key=optional_text(data.get("key"), at(pointer, "key"), "key"),
         access_policy=None
         if access is None
-        else policy(access, at(pointer, "access_policy"), PolicyUse.RESOURCE),
+        else policy(access, at(pointer, "access_policy"), Layer.RESOURCE),
         type=VaultType(kind),
         shared_with=text_list(data.get("shared_with"), at(pointer, "shared_with"), "shared_with"),
         location=Location(source, pointer),
@@ -232,7 +232,7 @@ def parse_account(account: str, raw: object, pointer: str, source: str) -> Accou
         name: ManagedPolicy(
             name,
             f"arn:aws:iam::{account}:policy/{name}",
-            policy(document, at(policies_at, name), PolicyUse.IDENTITY),
+            policy(document, at(policies_at, name), Layer.IDENTITY),
             Location(source, at(policies_at, name)),
         )
         for name, document in mapping(iam.get("policies"), policies_at, "policies").items()

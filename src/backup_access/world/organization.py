@@ -21,7 +21,7 @@ from backup_access.fields import (
     text,
     text_list,
 )
-from backup_access.policy.use import PolicyUse
+from backup_access.policy.layer import Layer
 from backup_access.world.backup_parts import SERVICE_KEYS, parse_org_services
 from backup_access.world.managed import FULL_AWS_ACCESS, org_default_policy
 from backup_access.world.model import Location, Organization, OrgPolicy, OrgPolicyType, OrgUnit
@@ -56,7 +56,7 @@ def _org_policies(raw: object, pointer: str, source: str) -> dict[str, OrgPolicy
             policy(
                 data.get("document"),
                 at(here, "document"),
-                PolicyUse.SCP if kind == "scp" else PolicyUse.RCP,
+                Layer.SCP if kind == "scp" else Layer.RCP,
             ),
             Location(source, at(here, "document")),
         )
