@@ -8,6 +8,8 @@ Every problem is an ``InputError`` naming the file and the JSON pointer.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -141,6 +143,32 @@ def _with_deferred(world: World, files: dict[str, Path]) -> World:
     return final[0]
 
 
+# Directories that are never parts of a world: tools' and packages' own files (a virtual
+# environment's site-packages holds YAML of every kind). Hidden directories are skipped too.
+_NOT_WORLD_DIRECTORIES = frozenset({"node_modules", "site-packages", "__pycache__"})
+
+
+def is_world_directory(directory: Path) -> bool:
+    """Whether a subdirectory of a world directory may hold world files: not hidden (``.git``,
+    ``.venv``), not a virtual environment (``pyvenv.cfg``) nor a package directory."""
+    name = directory.name
+    return not (
+        name.startswith(".")
+        or name in _NOT_WORLD_DIRECTORIES
+        or (directory / "pyvenv.cfg").exists()
+    )
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Every entry under ``root``, not descending into what ``is_world_directory`` refuses
+    (nor, like ``Path.rglob``, into symbolic links to directories)."""
+    for folder, directories, names in os.walk(root):
+        here = Path(folder)
+        directories[:] = sorted(d for d in directories if is_world_directory(here / d))
+        for name in (*names, *directories):
+            yield here / name
+
+
 def world_files(path: Path) -> list[Path]:
     """The files a world path stands for: itself, or a directory's world files in order."""
     if not path.is_dir():
@@ -149,7 +177,7 @@ def world_files(path: Path) -> list[Path]:
     # when it is read, rather than silently skipped.
     files = sorted(
         p
-        for p in path.rglob("*")
+        for p in _walk(path)
         if p.suffix.lower() in _SUFFIXES and not p.is_dir() and not is_collector_file(path, p)
     )
     if not files:
