@@ -10,7 +10,8 @@
 operation's ``--caller``, or the principal the ``--error`` message names): a world holds none.
 
 Exit codes (docs/output.md): 0 whatever the verdict, 1 when ``--expect`` is not met, 2 usage
-error, 3 invalid input (world file, parameter values, CloudTrail file).
+error, 3 invalid input (world file, parameter values, CloudTrail file), 4 with ``--live``
+when AWS cannot be read (no credentials).
 """
 
 from __future__ import annotations
