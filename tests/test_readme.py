@@ -173,3 +173,29 @@ def test_an_elided_quote_still_pins_the_rest_of_the_line() -> None:
     assert _quoted("✔ ALLOWED copy — all … checks pass (… not applicable)", output)
     assert not _quoted("✘ DENIED copy — all … checks pass", output)
     assert not _quoted("all … next", output)  # "…" does not cross lines
+
+
+def test_the_readme_lists_every_operation_in_catalogue_order() -> None:
+    from backup_access.catalogue import operation_names
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    bullet = " ".join(text.split("- Operations (", 1)[1].split("What each needs", 1)[0].split())
+    listed = re.findall(r"`([a-z-]+)`", bullet)
+    assert listed == list(operation_names())
+
+
+def test_explain_help_lists_every_operation() -> None:
+    from backup_access.catalogue import operation_names
+
+    result = CliRunner().invoke(main, ["explain", "--help"], terminal_width=200)
+    commands = result.output.split("Commands:", 1)[1]
+    listed = [line.split()[0] for line in commands.splitlines() if line.startswith("  ")]
+    assert listed == list(operation_names())
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/output.md"])
+def test_exit_code_4_is_listed_with_the_others(document: str) -> None:
+    text = " ".join((ROOT / document).read_text(encoding="utf-8").split())
+    section = text.split("xit codes", 1)[1][:900]
+    for code in ("0 ", "1 ", "2 ", "3 ", "4 AWS could not be read"):
+        assert code in section, code
