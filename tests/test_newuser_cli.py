@@ -272,3 +272,41 @@ def test_docs_world_md_states_both_rules() -> None:
     assert "identical copies are accepted" in text
     assert "if they differ it is an error that names both places" in text
     assert "pyvenv.cfg" in text and "node_modules" in text and "hidden" in text
+
+
+# --- finding 33: a vault that does not exist is reported as such --------------------------
+
+# DeleteBackupVault fails with ResourceNotFoundException for a vault that is not there:
+# https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html
+DELETE_PAGE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html"
+
+
+def delete_vault(name: str) -> list[str]:
+    return [
+        "explain",
+        "--world",
+        "examples/worlds/restore-and-delete",
+        "delete-vault",
+        "--caller",
+        "arn:aws:iam::111111111111:role/BackupOperator",
+        "--vault",
+        f"arn:aws:backup:us-east-1:111111111111:backup-vault:{name}",
+    ]
+
+
+def test_deleting_a_vault_that_does_not_exist_names_the_existence_check() -> None:
+    code, out = run([*delete_vault("nonexistent"), "-v"])
+    assert code == 0
+    first = next(line for line in out.splitlines() if line.startswith("✘ DENIED"))
+    assert "does not exist in account 111111111111 (per the world)" in first
+    assert first.endswith("(delete-vault.vault-exists) (+2 more)")
+    block = out[out.index("✘ delete-vault.vault-exists") :]
+    assert "The vault exists" in block.splitlines()[0]
+    assert DELETE_PAGE in block.split("\n\n", 1)[0]
+
+
+def test_an_existing_empty_vault_passes_the_existence_check() -> None:
+    code, out = run(delete_vault("retired"))
+    assert code == 0
+    assert out.startswith("✔ ALLOWED delete-vault (DeleteBackupVault)")
+    assert "✔ delete-vault.vault-exists [setting] — The vault exists" in out
