@@ -14,25 +14,26 @@ import json
 from functools import cache
 from importlib import resources
 
+from backup_access.policy.layer import Layer
 from backup_access.policy.model import Policy
 from backup_access.policy.parse import parse_policy
-from backup_access.world.model import Location, ManagedPolicy, OrgPolicyType
+from backup_access.world.model import Location, ManagedPolicy
 
 AWS_POLICY_PREFIX = "arn:aws:iam::aws:policy/"
 _PACKAGE_DIR = "data/managed_policies"
 
 FULL_AWS_ACCESS = "FullAWSAccess"
 RCP_FULL_AWS_ACCESS = "RCPFullAWSAccess"
-_ORG_DEFAULTS: dict[str, tuple[OrgPolicyType, dict[str, object]]] = {
+_ORG_DEFAULTS: dict[str, tuple[Layer, dict[str, object]]] = {
     FULL_AWS_ACCESS: (
-        OrgPolicyType.SCP,
+        Layer.SCP,
         {
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
         },
     ),
     RCP_FULL_AWS_ACCESS: (
-        OrgPolicyType.RCP,
+        Layer.RCP,
         {
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
@@ -85,7 +86,7 @@ def shipped_policy_by_arn(arn: str) -> ManagedPolicy | None:
     return found if found is not None and found.arn == arn else None
 
 
-def org_default_policy(name: str) -> tuple[OrgPolicyType, Policy] | None:
+def org_default_policy(name: str) -> tuple[Layer, Policy] | None:
     """AWS's own FullAWSAccess / RCPFullAWSAccess, usable without defining them."""
     entry = _ORG_DEFAULTS.get(name)
     if entry is None:

@@ -12,12 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from backup_access.engine.model import Grant
+from backup_access.policy.layer import Layer
 from backup_access.policy.model import Policy
-
-
-class OrgPolicyType(StrEnum):
-    SCP = "scp"
-    RCP = "rcp"
 
 
 class VaultType(StrEnum):
@@ -50,8 +46,10 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class OrgPolicy:
+    """A policy of the organization; ``type`` is ``Layer.SCP`` or ``Layer.RCP``."""
+
     name: str
-    type: OrgPolicyType
+    type: Layer
     document: Policy
     location: Location = field(default_factory=Location)
 

@@ -24,7 +24,7 @@ from backup_access.fields import (
 from backup_access.policy.layer import Layer
 from backup_access.world.backup_parts import SERVICE_KEYS, parse_org_services
 from backup_access.world.managed import FULL_AWS_ACCESS, org_default_policy
-from backup_access.world.model import Location, Organization, OrgPolicy, OrgPolicyType, OrgUnit
+from backup_access.world.model import Location, Organization, OrgPolicy, OrgUnit
 
 _ORG_KEYS = frozenset(
     {
@@ -50,13 +50,14 @@ def _org_policies(raw: object, pointer: str, source: str) -> dict[str, OrgPolicy
         kind = data.get("type")
         if kind not in ("scp", "rcp"):
             raise RequestError("'type' must be scp or rcp", pointer=at(here, "type"))
+        layer = Layer(kind)
         out[name] = OrgPolicy(
             name,
-            OrgPolicyType(kind),
+            layer,
             policy(
                 data.get("document"),
                 at(here, "document"),
-                Layer.SCP if kind == "scp" else Layer.RCP,
+                layer,
             ),
             Location(source, at(here, "document")),
         )

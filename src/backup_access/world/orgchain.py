@@ -18,15 +18,14 @@ https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_
 from __future__ import annotations
 
 from backup_access.engine.model import NamedPolicy, OrgLevel
+from backup_access.policy.layer import Layer
 from backup_access.world.findings import Findings
 from backup_access.world.managed import FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS
-from backup_access.world.model import Organization, OrgPolicyType, OrgUnit
+from backup_access.world.model import Organization, OrgUnit
 from backup_access.world.organization import OrgPath, org_policy
 
 
-def _level(
-    organization: Organization, level: str, names: tuple[str, ...], kind: OrgPolicyType
-) -> OrgLevel:
+def _level(organization: Organization, level: str, names: tuple[str, ...], kind: Layer) -> OrgLevel:
     chosen = []
     for name in names:
         found = org_policy(organization, name)
@@ -34,19 +33,19 @@ def _level(
             chosen.append(
                 NamedPolicy(name, found.document, found.location.pointer, found.location.source)
             )
-    if kind is OrgPolicyType.RCP and not any(p.name == RCP_FULL_AWS_ACCESS for p in chosen):
+    if kind is Layer.RCP and not any(p.name == RCP_FULL_AWS_ACCESS for p in chosen):
         found = org_policy(organization, RCP_FULL_AWS_ACCESS)
         chosen.insert(0, NamedPolicy(RCP_FULL_AWS_ACCESS, found.document, "", "AWS default"))
     return OrgLevel(level, tuple(chosen))
 
 
-def _unrecorded(what: str, kind: OrgPolicyType, findings: Findings, *, collected: bool) -> None:
+def _unrecorded(what: str, kind: Layer, findings: Findings, *, collected: bool) -> None:
     """The one rule for a level whose attachment list the world does not give."""
-    layer = "SCPs" if kind is OrgPolicyType.SCP else "RCPs"
+    layer = f"{kind.short_name}s"
     if collected:
         findings.lack(f"the {layer} attached to {what} (not in the collected world)")
         return
-    default = FULL_AWS_ACCESS if kind is OrgPolicyType.SCP else RCP_FULL_AWS_ACCESS
+    default = FULL_AWS_ACCESS if kind is Layer.SCP else RCP_FULL_AWS_ACCESS
     findings.assume(
         f"the world lists no policies attached to {what}: taken to have only AWS's default "
         f"{default}, as at every level without a list (give the level's 'policies' to check "
@@ -55,7 +54,7 @@ def _unrecorded(what: str, kind: OrgPolicyType, findings: Findings, *, collected
 
 
 def _unit_names(
-    unit: OrgUnit, kind: OrgPolicyType, findings: Findings, *, collected: bool
+    unit: OrgUnit, kind: Layer, findings: Findings, *, collected: bool
 ) -> tuple[str, ...]:
     if unit.assumed:
         what = f"{'the root' if unit.id.startswith('r-') else 'OU'} {unit.id}"
@@ -68,7 +67,7 @@ def _unit_names(
 def _account_names(
     organization: Organization,
     account: str,
-    kind: OrgPolicyType,
+    kind: Layer,
     findings: Findings,
     *,
     collected: bool,
@@ -80,14 +79,14 @@ def _account_names(
 
 
 def has_rcps(organization: Organization) -> bool:
-    return any(p.type is OrgPolicyType.RCP for p in organization.policies.values())
+    return any(p.type is Layer.RCP for p in organization.policies.values())
 
 
 def org_chain(
     organization: Organization,
     path: OrgPath,
     account: str,
-    kind: OrgPolicyType,
+    kind: Layer,
     findings: Findings,
     *,
     collected: bool = False,
@@ -99,6 +98,6 @@ def org_chain(
     ]
     names = _account_names(organization, account, kind, findings, collected=collected)
     levels.append(_level(organization, account, names, kind))
-    if kind is OrgPolicyType.RCP:
+    if kind is Layer.RCP:
         findings.note(f"{RCP_FULL_AWS_ACCESS} is attached by AWS at every level of the RCP chain")
     return tuple(levels)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from backup_access.engine.model import NamedPolicy, OrgLevel, PolicySet, Request
+from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet, Request
 from backup_access.engine.request import make_request
 from backup_access.policy.arn import Arn
 from backup_access.policy.context import ContextValue
@@ -20,7 +20,7 @@ from backup_access.world.context import world_context
 from backup_access.world.findings import Findings, is_assumption
 from backup_access.world.identity import resolve_identity
 from backup_access.world.manifest import ORGANIZATION_KEY
-from backup_access.world.model import OrgPolicyType, Role, World
+from backup_access.world.model import Role, World
 from backup_access.world.organization import account_path
 from backup_access.world.orgchain import has_rcps, org_chain
 from backup_access.world.resource import ResourceSide, resolve_resource
@@ -51,7 +51,7 @@ def _scp_chain(
     path = account_path(organization, account) if organization else None
     if organization is not None and path is not None:
         return org_chain(
-            organization, path, account, OrgPolicyType.SCP, findings, collected=world.collected
+            organization, path, account, Layer.SCP, findings, collected=world.collected
         )
     if account not in world.accounts and not principal.service_linked:
         findings.lack(f"account {account} is not in the world: whether SCPs apply to it is unknown")
@@ -78,9 +78,7 @@ def _rcp_chain(
     path = account_path(organization, resource_account)
     if path is None:
         return None
-    return org_chain(
-        organization, path, resource_account, OrgPolicyType.RCP, f, collected=world.collected
-    )
+    return org_chain(organization, path, resource_account, Layer.RCP, f, collected=world.collected)
 
 
 def _unreadable(world: World, touched: tuple[str | None, ...], findings: Findings) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from backup_access.engine.model import Layer
 from backup_access.fix.context import FixContext
 from backup_access.fix.generators._common import denying
 from backup_access.fix.limits import ORG_POLICY, exceeded
@@ -39,7 +40,7 @@ from backup_access.fix.raw import find, join
 from backup_access.fix.registry import Generator
 from backup_access.fix.statements import action_words
 from backup_access.fix.targets import account_of, principal_arn, split_statement_pointer, target_at
-from backup_access.world import Organization, OrgPolicyType
+from backup_access.world import Organization
 from backup_access.world.organization import account_path, org_policy, walk
 
 ID = "FX-ORG-POLICY"
@@ -200,7 +201,7 @@ def _deny_edits(context: FixContext, failure: Failure) -> list[DocumentEdit]:
 
 
 def propose(context: FixContext, failure: Failure) -> Proposal | None:
-    if failure.layer not in (OrgPolicyType.SCP.value, OrgPolicyType.RCP.value):
+    if failure.layer not in (Layer.SCP.value, Layer.RCP.value):
         return None
     if denying(failure.check, failure.layer):
         edits = _deny_edits(context, failure)
