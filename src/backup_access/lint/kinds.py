@@ -57,8 +57,9 @@ def detect_kind(document: Any) -> KindGuess:
     if items and all(_rcp_shaped(item) for item in items) and _rcp_services_only(actions):
         return KindGuess(
             PolicyKind.RCP,
-            'read as a resource control policy: every statement denies "Principal": "*" on '
-            '"Resource": "*" (pass --kind resource if it is a resource-based policy)',
+            f"read as {PolicyKind.RCP.policy_phrase}: every statement denies "
+            '"Principal": "*" on "Resource": "*" (pass --kind resource if it is '
+            f"{PolicyKind.RESOURCE.policy_phrase})",
         )
     if actions and all(a.startswith("sts:") for a in actions):
         return KindGuess(PolicyKind.TRUST)
@@ -87,15 +88,15 @@ def _without_principal(items: list[Mapping[str, Any]]) -> KindGuess:
     if denies_only and any(_conditions_on(item, _PERIMETER_KEYS) for item in items):
         return KindGuess(
             PolicyKind.SCP,
-            "read as a service control policy: every statement is a Deny that exempts "
+            f"read as {PolicyKind.SCP.policy_phrase}: every statement is a Deny that exempts "
             "principals or guards the organization (aws:PrincipalArn, aws:ResourceOrgID…); "
             "pass --kind identity if it is attached to a user or role",
         )
     if denies_only:
         return KindGuess(
             PolicyKind.IDENTITY,
-            "read as an identity-based policy; with only Deny statements it may be an SCP "
-            "(pass --kind scp)",
+            f"read as {PolicyKind.IDENTITY.policy_phrase}; with only Deny statements it may be "
+            "an SCP (pass --kind scp)",
         )
     return KindGuess(PolicyKind.IDENTITY)
 

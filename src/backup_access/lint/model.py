@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from backup_access.policy.layer import Layer
+
 
 class Severity(StrEnum):
     """How bad a finding is; ordered so that ``--fail-on`` can compare."""
@@ -20,7 +22,11 @@ class Severity(StrEnum):
 
 
 class PolicyKind(StrEnum):
-    """Which kind of policy a document is: rules differ by kind."""
+    """Which kind of policy a document is: rules differ by kind.
+
+    Finer than ``Layer``: a KMS key policy and a role trust policy are both the resource
+    layer, but lint checks them differently. The other kinds are their layer, and take
+    their names from it."""
 
     IDENTITY = "identity"
     RESOURCE = "resource"
@@ -28,6 +34,26 @@ class PolicyKind(StrEnum):
     TRUST = "trust"
     SCP = "scp"
     RCP = "rcp"
+
+    @property
+    def layer(self) -> Layer:
+        """The layer a document of this kind is evaluated as."""
+        return Layer.RESOURCE if self in _RESOURCE_DOCUMENTS else Layer(self.value)
+
+    @property
+    def full_name(self) -> str:
+        """The kind's name: "role trust policy", or its layer's ("identity-based policy")."""
+        return _RESOURCE_DOCUMENTS.get(self) or self.layer.full_name
+
+    @property
+    def policy_phrase(self) -> str:
+        """The kind with its article: "a KMS key policy", "an identity-based policy"."""
+        name = self.full_name
+        return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+# Kinds finer than their layer: resource-based policies of one service, with their names.
+_RESOURCE_DOCUMENTS = {PolicyKind.KMS_KEY: "KMS key policy", PolicyKind.TRUST: "role trust policy"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,12 +26,12 @@ def check(view: PolicyView) -> Iterator[Hit]:
             for element in named:
                 yield Hit(
                     f"{statement.pointer}/{element}",
-                    f"{element} is not allowed in {_article(kind)} policy: it applies to "
+                    f"{element} is not allowed in {kind.policy_phrase}: it applies to "
                     "whoever it is attached to",
                 )
         elif kind in _NEEDS_PRINCIPAL and not named:
             yield Hit(
-                statement.pointer, f"a statement in {_article(kind)} policy must name a Principal"
+                statement.pointer, f"a statement in {kind.policy_phrase} must name a Principal"
             )
         elif kind is PolicyKind.RCP:
             if "NotPrincipal" in statement.raw:
@@ -42,17 +42,6 @@ def check(view: PolicyView) -> Iterator[Hit]:
                     'an RCP statement must have "Principal": "*" (narrow it with '
                     "conditions such as aws:PrincipalOrgID)",
                 )
-
-
-def _article(kind: PolicyKind) -> str:
-    names = {
-        PolicyKind.IDENTITY: "an identity-based",
-        PolicyKind.SCP: "a service control",
-        PolicyKind.RESOURCE: "a resource-based",
-        PolicyKind.KMS_KEY: "a KMS key",
-        PolicyKind.TRUST: "a role trust",
-    }
-    return names.get(kind, "this")
 
 
 RULE = Rule(
