@@ -2,7 +2,8 @@
 
 Each command lives in its own module and registers itself on ``main``. Exit codes
 (docs/output.md): 0 success, 1 an expectation not met (or lint findings at ``--fail-on``),
-2 usage error, 3 invalid input, 4 AWS could not be read (collect, explain --live); 141 when the reader of standard output went away.
+2 usage error, 3 invalid input, 4 AWS could not be read (collect, explain --live); 141 when
+the reader of standard output went away.
 """
 
 from __future__ import annotations
