@@ -21,8 +21,6 @@ from backup_access.engine import (
 )
 from backup_access.policy.render import statement_to_json
 
-# Kept for callers of the old table: the names now belong to the Layer enum.
-LAYER_NAMES = {layer: layer.long_name for layer in Layer}
 _ACTION_MISSES = ("Action", "NotAction")
 
 
@@ -90,7 +88,7 @@ def _layer_sentence(
     decision: Decision, policies: PolicySet, layer: Layer
 ) -> tuple[str, list[StatementTrace]]:
     request = decision.request
-    name = LAYER_NAMES[layer]
+    name = layer.long_name
     misses = _near_misses(decision, layer)
     text = f"no {name} allows {request.action} on {request.resource}"
     levels = _missing_levels(decision, layer)
@@ -114,7 +112,7 @@ def explain_decision(
     statements = _statements(decision)
     if decision.value is DecisionValue.EXPLICIT_DENY:
         denies = [s for s in statements if s.matched and s.effect == "Deny"]
-        parts = [f"{LAYER_NAMES[s.layer]} {_short(s)} denies it" for s in denies]
+        parts = [f"{s.layer.long_name} {_short(s)} denies it" for s in denies]
         reason = f"explicit deny: {'; '.join(parts)}"
         return reason, tuple(statement_ref(s, sources) for s in denies)
     if decision.value is DecisionValue.ALLOWED:
@@ -126,7 +124,7 @@ def explain_decision(
             and e.layer is Layer.GRANT
             and e.outcome is LayerOutcome.ALLOWED
         ]
-        parts = [f"{LAYER_NAMES[s.layer]} {_short(s)}" for s in allows if s.layer is not Layer.SCP]
+        parts = [f"{s.layer.long_name} {_short(s)}" for s in allows if s.layer is not Layer.SCP]
         parts += [f"KMS grant {g}" for g in grants]
         reason = f"allowed by {'; '.join(parts)}" if parts else "allowed"
         refs = [s for s in allows if s.layer is not Layer.SCP and s.layer is not Layer.RCP]
