@@ -256,3 +256,15 @@ def test_a_batch_whose_expectations_all_hold_says_so(tmp_path: Path) -> None:
     # Quiet prints only the verdict lines; a batch expecting nothing has nothing to sum up.
     assert run("simulate", path, "-q")[2] == ""
     assert run("simulate", write(tmp_path, [item("backup:ListBackupVaults")], "none.yaml"))[2] == ""
+
+
+def test_docs_request_md_quotes_the_quiet_lines_whole() -> None:
+    """docs/request.md quoted each `-q` line only up to the " — allowed by …" reason, and
+    test_readme accepts a quote that is part of a line; here the quote is the whole output."""
+    text = (ROOT / "docs" / "request.md").read_text(encoding="utf-8")
+    command = "backup-access simulate examples/requests/pinned-access.yaml -q"
+    after = text[text.index(command) :]
+    quote = after[after.index("```text\n") + len("```text\n") :].split("```", 1)[0]
+    code, out, _ = run("simulate", str(ROOT / "examples/requests/pinned-access.yaml"), "-q")
+    assert code == 0
+    assert out.splitlines() == quote.splitlines()
