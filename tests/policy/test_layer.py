@@ -31,6 +31,8 @@ def test_names_follow_one_table() -> None:
     assert Layer.BOUNDARY.policy_phrase == "a permissions boundary"
     assert (Layer.SCP.short_name, Layer.SCP.long_name) == ("SCP", "service control policy (SCP)")
     assert Layer.RESOURCE.short_name == Layer.RESOURCE.long_name == "resource-based policy"
+    assert (Layer.SCP.short_phrase, Layer.RCP.short_phrase) == ("an SCP", "an RCP")
+    assert Layer.SESSION.short_phrase == "a session policy"
 
 
 @pytest.mark.parametrize(

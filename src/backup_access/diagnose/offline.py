@@ -34,27 +34,26 @@ from backup_access.diagnose.families import (
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.engine.model import Layer
 
-# How the answer names each engine layer (AWS's own words first).
-LAYER_WORDS = {
-    Layer.IDENTITY: "identity-based policy of the caller",
-    Layer.BOUNDARY: "permissions boundary of the caller",
-    Layer.SESSION: "session policy of the caller's session",
-    Layer.SCP: "service control policy (SCP) of the caller's account",
-    Layer.RCP: "resource control policy (RCP) of the resource's account",
-    Layer.RESOURCE: "resource-based policy of the resource",
-    Layer.ENDPOINT: "VPC endpoint policy",
-    Layer.GRANT: "KMS grant",
+# Whose policy each engine layer is, for the answer's sentences ("identity-based policy of
+# the caller"); the layer's name is Layer.long_name.
+_OWNERS = {
+    Layer.IDENTITY: "the caller",
+    Layer.BOUNDARY: "the caller",
+    Layer.SESSION: "the caller's session",
+    Layer.SCP: "the caller's account",
+    Layer.RCP: "the resource's account",
+    Layer.RESOURCE: "the resource",
 }
-# How the first line names the layer that denied (short: an answer's headline).
-_LAYER_SHORT = {
-    Layer.IDENTITY: "the caller's identity-based policies",
-    Layer.BOUNDARY: "a permissions boundary",
-    Layer.SESSION: "a session policy",
-    Layer.SCP: "an SCP",
-    Layer.RCP: "an RCP",
-    Layer.RESOURCE: "a resource-based policy",
-    Layer.ENDPOINT: "a VPC endpoint policy",
-    Layer.GRANT: "a KMS grant",
+LAYER_WORDS: dict[Layer, str] = {
+    layer: f"{layer.long_name} of {_OWNERS[layer]}" if layer in _OWNERS else layer.long_name
+    for layer in Layer
+    if layer is not Layer.PROTECTED
+}
+# How the first line names the layer that denied (short: an answer's headline); the
+# caller's identity policies are all of them together.
+_LAYER_SHORT: dict[Layer, str] = {
+    layer: "the caller's identity-based policies" if layer is Layer.IDENTITY else layer.short_phrase
+    for layer in Layer
 }
 _UNKNOWN_LAYER_ORDER = (
     Layer.IDENTITY,

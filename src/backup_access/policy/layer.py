@@ -50,6 +50,14 @@ class Layer(StrEnum):
         return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
     @property
+    def short_phrase(self) -> str:
+        """The short name with its article: "an SCP", "a permissions boundary"."""
+        if self in _ABBREVIATIONS:
+            # Both are read letter by letter: "ess-see-pee", "ar-see-pee".
+            return f"an {self.short_name}"
+        return self.policy_phrase
+
+    @property
     def grammar(self) -> Layer:
         """The layer whose grammar this layer's documents follow: permissions boundaries and
         session policies are written as identity-based policies (no Principal; Resource or
