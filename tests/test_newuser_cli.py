@@ -310,3 +310,28 @@ def test_an_existing_empty_vault_passes_the_existence_check() -> None:
     assert code == 0
     assert out.startswith("✔ ALLOWED delete-vault (DeleteBackupVault)")
     assert "✔ delete-vault.vault-exists [setting] — The vault exists" in out
+
+
+# --- finding 19: the first line is a one-line answer --------------------------------------
+
+
+def test_a_setting_s_url_and_command_go_below_the_first_line() -> None:
+    from backup_access.report.words import first_clause
+
+    reason = (
+        "account 6 is not a delegated administrator (registered: 5); register it from the "
+        "management account (aws organizations register-delegated-administrator --account-id 6 "
+        "--service-principal backup.amazonaws.com) (https://docs.aws.amazon.com/x.html)"
+    )
+    assert first_clause(reason) == ("account 6 is not a delegated administrator (registered: 5)")
+    lock = "vault v is locked: AWS refuses it; remove the lock first (https://docs.aws.amazon.com/l.html)"
+    assert first_clause(lock) == "vault v is locked: AWS refuses it"
+
+
+def test_a_title_with_a_remark_keeps_one_level_of_parentheses() -> None:
+    from backup_access.diagnose.model import Explanation, Verdict
+    from backup_access.report.words import headline
+
+    explanation = Explanation("org-backup-policy", Verdict.ALLOWED, ())
+    line = headline(explanation, "org-backup-policy (Organizations backup policy (remark))")
+    assert line.startswith("✔ ALLOWED org-backup-policy (Organizations backup policy) — ")

@@ -126,6 +126,19 @@ def _states_its_verdict(command: Command) -> bool:
     return "--expect" in command.args or command.quote is not None or command.exit_code != 0
 
 
+def _first_line_answers(command: Command, output: str) -> None:
+    """explain's first line is a one-line answer: URLs and commands to run come below it,
+    and no parentheses sit inside parentheses."""
+    if command.args[:1] != ["explain"] or "--format" in command.args:
+        return
+    first = next((line for line in output.splitlines() if line[:1] in "✔✘?"), "")
+    assert "http" not in first and "(aws " not in first, (command.line, first)
+    depth = 0
+    for char in first.split(" — ", 1)[0]:  # the title: "op (API)", never "op (API (…))"
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        assert depth <= 1, (command.line, first)
+
+
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_command_runs_as_documented(
     document: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -140,6 +153,7 @@ def test_every_command_runs_as_documented(
             continue
         assert _states_its_verdict(step), f"{document}: say what this prints: {step.line}"
         output = _run(step)
+        _first_line_answers(step, output)
         if step.quote is not None:
             for line in step.quote.splitlines():
                 assert _quoted(line.strip(), output), (step.line, line, output)

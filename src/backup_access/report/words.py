@@ -150,10 +150,11 @@ def statement_label(check: CheckResult, layers: tuple[str, ...]) -> str:
 def check_summary(check: CheckResult) -> str:
     """What a failing or unknown check says, as one clause."""
     if check.decision is CheckDecision.DENIED:
-        return f"a setting blocks it: {check.reason} ({check.id})"
+        return f"a setting blocks it: {first_clause(check.reason)} ({check.id})"
     if check.decision is CheckDecision.UNKNOWN:
         lacks = "; ".join(check.missing) or check.reason
-        return f"cannot tell whether {_lower_first(check.title)}: the world lacks {lacks}"
+        title = _lower_first(_without_asides(check.title))
+        return f"cannot tell whether {title}: the world lacks {first_clause(lacks)}"
     subject = f"{check.action} for {check.principal}" if check.action else check.title
     layers = check.blocked_by
     level = next((r.level for r in check.statements if r.layer in layers and r.level), None)
@@ -179,6 +180,30 @@ def check_summary(check: CheckResult) -> str:
         return f"neither {names} allows {subject}{tail}"
     verb = "do not allow" if is_plural(names) else "does not allow"
     return f"{names} {verb} {subject}{tail}"
+
+
+# An aside in parentheses that belongs below the first line: a URL or a command to run.
+_URL_OR_COMMAND = re.compile(r" \((?:https?://|aws )[^()]*(?:\([^()]*\)[^()]*)*\)")
+_ASIDE = re.compile(r" \([^()]*\)")
+
+
+def first_clause(reason: str) -> str:
+    """A reason cut to what answers the question, for the first line: without URLs or
+    commands in parentheses, up to its first "; " (the full reason is printed below)."""
+    return _URL_OR_COMMAND.sub("", reason).split("; ", 1)[0]
+
+
+def _without_asides(text: str) -> str:
+    """A check's title without its remarks in parentheses (they are in the full check)."""
+    return _ASIDE.sub("", text)
+
+
+def _one_level(title: str) -> str:
+    """``op (API (remark))`` → ``op (API)``: no parentheses inside parentheses."""
+    nested = re.compile(r" \([^()]*\)(?=\))")
+    while nested.search(title):
+        title = nested.sub("", title)
+    return title
 
 
 def _short(resource_policy: str) -> str:
@@ -221,7 +246,7 @@ def _unknown_reason(explanation: Explanation) -> str:
 def headline(explanation: Explanation, title: str = "") -> str:
     """The verdict, the first failing check, its layer and statement or setting: one line."""
     label = VERDICT_LABEL[explanation.verdict]
-    name = title or explanation.operation
+    name = _one_level(title or explanation.operation)
     check = first_blocking(explanation)
     if check is None:
         if explanation.verdict is not Verdict.ALLOWED or not explanation.checks:
