@@ -173,7 +173,8 @@ def render_explanation(
 ) -> TextReport:
     """The text report of one explanation (see the module docstring)."""
     report = TextReport(options)
-    report.add((headline(explanation, title), _VERDICT_STYLE[explanation.verdict]))
+    # prose: on a terminal the answer wraps between words (piped, it stays one line)
+    report.add((headline(explanation, title), _VERDICT_STYLE[explanation.verdict]), prose=True)
     for assumption in explanation.assumptions:  # the verdict rests on these: beside it
         report.add(
             ("assuming ", Style.YELLOW), assumption.removeprefix(ASSUMPTION), indent=2, prose=True
@@ -198,7 +199,7 @@ def render_explanation(
         report.blank()
         report.add((f"Passing checks ({len(passing)})", Style.BOLD))
         for check in passing:
-            report.add(*_check_line(check), indent=2)
+            report.add(*_check_line(check), indent=2, prose=True)
     groups = (
         ("Not applicable", [f"{s.id}: {humanise(s.why, names)}" for s in explanation.skipped]),
         (

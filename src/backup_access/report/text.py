@@ -7,7 +7,8 @@ ANSI colour added only when wanted.
 Wrapping rules (the issue's "never hard-wrap machine text"): with no width (stdout is not a
 terminal) nothing is wrapped; with a width only lines marked as prose are wrapped, at spaces,
 and a word is never split — an ARN, URL or JSON pointer has no spaces, so it runs long
-instead of breaking. Quoted policy lines, locations and headlines are never wrapped.
+instead of breaking. Quoted policy lines and locations are never wrapped; headlines and
+one-line check summaries are prose.
 """
 
 from __future__ import annotations
