@@ -56,10 +56,10 @@ def cache_root() -> Path:
     return Path(user_cache_dir("backup-access")) / "live"
 
 
-def cache_dir(question: Touched) -> Path:
+def cache_dir(question: Touched, profile: str | None = None) -> Path:
     """One cache directory per credentials source and question scope."""
     scope = {
-        "profile": os.environ.get("AWS_PROFILE") or "",
+        "profile": profile or os.environ.get("AWS_PROFILE") or "",
         "endpoint": os.environ.get("AWS_ENDPOINT_URL") or "",
         "accounts": list(question.accounts),
         "regions": list(question.regions),
@@ -86,38 +86,59 @@ def _describe(age: dt.timedelta) -> str:
     return f"{seconds // 3600} h ago"
 
 
-def live_world(texts: Iterable[object], *, max_age: int) -> Path:
-    """A world directory for the question: cached if young enough, else collected now."""
-    from backup_access.cli.collect import EXIT_AWS, run_collect
-    from backup_access.collect.run import CollectError, CollectOptions
-
+def _question(texts: Iterable[object]) -> Touched:
     question = touched(texts)
     if not question.accounts:
         raise click.UsageError("--live needs ARNs in the question, to know which accounts to read")
-    directory = cache_dir(question)
-    age = _age(directory, dt.datetime.now(dt.UTC))
-    if age is not None and age.total_seconds() <= max_age:
-        click.echo(f"live world {directory}: collected {_describe(age)} (cached)", err=True)
-        return directory
+    return question
+
+
+def collect_question(texts: Iterable[object], *, profile: str | None = None) -> Path:
+    """Collect the question's accounts and Regions now, bypassing (and refreshing) the cache:
+    with the organization when readable, else the accounts alone. Raises ``CollectError``
+    when AWS cannot be read from here (``fix --apply`` reports it and keeps what it applied)."""
+    from backup_access.cli.collect import run_collect
+    from backup_access.collect.run import CollectError, CollectOptions
+
+    question = _question(texts)
+    directory = cache_dir(question, profile)
     options = CollectOptions(
-        org=True, accounts=question.accounts, regions=question.regions, follow_keys=True
+        profile=profile,
+        org=True,
+        accounts=question.accounts,
+        regions=question.regions,
+        follow_keys=True,
     )
     try:
-        try:
-            run_collect(options, directory)
-        except CollectError:  # the organization cannot be read from here: the accounts alone
-            fallback = CollectOptions(
-                accounts=question.accounts, regions=question.regions, follow_keys=True
-            )
-            run_collect(fallback, directory)
-    except CollectError as error:
-        click.echo(f"error: {error}", err=True)
-        raise SystemExit(EXIT_AWS) from None
+        run_collect(options, directory)
+    except CollectError:  # the organization cannot be read from here: the accounts alone
+        fallback = CollectOptions(
+            profile=profile, accounts=question.accounts, regions=question.regions, follow_keys=True
+        )
+        run_collect(fallback, directory)
     click.echo(
         f"live world {directory}: collected now for account(s) {', '.join(question.accounts)}",
         err=True,
     )
     return directory
+
+
+def live_world(texts: Iterable[object], *, max_age: int) -> Path:
+    """A world directory for the question: cached if young enough, else collected now."""
+    from backup_access.cli.collect import EXIT_AWS
+    from backup_access.collect.run import CollectError
+
+    texts = list(texts)
+    directory = cache_dir(_question(texts))
+    age = _age(directory, dt.datetime.now(dt.UTC))
+    if age is not None and age.total_seconds() <= max_age:
+        click.echo(f"live world {directory}: collected {_describe(age)} (cached)", err=True)
+        return directory
+    try:
+        return collect_question(texts)
+    except CollectError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(EXIT_AWS) from None
 
 
 def use_live_world(ctx: click.Context, settings: Any, texts: Iterable[object]) -> None:
