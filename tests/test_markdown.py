@@ -94,3 +94,59 @@ def test_fix_markdown_adds_the_changes_as_diffs_with_their_proof() -> None:
     assert "```diff\n--- /accounts/222222222222/" in changes[1]
     assert "```sh\n" in changes[1] and "put-backup-vault-access-policy" in changes[1]
     assert "✔ verified" in changes[1]
+
+
+def _explain_chart(caller: str, account: str) -> list[tuple[str, bool]]:
+    """The nodes of explain's create-vault chart, each with whether it is marked blocking."""
+    result = CliRunner().invoke(
+        main,
+        ["explain", "--world", "examples/worlds/create-vault", "--format", "markdown",
+         "create-vault", "--caller", f"arn:aws:iam::{account}:role/{caller}",
+         "--vault", f"arn:aws:backup:us-east-1:{account}:backup-vault:v1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    chart = re.search(r"```mermaid\n(.*?)```", result.output, re.S)
+    assert chart, result.output
+    nodes = re.findall(r'(n\d+)\["(✘ )?([^"]+)"\]', chart.group(1))
+    for name, mark, _ in nodes:  # the mark and the class go together
+        assert (f"class {name} blocked" in chart.group(1)) == bool(mark)
+    return [(label, bool(mark)) for _, mark, label in nodes]
+
+
+SCP = "the service control policies (SCPs) at "
+
+
+def test_explain_markdown_draws_every_scp_level_of_an_implicit_deny() -> None:
+    # SandboxAllowList (on OU Sandbox and the account) lists no backup-storage action: no SCP
+    # there allows MountCapsule, the root's FullAWSAccess does. Every level must allow
+    # (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html),
+    # so the two levels without an allow are marked, the root is drawn but not marked.
+    nodes = _explain_chart("SandboxAdmin", "666666666666")
+    levels = [(label.removeprefix(SCP), blocks) for label, blocks in nodes if label.startswith(SCP)]
+    assert levels == [("r-d4e5", False), ("ou-d4e5-66666666", True), ("666666666666", True)]
+    assert nodes[-1] == ("backup-storage:MountCapsule on *", False)
+
+
+def test_explain_markdown_marks_only_the_level_of_an_explicit_scp_deny() -> None:
+    # OnlyPipelineCreatesVaults denies CreateBackupVault at OU Platform; root and account allow.
+    nodes = _explain_chart("PlatformAdmin", "777777777777")
+    levels = [(label.removeprefix(SCP), blocks) for label, blocks in nodes if label.startswith(SCP)]
+    assert levels == [("r-d4e5", False), ("ou-d4e5-77777777", True), ("777777777777", False)]
+
+
+def test_explain_markdown_draws_the_scp_levels_that_allow() -> None:
+    # Nothing blocks in the Workloads OU: the levels are still drawn, none marked, and the
+    # same levels in the same order as simulate's chart of that request.
+    nodes = _explain_chart("VaultAdmin", "111111111111")
+    levels = [(label.removeprefix(SCP), blocks) for label, blocks in nodes if label.startswith(SCP)]
+    assert levels == [("r-d4e5", False), ("ou-d4e5-11111111", False), ("111111111111", False)]
+    simulated = CliRunner().invoke(
+        main,
+        ["simulate", "--world", "examples/worlds/create-vault", "--format", "markdown",
+         "--principal", "arn:aws:iam::111111111111:role/VaultAdmin",
+         "--action", "backup:CreateBackupVault",
+         "--resource", "arn:aws:backup:us-east-1:111111111111:backup-vault:v1"],
+    )  # fmt: skip
+    assert [f"{SCP}{level}" for level, _ in levels] == re.findall(
+        rf'\["({re.escape(SCP)}[^"]+)"\]', simulated.output
+    )

@@ -46,6 +46,20 @@ class Verdict(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class LayerStep:
+    """How one layer, or one level of an SCP/RCP chain (root, an OU, the account), decided a
+    permission check's request, in the engine's order: the path a report can draw."""
+
+    layer: str
+    level: str | None
+    outcome: str  # the engine's layer outcome: allowed, implicit_deny, explicit_deny, …
+
+    @property
+    def blocks(self) -> bool:
+        return self.outcome in ("implicit_deny", "explicit_deny")
+
+
+@dataclass(frozen=True, slots=True)
 class StatementRef:
     """A policy statement quoted as the reason for a decision, with where it lives."""
 
@@ -97,6 +111,9 @@ class CheckResult:
     statements: tuple[StatementRef, ...] = ()
     missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The engine's layer-by-layer path, for drawing it (``explain --format markdown``); not in
+    # the JSON form, whose fields Contract 3 fixes; derived from the decision, so not compared.
+    path: tuple[LayerStep, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

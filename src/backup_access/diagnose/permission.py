@@ -7,10 +7,10 @@ from collections.abc import Mapping
 
 from backup_access.catalogue import Actor, Check
 from backup_access.diagnose.binding import Binding, UnresolvedError, region_of
-from backup_access.diagnose.model import CheckDecision, CheckResult
+from backup_access.diagnose.model import CheckDecision, CheckResult, LayerStep
 from backup_access.diagnose.predicates import type_unknown
 from backup_access.diagnose.reasons import explain_decision
-from backup_access.engine import DecisionValue, evaluate
+from backup_access.engine import Decision, DecisionValue, LayerTrace, evaluate
 from backup_access.policy.context import ContextValue
 from backup_access.world import Resolution, resolve
 
@@ -88,6 +88,15 @@ def _created_resource_gaps(binding: Binding, check: Check, resolution: Resolutio
     return set(resolution.missing) - set(baseline.missing)
 
 
+def layer_path(decision: Decision) -> tuple[LayerStep, ...]:
+    """Every layer and SCP/RCP level the engine decided, in order, with its outcome."""
+    return tuple(
+        LayerStep(entry.layer.value, entry.level, entry.outcome.value)
+        for entry in decision.trace
+        if isinstance(entry, LayerTrace)
+    )
+
+
 def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
     """Evaluate one permission check; ``RequestError`` propagates for malformed values."""
     assert check.principal and check.action and check.resource  # the loader ensures it
@@ -140,4 +149,5 @@ def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
         statements=statements,
         missing=missing,
         notes=(*binding.notes, *resolution.notes),
+        path=layer_path(decision),
     )

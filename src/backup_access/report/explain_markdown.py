@@ -27,31 +27,37 @@ from backup_access.report.words import (
 )
 
 _ORDER = ("scp", "rcp", "endpoint", "identity", "boundary", "session", "resource")
+_ORG = ("scp", "rcp")
 
 
-def _scp_nodes(check: CheckResult, layer: str) -> list[PathNode]:
-    """Organization policies level by level (root → OUs → account) when the statements say
-    which levels they sit at; one node otherwise."""
-    levels = list(dict.fromkeys(r.level for r in check.statements if r.layer == layer and r.level))
+def _org_nodes(check: CheckResult, layer: str) -> list[PathNode]:
+    """Organization policies level by level (root → OUs → account), as the engine decided
+    them: the levels that do not allow (an explicit Deny, or no policy attached there allows)
+    are marked. A check without the engine's path (hand-built) falls back to the levels its
+    quoted statements name, then to one node."""
     blocked = layer in check.blocked_by
+    steps = [s for s in check.path if s.layer == layer and s.level]
+    if steps:
+        return [PathNode(layer_name(layer, level=s.level), blocked and s.blocks) for s in steps]
+    levels = list(dict.fromkeys(r.level for r in check.statements if r.layer == layer and r.level))
     if not levels:
         return [PathNode(layer_name(layer), blocked)]
-    short = layer.upper()
-    return [PathNode(f"{short} at {level}", blocked) for level in levels]
+    return [PathNode(layer_name(layer, level=level), blocked) for level in levels]
 
 
 def check_path(check: CheckResult, settings: Iterable[CheckResult] = ()) -> str:
     """The flowchart of one permission check's request, then the settings it depends on."""
     present = set(check.blocked_by) | {r.layer for r in check.statements}
     present |= {"identity"} if check.principal and check.principal.startswith("arn:") else set()
+    present |= {s.layer for s in check.path if s.layer in _ORG and s.level}
     if check.resource_policy:
         present.add("resource")
     nodes: list[PathNode] = []
     for layer in _ORDER:
         if layer not in present:
             continue
-        if layer in ("scp", "rcp"):
-            nodes.extend(_scp_nodes(check, layer))
+        if layer in _ORG:
+            nodes.extend(_org_nodes(check, layer))
         else:
             nodes.append(PathNode(layer_name(layer, check), layer in check.blocked_by))
     for setting in settings:
