@@ -1,12 +1,13 @@
 """Writes the JSON Schemas: package data (src/backup_access/schemas) and docs/schemas.
 
-    python scripts/make_schemas.py   (from the repository root)
+    python scripts/make_schemas.py   (writes into the repository the script is in)
 
 The schemas describe docs/request.md, docs/world.md and docs/output.md; tests/test_schemas.py
 validates real inputs and outputs against them.
 """
 
-import json, pathlib
+import json
+import pathlib
 
 BASE = "https://backup-access.example/schemas/"
 
@@ -223,6 +224,22 @@ world = {
                     },
                     "root": UNIT,
                     "account_policies": {"type": "object", "additionalProperties": STRS},
+                    # The organization's service integrations (world/backup_parts.py).
+                    "trusted_access": {
+                        "description": "Service principals with trusted access in AWS "
+                        "Organizations.",
+                        **STRS,
+                    },
+                    "delegated_administrators": {
+                        "description": "Delegated administrator account ids by service principal.",
+                        "type": "object",
+                        "additionalProperties": STRS,
+                    },
+                    "backup_delegated_admin_enabled": {
+                        "description": "AWS Backup's isDelegatedAdministratorEnabled global "
+                        "setting.",
+                        "type": "boolean",
+                    },
                 },
                 ["id", "root"],
             ),
@@ -414,13 +431,27 @@ lint = {
         extra=True,
     ),
 }
-for name, schema in {
+SCHEMAS = {
     "request": request,
     "world": world,
     "simulate": simulate,
     "explain": explain,
     "lint": lint,
-}.items():
-    text = json.dumps(schema, indent=2) + "\n"
-    for folder in ("src/backup_access/schemas", "docs/schemas"):
-        pathlib.Path(folder, f"{name}.schema.json").write_text(text)
+}
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+FOLDERS = ("src/backup_access/schemas", "docs/schemas")
+
+
+def render(schema):
+    """A schema's file text, exactly as committed."""
+    return json.dumps(schema, indent=2) + "\n"
+
+
+def main():
+    for name, schema in SCHEMAS.items():
+        for folder in FOLDERS:
+            ROOT.joinpath(folder, f"{name}.schema.json").write_text(render(schema))
+
+
+if __name__ == "__main__":
+    main()

@@ -3,8 +3,10 @@ and in docs/schemas, and the real files and outputs validated against them."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import jsonschema
@@ -41,6 +43,26 @@ def test_schemas_are_valid_and_the_docs_copy_is_the_package_copy(name: str) -> N
     jsonschema.Draft202012Validator.check_schema(schema)
     docs = json.loads((ROOT / "docs" / "schemas" / f"{name}.schema.json").read_text())
     assert docs == schema
+
+
+def _generator() -> ModuleType:
+    """scripts/make_schemas.py, imported without running it (it writes only as a script)."""
+    spec = importlib.util.spec_from_file_location("make_schemas", ROOT / "scripts/make_schemas.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_generator_reproduces_both_committed_copies() -> None:
+    # Comparing the two copies with each other cannot catch a field added by hand to both:
+    # the generator is the source, so each copy must be exactly what it writes.
+    generator = _generator()
+    assert set(generator.SCHEMAS) == set(SCHEMA_NAMES)
+    for name, schema in generator.SCHEMAS.items():
+        for folder in generator.FOLDERS:
+            committed = (ROOT / folder / f"{name}.schema.json").read_text()
+            assert committed == generator.render(schema), f"{folder}/{name}.schema.json"
 
 
 @pytest.mark.parametrize("path", WORLD_FILES, ids=lambda p: str(p.relative_to(ROOT)))
