@@ -150,3 +150,26 @@ def test_explain_markdown_draws_the_scp_levels_that_allow() -> None:
     assert [f"{SCP}{level}" for level, _ in levels] == re.findall(
         rf'\["({re.escape(SCP)}[^"]+)"\]', simulated.output
     )
+
+
+def test_explain_markdown_draws_the_rcp_levels_of_the_resource_account() -> None:
+    # RCPs apply along the resource's account path: KmsIdentityPerimeter at the root denies
+    # kms:* to principals outside the organization
+    # (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html).
+    result = CliRunner().invoke(
+        main,
+        ["explain", "--world", "examples/worlds/kms-perimeter", "--format", "markdown",
+         "create-vault", "--caller", "arn:aws:iam::333333333333:role/PartnerBackupAdmin",
+         "--vault", "arn:aws:backup:us-east-1:333333333333:backup-vault:partner",
+         "--key", "arn:aws:kms:us-east-1:555555555555:alias/shared-backup"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    chart = re.search(r"```mermaid\n(.*?)```", result.output, re.S)
+    assert chart, result.output
+    rcp = "the resource control policies (RCPs) at "
+    levels = re.findall(rf'\["(✘ )?{re.escape(rcp)}([^"]+)"\]', chart.group(1))
+    assert [(level, bool(mark)) for mark, level in levels] == [
+        ("r-c3d4", True),
+        ("ou-c3d4-55555555", False),
+        ("555555555555", False),
+    ]
