@@ -163,6 +163,8 @@ def test_a_caller_typo_is_missing_as_the_caller_not_as_the_role() -> None:
     assert code == 0
     assert "? UNKNOWN copy (StartCopyJob)" in out
     assert "missing: role BackupOperatr of account 111111111111 (--caller)" in out
+    headline = next(line for line in out.splitlines() if line.startswith("? UNKNOWN"))
+    assert "the world lacks role BackupOperatr of account 111111111111 (--caller)" in headline
     assert "--role BackupOperatr" not in out
     assert "(--role)" not in out
 

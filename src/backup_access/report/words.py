@@ -258,4 +258,4 @@ def headline(explanation: Explanation, title: str = "") -> str:
     failing = sum(1 for c in explanation.checks if c.decision is not CheckDecision.ALLOWED)
     more = f" (+{failing - 1} more)" if failing > 1 else ""
     summary = humanise(check_summary(check), parameter_names(explanation))
-    return f"{label} {name} — {summary}{more}"
+    return f"{label} {name} — {given_as(summary, given_origins(explanation))}{more}"
