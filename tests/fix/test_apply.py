@@ -51,6 +51,12 @@ OPERATOR_POLICY = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--apply collects the accounts again into the user's cache: a temporary one here."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 def _client(service: str) -> Any:
     return make_client(make_session(), service, REGION)
 

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -44,6 +44,10 @@ from backup_access.report.explain import expectation_met
 from backup_access.report.fix import plan_to_dict, pretty, render_plan
 from backup_access.world import World
 from backup_access.world.loader import world_files
+
+if TYPE_CHECKING:  # boto3 is imported only when --apply is used
+    from backup_access.cli.fix_apply import Applied
+    from backup_access.cli.fix_reexplain import Reexplained
 
 Diagnose = Callable[[World], Explanation]
 
@@ -136,7 +140,10 @@ def run_plans(
     *,
     batch: bool,
     world: World | None = None,
+    question: tuple[object, ...] = (),
 ) -> None:
+    """Plan, print, write; with ``--apply`` apply, then re-explain on the accounts collected
+    again (``question``: the texts whose ARNs name them)."""
     assert settings.world is not None
     raw = world_json(settings.world)
     plans: list[tuple[str, Explanation, FixPlan]] = []
@@ -144,26 +151,75 @@ def run_plans(
         plan = plan_fixes(raw, explanation, diagnose, scope=options.scope, world=world)
         plans.append((title, explanation, plan))
         raw = plan.patched
-    _emit(plans, settings, batch=batch, write_dir=options.write_dir)
+    json_after_apply = options.apply and (settings.output_format or "text") == "json"
+    if not json_after_apply:
+        _emit(plans, settings, batch=batch, write_dir=options.write_dir)
+    elif not options.yes:  # the JSON reports what was applied: show the diffs before asking
+        for title, _, plan in plans:
+            click.echo(render_plan(plan, title=title, color=False, quiet=False), err=True)
     if options.write_dir is not None:
         _write_documents(options.write_dir, plans)
     if options.patched_world is not None:
         options.patched_world.write_text(pretty(raw))
         click.echo(f"patched world written to {options.patched_world}", err=True)
     if options.apply:
-        from backup_access.cli.fix_apply import apply_plans
-
-        apply_plans(
-            [p for _, _, p in plans],
-            yes=options.yes,
-            profile=options.profile,
-            backup_dir=options.backup_dir,
+        outcome = _apply_and_reexplain(
+            plans, [d for _, _, d in items], options, question, to_stderr=json_after_apply
         )
+        if json_after_apply:
+            _emit(plans, settings, batch=batch, after_apply=outcome)
+        if outcome.refused is not None:
+            sys.exit(1)
     expect = settings.expect
     missed = [t for t, _, p in plans if expectation_met(p.after, expect) is False]
     if missed:
         click.echo(f"expected {expect} after the fixes, not met for: {', '.join(missed)}", err=True)
         sys.exit(EXIT_EXPECTATION)
+
+
+@dataclass(frozen=True, slots=True)
+class AfterApply:
+    """``--apply``'s result: what it applied, and each plan re-explained on the live account
+    (empty when nothing was applied)."""
+
+    applied: tuple[Applied, ...]
+    refused: str | None
+    reexplained: tuple[Reexplained, ...]
+
+    def to_dict(self, plan: FixPlan, index: int) -> dict[str, Any]:
+        ids = {f.id for f in plan.fixes}
+        return {
+            "applied": [a.to_dict() for a in self.applied if a.fix.id in ids],
+            "refused": self.refused,
+            "reexplained": self.reexplained[index].to_dict() if self.reexplained else None,
+        }
+
+
+def _apply_and_reexplain(
+    plans: list[tuple[str, Explanation, FixPlan]],
+    diagnoses: list[Diagnose],
+    options: FixOptions,
+    question: tuple[object, ...],
+    *,
+    to_stderr: bool,
+) -> AfterApply:
+    from backup_access.cli.fix_apply import apply_plans
+    from backup_access.cli.fix_reexplain import reexplain
+
+    outcome = apply_plans(
+        [p for _, _, p in plans],
+        yes=options.yes,
+        profile=options.profile,
+        backup_dir=options.backup_dir,
+    )
+    if not outcome.applied:
+        return AfterApply((), outcome.refused, ())
+    texts = [*question, *(a.fix.target for a in outcome.applied)]
+    after = reexplain(texts, diagnoses, profile=options.profile)
+    for (title, _, _), result in zip(plans, after, strict=True):
+        prefix = f"{title}: " if len(plans) > 1 else ""
+        click.echo(prefix + result.headline, err=to_stderr)
+    return AfterApply(outcome.applied, outcome.refused, tuple(after))
 
 
 def _emit(
@@ -172,10 +228,14 @@ def _emit(
     *,
     batch: bool,
     write_dir: Path | None = None,
+    after_apply: AfterApply | None = None,
 ) -> None:
     where = str(write_dir) if write_dir is not None else None
     if (settings.output_format or "text") == "json":
         items = [plan_to_dict(e, p, expect=settings.expect) for _, e, p in plans]
+        if after_apply is not None:
+            for index, (item, (_, _, plan)) in enumerate(zip(items, plans, strict=True)):
+                item["after_apply"] = after_apply.to_dict(plan, index)
         click.echo(json.dumps(items if batch else items[0], indent=2, ensure_ascii=False))
         return
     if settings.output_format == "markdown":
@@ -228,7 +288,14 @@ def _run_operation(operation: Operation, settings: Settings, values: dict[str, A
         return explain_operation(candidate, operation.name, values, session=session)
 
     title = f"{operation.name} ({operation.api})"
-    run_plans(settings, options, [(title, diagnose(world), diagnose)], batch=False, world=world)
+    run_plans(
+        settings,
+        options,
+        [(title, diagnose(world), diagnose)],
+        batch=False,
+        world=world,
+        question=tuple(values.values()),
+    )
 
 
 class _FixOperations(click.Group):
@@ -323,7 +390,7 @@ def fix(ctx: click.Context, /, **values: Any) -> None:
         items: list[tuple[str, Explanation, Diagnose]] = [
             ("error message", diagnose(world), diagnose)
         ]
-        run_plans(settings, options, items, batch=False, world=world)
+        run_plans(settings, options, items, batch=False, world=world, question=(error_text,))
         return
     assert cloudtrail is not None
     document = load_document(cloudtrail)
@@ -334,7 +401,7 @@ def fix(ctx: click.Context, /, **values: Any) -> None:
             return _records(candidate, document, cloudtrail)[index][1]
 
         records.append((title, explanation, record))
-    run_plans(settings, options, records, batch=True, world=world)
+    run_plans(settings, options, records, batch=True, world=world, question=(document,))
 
 
 __all__ = ["FixOptions", "fix", "settings_for"]

@@ -5,8 +5,9 @@ access policy, a key policy) it reads the live document first and refuses when i
 from the document the fix was computed on (someone changed it meanwhile) or when the
 credentials are not those of the fix's account; asks once for confirmation (``--yes`` for
 scripts); saves every document it replaces to a backup file and prints how to restore it;
-applies through boto3; re-reads and compares. It never applies SCP or RCP changes (the
-organization's administrators make those), settings or alternatives: it lists them.
+applies through boto3; re-reads and compares (``fix_reexplain`` then re-runs the diagnosis
+on the accounts collected again). It never applies SCP or RCP changes (the organization's
+administrators make those), settings or alternatives: it lists them.
 
 boto3 clients come only from ``backup_access.collect.session``. Calls: IAM GetRolePolicy /
 PutRolePolicy / GetRole / UpdateAssumeRolePolicy / GetPolicy / GetPolicyVersion /
@@ -17,7 +18,6 @@ GetBackupVaultAccessPolicy / PutBackupVaultAccessPolicy, STS GetCallerIdentity.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +57,24 @@ class Applied:
     backup: Path | None
     restore: str
     matches: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.fix.id,
+            "target": self.fix.target,
+            "backup": None if self.backup is None else str(self.backup),
+            "restore": self.restore,
+            "reread_matches": self.matches,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyOutcome:
+    """What ``--apply`` did: the changes applied, or why nothing was (``refused`` exits 1
+    once the report is printed)."""
+
+    applied: tuple[Applied, ...] = ()
+    refused: str | None = None
 
 
 def _code(error: Exception) -> str:
@@ -232,7 +250,7 @@ def apply_fixes(
 
 def apply_plans(
     plans: list[FixPlan], *, yes: bool, profile: str | None, backup_dir: Path | None = None
-) -> None:
+) -> ApplyOutcome:
     fixes = [f for plan in plans for f in plan.fixes]
     applicable = [f for f in fixes if f.kind in APPLICABLE]
     for fix in fixes:
@@ -246,7 +264,7 @@ def apply_plans(
             click.echo(f"not applied: {fix.id} ({why})", err=True)
     if not applicable:
         click.echo("nothing to apply", err=True)
-        return
+        return ApplyOutcome()
     live = LiveDocuments(make_session(profile))
     applicable, elsewhere = in_account(applicable, live.account())
     for fix in elsewhere:
@@ -257,25 +275,24 @@ def apply_plans(
         )
     if not applicable:
         click.echo("nothing to apply with these credentials", err=True)
-        return
+        return ApplyOutcome()
     try:
         checked = check_fixes(live, applicable)
     except ApplyError as error:
         click.echo(f"refused: {error}", err=True)
-        sys.exit(1)
+        return ApplyOutcome(refused=str(error))
     if not yes and not click.confirm(
         f"Apply {len(checked)} change(s) shown above to AWS?", default=False, err=True
     ):
         click.echo("nothing applied", err=True)
-        return
+        return ApplyOutcome()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     backups = backup_dir or Path("backup-access-backups") / stamp
-    for applied in apply_fixes(live, checked, backups):
+    done = apply_fixes(live, checked, backups)
+    for applied in done:
         state = "applied, re-read: matches" if applied.matches else "applied, but re-read DIFFERS"
         click.echo(f"{applied.fix.id} {applied.fix.target}: {state}", err=True)
         if applied.backup is not None:
             click.echo(f"  previous document saved to {applied.backup}", err=True)
         click.echo(f"  to restore: {applied.restore}", err=True)
-    click.echo(
-        "re-run explain (with a freshly collected world) to re-check the operation", err=True
-    )
+    return ApplyOutcome(tuple(done))
