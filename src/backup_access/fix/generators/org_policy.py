@@ -19,7 +19,6 @@ the fix is a proposal for the organization's administrators, run in the manageme
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from backup_access.engine.model import Layer
@@ -40,16 +39,12 @@ from backup_access.fix.raw import find, join
 from backup_access.fix.registry import Generator
 from backup_access.fix.statements import action_words
 from backup_access.fix.targets import account_of, principal_arn, split_statement_pointer, target_at
+from backup_access.policy.wildcard import glob_matches
 from backup_access.world import Organization
 from backup_access.world.organization import account_path, org_policy, walk
 
 ID = "FX-ORG-POLICY"
 _DEFAULT_ACCOUNT_POLICIES = {"scp": ("FullAWSAccess",), "rcp": ("RCPFullAWSAccess",)}
-
-
-def _pattern(text: str) -> re.Pattern[str]:
-    escaped = re.escape(text).replace(r"\*", ".*").replace(r"\?", ".")
-    return re.compile(f"^{escaped}$", re.IGNORECASE)
 
 
 def _level_allows(
@@ -67,7 +62,9 @@ def _level_allows(
         for statement in policy.document.statements:
             if statement.effect.value != "Allow" or statement.actions is None:
                 continue
-            if any(_pattern(a).match(action) for a in statement.actions):
+            # policy.wildcard's matcher: linear on hostile patterns such as ``*?*?…X``,
+            # where a ``.*`` regex backtracks (tests/fix/test_org_policy_actions.py).
+            if any(glob_matches(a, action, ignore_case=True) for a in statement.actions):
                 return True
     return False
 
