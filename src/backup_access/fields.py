@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from backup_access.errors import RequestError
+from backup_access.policy.context import ContextValue
 from backup_access.policy.layer import Layer
 from backup_access.policy.model import Policy
 from backup_access.policy.parse import parse_policy
@@ -18,6 +19,7 @@ from backup_access.policy.pointer import escape_pointer_token
 from backup_access.policy.use import check_use
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+_STR = frozenset({str})  # ``_STR.issuperset(map(type, items))``: every item is a str
 
 
 def at(pointer: str, token: str | int) -> str:
@@ -26,11 +28,21 @@ def at(pointer: str, token: str | int) -> str:
 
 
 def mapping(
-    value: object, pointer: str, what: str, *, account_keys: bool = False
+    value: object,
+    pointer: str,
+    what: str,
+    *,
+    account_keys: bool = False,
+    required: bool = False,
 ) -> Mapping[str, Any]:
-    """An object with string keys (a missing/null value counts as empty). With
-    ``account_keys``, integer keys (unquoted account ids in YAML) pass, for ``account_id``."""
+    """An object with string keys (a missing/null value counts as empty, unless
+    ``required``: a request item's parts must be there). With ``account_keys``, integer keys
+    (unquoted account ids in YAML) pass, for ``account_id``."""
+    if type(value) is dict and _STR.issuperset(map(type, value)):
+        return value  # the common case, checked without a Python-level loop
     if value is None:
+        if required:
+            raise RequestError(f"{what} must be an object", pointer=pointer or "/")
         return {}
     if not isinstance(value, Mapping):
         raise RequestError(f"{what} must be an object", pointer=pointer or "/")
@@ -57,6 +69,15 @@ def text(value: object, pointer: str, what: str) -> str:
     if not isinstance(value, str) or not value:
         raise RequestError(f"{what} must be a non-empty string", pointer=pointer)
     return value
+
+
+def string_or_number(value: object, pointer: str, what: str) -> str:
+    """A string; a YAML integer (an unquoted account id) is taken as its text."""
+    if type(value) is str:
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise RequestError(f"{what} must be a string", pointer=pointer)
+    return str(value)
 
 
 def optional_text(value: object, pointer: str, what: str) -> str | None:
@@ -133,17 +154,45 @@ def _is_s3_object_key(value: str) -> bool:
     return bool(slash) and "*" not in bucket and "?" not in bucket
 
 
+def scalar_text(value: object, pointer: str, problem: str) -> str:
+    """A scalar as AWS would hold it as text: booleans as ``true``/``false``, numbers as
+    written; anything else raises ``problem`` at ``pointer``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise RequestError(problem, pointer=pointer)
+
+
 def tags(value: object, pointer: str) -> dict[str, str]:
     """Tag key → value; numbers and booleans are written as AWS would store them."""
-    out: dict[str, str] = {}
-    for key, item in mapping(value, pointer, "tags").items():
-        if isinstance(item, bool):
-            out[key] = "true" if item else "false"
-        elif isinstance(item, str | int | float):
-            out[key] = str(item)
+    return {
+        key: scalar_text(item, at(pointer, key), "tag values must be strings")
+        for key, item in mapping(value, pointer, "tags").items()
+    }
+
+
+_CONTEXT_PROBLEM = "context values must be strings or lists of strings"
+
+
+def context_values(value: object, pointer: str) -> Mapping[str, ContextValue]:
+    """Request context: key → text or list of texts (scalars as ``scalar_text`` writes them).
+    A context of strings only is returned as it is, to be read once into the request."""
+    data = mapping(value, pointer, "context", required=True)
+    if _STR.issuperset(map(type, data.values())):
+        return data
+    context: dict[str, ContextValue] = {}
+    for key, item in data.items():
+        if type(item) is str:
+            context[key] = item
+        elif isinstance(item, list):
+            context[key] = tuple(
+                v if type(v) is str else scalar_text(v, at(at(pointer, key), i), _CONTEXT_PROBLEM)
+                for i, v in enumerate(item)
+            )
         else:
-            raise RequestError("tag values must be strings", pointer=at(pointer, key))
-    return out
+            context[key] = scalar_text(item, at(pointer, key), _CONTEXT_PROBLEM)
+    return context
 
 
 def policy(value: object, pointer: str, use: Layer) -> Policy:

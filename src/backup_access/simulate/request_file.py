@@ -13,10 +13,17 @@ from typing import Any
 from backup_access.engine.model import NamedPolicy, OrgLevel, PolicySet, Request
 from backup_access.engine.request import make_request
 from backup_access.errors import InputError, RequestError
-from backup_access.fields import account_id, at, check_keys, mapping, one_action, one_resource
-from backup_access.frozen import maker
+from backup_access.fields import (
+    account_id,
+    at,
+    check_keys,
+    context_values,
+    mapping,
+    one_action,
+    one_resource,
+    string_or_number,
+)
 from backup_access.grant_input import parse_grants
-from backup_access.policy.context import ContextValue
 from backup_access.policy.layer import Layer
 from backup_access.policy.model import Policy
 from backup_access.policy.parse import parse_policy
@@ -44,7 +51,6 @@ EXPECTATIONS = ("allowed", "denied", "implicit_deny", "explicit_deny")
 # pinned request fails instead of pinning a denial forever. The parser itself takes any
 # SERVICE:Name, as the engine does (AWS evaluates policies for whatever action is asked).
 ActionCheck = Callable[[str], str | None]
-_STR = frozenset({str})  # ``_STR.issuperset(map(type, items))``: every item is a str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,58 +63,17 @@ class SimulationItem:
     expect: str | None
 
 
-def _mapping(value: object, pointer: str, what: str) -> Mapping[str, Any]:
-    """An object with string keys; unlike world files, a request item may not be null."""
-    if type(value) is dict and _STR.issuperset(map(type, value)):
-        return value
-    if value is None:
-        raise RequestError(f"{what} must be an object", pointer=pointer or "/")
-    return mapping(value, pointer, what)
-
-
-def _text(value: object, pointer: str, what: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise RequestError(f"{what} must be a string", pointer=pointer)
-    return str(value)
-
-
 def _field_text(data: Mapping[str, Any], key: str, pointer: str) -> str:
     """``data[key]`` as text; the pointer is only built for the error."""
     value = data[key]
     if type(value) is str:
         return value
-    return _text(value, at(pointer, key), key)
-
-
-def _scalar(value: object, pointer: str) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise RequestError("context values must be strings or lists of strings", pointer=pointer)
-
-
-def _context(raw: object, pointer: str) -> Mapping[str, ContextValue]:
-    data = _mapping(raw, pointer, "context")
-    if _STR.issuperset(map(type, data.values())):
-        return data  # read once, into the request's own context
-    context: dict[str, ContextValue] = {}
-    for key, value in data.items():
-        if type(value) is str:
-            context[key] = value
-        elif isinstance(value, list):
-            context[key] = tuple(
-                v if type(v) is str else _scalar(v, at(at(pointer, key), i))
-                for i, v in enumerate(value)
-            )
-        else:
-            context[key] = _scalar(value, at(pointer, key))
-    return context
+    return string_or_number(value, at(pointer, key), key)
 
 
 def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str | None]:
     """The request part; also returns the management account it names, if any."""
-    data = _mapping(raw, pointer, "request")
+    data = mapping(raw, pointer, "request", required=True)
     if not _REQUEST_KEYS.issuperset(data):
         check_keys(data, _REQUEST_KEYS, pointer)
     for required in ("principal", "action", "resource"):
@@ -126,7 +91,7 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
             resource_account=None
             if account is None
             else _field_text(data, "resource_account", pointer),
-            context=_context(data.get("context") or {}, f"{pointer}/context"),
+            context=context_values(data.get("context") or {}, f"{pointer}/context"),
             service_linked=bool(data.get("principal_is_service_linked", False)),
         )
     except RequestError as error:
@@ -168,20 +133,16 @@ def _parse(raw: object, pointer: str, layer: str) -> Policy:
 _NAMED_KEYS = frozenset({"name", "document"})
 
 
-_make_named = maker(NamedPolicy)
-
-
 def _named(raw: object, pointer: str, default_name: str, layer: str) -> NamedPolicy:
     if type(raw) is dict and "document" in raw and raw.keys() <= _NAMED_KEYS:
         name = raw.get("name", default_name)
         document_pointer = f"{pointer}/document"
-        return _make_named(
-            name if type(name) is str else _text(name, f"{pointer}/name", "name"),
+        return NamedPolicy(
+            name if type(name) is str else string_or_number(name, f"{pointer}/name", "name"),
             _parse(raw["document"], document_pointer, layer),
             document_pointer,
-            None,
         )
-    return _make_named(default_name, _parse(raw, pointer, layer), pointer, None)
+    return NamedPolicy(default_name, _parse(raw, pointer, layer), pointer)
 
 
 def _policy_list(raw: object, pointer: str, layer: str) -> tuple[NamedPolicy, ...]:
@@ -192,7 +153,6 @@ def _policy_list(raw: object, pointer: str, layer: str) -> tuple[NamedPolicy, ..
     )
 
 
-_make_level = maker(OrgLevel)
 _LEVEL_KEYS = frozenset({"level", "policies"})
 
 
@@ -205,7 +165,7 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
     levels = []
     for index, item in enumerate(raw):
         here = f"{pointer}/{index}"
-        level = _mapping(item, here, f"a {layer} level")
+        level = mapping(item, here, f"a {layer} level", required=True)
         if not _LEVEL_KEYS.issuperset(level):
             check_keys(level, _LEVEL_KEYS, here)
         if "level" not in level:
@@ -217,7 +177,7 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
         if not isinstance(policies, list):
             raise RequestError("'policies' must be a list", pointer=at(here, "policies"))
         levels.append(
-            _make_level(
+            OrgLevel(
                 name,
                 tuple(
                     [
@@ -234,7 +194,7 @@ def parse_policies(
     raw: object, pointer: str = "/policies", *, management: str | None = None
 ) -> PolicySet:
     """The policies part: every layer optional; an omitted layer does not apply."""
-    data = _mapping(raw or {}, pointer, "policies")
+    data = mapping(raw or {}, pointer, "policies", required=True)
     if not _POLICY_KEYS.issuperset(data):
         check_keys(data, _POLICY_KEYS, pointer)
 
@@ -242,23 +202,19 @@ def parse_policies(
         return _policy_list(data[layer], f"{pointer}/{layer}", layer) if layer in data else None
 
     resource = data.get("resource")
-    return _make_policy_set(
-        listed("identity") or (),
-        listed("boundary"),
-        listed("session"),
-        None
+    return PolicySet(
+        identity=listed("identity") or (),
+        boundary=listed("boundary"),
+        session=listed("session"),
+        resource=None
         if resource is None
         else _named(resource, f"{pointer}/resource", "resource", "resource"),
-        listed("endpoint"),
-        _chain(data["scp"], f"{pointer}/scp", "scp") if "scp" in data else None,
-        _chain(data["rcp"], f"{pointer}/rcp", "rcp") if "rcp" in data else None,
-        parse_grants(data["grants"], f"{pointer}/grants") if "grants" in data else (),
-        management,
-        None,
+        endpoint=listed("endpoint"),
+        scp=_chain(data["scp"], f"{pointer}/scp", "scp") if "scp" in data else None,
+        rcp=_chain(data["rcp"], f"{pointer}/rcp", "rcp") if "rcp" in data else None,
+        grants=parse_grants(data["grants"], f"{pointer}/grants") if "grants" in data else (),
+        management_account=management,
     )
-
-
-_make_policy_set = maker(PolicySet)
 
 
 # Parsed policy sets of a batch, by the identity of their raw object and the management
@@ -273,7 +229,7 @@ def parse_item(
     shared: SharedPolicies | None = None,
     check_action: ActionCheck | None = None,
 ) -> SimulationItem:
-    data = _mapping(raw, pointer or "/", "a request item")
+    data = mapping(raw, pointer or "/", "a request item", required=True)
     if not _ITEM_KEYS.issuperset(data):
         check_keys(data, _ITEM_KEYS, pointer)
     if "request" not in data:
@@ -296,15 +252,12 @@ def parse_item(
     problem = None if check_action is None else check_action(request.action)
     if problem is not None:
         raise RequestError(problem, pointer=f"{pointer}/request/action")
-    return _make_item(
-        None if name is None else _text(name, at(pointer, "name"), "name"),
-        request,
-        policies,
-        expect,
+    return SimulationItem(
+        name=None if name is None else string_or_number(name, at(pointer, "name"), "name"),
+        request=request,
+        policies=policies,
+        expect=expect,
     )
-
-
-_make_item = maker(SimulationItem)
 
 
 def parse_request_file(
