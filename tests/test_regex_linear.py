@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,26 +29,10 @@ from backup_access.policy.context import RequestContext
 from backup_access.policy.principal import parse_principal
 from backup_access.policy.variables import substitute, variable_keys
 from backup_access.policy.wildcard import glob_matches
+from tests.timing import BOUND, FACTOR, growth
 
-FACTOR = 8
-BOUND = FACTOR * 4
 ROOT = Path(__file__).resolve().parents[1]
 PUNCTUATION = ".:/-'\"`()[]{}<>*?!,;= \t"
-
-
-def _seconds_per_call(function: Callable[[], object]) -> float:
-    """Best of three timings, each repeating the call until it has run for 20 ms."""
-    best = float("inf")
-    for _ in range(3):
-        calls, start = 0, time.perf_counter()
-        while True:
-            _call(function)
-            calls += 1
-            elapsed = time.perf_counter() - start
-            if elapsed > 0.02:
-                break
-        best = min(best, elapsed / calls)
-    return best
 
 
 def _call(function: Callable[[], object]) -> None:
@@ -59,9 +42,7 @@ def _call(function: Callable[[], object]) -> None:
 
 
 def _growth(run: Callable[[str], object], make: Callable[[int], str], size: int) -> float:
-    small, large = make(size), make(size * FACTOR)
-    _seconds_per_call(lambda: run(small))  # warm caches (data files, compiled patterns)
-    return _seconds_per_call(lambda: run(large)) / _seconds_per_call(lambda: run(small))
+    return growth(lambda text: _call(lambda: run(text)), make, size)
 
 
 def _uncached(function: Callable[[str], object]) -> Callable[[str], object]:

@@ -22,9 +22,8 @@ from backup_access.diagnose import messages, unwrap
 from backup_access.diagnose.cloudtrail import read_cloudtrail
 from backup_access.diagnose.messages import parse_error_message
 from backup_access.diagnose.unwrap import MAX_MESSAGE_CHARS
+from tests.timing import BOUND, FACTOR, seconds_per_call
 
-FACTOR = 8
-BOUND = FACTOR * 4
 SMALL = 2_000  # 8 x SMALL stays under MAX_MESSAGE_CHARS: the cap must not hide the growth
 TRIGGERS = (
     "User: ",
@@ -93,28 +92,13 @@ def _patterns(module: ModuleType) -> list[tuple[str, re.Pattern[str]]]:
 PATTERNS = _patterns(unwrap) + _patterns(messages)
 
 
-def _seconds(function: Callable[[], object]) -> float:
-    """Best of three timings, each repeating the call until it has run for 10 ms."""
-    best = float("inf")
-    for _ in range(3):
-        calls, start = 0, time.perf_counter()
-        while True:
-            function()
-            calls += 1
-            elapsed = time.perf_counter() - start
-            if elapsed > 0.01:
-                break
-        best = min(best, elapsed / calls)
-    return best
-
-
 def _text(trigger: str, size: int) -> str:
     return (trigger * (size // len(trigger) + 1))[:size]
 
 
 def _ratio(function: Callable[[str], object], trigger: str) -> float:
-    small = _seconds(lambda: function(_text(trigger, SMALL)))
-    large = _seconds(lambda: function(_text(trigger, SMALL * FACTOR)))
+    small = seconds_per_call(lambda: function(_text(trigger, SMALL)))
+    large = seconds_per_call(lambda: function(_text(trigger, SMALL * FACTOR)))
     return large / small
 
 
@@ -147,8 +131,8 @@ def test_parsing_a_paste_is_linear(trigger: str) -> None:
 def test_text_beyond_the_cap_is_cut_and_the_cut_is_said() -> None:
     parsed = parse_error_message("!" * (MAX_MESSAGE_CHARS * 50))
     assert any(f"{MAX_MESSAGE_CHARS:,}" in note for note in parsed.notes)
-    capped = _seconds(lambda: parse_error_message("!" * MAX_MESSAGE_CHARS))
-    huge = _seconds(lambda: parse_error_message("!" * (MAX_MESSAGE_CHARS * 50)))
+    capped = seconds_per_call(lambda: parse_error_message("!" * MAX_MESSAGE_CHARS))
+    huge = seconds_per_call(lambda: parse_error_message("!" * (MAX_MESSAGE_CHARS * 50)))
     assert huge / capped < 8  # reading past the cap costs only the slice
 
 
@@ -164,5 +148,7 @@ def test_a_cloudtrail_file_costs_in_proportion_to_its_records() -> None:
         return {"Records": [record] * records}
 
     small, large = trail(4), trail(4 * FACTOR)
-    ratio = _seconds(lambda: read_cloudtrail(large)) / _seconds(lambda: read_cloudtrail(small))
+    ratio = seconds_per_call(lambda: read_cloudtrail(large)) / seconds_per_call(
+        lambda: read_cloudtrail(small)
+    )
     assert ratio < BOUND

