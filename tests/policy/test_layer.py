@@ -35,6 +35,18 @@ def test_names_follow_one_table() -> None:
     assert Layer.SESSION.short_phrase == "a session policy"
 
 
+def test_every_layer_has_a_sentence_name_and_reports_use_it() -> None:
+    from backup_access.report.layer_words import is_plural, layer_words
+
+    for layer in Layer:
+        assert layer.in_a_sentence
+        assert layer_words(layer.value) == layer.in_a_sentence
+    assert layer_words("scp", level="ou-ab12") == f"{Layer.SCP.in_a_sentence} at ou-ab12"
+    assert layer_words("resource", resource_policy="the key policy") == "the key policy"
+    assert layer_words("setting") == "a setting"  # a catalogue gate, not a layer
+    assert is_plural(layer_words("grant")) and not is_plural(layer_words("session"))
+
+
 @pytest.mark.parametrize(
     ("layer", "message"),
     [

@@ -44,6 +44,12 @@ class Layer(StrEnum):
         return f"{self.full_name} ({abbreviation})" if abbreviation else self.full_name
 
     @property
+    def in_a_sentence(self) -> str:
+        """How reports name the layer in a sentence: "the permissions boundary", "the
+        service control policies (SCPs)" (every policy of the layer, hence the plural)."""
+        return _IN_A_SENTENCE[self]
+
+    @property
     def policy_phrase(self) -> str:
         """The layer's policy with its article: "an identity-based policy"."""
         name = self.full_name
@@ -87,6 +93,17 @@ _FULL_NAMES = {
     Layer.ENDPOINT: "VPC endpoint policy",
     Layer.GRANT: "KMS grant",
     Layer.PROTECTED: "protection of AWS's own resources",
+}
+_IN_A_SENTENCE = {
+    Layer.SCP: "the service control policies (SCPs)",
+    Layer.RCP: "the resource control policies (RCPs)",
+    Layer.IDENTITY: "the identity policies",
+    Layer.BOUNDARY: "the permissions boundary",
+    Layer.SESSION: "the session policy",
+    Layer.RESOURCE: "the resource policy",
+    Layer.ENDPOINT: "the VPC endpoint policy",
+    Layer.GRANT: "the KMS grants",
+    Layer.PROTECTED: "AWS's protection of its own resources",
 }
 _ABBREVIATIONS = {Layer.SCP: "SCP", Layer.RCP: "RCP"}
 # A role trust policy is the role's resource-based policy, and a KMS key policy the key's:
