@@ -7,15 +7,15 @@ role's permission) and says what it cannot. Sources are those of the message fam
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from backup_access.catalogue import Gate
 from backup_access.diagnose import message_checks
-from backup_access.diagnose.disagreements import gate_disagreements
-from backup_access.diagnose.families import MessageGate, family
+from backup_access.diagnose.families import MessageGate
+from backup_access.diagnose.feature_gate import feature_supported
+from backup_access.diagnose.gate_answer import GateAnswer, Handler, checked, meaning, note_only
+from backup_access.diagnose.job_gates import backup_not_created, copy_service_denied, source_ami
+from backup_access.diagnose.lock_gate import retention_in_lock
 from backup_access.diagnose.messages import ParsedMessage
-from backup_access.diagnose.model import CheckDecision, CheckResult
+from backup_access.diagnose.model import CheckDecision
 from backup_access.policy.arn import Arn
 from backup_access.world import Role, World
 from backup_access.world.model import VaultType
@@ -31,36 +31,6 @@ _API_GS = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateGlob
 _KMS_AMK = "https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key"
 
 
-@dataclass(frozen=True, slots=True)
-class GateAnswer:
-    """What the world says about a gate message."""
-
-    checks: tuple[CheckResult, ...] = ()
-    notes: tuple[str, ...] = ()
-    disagreements: tuple[str, ...] = ()
-
-
-Handler = Callable[[World, ParsedMessage], GateAnswer]
-
-
-def _checked(
-    parsed: ParsedMessage, *results: CheckResult, notes: tuple[str, ...] = ()
-) -> GateAnswer:
-    said: list[str] = []
-    for result in results:
-        said.extend(gate_disagreements(parsed, result))
-    return GateAnswer(tuple(results), notes, tuple(said))
-
-
-def _meaning(parsed: ParsedMessage) -> str:
-    row = family(parsed.family)
-    meaning = row.meaning if row else "a message backup-access does not describe"
-    if meaning[1:2].islower():  # "Not a …" → "not a …", but "AWS …" stays
-        meaning = meaning[:1].lower() + meaning[1:]
-    todo = f"; what to do: {row.todo}" if row and row.todo else ""
-    return meaning + todo
-
-
 def _cross_account_setting(world: World, parsed: ParsedMessage) -> GateAnswer:
     result = message_checks.setting(
         world,
@@ -68,13 +38,13 @@ def _cross_account_setting(world: World, parsed: ParsedMessage) -> GateAnswer:
         "The organization's cross-account backup setting is enabled",
         _API_GS,
     )
-    return _checked(parsed, result)
+    return checked(parsed, result)
 
 
 def _role_trust(world: World, parsed: ParsedMessage) -> GateAnswer:
     if not parsed.role or parsed.masked:
-        return _note_only(world, parsed)
-    return _checked(parsed, message_checks.trust(world, parsed.role))
+        return note_only(world, parsed)
+    return checked(parsed, message_checks.trust(world, parsed.role))
 
 
 def _key_manager(world: World, parsed: ParsedMessage) -> GateAnswer:
@@ -98,36 +68,26 @@ def _key_manager(world: World, parsed: ParsedMessage) -> GateAnswer:
 def _role_tags(world: World, parsed: ParsedMessage) -> GateAnswer:
     """The selection's role calling tag:GetResources (a call on "*": it has no resource type)."""
     if not parsed.role or parsed.masked:
-        return _note_only(world, parsed)
+        return note_only(world, parsed)
     result = message_checks.permission(world, parsed.role, "tag:GetResources", "*")
-    return _checked(parsed, result)
+    return checked(parsed, result)
 
 
 def _role_permissions(world: World, parsed: ParsedMessage) -> GateAnswer:
     if not parsed.role:
-        return _note_only(world, parsed)
+        return note_only(world, parsed)
     return GateAnswer(notes=(role_permissions_note(world, parsed.role, parsed.text),))
 
 
 def _sharing_restricted(world: World, parsed: ParsedMessage) -> GateAnswer:
     answer = _cross_account_setting(world, parsed)
-    return GateAnswer(answer.checks, (_meaning(parsed),), answer.disagreements)
-
-
-def _note_only(world: World, parsed: ParsedMessage) -> GateAnswer:
-    del world
-    return GateAnswer(
-        notes=(
-            f"{_meaning(parsed)}. The message names nothing the world can evaluate: run "
-            "`explain OPERATION` with the operation's parameters to check it",
-        )
-    )
+    return GateAnswer(answer.checks, (meaning(parsed),), answer.disagreements)
 
 
 def _organization(world: World, parsed: ParsedMessage) -> GateAnswer:
     """Which accounts of the world are in its organization: a copy between one inside and one
     outside (or between two organizations) is what the message reports."""
-    base = GateAnswer(notes=(_meaning(parsed),))
+    base = GateAnswer(notes=(meaning(parsed),))
     organization = world.organization
     if organization is None:
         return GateAnswer(notes=(*base.notes, "the world records no organization"))
@@ -150,7 +110,7 @@ def _organization(world: World, parsed: ParsedMessage) -> GateAnswer:
 def _default_key_vaults(world: World, parsed: ParsedMessage) -> GateAnswer:
     """The world's vaults a cross-account copy cannot go into: the Default vault, and vaults
     encrypted with aws/backup (no key recorded means aws/backup)."""
-    base = GateAnswer(notes=(_meaning(parsed),))
+    base = GateAnswer(notes=(meaning(parsed),))
     refused = sorted(
         vault.arn
         for account in world.accounts.values()
@@ -173,7 +133,7 @@ def _s3_describe(world: World, parsed: ParsedMessage) -> GateAnswer:
     """The bucket the message names, where the world holds it, and which roles there AWS
     Backup may assume, with or without the S3 backup policy (the public report of this
     message was fixed by attaching it)."""
-    base = _note_only(world, parsed)
+    base = note_only(world, parsed)
     resource = parsed.resource or ""
     if not resource.startswith("arn:aws:s3:::"):
         return base
@@ -195,7 +155,7 @@ def _s3_describe(world: World, parsed: ParsedMessage) -> GateAnswer:
     roles = ", ".join(described) or "none"
     return GateAnswer(
         notes=(
-            _meaning(parsed),
+            meaning(parsed),
             f"in the world, bucket {bucket} is in account {account.id}; roles there that AWS "
             f"Backup may assume: {roles}",
         )
@@ -214,18 +174,18 @@ HANDLERS: dict[MessageGate, Handler] = {
     MessageGate.NOT_SAME_ORGANIZATION: _organization,
     MessageGate.DESTINATION_VAULT_DEFAULT_KEY: _default_key_vaults,
     MessageGate.RESOURCE_DESCRIBE_DENIED: _s3_describe,
-    MessageGate.BACKUP_SERVICE_ACCESS_DENIED: _note_only,
-    MessageGate.RECOVERY_POINT_NOT_CREATED: _note_only,
-    MessageGate.RETENTION_OUT_OF_RANGE: _note_only,
-    MessageGate.UNSUPPORTED_FEATURE: _note_only,
-    MessageGate.SOURCE_AMI_NOT_FOUND: _note_only,
+    MessageGate.BACKUP_SERVICE_ACCESS_DENIED: copy_service_denied,
+    MessageGate.RECOVERY_POINT_NOT_CREATED: backup_not_created,
+    MessageGate.RETENTION_OUT_OF_RANGE: retention_in_lock,
+    MessageGate.UNSUPPORTED_FEATURE: feature_supported,
+    MessageGate.SOURCE_AMI_NOT_FOUND: source_ami,
 }
 
 
 def answer_gate(world: World, parsed: ParsedMessage) -> GateAnswer:
     """The world's answer to a gate message (every gate has a handler: see the test)."""
     if parsed.gate is None:
-        return _note_only(world, parsed)
+        return note_only(world, parsed)
     return HANDLERS[parsed.gate](world, parsed)
 
 

@@ -25,6 +25,7 @@ from backup_access.diagnose.families import (
     MessageKind,
     match_family,
 )
+from backup_access.diagnose.job_fields import JobFields, read_job_fields
 from backup_access.diagnose.masking import MaskedField, masked_arn
 from backup_access.diagnose.unwrap import MAX_MESSAGE_CHARS, Evidence, Unwrapped, unwrap
 from backup_access.engine.model import Layer
@@ -39,8 +40,9 @@ class ParsedMessage:
     when the message does not say; ``policy_type`` is AWS's words ("service control") and
     ``layer`` the engine's layer for it; ``family`` the kind of message and ``gate`` a
     non-policy cause, with ``role`` or ``key`` when the message names one; ``evidence`` is
-    what the wrapper said (operation, error code, request id); ``masked`` the fields the
-    user masked (unknown, not errors); ``notes`` what is worth telling about the reading.
+    what the wrapper said (operation, error code, request id); ``job`` the fields of the job
+    around a job message (its vaults, role, retention); ``masked`` the fields the user masked
+    (unknown, not errors); ``notes`` what is worth telling about the reading.
     """
 
     kind: MessageKind
@@ -58,6 +60,7 @@ class ParsedMessage:
     key: str | None = None
     family: MessageFamily = MessageFamily.UNRECOGNISED
     evidence: Evidence = field(default_factory=Evidence)
+    job: JobFields = field(default_factory=JobFields)
     masked: tuple[MaskedField, ...] = ()
     notes: tuple[str, ...] = ()
     encoded: str | None = None  # an encoded authorization failure message, to decode
@@ -189,6 +192,7 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
         resource=resource_arn,
         family=row.family,
         evidence=read.evidence,
+        job=read_job_fields(read.flat),
         masked=masked,
         notes=(*read.notes, *_mask_notes(masked)),
     )

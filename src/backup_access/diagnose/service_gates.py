@@ -31,7 +31,7 @@ REGION_SETTINGS = (
     "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeRegionSettings.html"
 )
 _ACCOUNT = re.compile(r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:root)$")
-_LAG_NO_CROSS_REGION = frozenset({"Aurora", "DocumentDB", "Neptune"})
+LAG_NO_CROSS_REGION = frozenset({"Aurora", "DocumentDB", "Neptune"})
 
 
 def _vault(binding: Binding, name: str) -> Vault | GateOutcome:
@@ -114,7 +114,7 @@ def copy_supported(binding: Binding, source: str, destination: str) -> GateOutco
         return gate_closed(f"{support.why} ({', '.join(support.sources)})")
     vaults = [binding.vault(source), binding.vault(destination)]
     lag = any(v is not None and v.type is VaultType.LOGICALLY_AIR_GAPPED for v in vaults)
-    if lag and cross_region and any(t.name in _LAG_NO_CROSS_REGION for t in types):
+    if lag and cross_region and any(t.name in LAG_NO_CROSS_REGION for t in types):
         return gate_closed(
             f"cross-Region copies to or from a logically air-gapped vault are not available for "
             f"{label} backups ({LAG})"

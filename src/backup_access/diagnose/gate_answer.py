@@ -1,0 +1,65 @@
+"""What a gate handler returns, and the sentences every handler shares: what the message
+means, and that nothing in it names what the world would need to check it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from backup_access.diagnose.disagreements import gate_disagreements
+from backup_access.diagnose.families import family
+from backup_access.diagnose.messages import ParsedMessage
+from backup_access.diagnose.model import CheckResult
+from backup_access.world import World
+
+
+@dataclass(frozen=True, slots=True)
+class GateAnswer:
+    """What the world says about a gate message."""
+
+    checks: tuple[CheckResult, ...] = ()
+    notes: tuple[str, ...] = ()
+    disagreements: tuple[str, ...] = ()
+
+
+Handler = Callable[[World, ParsedMessage], GateAnswer]
+
+
+def checked(
+    parsed: ParsedMessage, *results: CheckResult, notes: tuple[str, ...] = ()
+) -> GateAnswer:
+    """The results, each open gate said as a disagreement with the message."""
+    said: list[str] = []
+    for result in results:
+        said.extend(gate_disagreements(parsed, result))
+    return GateAnswer(tuple(results), notes, tuple(said))
+
+
+def meaning(parsed: ParsedMessage) -> str:
+    """What the message's family means, and what to do about it."""
+    row = family(parsed.family)
+    text = row.meaning if row else "a message backup-access does not describe"
+    if text[1:2].islower():  # "Not a …" → "not a …", but "AWS …" stays
+        text = text[:1].lower() + text[1:]
+    todo = f"; what to do: {row.todo}" if row and row.todo else ""
+    return text + todo
+
+
+def note_only(world: World, parsed: ParsedMessage) -> GateAnswer:
+    del world
+    return GateAnswer(
+        notes=(
+            f"{meaning(parsed)}. The message names nothing the world can evaluate: run "
+            "`explain OPERATION` with the operation's parameters to check it",
+        )
+    )
+
+
+def nothing_named(parsed: ParsedMessage, what: str, then: str) -> GateAnswer:
+    """A message (and its wrapper) that names none of ``what``: said as it is, never guessed."""
+    return GateAnswer(
+        notes=(
+            meaning(parsed),
+            f"nothing in this message names {what}, so the world cannot check it: {then}",
+        )
+    )

@@ -1,0 +1,307 @@
+"""Job messages checked in the world as far as the paste allows: "Access Denied trying to call
+AWS Backup service", "failed to create a recovery point" and "Source AMI not found".
+
+The job messages name little; the job around them (``describe-copy-job`` output, a CloudTrail
+record) names the service role, the vaults and the resource. With those, the catalogue's checks
+of the job's operation that AWS Backup makes itself (the service role's permissions, the
+vaults' policies, the keys, the settings) are evaluated in the world; the caller's own checks
+(StartCopyJob, PassRole) are not, since a plan's job has no caller and the paste names none.
+With less, the answer says exactly what the paste does not name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from backup_access.catalogue import Actor, CheckKind, load_catalogue
+from backup_access.diagnose.binding import account_of, bind, region_of
+from backup_access.diagnose.explain import evaluate_check
+from backup_access.diagnose.gate_answer import GateAnswer, meaning, nothing_named
+from backup_access.diagnose.job_vaults import find_vault, vault_written
+from backup_access.diagnose.masking import account_mask
+from backup_access.diagnose.messages import ParsedMessage
+from backup_access.diagnose.model import CheckDecision, CheckResult
+from backup_access.diagnose.predicates import applies
+from backup_access.diagnose.unmask import unmask
+from backup_access.errors import BackupAccessError
+from backup_access.world import World
+
+ALLOWED_AMIS = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html"
+)
+CROSS_ACCOUNT = (
+    "https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html"
+)
+TROUBLESHOOTING = "https://docs.aws.amazon.com/aws-backup/latest/devguide/troubleshooting.html"
+_AMI = re.compile(r"(?<![\w-])ami-[0-9a-f]{8,17}(?![\w-])")
+
+
+def _arn(world: World, value: str | None, what: str, notes: list[str]) -> str | None:
+    """A job ARN with a masked account put back when the world can tell; None when still
+    masked (said in ``notes``)."""
+    if value is None:
+        return None
+    restored = unmask(world, value, what)
+    if restored.note:
+        notes.append(restored.note)
+    arn = restored.arn or value
+    account = account_of(arn) or ""
+    if account_mask(account) and account not in world.accounts:
+        notes.append(f"the {what} {value} has a masked account the world cannot tell")
+        return None
+    return arn
+
+
+def _vault_arn(world: World, value: str | None, what: str, notes: list[str]) -> str | None:
+    """A vault named by ARN or name, as the ARN the catalogue needs."""
+    if value is None:
+        return None
+    if value.startswith("arn:"):
+        return _arn(world, value, what, notes)
+    found = find_vault(world, value)
+    if found.vault is None:
+        notes.append(f"the {what} is named {value} only, and {found.why}")
+        return None
+    if found.note:
+        notes.append(found.note)
+    return found.vault.arn
+
+
+def service_checks(
+    world: World, operation: str, values: Mapping[str, str]
+) -> tuple[CheckResult, ...] | str:
+    """The catalogue checks of ``operation`` that AWS Backup makes during the job (every actor
+    but the caller), or why the job's values cannot be bound. The caller parameter is bound
+    to the role's account only because the operation requires one: no caller check runs."""
+    spec = load_catalogue().operation(operation)
+    caller = account_of(values["role"]) or values["role"]
+    try:
+        binding = bind(world, spec, {**values, "caller": caller})
+    except BackupAccessError as error:
+        return str(error)
+    results: list[CheckResult] = []
+    for check in spec.checks:
+        if check.actor is Actor.CALLER or not applies(binding, check)[0]:
+            continue
+        results.append(evaluate_check(binding, check))
+    return tuple(results)
+
+
+def _job_answer(
+    parsed: ParsedMessage, operation: str, results: tuple[CheckResult, ...], notes: list[str]
+) -> GateAnswer:
+    failing = [r.id for r in results if r.decision.denies]
+    unknown = [r.id for r in results if r.decision is CheckDecision.UNKNOWN]
+    said = (
+        f"evaluated the {operation} job's checks that AWS Backup makes with the job's service "
+        "role (the caller's StartCopyJob / StartBackupJob and iam:PassRole checks are not: a "
+        "plan's job has no caller, and the paste names none); "
+        + (f"failing in the world: {', '.join(failing)}" if failing else "none fails in the world")
+        + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+        + "; notes naming options (--key, --resource-type, …) mean the job's fields, as "
+        f"`explain {operation}` takes them"
+    )
+    disagreements: tuple[str, ...] = ()
+    if not failing and not unknown:
+        disagreements = (
+            f"the message reports that the {operation} job failed ({parsed.family.value}), but "
+            f"every check of the job the world can evaluate passes: the world may be out of "
+            "date, or the job failed for a reason outside permissions (read the job's full "
+            "StatusMessage)",
+        )
+    return GateAnswer(results, (meaning(parsed), *notes, said), disagreements)
+
+
+def copy_service_denied(world: World, parsed: ParsedMessage) -> GateAnswer:
+    """A cross-account copy refused by AWS Backup: the copy's checks in the world, the
+    destination vault's access policy first among them
+    (https://repost.aws/knowledge-center/backup-resolve-access-denied-error)."""
+    job = parsed.job
+    notes: list[str] = []
+    role = _arn(world, job.role, "role", notes)
+    source = _vault_arn(world, job.source_vault, "source vault", notes)
+    destination = _vault_arn(world, job.destination_vault, "destination vault", notes)
+    absent = [
+        name
+        for name, value in (
+            ("the copy role (IamRoleArn)", role),
+            ("the source vault (SourceBackupVaultArn)", source),
+            ("the destination vault (DestinationBackupVaultArn)", destination),
+        )
+        if value is None
+    ]
+    if absent:
+        return _named_too_little(parsed, absent, notes, "copy")
+    assert role is not None and source is not None and destination is not None
+    values = {"role": role, "source_vault": source, "destination_vault": destination}
+    point = _arn(world, job.recovery_point, "recovery point", notes)
+    if point is not None:
+        values["recovery_point"] = point
+    if job.resource_type:
+        values["resource_type"] = job.resource_type
+    results = service_checks(world, "copy", values)
+    if isinstance(results, str):
+        return GateAnswer(
+            notes=(meaning(parsed), *notes, f"the copy job cannot be evaluated: {results}")
+        )
+    notes.append(
+        "AWS's page for this message points at the destination vault's access policy "
+        "(check copy.copy-into-destination-vault)"
+    )
+    return _job_answer(parsed, "copy", results, notes)
+
+
+def backup_not_created(world: World, parsed: ParsedMessage) -> GateAnswer:
+    """A backup job that created no recovery point: the backup's checks for the job's role,
+    vault and resource in the world (the Troubleshooting page gives no single cause)."""
+    job = parsed.job
+    notes: list[str] = []
+    role = _arn(world, job.role, "role", notes)
+    vault = _vault_arn(world, job.vault or vault_written(parsed.resource), "vault", notes)
+    resource = _arn(world, job.resource or _not_vault(parsed.resource), "resource", notes)
+    absent = [
+        name
+        for name, value in (
+            ("the job's service role (IamRoleArn)", role),
+            ("the job's vault (BackupVaultArn)", vault),
+        )
+        if value is None
+    ]
+    if absent:
+        return _named_too_little(parsed, absent, notes, "backup", resource)
+    assert role is not None and vault is not None
+    values = {"role": role, "vault": vault}
+    if resource is not None:
+        values["resource"] = resource
+    if job.resource_type:
+        values["resource_type"] = job.resource_type
+    results = service_checks(world, "backup", values)
+    if isinstance(results, str):
+        return GateAnswer(
+            notes=(meaning(parsed), *notes, f"the backup job cannot be evaluated: {results}")
+        )
+    return _job_answer(parsed, "backup", results, notes)
+
+
+def _not_vault(value: str | None) -> str | None:
+    return None if value is None or ":backup-vault:" in value else value
+
+
+def _named_too_little(
+    parsed: ParsedMessage,
+    absent: list[str],
+    notes: list[str],
+    operation: str,
+    resource: str | None = None,
+) -> GateAnswer:
+    also = f"; the resource is {resource}" if resource else ""
+    command = (
+        "describe-copy-job --copy-job-id ID"
+        if operation == "copy"
+        else ("describe-backup-job --backup-job-id ID")
+    )
+    answer = nothing_named(
+        parsed,
+        " or ".join(absent),
+        f"paste the job with them (aws backup {command}), or run `explain {operation}` with the "
+        f"job's parameters{also}",
+    )
+    return GateAnswer(notes=(answer.notes[0], *notes, *answer.notes[1:]))
+
+
+def _ami_holders(world: World, ami: str) -> list[tuple[str, str]]:
+    """(vault ARN, account) of every vault of the world listing a recovery point of ``ami``."""
+    return sorted(
+        (vault.arn, vault.account)
+        for account in world.accounts.values()
+        for region in account.regions.values()
+        for vault in region.vaults.values()
+        if any(ami in ref for ref in vault.recovery_points)
+    )
+
+
+def _ami_result(decision: CheckDecision, reason: str, missing: tuple[str, ...] = ()) -> CheckResult:
+    return CheckResult(
+        id="message.source-ami-allowed",
+        kind=CheckKind.SETTING,
+        title="The destination account may use the source account's AMI (EC2 Allowed AMIs)",
+        source=CROSS_ACCOUNT,
+        decision=decision,
+        reason=reason,
+        missing=missing,
+        notes=(f"source: {ALLOWED_AMIS}",),
+    )
+
+
+def source_ami(world: World, parsed: ParsedMessage) -> GateAnswer:
+    """Which account owns the AMI (the world's vaults that hold it) against the destination
+    account: EC2 Allowed AMIs never restricts an account's own AMIs (GetAllowedImagesSettings),
+    and the world does not record Allowed AMIs, so a cross-account refusal stays unknown."""
+    job = parsed.job
+    text = " ".join(v for v in (parsed.text, job.recovery_point or "") if v)
+    amis = list(dict.fromkeys(_AMI.findall(text)))
+    if not amis:
+        return nothing_named(
+            parsed,
+            "the AMI (an ami-… id, or the recovery point's image ARN)",
+            "paste the copy job (aws backup describe-copy-job: SourceRecoveryPointArn, "
+            "DestinationBackupVaultArn)",
+        )
+    ami = amis[0]
+    holders = _ami_holders(world, ami)
+    notes: list[str] = [meaning(parsed)]
+    destination = _vault_arn(world, job.destination_vault, "destination vault", notes)
+    target = account_of(destination) if destination else None
+    region = region_of(destination) if destination else None
+    allowed_amis = (
+        f"EC2 Allowed AMIs of account {target or 'DESTINATION'} in {region or 'the Region'} "
+        "(aws ec2 get-allowed-images-settings: State, ImageCriteria)"
+    )
+    if not holders:
+        result = _ami_result(
+            CheckDecision.UNKNOWN,
+            f"{ami} is in no vault of the world, so which account owns it is unknown",
+            (
+                f"the vault holding {ami} (aws backup list-recovery-points-by-resource)",
+                allowed_amis,
+            ),
+        )
+        return GateAnswer((result,), tuple(notes))
+    owners = sorted({account for _, account in holders})
+    where = ", ".join(arn for arn, _ in holders)
+    notes.append(f"in the world, {ami} is held in {where}")
+    if target is None:
+        result = _ami_result(
+            CheckDecision.UNKNOWN,
+            f"{ami} belongs to account {', '.join(owners)}; the paste does not name the "
+            "destination vault, so whether the copy crosses accounts is unknown",
+            ("the copy's DestinationBackupVaultArn (aws backup describe-copy-job)", allowed_amis),
+        )
+        return GateAnswer((result,), tuple(notes))
+    if owners == [target]:
+        result = _ami_result(
+            CheckDecision.ALLOWED,
+            f"{ami} is held in account {target}, the destination account itself, and EC2 "
+            "Allowed AMIs never restricts an account's own AMIs",
+        )
+        return GateAnswer(
+            (result,),
+            tuple(notes),
+            (
+                f"the message reports a closed gate ({parsed.family.value}), but in the world "
+                f"{result.reason}: the world may be out of date, or the AMI is missing from the "
+                "source Region for another reason",
+            ),
+        )
+    result = _ami_result(
+        CheckDecision.UNKNOWN,
+        f"{ami} belongs to account {', '.join(owners)} and the copy goes to account {target}: "
+        f"the world does not record {target}'s EC2 Allowed AMIs, so whether its criteria allow "
+        f"images of {', '.join(owners)} (or of the aws-backup-vault provider) is unknown",
+        (allowed_amis,),
+    )
+    return GateAnswer((result,), tuple(notes))
+
+
+__all__ = ["backup_not_created", "copy_service_denied", "service_checks", "source_ami"]
