@@ -96,6 +96,9 @@ def test_each_message_yields_its_fields(entry: dict[str, Any]) -> None:
             assert sorted(m.field for m in parsed.masked) == sorted(expected), name
         elif name == "wrappers":
             assert set(expected) <= set(parsed.evidence.wrappers), parsed.evidence.wrappers
+        elif name == "job":  # the job around a job message (diagnose.job_fields)
+            for field, value in expected.items():
+                assert getattr(parsed.job, field) == value, field
         else:
             assert name in (*_EVIDENCE, *_MESSAGE, "kind", "family", "gate", "layer"), name
             assert _value(parsed, name) == expected, name

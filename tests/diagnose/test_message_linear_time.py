@@ -1,12 +1,12 @@
 """Every regular expression of the message reader runs in time linear in its input (issue 11:
 the old empty-403 pattern was quadratic on a run of punctuation), and the text is capped.
 
-Each pattern of ``diagnose.unwrap`` and ``diagnose.messages`` (found by walking the modules,
-so a new one is covered) is timed on the most expensive of many adversarial inputs — a
-pattern's prefixes repeated without their endings, runs of punctuation — at size n and 8n in
-the same run. Linear work takes about 8 times longer, quadratic about 64: the bound is 32.
-A ratio, never an absolute time. The repo-wide guard (tests/test_regex_linear.py) times the
-entry points end to end.
+Each pattern of ``diagnose.unwrap``, ``diagnose.messages`` and the job gates' readers (found
+by walking the modules, so a new one is covered) is timed on the most expensive of many
+adversarial inputs — a pattern's prefixes repeated without their endings, runs of
+punctuation — at size n and 8n in the same run. Linear work takes about 8 times longer,
+quadratic about 64: the bound is 32. A ratio, never an absolute time. The repo-wide guard
+(tests/test_regex_linear.py) times the entry points end to end.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from types import ModuleType
 
 import pytest
 
-from backup_access.diagnose import messages, unwrap
+from backup_access.diagnose import feature_gate, job_fields, job_gates, messages, unwrap
 from backup_access.diagnose.cloudtrail import read_cloudtrail
 from backup_access.diagnose.messages import parse_error_message
 from backup_access.diagnose.unwrap import MAX_MESSAGE_CHARS
@@ -72,6 +72,12 @@ TRIGGERS = (
     "\\",
     '"',
     "(",
+    '"DeleteAfterDays": "',
+    "DeleteAfterDays=",
+    "IamRoleArn:",
+    "aaaaaa ",
+    "ami-",
+    "eu-west-",
 )
 
 
@@ -89,7 +95,13 @@ def _patterns(module: ModuleType) -> list[tuple[str, re.Pattern[str]]]:
     return found
 
 
-PATTERNS = _patterns(unwrap) + _patterns(messages)
+PATTERNS = [
+    *_patterns(unwrap),
+    *_patterns(messages),
+    *_patterns(job_fields),
+    *_patterns(feature_gate),
+    *_patterns(job_gates),
+]
 
 
 def _text(trigger: str, size: int) -> str:

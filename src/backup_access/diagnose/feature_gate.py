@@ -84,8 +84,7 @@ def named_types(parsed: ParsedMessage) -> tuple[ResourceType, ...]:
             if point
             else table.by_resource(arn.service, arn.resource)
         )
-        if len(shapes) == 1:
-            found.append(shapes[0])
+        found.extend(shapes)  # an EBS snapshot ARN may be Storage Gateway's too
     words = _ARN.sub(" ", parsed.text)
     for name, kind in table.types.items():
         if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", words, re.IGNORECASE):
@@ -152,6 +151,7 @@ def _dynamodb(world: World, parsed: ParsedMessage, out: _Findings) -> None:
     managed = settings.full_management.get("DynamoDB") if settings is not None else None
     out.sources.extend(support.sources)
     if managed is False:
+        out.sources[:0] = support.sources
         out.confirms.append(
             f"advanced DynamoDB backup is off in account {account}, {region}: {support.why}"
         )
@@ -194,7 +194,7 @@ def _air_gapped(kind: ResourceType, shape: CopyShape, out: _Findings) -> None:
     )
     if shape.logically_air_gapped is True:
         out.confirms.append(said)
-        out.sources.append(LAG)
+        out.sources.insert(0, LAG)
     elif shape.logically_air_gapped is None:
         out.unknown.append(f"if a vault of the copy is logically air-gapped (unknown): {said}")
 
@@ -203,7 +203,7 @@ def _type_independent(parsed: ParsedMessage, shape: CopyShape, out: _Findings) -
     """The copy pages' rules for every type: cold storage, and on-demand continuous copies."""
     if shape.cold:
         out.confirms.append(f"backups in cold storage or an archive tier cannot be copied ({COPY})")
-        out.sources.append(COPY)
+        out.sources.insert(0, COPY)
     if shape.continuous:
         said = (
             "AWS Backup does not support on-demand copies of continuous backups "
@@ -211,6 +211,7 @@ def _type_independent(parsed: ParsedMessage, shape: CopyShape, out: _Findings) -
         )
         if parsed.operation == "StartCopyJob":
             out.confirms.append(said)
+            out.sources.insert(0, CONTINUOUS_COPY)
         else:
             out.unknown.append(
                 f"if this was an on-demand copy (StartCopyJob): {said}; a backup plan's copy of "
