@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from backup_access.cli import main
 from backup_access.diagnose import CheckDecision, Verdict
 from backup_access.diagnose.incident import explain_error
 from backup_access.diagnose.job_fields import read_job_fields
@@ -408,3 +410,28 @@ def test_a_masked_job_is_evaluated_when_the_world_can_tell_its_account(org: Worl
     result = explain_error(org, masked)
     assert any(c.id == "backup.role-trust" for c in result.checks)
     assert any("masked account 'XXXXXXXXXXXX' was taken as 222222222222" in n for n in result.notes)
+
+
+def test_the_first_line_says_what_the_message_does_not_name() -> None:
+    runner = CliRunner()
+    world = str(EXAMPLES / "vault-lock")
+    bare = runner.invoke(main, ["explain", "--world", world, "--error", RETENTION])
+    first = bare.output.splitlines()[0]
+    assert "nothing was evaluated: nothing in this message names the target vault" in first
+    described = job(
+        RETENTION, DestinationBackupVaultArn=LOCKED + "governed", Lifecycle={"DeleteAfterDays": 3}
+    )
+    as_json = runner.invoke(
+        main, ["explain", "--world", world, "--error", described, "--format", "json"]
+    )
+    parameters = json.loads(as_json.stdout)["parameters"]
+    assert parameters["job_destination_vault"] == LOCKED + "governed"
+    assert parameters["job_delete_after_days"] == "3"
+    assert "job_role" not in parameters  # only what the paste gave
+
+
+def test_a_masked_role_says_it_is_masked_not_that_nothing_is_named(org: World) -> None:
+    result = explain_error(
+        org, "IAM Role arn:aws:iam::XXXXXXXXXXXX:role/Gone cannot be assumed by AWS Backup"
+    )
+    assert result.unevaluated == "the role account of the message is masked"

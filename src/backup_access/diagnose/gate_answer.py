@@ -15,11 +15,13 @@ from backup_access.world import World
 
 @dataclass(frozen=True, slots=True)
 class GateAnswer:
-    """What the world says about a gate message."""
+    """What the world says about a gate message; ``unevaluated`` says why nothing was checked
+    when nothing was (the answer's first line)."""
 
     checks: tuple[CheckResult, ...] = ()
     notes: tuple[str, ...] = ()
     disagreements: tuple[str, ...] = ()
+    unevaluated: str | None = None
 
 
 Handler = Callable[[World, ParsedMessage], GateAnswer]
@@ -47,11 +49,23 @@ def meaning(parsed: ParsedMessage) -> str:
 
 def note_only(world: World, parsed: ParsedMessage) -> GateAnswer:
     del world
+    if parsed.masked:
+        fields = " and ".join(m.field for m in parsed.masked)
+        why = f"the {fields} of the message {'are' if len(parsed.masked) > 1 else 'is'} masked"
+        return GateAnswer(
+            notes=(
+                f"{meaning(parsed)}. {why[:1].upper()}{why[1:]}, so the world cannot evaluate "
+                "it: give the message unmasked, or run `explain OPERATION` with the "
+                "operation's parameters",
+            ),
+            unevaluated=why,
+        )
     return GateAnswer(
         notes=(
             f"{meaning(parsed)}. The message names nothing the world can evaluate: run "
             "`explain OPERATION` with the operation's parameters to check it",
-        )
+        ),
+        unevaluated="the message names nothing the world can evaluate",
     )
 
 
@@ -61,5 +75,6 @@ def nothing_named(parsed: ParsedMessage, what: str, then: str) -> GateAnswer:
         notes=(
             meaning(parsed),
             f"nothing in this message names {what}, so the world cannot check it: {then}",
-        )
+        ),
+        unevaluated=f"nothing in this message names {what}",
     )

@@ -190,6 +190,8 @@ def explain_incident(
         checks.extend(answer.checks)
         notes.extend(answer.notes)
         disagreements.extend(answer.disagreements)
+        if answer.unevaluated:
+            unevaluated.append(answer.unevaluated)
     else:
         offline = answer_offline(parsed)
         if masked:

@@ -143,7 +143,8 @@ def copy_service_denied(world: World, parsed: ParsedMessage) -> GateAnswer:
     results = service_checks(world, "copy", values)
     if isinstance(results, str):
         return GateAnswer(
-            notes=(meaning(parsed), *notes, f"the copy job cannot be evaluated: {results}")
+            notes=(meaning(parsed), *notes, f"the copy job cannot be evaluated: {results}"),
+            unevaluated=f"the copy job cannot be evaluated: {results}",
         )
     notes.append(
         "AWS's page for this message points at the destination vault's access policy "
@@ -179,7 +180,8 @@ def backup_not_created(world: World, parsed: ParsedMessage) -> GateAnswer:
     results = service_checks(world, "backup", values)
     if isinstance(results, str):
         return GateAnswer(
-            notes=(meaning(parsed), *notes, f"the backup job cannot be evaluated: {results}")
+            notes=(meaning(parsed), *notes, f"the backup job cannot be evaluated: {results}"),
+            unevaluated=f"the backup job cannot be evaluated: {results}",
         )
     return _job_answer(parsed, "backup", results, notes)
 
@@ -207,7 +209,9 @@ def _named_too_little(
         f"paste the job with them (aws backup {command}), or run `explain {operation}` with the "
         f"job's parameters{also}",
     )
-    return GateAnswer(notes=(answer.notes[0], *notes, *answer.notes[1:]))
+    return GateAnswer(
+        notes=(answer.notes[0], *notes, *answer.notes[1:]), unevaluated=answer.unevaluated
+    )
 
 
 def _ami_holders(world: World, ami: str) -> list[tuple[str, str]]:

@@ -179,6 +179,8 @@ def message_parameters(parsed: ParsedMessage) -> dict[str, object]:
         "wrappers": list(evidence.wrappers) or None,
         "masked": [m.field for m in parsed.masked] or None,
     }
+    job = parsed.job  # the job around a job message: job_destination_vault, job_role, …
+    values.update({f"job_{name}": getattr(job, name) for name in job.__slots__})
     return {k: v for k, v in values.items() if v is not None}
 
 
