@@ -302,7 +302,8 @@ def source_ami(world: World, parsed: ParsedMessage) -> GateAnswer:
         CheckDecision.UNKNOWN,
         f"{ami} belongs to account {', '.join(owners)} and the copy goes to account {target}: "
         f"the world does not record {target}'s EC2 Allowed AMIs, so whether its criteria allow "
-        f"images of {', '.join(owners)} (or of the aws-backup-vault provider) is unknown",
+        f"images of {', '.join(owners)} is unknown (AWS's pages do not say whether an AMI "
+        "that AWS Backup copies counts as the aws-backup-vault image provider)",
         (allowed_amis,),
     )
     return GateAnswer((result,), tuple(notes))

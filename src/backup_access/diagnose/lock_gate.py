@@ -95,7 +95,13 @@ def _without_days(vault: Vault) -> CheckResult:
         CheckDecision.UNKNOWN,
         f"vault {vault.name} has a Vault Lock in {lock.mode} mode allowing a retention of "
         f"{_range(lock)}; the paste does not give the job's retention (DeleteAfterDays), so "
-        "whether it lies outside is unknown",
+        "whether it lies outside is unknown"
+        + (
+            " (a job with no DeleteAfterDays never expires its recovery points: AWS's pages do "
+            "not say how that meets a maximum)"
+            if lock.max_retention_days is not None
+            else ""
+        ),
         (
             "the job's retention: Lifecycle.DeleteAfterDays of the job (aws backup "
             "describe-copy-job / describe-backup-job) or of the plan rule that started it",
