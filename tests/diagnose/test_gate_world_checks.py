@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from backup_access.cli import main
 from backup_access.diagnose import CheckDecision, Verdict
+from backup_access.diagnose.families import MessageGate
 from backup_access.diagnose.incident import explain_error
 from backup_access.diagnose.job_fields import read_job_fields
 from backup_access.diagnose.model import Explanation
@@ -435,3 +436,10 @@ def test_a_masked_role_says_it_is_masked_not_that_nothing_is_named(org: World) -
         org, "IAM Role arn:aws:iam::XXXXXXXXXXXX:role/Gone cannot be assumed by AWS Backup"
     )
     assert result.unevaluated == "the role account of the message is masked"
+
+
+def test_the_docs_say_what_the_world_checks_for_every_gate() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
+    table = doc.split("### Gate messages in the world", 1)[1].split("\n\n| gate |", 1)[1]
+    rows = table.split("\n\n", 1)[0]
+    assert all(f"`{gate.value}`" in rows for gate in MessageGate)
