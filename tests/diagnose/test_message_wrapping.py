@@ -107,6 +107,9 @@ WRAPPERS: dict[str, Wrapper] = {
         f'{{"eventName": "StartCopyJob", "errorCode": "AccessDenied", "errorMessage": '
         f"{json.dumps(m)}}}"
     ),
+    "backup-job": lambda m: json.dumps(
+        {"CopyJob": {"CopyJobId": "c1", "State": "FAILED", "StatusMessage": m}}, indent=4
+    ),
     "wrapped-lines": lambda m: textwrap.indent(
         textwrap.fill(m, 50, break_on_hyphens=False, break_long_words=False), "    "
     ),

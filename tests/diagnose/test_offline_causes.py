@@ -117,3 +117,25 @@ def test_no_cause_naming_an_action_in_its_title_confirms_a_placeholder() -> None
                     entry["id"],
                     cause.title,
                 )
+
+
+def test_the_commands_are_filled_from_the_job_around_a_job_message() -> None:
+    # A describe-copy-job paste names the copy role and the destination vault: the confirming
+    # commands use them instead of ROLE_ARN / DESTINATION_VAULT_ARN placeholders
+    # (https://repost.aws/knowledge-center/backup-resolve-access-denied-error).
+    role = "arn:aws:iam::222222222222:role/BackupCopyRole"
+    vault = "arn:aws:backup:us-east-1:333333333333:backup-vault:central"
+    paste = (
+        f'{{"CopyJob": {{"DestinationBackupVaultArn": "{vault}", "IamRoleArn": "{role}", '
+        '"State": "FAILED", "StatusMessage": "Access Denied trying to call AWS Backup service"}}'
+    )
+    parsed = parse_error_message(paste)
+    assert parsed.text == "Access Denied trying to call AWS Backup service"
+    assert parsed.evidence.wrappers == ("backup-job",)
+    first = answer_offline(parsed).causes[0]
+    commands = [c.command for c in first.confirm]
+    assert any(
+        f"--policy-source-arn {role}" in c and f"--resource-arns {vault}" in c for c in commands
+    )
+    assert any("get-backup-vault-access-policy --backup-vault-name central" in c for c in commands)
+    assert not any("ROLE_ARN" in c or "DESTINATION_VAULT_ARN" in c for c in commands)

@@ -173,6 +173,7 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
     role = _ROLE.search(text)
     key = _KEY.search(text)
     resource = _RESOURCE.search(text)
+    job = read_job_fields(read.flat)
     role_arn = _clean(role.group(1)) if role else None
     key_arn = _clean(key.group(1)) if key else None
     resource_arn = _clean(resource.group(1)) if resource else None
@@ -182,6 +183,11 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
             if candidate and candidate not in (role_arn, key_arn):
                 resource_arn = candidate
                 break
+    # the job printed around the message names its role and resource when AWS's text does not
+    if role_arn is None and job.role and job.role.startswith("arn:"):
+        role_arn = job.role
+    if resource_arn is None and job.resource and job.resource.startswith("arn:"):
+        resource_arn = job.resource
     masked = _masked(("role", role_arn), ("key", key_arn), ("resource", resource_arn))
     return ParsedMessage(
         kind=row.kind,
@@ -192,7 +198,7 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
         resource=resource_arn,
         family=row.family,
         evidence=read.evidence,
-        job=read_job_fields(read.flat),
+        job=job,
         masked=masked,
         notes=(*read.notes, *_mask_notes(masked)),
     )

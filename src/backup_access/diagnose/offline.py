@@ -240,7 +240,8 @@ _WHOLE = re.compile(r"\{([a-z_]{1,40})\}")
 
 def _values(parsed: ParsedMessage, named: Check | None) -> dict[str, str]:
     """Operation parameters the message gives: the named check's principal and resource
-    (``{caller}`` → the message's principal), and the role and key it names."""
+    (``{caller}`` → the message's principal), the role and key it names, and the ARNs of the
+    job printed around it (``IamRoleArn``, ``DestinationBackupVaultArn``, …)."""
     values: dict[str, str] = {}
     if named is not None:
         for template, value in (
@@ -254,6 +255,17 @@ def _values(parsed: ParsedMessage, named: Check | None) -> dict[str, str]:
         values.setdefault("role", parsed.role)
     if parsed.key:
         values.setdefault("key", parsed.key)
+    job = parsed.job  # the job printed around a job message names the operation's ARNs
+    for name, value in (
+        ("role", job.role),
+        ("source_vault", job.source_vault),
+        ("destination_vault", job.destination_vault),
+        ("vault", job.vault),
+        ("recovery_point", job.recovery_point),
+        ("resource", job.resource),
+    ):
+        if value and value.startswith("arn:"):
+            values.setdefault(name, value)
     return values
 
 

@@ -7,7 +7,8 @@ RequestID: …, Code: msg``), the Java SDK (``msg (Service: …; Status Code: �
 Request ID: …)``), the JavaScript SDK (``Code: msg`` and a stack), Terraform (``Error:
 creating Backup Vault (name): …`` in a box of ``│``), CloudFormation and the CDK (``Resource
 handler returned message: "…"``), log lines with timestamps and levels, S3-style XML, and
-CloudTrail JSON (``"errorMessage": "…"``), wrapped over lines and indented. The wrapper is
+CloudTrail JSON (``"errorMessage": "…"``), a job as ``describe-copy-job`` prints it
+(``"StatusMessage": "…"``), wrapped over lines and indented. The wrapper is
 evidence (the API operation, the tool's resource name, the request id) and is kept.
 
 Every expression here is linear: bounded quantifiers, no nested or adjacent unbounded ones,
@@ -179,7 +180,14 @@ _XML_REQUEST = re.compile(r"<RequestId>(?P<v>[^<]{0,200})</RequestId>")
 _JSON_STRING = r"\"(?P<v>(?:[^\"\\]|\\.){0,20000})\""
 _JSON_FIELDS = {
     name: re.compile(rf"\\?\"{name}\\?\"\s{{0,8}}:\s{{0,8}}{_JSON_STRING}")
-    for name in ("errorMessage", "errorCode", "eventName", "eventSource", "requestID")
+    for name in (
+        "errorMessage",
+        "errorCode",
+        "eventName",
+        "eventSource",
+        "requestID",
+        "StatusMessage",
+    )
 }
 _LOGFMT_MSG = re.compile(r"\blevel=\w{1,16} msg=" + _JSON_STRING)
 _TERRAFORM_APIS = {
@@ -271,6 +279,11 @@ def _structured(flat: str, ev: dict[str, object]) -> str | None:
         if source := _JSON_FIELDS["eventSource"].search(flat):
             ev.setdefault("service", _json_string(source.group("v")).split(".", 1)[0])
         return _json_string(found.group("v"))
+    if found := _JSON_FIELDS["StatusMessage"].search(flat):
+        # describe-copy-job / describe-backup-job output: the job's fields are read by
+        # diagnose.job_fields (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeCopyJob.html)
+        ev["backup-job"] = True
+        return _json_string(found.group("v"))
     if found := _LOGFMT_MSG.search(flat):
         ev["log"] = True
         return _json_string(found.group("v"))
@@ -347,6 +360,7 @@ _WRAPPER_ORDER = (
     "cloudformation",
     "log",
     "cloudtrail-json",
+    "backup-job",
     "xml",
     "go-sdk-v2",
     "aws-cli",
