@@ -443,3 +443,21 @@ def test_the_docs_say_what_the_world_checks_for_every_gate() -> None:
     table = doc.split("### Gate messages in the world", 1)[1].split("\n\n| gate |", 1)[1]
     rows = table.split("\n\n", 1)[0]
     assert all(f"`{gate.value}`" in rows for gate in MessageGate)
+
+
+def test_new_user_pastes_of_unsupported_features_read_well(org: World) -> None:
+    # Found by running explain --error as a new user: the headline lower-cased "AWS" to "aWS";
+    # an RDS copy that says neither Region nor account said nothing of the table's entry; a
+    # message about continuous backup itself (no copy) was read as an on-demand copy.
+    runner = CliRunner()
+    rds = f"Copy job failed. {FEATURE} RDS"
+    out = runner.invoke(main, ["explain", "--world", str(ORG), "--error", rds]).output
+    assert "aWS" not in out.splitlines()[0]
+    check = only_check(explain_error(org, rds))
+    assert "if the copy crossed both Region and account (the paste says neither)" in check.reason
+    continuous = only_check(
+        explain_error(org, f"Continuous backup is not supported: {FEATURE} EBS")
+    )
+    assert continuous.decision is CheckDecision.UNKNOWN
+    assert "records nothing about this feature for EBS" in continuous.reason
+    assert continuous.source.endswith("backup-feature-availability.html")

@@ -175,6 +175,10 @@ def _both_ways(kind: ResourceType, shape: CopyShape, out: _Findings) -> None:
             out.unknown.append(said)
         else:
             out.supported.append(said)
+    elif crossing == (None, None) and single.support is not Support.SUPPORTED:
+        out.unknown.append(
+            f"if the copy crossed both Region and account (the paste says neither): {single.why}"
+        )
     elif True in crossing and None in crossing and single.support is not Support.SUPPORTED:
         other = "cross-account" if shape.cross_account is None else "cross-Region"
         out.unknown.append(f"if the copy was also {other} (the paste does not say): {single.why}")
@@ -201,6 +205,8 @@ def _air_gapped(kind: ResourceType, shape: CopyShape, out: _Findings) -> None:
 
 def _type_independent(parsed: ParsedMessage, shape: CopyShape, out: _Findings) -> None:
     """The copy pages' rules for every type: cold storage, and on-demand continuous copies."""
+    if not shape.copy:
+        return
     if shape.cold:
         out.confirms.append(f"backups in cold storage or an archive tier cannot be copied ({COPY})")
         out.sources.insert(0, COPY)
@@ -269,11 +275,12 @@ def feature_supported(world: World, parsed: ParsedMessage) -> GateAnswer:
         f"{_said(shape.cross_account)}, logically air-gapped vault: "
         f"{_said(shape.logically_air_gapped)}"
     )
-    sources = list(dict.fromkeys(out.sources)) or [FEATURES]
+    recorded = out.confirms or out.unknown or out.supported
+    sources = list(dict.fromkeys(out.sources)) if recorded else [FEATURES]
     result = CheckResult(
         id=CHECK_ID,
         kind=CheckKind.SETTING,
-        title=f"AWS Backup supports what the message reports as unsupported for {names}",
+        title=f"What the message reports as unsupported is supported for {names}",
         source=sources[0],
         decision=decision,
         reason=reason,
