@@ -176,6 +176,17 @@ REGION = obj(
             }
         ),
         "kms": obj({"keys": {"type": "object", "additionalProperties": KEY}}),
+        "ec2": obj(
+            {
+                "allowed_images": obj(
+                    {
+                        "state": {"enum": ["enabled", "audit-mode", "disabled"]},
+                        "providers": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    },
+                    required=("state",),
+                )
+            }
+        ),
     }
 )
 ACCOUNT = obj(

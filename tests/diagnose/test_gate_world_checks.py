@@ -20,6 +20,7 @@ from backup_access.diagnose.families import MessageGate
 from backup_access.diagnose.incident import explain_error
 from backup_access.diagnose.job_fields import read_job_fields
 from backup_access.diagnose.model import Explanation
+from backup_access.errors import BackupAccessError
 from backup_access.world import World, load_world
 from tests.diagnose.fixtures.worlds import (
     CENTRAL,
@@ -461,3 +462,54 @@ def test_new_user_pastes_of_unsupported_features_read_well(org: World) -> None:
     assert continuous.decision is CheckDecision.UNKNOWN
     assert "records nothing about this feature for EBS" in continuous.reason
     assert continuous.source.endswith("backup-feature-availability.html")
+
+
+def allowed_images(state: str, *providers: str) -> Any:
+    def patch(data: dict[str, Any]) -> None:
+        region = account(data, CENTRAL)["regions"]["us-east-1"]
+        region["ec2"] = {"allowed_images": {"state": state, "providers": list(providers)}}
+
+    return patch
+
+
+@pytest.mark.parametrize(
+    ("state", "providers", "decision"),
+    [
+        # enabled, naming neither the source account nor aws-backup-vault: refused whichever
+        # of the two a copied AMI counts as — the world confirms the message
+        ("enabled", ("amazon",), CheckDecision.DENIED),
+        ("enabled", ("none",), CheckDecision.DENIED),
+        # the source account is an allowed provider, or the setting applies nothing: contradicts
+        ("enabled", ("amazon", PROD), CheckDecision.ALLOWED),
+        ("audit-mode", ("amazon",), CheckDecision.ALLOWED),
+        # aws-backup-vault only: AWS's pages do not say whether it covers a copied AMI
+        ("enabled", ("aws-backup-vault",), CheckDecision.UNKNOWN),
+    ],
+)
+def test_the_destinations_allowed_amis_decide_a_cross_account_ami(
+    tmp_path: Path, state: str, providers: tuple[str, ...], decision: CheckDecision
+) -> None:
+    # API_GetAllowedImagesSettings.html / API_ImageCriterion.html: only 'enabled' applies the
+    # image providers; account ids, aws-backup-vault and none are providers.
+    world = world_with(tmp_path, holding(PROD, "source"), allowed_images(state, *providers))
+    result = explain_error(
+        world,
+        job(SOURCE_AMI, SourceRecoveryPointArn=AMI_POINT, DestinationBackupVaultArn=CENTRAL_VAULT),
+    )
+    check = only_check(result)
+    assert check.decision is decision, check.reason
+    if decision is CheckDecision.DENIED:
+        assert result.verdict is Verdict.DENIED and check.blocked_by == ("setting",)
+        assert f"neither {PROD} nor aws-backup-vault" in check.reason
+    if decision is CheckDecision.ALLOWED:
+        assert result.verdict is Verdict.UNKNOWN and result.disagreements
+    if decision is CheckDecision.UNKNOWN:
+        assert "AWS's pages do not say" in check.reason
+
+
+def test_a_malformed_allowed_amis_setting_is_an_input_error_with_its_place(tmp_path: Path) -> None:
+    with pytest.raises(BackupAccessError) as raised:
+        world_with(tmp_path, allowed_images("on", "amazon"))
+    said = str(raised.value)
+    assert "world.yaml" in said and "/ec2/allowed_images/state" in said
+    assert "enabled, audit-mode, disabled" in said

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from backup_access.catalogue import Actor, CheckKind, load_catalogue
 from backup_access.diagnose.binding import account_of, bind, region_of
 from backup_access.diagnose.explain import evaluate_check
-from backup_access.diagnose.gate_answer import GateAnswer, meaning, nothing_named
+from backup_access.diagnose.gate_answer import GateAnswer, checked, meaning, nothing_named
 from backup_access.diagnose.job_vaults import find_vault, vault_written
 from backup_access.diagnose.masking import account_mask
 from backup_access.diagnose.messages import ParsedMessage
@@ -225,11 +225,15 @@ def _ami_holders(world: World, ami: str) -> list[tuple[str, str]]:
     )
 
 
+_AMI_CHECK = "message.source-ami-allowed"
+_AMI_TITLE = "The destination account may use the source account's AMI (EC2 Allowed AMIs)"
+
+
 def _ami_result(decision: CheckDecision, reason: str, missing: tuple[str, ...] = ()) -> CheckResult:
     return CheckResult(
-        id="message.source-ami-allowed",
+        id=_AMI_CHECK,
         kind=CheckKind.SETTING,
-        title="The destination account may use the source account's AMI (EC2 Allowed AMIs)",
+        title=_AMI_TITLE,
         source=CROSS_ACCOUNT,
         decision=decision,
         reason=reason,
@@ -240,8 +244,8 @@ def _ami_result(decision: CheckDecision, reason: str, missing: tuple[str, ...] =
 
 def source_ami(world: World, parsed: ParsedMessage) -> GateAnswer:
     """Which account owns the AMI (the world's vaults that hold it) against the destination
-    account: EC2 Allowed AMIs never restricts an account's own AMIs (GetAllowedImagesSettings),
-    and the world does not record Allowed AMIs, so a cross-account refusal stays unknown."""
+    account and its EC2 Allowed AMIs in the destination Region: an account's own AMIs are never
+    restricted (GetAllowedImagesSettings); unrecorded settings stay unknown."""
     job = parsed.job
     text = " ".join(v for v in (parsed.text, job.recovery_point or "") if v)
     amis = list(dict.fromkeys(_AMI.findall(text)))
@@ -298,15 +302,65 @@ def source_ami(world: World, parsed: ParsedMessage) -> GateAnswer:
                 "source Region for another reason",
             ),
         )
-    result = _ami_result(
-        CheckDecision.UNKNOWN,
-        f"{ami} belongs to account {', '.join(owners)} and the copy goes to account {target}: "
-        f"the world does not record {target}'s EC2 Allowed AMIs, so whether its criteria allow "
-        f"images of {', '.join(owners)} is unknown (AWS's pages do not say whether an AMI "
-        "that AWS Backup copies counts as the aws-backup-vault image provider)",
-        (allowed_amis,),
+    result = _allowed_images(world, ami, owners, target, region, allowed_amis)
+    return checked(parsed, result, notes=tuple(notes))
+
+
+_UNCLEAR_PROVIDER = (
+    "AWS's pages do not say whether an AMI that AWS Backup copies from another account counts "
+    "as that account's image or as the aws-backup-vault provider's"
+)
+
+
+def _allowed_images(
+    world: World, ami: str, owners: list[str], target: str, region: str | None, command: str
+) -> CheckResult:
+    """The destination's Allowed AMIs against the AMI's owners: only ``enabled`` applies the
+    providers (GetAllowedImagesSettings); a provider naming an owner allows it; a list that
+    names neither an owner nor aws-backup-vault refuses it, whichever of the two counts."""
+    copy = f"{ami} belongs to account {', '.join(owners)} and the copy goes to account {target}"
+    holder = world.accounts.get(target)
+    settings = holder.regions.get(region or "") if holder is not None else None
+    images = settings.allowed_images if settings is not None else None
+    if images is None:
+        return _ami_result(
+            CheckDecision.UNKNOWN,
+            f"{copy}: the world does not record {target}'s EC2 Allowed AMIs in "
+            f"{region or 'its Region'}, so whether its criteria allow images of "
+            f"{', '.join(owners)} is unknown ({_UNCLEAR_PROVIDER})",
+            (command,),
+        )
+    listed = ", ".join(images.providers) or "none"
+    if images.state != "enabled":
+        return _ami_result(
+            CheckDecision.ALLOWED,
+            f"{copy}, whose Allowed AMIs is {images.state} in {region}: it restricts no image",
+        )
+    if any(owner in images.providers for owner in owners):
+        return _ami_result(
+            CheckDecision.ALLOWED,
+            f"{copy}, whose Allowed AMIs (enabled in {region}) allows images of {listed}",
+        )
+    if "aws-backup-vault" in images.providers:
+        return _ami_result(
+            CheckDecision.UNKNOWN,
+            f"{copy}, whose Allowed AMIs (enabled in {region}) allows images of {listed}: "
+            f"{_UNCLEAR_PROVIDER}",
+            (f"a copy job's result with {', '.join(owners)} added to the image providers",),
+        )
+    return CheckResult(
+        id=_AMI_CHECK,
+        kind=CheckKind.SETTING,
+        title=_AMI_TITLE,
+        source=CROSS_ACCOUNT,
+        decision=CheckDecision.DENIED,
+        reason=f"{copy}, whose Allowed AMIs is enabled in {region} and allows images of "
+        f"{listed} only, neither {', '.join(owners)} nor aws-backup-vault: add "
+        f"{', '.join(owners)} to its image providers (aws ec2 "
+        "replace-image-criteria-in-allowed-images-settings)",
+        blocked_by=("setting",),
+        notes=(f"source: {ALLOWED_AMIS}",),
     )
-    return GateAnswer((result,), tuple(notes))
 
 
 __all__ = ["backup_not_created", "copy_service_denied", "service_checks", "source_ami"]

@@ -26,6 +26,7 @@ from backup_access.grant_input import parse_grant
 from backup_access.policy.layer import Layer
 from backup_access.policy.model import Policy
 from backup_access.world.backup_parts import (
+    parse_allowed_images,
     parse_buckets,
     parse_flags,
     parse_lock,
@@ -50,7 +51,7 @@ _IAM_KEYS = frozenset({"policies", "roles", "users", "groups"})
 _ROLE_KEYS = frozenset({"path", "trust", "policies", "inline", "boundary", "tags"})
 _USER_KEYS = frozenset({"path", "groups", "policies", "inline", "boundary", "tags"})
 _GROUP_KEYS = frozenset({"path", "policies", "inline"})
-_REGION_KEYS = frozenset({"backup", "kms"})
+_REGION_KEYS = frozenset({"backup", "kms", "ec2"})
 _VAULT_KEYS = frozenset(
     {"key", "access_policy", "type", "shared_with", "recovery_points", "tags", "lock"}
 )
@@ -194,6 +195,9 @@ def _region(name: str, raw: object, pointer: str, account: str, source: str) -> 
     check_keys(backup, frozenset({"vaults", "opt_in", "full_management"}), backup_at)
     kms = mapping(data.get("kms"), kms_at, "kms")
     check_keys(kms, frozenset({"keys"}), kms_at)
+    ec2_at = at(pointer, "ec2")
+    ec2 = mapping(data.get("ec2"), ec2_at, "ec2")
+    check_keys(ec2, frozenset({"allowed_images"}), ec2_at)
     vaults_at, keys_at = at(backup_at, "vaults"), at(kms_at, "keys")
     return Region(
         name=name,
@@ -208,6 +212,9 @@ def _region(name: str, raw: object, pointer: str, account: str, source: str) -> 
         opt_in=parse_flags(backup.get("opt_in"), at(backup_at, "opt_in"), "opt_in"),
         full_management=parse_flags(
             backup.get("full_management"), at(backup_at, "full_management"), "full_management"
+        ),
+        allowed_images=parse_allowed_images(
+            ec2.get("allowed_images"), at(ec2_at, "allowed_images")
         ),
     )
 

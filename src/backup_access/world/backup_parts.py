@@ -9,13 +9,15 @@ Shapes (all optional; anything not recorded is unknown, never assumed)::
                                                   key: KEY-ARN}]}}
     backup: {opt_in: {EBS: true, S3: false}, full_management: {DynamoDB: true}}
     s3: {buckets: {NAME: {versioning: enabled|suspended|disabled}}}
+    ec2: {allowed_images: {state: enabled|audit-mode|disabled, providers: [amazon, "ACCOUNT"]}}
     organization: {trusted_access: [backup.amazonaws.com],
                    delegated_administrators: {backup.amazonaws.com: ["ACCOUNT"]},
                    backup_delegated_admin_enabled: true}
 
 Sources: Vault Lock (https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html),
 Region settings (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeRegionSettings.html),
-S3 versioning (https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html).
+S3 versioning (https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html),
+EC2 Allowed AMIs (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html).
 """
 
 from __future__ import annotations
@@ -24,8 +26,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from backup_access.errors import RequestError
-from backup_access.fields import at, boolean, check_keys, mapping, optional_text, text
-from backup_access.world.model import Bucket, LockMode, RecoveryPoint, VaultLock
+from backup_access.fields import (
+    at,
+    boolean,
+    check_keys,
+    mapping,
+    optional_text,
+    string_or_number,
+    text,
+)
+from backup_access.world.model import AllowedImages, Bucket, LockMode, RecoveryPoint, VaultLock
 
 _LOCK_KEYS = frozenset({"mode", "min_retention_days", "max_retention_days", "immutable"})
 _POINT_KEYS = frozenset({"id", "resource_type", "key"})
@@ -147,3 +157,29 @@ def parse_org_services(data: Mapping[str, Any], pointer: str) -> dict[str, Any]:
             data["backup_delegated_admin_enabled"], here, "backup_delegated_admin_enabled"
         )
     return out
+
+
+_IMAGE_STATES = ("enabled", "audit-mode", "disabled")
+
+
+def parse_allowed_images(raw: object, pointer: str) -> AllowedImages | None:
+    """``ec2: {allowed_images: {state, providers}}`` (GetAllowedImagesSettings: State and the
+    ImageProviders of its ImageCriteria); absent: not recorded."""
+    if raw is None:
+        return None
+    data = mapping(raw, pointer, "allowed_images")
+    check_keys(data, frozenset({"state", "providers"}), pointer)
+    state = data.get("state")
+    if state not in _IMAGE_STATES:
+        raise RequestError(
+            f"'state' must be one of {', '.join(_IMAGE_STATES)}", pointer=at(pointer, "state")
+        )
+    providers_at = at(pointer, "providers")
+    raw_providers = data.get("providers") or []
+    if not isinstance(raw_providers, list):
+        raise RequestError("providers must be a list", pointer=providers_at)
+    providers = tuple(
+        string_or_number(item, at(providers_at, i), "a provider")
+        for i, item in enumerate(raw_providers)
+    )
+    return AllowedImages(state=str(state), providers=providers)

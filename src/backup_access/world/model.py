@@ -201,6 +201,18 @@ class Key:
 
 
 @dataclass(frozen=True, slots=True)
+class AllowedImages:
+    """EC2 Allowed AMIs of an account in a Region (GetAllowedImagesSettings): ``state`` is
+    ``enabled`` (the criteria apply), ``audit-mode`` or ``disabled`` (they do not);
+    ``providers`` the image providers the criteria allow (``amazon``, ``aws-marketplace``,
+    ``aws-backup-vault``, account ids, ``none``). An account's own AMIs are always allowed
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html)."""
+
+    state: str
+    providers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Region:
     name: str
     vaults: dict[str, Vault]
@@ -209,6 +221,7 @@ class Region:
     # resource type -> full AWS Backup management; a type not listed is not recorded.
     opt_in: dict[str, bool] = field(default_factory=dict)
     full_management: dict[str, bool] = field(default_factory=dict)
+    allowed_images: AllowedImages | None = None  # EC2 Allowed AMIs; None: not recorded
 
 
 @dataclass(frozen=True, slots=True)
