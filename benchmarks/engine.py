@@ -1,13 +1,17 @@
 """Engine throughput on a batch of varied requests, through simulate's code path.
 
     python benchmarks/engine.py [--requests N] [--policy-sets K] [--seed S] [--render]
-                                [--clock wall|cpu]
+                                [--clock wall|cpu] [--modes cold warm distinct]
 
 A batch is a decoded Contract 1 request file (a list of items), handed to the same
 ``run_batch`` that ``simulate REQUEST_FILE`` runs (parse, then evaluate each item).
-cold: every item carries its own copy of its policies, so each is parsed for its request.
+cold: every item carries its own copy of its policies, as a JSON request file does; equal
+copies are recognised by content and parsed once (simulate/request_file.py).
 warm: items that share a policy set hold the same object (a YAML anchor in a request file),
 so it is parsed once and its per-action statement index is reused.
+distinct: every item's policies differ from every other item's (each policy gets its own
+``Id``, which does not change a decision), so nothing can be shared: each item's policies
+are parsed, and planned, for its request alone.
 Both build the request (derived context) and the trace; ``--render`` adds the JSON
 rendering that ``simulate --format json`` does. Decoding YAML/JSON is not included.
 """
@@ -142,14 +146,30 @@ def request(rng: random.Random) -> dict[str, Any]:
     }
 
 
+MODES = ("cold", "warm", "distinct")
+
+
 def batch_document(
-    batch: list[tuple[int, dict[str, Any]]], sets: list[dict[str, Any]], *, warm: bool
+    batch: list[tuple[int, dict[str, Any]]], sets: list[dict[str, Any]], *, mode: str
 ) -> list[dict[str, Any]]:
-    """The request file: shared policy objects when warm, a copy per item when cold."""
-    return [
-        {"request": raw_request, "policies": sets[i] if warm else copy.deepcopy(sets[i])}
-        for i, raw_request in batch
+    """The request file: shared policy objects when warm, a copy per item when cold, a copy
+    made unique per item when distinct."""
+    if mode == "warm":
+        return [{"request": raw_request, "policies": sets[i]} for i, raw_request in batch]
+    document = [
+        {"request": raw_request, "policies": copy.deepcopy(sets[i])} for i, raw_request in batch
     ]
+    if mode == "distinct":
+        for number, item in enumerate(document):
+            for policy in _documents(item["policies"]):
+                policy["Id"] = f"item-{number}"
+    return document
+
+
+def _documents(policies: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every policy document of a policy set."""
+    found = [*policies["identity"], policies["resource"], *policies.get("boundary", [])]
+    return found + [p for level in policies["scp"] for p in level["policies"]]
 
 
 def run(document: list[dict[str, Any]], *, render: bool, clock: Callable[[], float]) -> float:
@@ -174,6 +194,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--render", action="store_true", help="also render each result to JSON")
     parser.add_argument(
+        "--modes", nargs="+", choices=MODES, default=list(MODES), help="which batches to time"
+    )
+    parser.add_argument(
         "--clock",
         choices=("wall", "cpu"),
         default="wall",
@@ -191,10 +214,10 @@ def main() -> None:
     print(
         f"{args.requests} requests, {args.policy_sets} policy sets; decisions (first 2000): {mix}"
     )
-    for mode in ("cold", "warm"):
+    for mode in args.modes:
         rates = []
         for _ in range(args.repeat):
-            document = batch_document(batch, sets, warm=mode == "warm")
+            document = batch_document(batch, sets, mode=mode)
             clock = time.perf_counter if args.clock == "wall" else time.process_time
             rates.append(run(document, render=args.render, clock=clock))
         median, best = statistics.median(rates), max(rates)

@@ -238,7 +238,8 @@ def test_dates_stay_text() -> None:
 
 
 def test_batch_items_sharing_policies_through_an_anchor_share_one_parse() -> None:
-    """README: items that share ``policies`` through a YAML anchor share one parse."""
+    """README: items whose ``policies`` are equal, through a YAML anchor or written out
+    again, share one parse; different ones do not."""
     from backup_access.simulate.request_file import parse_request_file
 
     text = """
@@ -253,8 +254,13 @@ def test_batch_items_sharing_policies_through_an_anchor_share_one_parse() -> Non
             resource: "*"}
   policies:
     identity: [{Statement: {Effect: Allow, Action: "backup:*", Resource: "*"}}]
+- request: {principal: "arn:aws:iam::111111111111:role/C", action: "backup:ListBackupJobs",
+            resource: "*"}
+  policies:
+    identity: [{Statement: {Effect: Allow, Action: "backup:List*", Resource: "*"}}]
 """
     items, batch = parse_request_file(parse_text(text, source="b.yaml"), source="b.yaml")
-    assert batch and len(items) == 3
+    assert batch and len(items) == 4
     assert items[0].policies is items[1].policies
-    assert items[2].policies is not items[0].policies  # equal text, but not an alias
+    assert items[2].policies is items[0].policies  # equal, written out again
+    assert items[3].policies is not items[0].policies

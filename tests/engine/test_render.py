@@ -68,3 +68,71 @@ def test_chain_levels_without_policies_keep_their_summary_in_place() -> None:
         ("statement", "scp", "111111111111"),
         ("statement", "scp", "111111111111"),
     ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(requests(), requests(), policy_sets())
+def test_entries_kept_by_a_plan_fit_every_request_that_reuses_it(
+    first: dict[str, Any], second: dict[str, Any], raw: dict[str, Any]
+) -> None:
+    """The plan keeps entries keyed by what they depend on (the resource, the policy and
+    statement): a second request with the same action but another resource or principal
+    renders what a fresh parse renders."""
+    second = {**second, "action": first["action"]}
+    shared = parse_policies(raw, "")  # pointers relative to the set, as a request file's
+    for request in (first, second):
+        parsed, _ = parse_request(request)
+        kept = evaluate(parsed, shared, policies_pointer="/3/policies").to_dict()
+        fresh = evaluate(parsed, parse_policies(raw, "")).to_dict()
+        for entry in fresh["trace"]:
+            if "pointer" in entry:
+                entry["pointer"] = "/3/policies" + entry["pointer"]
+        assert kept == fresh
+
+
+def test_one_policy_attached_at_two_levels_keeps_each_levels_entries() -> None:
+    """A world attaches one parsed policy (one set of statement objects) at several levels;
+    kept entries must still name their own level."""
+    from backup_access.engine.model import NamedPolicy, OrgLevel, PolicySet
+    from backup_access.policy.parse import parse_policy
+
+    deny = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Deny", "Action": "kms:*", "Resource": "*"},
+                {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            ],
+        }
+    )
+    levels = tuple(
+        OrgLevel(level, (NamedPolicy("GuardRails", deny, f"/{level}"),))
+        for level in ("r-ab12", "ou-ab12-11111111")
+    )
+    allow = parse_policies(
+        {
+            "identity": [
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+                }
+            ]
+        }
+    )
+    policies = PolicySet(identity=allow.identity, scp=levels)
+    request, _ = parse_request(
+        {
+            "principal": "arn:aws:iam::111111111111:role/Ops",
+            "action": "backup:StartBackupJob",
+            "resource": "arn:aws:backup:us-east-1:111111111111:backup-vault:v",
+        }
+    )
+    for _ in range(2):  # the second rendering reads what the first kept
+        trace = evaluate(request, policies).to_dict()["trace"]
+        scp = [e for e in trace if e["layer"] == "scp" and e["kind"] == "statement"]
+        assert [(e["level"], e["statement"], e["outcome"]) for e in scp] == [
+            ("r-ab12", 0, "not_matched"),
+            ("r-ab12", 1, "matched"),
+            ("ou-ab12-11111111", 0, "not_matched"),
+            ("ou-ab12-11111111", 1, "matched"),
+        ]

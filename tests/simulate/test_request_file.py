@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from backup_access.engine import evaluate, make_request
-from backup_access.errors import RequestError
+from backup_access.errors import InputError, RequestError
 from backup_access.policy.principal import PrincipalKind, parse_principal
 from backup_access.simulate.request_file import parse_request_file
 
@@ -173,15 +173,78 @@ def test_batch_items_sharing_a_yaml_anchor_share_one_parsed_policy_set() -> None
         "implicit_deny",
         "allowed",
     ]
-    # Trace locations point at the text of the policies: where the anchor is written.
-    assert items[1].policies.identity[0].pointer == "/0/policies/identity/0"
+    # Each item's trace points into that item, though the parse is shared.
+    pointers = [
+        evaluate(i.request, i.policies, policies_pointer=i.policies_pointer).trace[0]
+        for i in items
+    ]
+    assert [getattr(entry, "pointer", None) for entry in pointers] == [
+        f"/{n}/policies/identity/0/Statement/0" for n in range(3)
+    ]
 
 
-def test_batch_items_with_equal_but_separate_policies_are_parsed_each() -> None:
-    document = yaml.safe_load(SHARED_BATCH.replace("*prod", "{identity: []}"))
-    items, _ = parse_request_file(document, source="batch.yaml")
-    assert items[1].policies is not items[2].policies
-    assert items[1].policies.identity == ()
+def test_equal_policies_written_out_in_each_item_share_one_parse() -> None:
+    """A JSON request file cannot use anchors, so it repeats the policies in every item:
+    equal copies share one parse (and the engine's plans), while each item's trace and
+    JSON keep pointing into that item."""
+    import json
+
+    from backup_access.simulate.batch import run_batch
+
+    policies = {"identity": [{"Version": "2012-10-17", "Statement": [_ALLOW_BACKUP]}]}
+    item = {
+        "request": {
+            "principal": "arn:aws:iam::111111111111:role/Backup",
+            "action": "backup:StartCopyJob",
+            "resource": "*",
+        }
+    }
+    document = json.loads(json.dumps([{**item, "policies": policies} for _ in range(3)]))
+    evaluated, _ = run_batch(document, source="batch.json")
+    assert evaluated[0].item.policies is evaluated[2].item.policies
+    for number, (_item, decision) in enumerate(evaluated):
+        statement = decision.to_dict()["trace"][0]
+        assert statement["pointer"] == f"/{number}/policies/identity/0/Statement/0"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"Resource": ["*"]},  # a list and a string are parsed the same, but not equal input
+        {"Sid": "1"},
+        {"Action": ["backup:*"]},
+        {"Condition": {"Bool": {"aws:SecureTransport": True}}},
+        {"Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+    ],
+)
+def test_items_whose_policies_differ_in_any_way_are_parsed_each(change: dict[str, object]) -> None:
+    plain = {"identity": [{"Version": "2012-10-17", "Statement": [_ALLOW_BACKUP]}]}
+    changed = {"identity": [{"Version": "2012-10-17", "Statement": [{**_ALLOW_BACKUP, **change}]}]}
+    request = {"principal": "arn:aws:iam::111111111111:role/Backup", "action": "backup:X"}
+    request["resource"] = "*"
+    items, _ = parse_request_file(
+        [{"request": request, "policies": plain}, {"request": request, "policies": changed}],
+        source="batch.json",
+    )
+    assert items[0].policies is not items[1].policies
+
+
+def test_an_error_in_a_shared_policy_set_is_located_in_its_item() -> None:
+    """Policy sets are parsed relative to their item; an error still names the item."""
+    bad = {"identity": [{"Version": "2012-10-17", "Statement": [{"Effect": "Maybe"}]}]}
+    request = {"principal": "arn:aws:iam::111111111111:role/Backup", "action": "backup:X"}
+    request["resource"] = "*"
+    good = {"identity": []}
+    with pytest.raises(InputError) as raised:
+        parse_request_file(
+            [{"request": request, "policies": good}, {"request": request, "policies": bad}],
+            source="batch.json",
+        )
+    assert raised.value.pointer == "/1/policies/identity/0/Statement/0/Effect"
+    assert raised.value.file == "batch.json"
+
+
+_ALLOW_BACKUP = {"Effect": "Allow", "Action": "backup:*", "Resource": "*"}
 
 
 def test_request_file_grants_use_the_world_loaders_grant_parser() -> None:

@@ -14,8 +14,13 @@ from typing import Any
 from backup_access.engine.condition_match import own_outcome
 from backup_access.engine.layers import LayerRecord, RawEntry
 from backup_access.engine.model import DecisionValue, Layer, NamedPolicy, Request
-from backup_access.engine.plan import GroupPlan, lets_action_through
-from backup_access.engine.result import StatementResult
+from backup_access.engine.plan import GroupPlan, LayerPlan, RenderStep, lets_action_through
+from backup_access.engine.result import (
+    MATCHED,
+    NO_NOT_RESOURCE,
+    NO_RESOURCE,
+    StatementResult,
+)
 from backup_access.engine.statement import evaluate_statement, not_matching_action
 from backup_access.engine.trace import (
     LayerTrace,
@@ -35,13 +40,18 @@ class Decision:
     value: DecisionValue
     blocked_by: tuple[Layer, ...]
     raw_trace: tuple[RawEntry, ...] = field(repr=False, compare=False)
+    # Where the policy set sits in its file, put before each statement's pointer: a request
+    # file parses an item's policies relative to the item, so that items whose policies are
+    # equal share one parse (simulate/request_file.py). Empty for absolute pointers.
+    policies_pointer: str = field(default="", repr=False, compare=False)
     _trace: list[tuple[TraceEntry, ...]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def trace(self) -> tuple[TraceEntry, ...]:
         """Every statement considered and every layer decided, in evaluation order."""
         if not self._trace:
-            entries = [t for e in self.raw_trace for t in _entries(e, self.request)]
+            request, prefix = self.request, self.policies_pointer
+            entries = [t for e in self.raw_trace for t in _entries(e, request, prefix)]
             self._trace.append(tuple(entries))
         return self._trace[0]
 
@@ -69,7 +79,7 @@ class Decision:
                 if isinstance(raw, LayerTrace):
                     entries.append(raw.to_dict())
                 else:
-                    _render_layer(raw, request, entries)
+                    _render_layer(raw, request, self.policies_pointer, entries)
         return {
             "decision": _TEXT[self.value],
             "blocked_by": [_TEXT[layer] for layer in self.blocked_by],
@@ -115,40 +125,85 @@ def _group_results(
             yield named, statement, result
 
 
-def _render_layer(record: LayerRecord, request: Request, out: list[dict[str, Any]]) -> None:
+def _render_layer(
+    record: LayerRecord, request: Request, prefix: str, out: list[dict[str, Any]]
+) -> None:
     """The JSON entries of one layer: its statements, and its summaries (one after each
-    group, or one for the layer). The entries of statements whose Action/NotAction leave
-    the action out depend only on the plan, which keeps them (``LayerPlan.rendered``)."""
+    group, or one for the layer). Entries that depend on nothing but the plan and the
+    request's resource are rendered once and kept by the plan (``LayerPlan.rendered``, see
+    ``_steps``) with the statement's own pointer; each request gets a copy, with
+    ``prefix`` (``policies_pointer``) put before the pointer."""
     plan = record.plan
     layer = plan.layer
     results = record.results
     rendered = plan.rendered
-    for number, group in enumerate(plan.groups):
-        level = group.level
-        for named in group.policies:
-            variables = named.policy.supports_variables
-            for statement in named.policy.statements:
-                key = id(statement)
-                result = results.get(key)
-                if result is None:
-                    kept = rendered.get(key)
-                    if kept is not None:
-                        out.append(kept.copy())
-                        continue
-                    if not lets_action_through(statement, request.action):
-                        kept = rendered[key] = _entry(
-                            layer, level, named, statement, not_matching_action(statement), request
-                        )
-                        out.append(kept.copy())
-                        continue
-                    result = evaluate_statement(
-                        statement, variables, request, layer, record.boundary_attached
-                    )
-                out.append(_entry(layer, level, named, statement, result, request))
+    resource = request.resource
+    for number, steps in enumerate(plan.steps or _steps(plan)):
+        level = plan.groups[number].level
+        for named, statement, variables, step_key, action_left_out in steps:
+            result = results.get(id(statement)) or action_left_out
+            if result is None:
+                result = evaluate_statement(
+                    statement, variables, request, layer, record.boundary_attached
+                )
+            key: object = step_key
+            if result is MATCHED:
+                if statement.not_principal is not None:
+                    key = None
+            elif result is NO_RESOURCE or result is NO_NOT_RESOURCE:
+                key = (step_key, resource)
+            elif result is not action_left_out:
+                key = None
+            if key is None:
+                out.append(_entry(layer, level, named, statement, result, request, prefix))
+                continue
+            kept = rendered.get(key)
+            if kept is None:
+                kept = rendered[key] = _entry(layer, level, named, statement, result, request, "")
+            copied = kept.copy()
+            if prefix:
+                copied["pointer"] = prefix + copied["pointer"]
+            out.append(copied)
         if plan.summarise_groups:
-            out.append(record.summaries[number].to_dict())
+            out.append(_summary(record.summaries[number], rendered))
     if not plan.summarise_groups:
-        out += [summary.to_dict() for summary in record.summaries]
+        out += [_summary(summary, rendered) for summary in record.summaries]
+
+
+def _steps(plan: LayerPlan) -> list[tuple[RenderStep, ...]]:
+    """The plan's statements in trace order, per group (``LayerPlan.steps``), made once.
+
+    Where the plan keeps an entry (``LayerPlan.rendered``), for the results whose entry
+    depends on nothing else: an Action/NotAction that leaves the action out (the plan is
+    for one action) and a match without NotPrincipal (a fixed reason) under the step's
+    key, and a Resource or NotResource that leaves the resource out under the key and
+    the resource (the reason names it). The others are rendered for each request."""
+    for group in plan.groups:
+        through = {id(c.statement) for c in (*group.denies, *group.allows)}
+        plan.steps.append(
+            tuple(
+                [
+                    RenderStep(
+                        named,
+                        statement,
+                        named.policy.supports_variables,
+                        (id(named), id(statement)),
+                        None if id(statement) in through else not_matching_action(statement),
+                    )
+                    for named in group.policies
+                    for statement in named.policy.statements
+                ]
+            )
+        )
+    return plan.steps
+
+
+def _summary(summary: LayerTrace, rendered: dict[object, dict[str, Any]]) -> dict[str, Any]:
+    """A layer summary's entry: its fields are all it depends on, so the plan keeps it."""
+    kept = rendered.get(summary)
+    if kept is None:
+        kept = rendered[summary] = summary.to_dict()
+    return kept.copy()
 
 
 def _entry(
@@ -158,6 +213,7 @@ def _entry(
     statement: Statement,
     result: StatementResult,
     request: Request,
+    prefix: str,
 ) -> dict[str, Any]:
     condition = result.condition
     if condition is not None:
@@ -173,23 +229,26 @@ def _entry(
         result.principal_match,
         result.detail,
         request,
+        prefix + statement.pointer if prefix else statement.pointer,
     )
 
 
-def _entries(entry: RawEntry, request: Request) -> list[TraceEntry]:
+def _entries(entry: RawEntry, request: Request, prefix: str) -> list[TraceEntry]:
     if isinstance(entry, LayerTrace):
         return [entry]
-    return _layer_entries(entry, request)
+    return _layer_entries(entry, request, prefix)
 
 
-def _layer_entries(record: LayerRecord, request: Request) -> list[TraceEntry]:
+def _layer_entries(record: LayerRecord, request: Request, prefix: str) -> list[TraceEntry]:
     """One StatementTrace per statement of the layer's policies, in policy order, and the
     layer's summaries, in the order of ``_render_layer``."""
     plan = record.plan
     out: list[TraceEntry] = []
     for number, group in enumerate(plan.groups):
         for named, statement, result in _group_results(record, group, request):
-            out.append(_statement_trace(plan.layer, group.level, named, statement, result, request))
+            out.append(
+                _statement_trace(plan.layer, group.level, named, statement, result, request, prefix)
+            )
         if plan.summarise_groups:
             out.append(record.summaries[number])
     if not plan.summarise_groups:
@@ -204,6 +263,7 @@ def _statement_trace(
     statement: Statement,
     result: StatementResult,
     request: Request,
+    prefix: str,
 ) -> StatementTrace:
     condition = result.condition
     if condition is not None:
@@ -220,7 +280,7 @@ def _statement_trace(
         condition,
         result.principal_match,
         result.detail,
-        statement.pointer,
+        prefix + statement.pointer,
         statement,
         request,
     )

@@ -84,8 +84,10 @@ def _granted(request: Request, policies: PolicySet, trace: list[RawEntry]) -> bo
     return allowed
 
 
-def evaluate(request: Request, policies: PolicySet) -> Decision:
-    """Decide ``request`` against ``policies`` the way AWS does, explaining every step."""
+def evaluate(request: Request, policies: PolicySet, *, policies_pointer: str = "") -> Decision:
+    """Decide ``request`` against ``policies`` the way AWS does, explaining every step.
+    ``policies_pointer``: where the policy set is in its file, when its statements' pointers
+    are relative to it (``Decision.policies_pointer``)."""
     plan = plan_for(policies, request.action)
     trace: list[RawEntry] = []
     iam = request.principal.is_iam
@@ -120,7 +122,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
             f"{request.action} needs no permission: AWS allows it even when a policy "
             f"explicitly denies it ({NO_PERMISSION_PAGE})",
         )
-        return Decision(request, DecisionValue.ALLOWED, (), tuple(trace))
+        return Decision(request, DecisionValue.ALLOWED, (), tuple(trace), policies_pointer)
 
     blocked = BlockedBy()
     if plan.may_be_protected:
@@ -141,4 +143,4 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
             "the account root user needs no identity-based policy in its own account",
         )
     combine(blocked, request, verdicts, granted=granted, root_needs_no_identity_policy=root)
-    return Decision(request, blocked.value, blocked.ordered(), tuple(trace))
+    return Decision(request, blocked.value, blocked.ordered(), tuple(trace), policies_pointer)

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
 from backup_access.engine.protected import PROTECTABLE_ACTIONS
+from backup_access.engine.result import StatementResult
 from backup_access.engine.services import (
     NO_PERMISSION_ACTIONS,
     RCP_EXEMPT_ACTIONS,
@@ -53,10 +54,26 @@ class LayerPlan(NamedTuple):
     layer: Layer
     groups: tuple[GroupPlan, ...]
     summarise_groups: bool
-    # The JSON trace entries of the statements whose Action/NotAction leave the action out,
-    # by statement id, filled when a trace is first rendered: they depend on nothing but
-    # the plan (the plan keeps the statements alive, so the ids stay theirs).
-    rendered: dict[int, dict[str, Any]]
+    # What rendering a trace derives from the plan alone, filled when the first trace is
+    # rendered (decision._render_layer): per group, its statements in trace order
+    # (``RenderStep``), and the JSON entries that depend on nothing but the plan and the few
+    # request values in their key. The plan keeps the policies and statements alive, so
+    # the ids in the keys stay theirs.
+    steps: list[tuple[RenderStep, ...]]
+    rendered: dict[object, dict[str, Any]]
+
+
+class RenderStep(NamedTuple):
+    """One statement of a layer plan, in trace order, with what rendering its entry needs
+    from the plan: its policy, where the plan keeps its entries (``key``: the policy's and
+    the statement's identity, since one policy may be attached at several levels) and,
+    when its Action/NotAction leaves the plan's action out, that result."""
+
+    named: NamedPolicy
+    statement: Statement
+    variables: bool
+    key: tuple[int, int]
+    action_left_out: StatementResult | None
 
 
 class Plan(NamedTuple):
@@ -122,14 +139,14 @@ def _group(level: str | None, named_policies: tuple[NamedPolicy, ...], action: s
 
 
 def _single(layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str) -> LayerPlan:
-    return _new_layer((layer, (_group(None, named_policies, action),), True, {}))
+    return _new_layer((layer, (_group(None, named_policies, action),), True, [], {}))
 
 
 def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str) -> LayerPlan:
     groups = []
     for level in levels:
         groups.append(_group(level.level, level.policies, action))
-    return _new_layer((layer, tuple(groups), True, {}))
+    return _new_layer((layer, tuple(groups), True, [], {}))
 
 
 @memo
@@ -168,7 +185,13 @@ def _build(policies: PolicySet, action: str) -> Plan:
             None
             if endpoint is None
             else _new_layer(
-                (Layer.ENDPOINT, tuple([_group(None, (n,), action) for n in endpoint]), False, {})
+                (
+                    Layer.ENDPOINT,
+                    tuple([_group(None, (n,), action) for n in endpoint]),
+                    False,
+                    [],
+                    {},
+                )
             ),
             action.lower() in NO_PERMISSION_ACTIONS,
             action.lower() in PROTECTABLE_ACTIONS,

@@ -12,16 +12,18 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from backup_access.engine.model import Request
-from backup_access.engine.result import StatementResult, new_result
+from backup_access.engine.result import (
+    NO_NOT_RESOURCE,
+    NO_RESOURCE,
+    StatementResult,
+    new_result,
+)
 from backup_access.engine.trace import Outcome
 from backup_access.memo import MEMO_SIZE, memo
 from backup_access.policy.arn import arn_matches
 from backup_access.policy.model import Statement
 from backup_access.policy.variables import substitute, variable_keys
 from backup_access.policy.wildcard import ANY_CHAR, ANY_CHARS, Glob
-
-_NO_RESOURCE = new_result(Outcome.NOT_MATCHED, "Resource", None, None, None)
-_NO_NOT_RESOURCE = new_result(Outcome.NOT_MATCHED, "NotResource", None, None, None)
 
 
 @memo
@@ -96,7 +98,7 @@ def resource_element(
         negated = True
     if not (variables and uses_variables(patterns) is not None):
         if _any_resource_matches(patterns, request.resource) is negated:
-            return _NO_NOT_RESOURCE if negated else _NO_RESOURCE
+            return NO_NOT_RESOURCE if negated else NO_RESOURCE
         return None
     element = "NotResource" if negated else "Resource"
     found = _resources_with_variables(patterns, request)

@@ -130,8 +130,10 @@ def statement_entry(
     principal_match: PrincipalMatch | None,
     detail: str | None,
     request: Request,
+    pointer: str,
 ) -> dict[str, Any]:
-    """A statement's trace entry as JSON (engine_cases/README.md, "Trace entries")."""
+    """A statement's trace entry as JSON (engine_cases/README.md, "Trace entries");
+    ``pointer`` is where the statement is in its file."""
     entry: dict[str, Any] = {
         "kind": "statement",
         "layer": _TEXT[layer],
@@ -144,7 +146,7 @@ def statement_entry(
         "reason": statement_reason(
             statement, outcome, element, condition, principal_match, detail, request
         ),
-        "pointer": statement.pointer,
+        "pointer": pointer,
     }
     if level is not None:
         entry["level"] = level
@@ -205,6 +207,7 @@ class StatementTrace(NamedTuple):
             self.principal_match,
             self.detail,
             self.request,
+            self.pointer,
         )
 
 

@@ -61,5 +61,12 @@ def run_batch(
     each action first (the command line passes ``cli.usage.action_mistake``)."""
     items, batch = parse_request_file(document, source=source, check_action=check_action)
     return BatchResult(
-        [Evaluated(item, evaluate(item.request, item.policies)) for item in items], batch
+        [
+            Evaluated(
+                item,
+                evaluate(item.request, item.policies, policies_pointer=item.policies_pointer),
+            )
+            for item in items
+        ],
+        batch,
     )

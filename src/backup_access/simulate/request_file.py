@@ -6,6 +6,7 @@ Validation happens here, at the edge: unknown keys, wrong types and invalid poli
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,9 @@ class SimulationItem:
     request: Request
     policies: PolicySet
     expect: str | None
+    # Where ``policies`` is in the file: its statements' pointers are relative to it, so
+    # that items with equal policies can share one parse (``SharedPolicies``).
+    policies_pointer: str = ""
 
 
 def _field_text(data: Mapping[str, Any], key: str, pointer: str) -> str:
@@ -217,10 +221,51 @@ def parse_policies(
     )
 
 
-# Parsed policy sets of a batch, by the identity of their raw object and the management
-# account: items that share one ``policies`` object (a YAML anchor) share the parse, and so
-# the engine's memo tables.
-SharedPolicies = dict[tuple[int, str | None], PolicySet]
+class SharedPolicies:
+    """The policy sets of one request file, each parsed once: items whose ``policies`` are
+    the same object (a YAML anchor) or equal (a JSON file repeats them in every item) share
+    one parse, and with it the engine's plans and memo tables for it. Sets are parsed
+    relative to their item (pointers start at its ``policies``), so a shared parse still
+    gives each item's trace its own pointers (``Decision.policies_pointer``)."""
+
+    def __init__(self) -> None:
+        self._by_identity: dict[tuple[int, str | None], PolicySet] = {}
+        self._by_content: dict[tuple[bytes, str | None], PolicySet] = {}
+
+    def parse(self, raw: object, pointer: str, management: str | None) -> PolicySet:
+        identity = (id(raw), management)
+        found = self._by_identity.get(identity)
+        if found is not None:
+            return found
+        content = _content_key(raw)
+        found = None if content is None else self._by_content.get((content, management))
+        if found is None:
+            found = parse_relative_policies(raw, pointer, management)
+            if content is not None:
+                self._by_content[(content, management)] = found
+        self._by_identity[identity] = found
+        return found
+
+
+def _content_key(raw: object) -> bytes | None:
+    """Bytes that are equal only for equal documents of the same types: the pickle, which
+    keeps ``1``, ``1.0``, ``"1"`` and ``True`` apart, as the parser does. None when the
+    object cannot be pickled (a library caller's own types): it is then parsed alone."""
+    if raw is None:
+        return None
+    try:
+        return pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # any failure only means no sharing by content
+        return None
+
+
+def parse_relative_policies(raw: object, pointer: str, management: str | None) -> PolicySet:
+    """``parse_policies`` with pointers relative to the policy set; an error is located at
+    ``pointer`` in the file like any other."""
+    try:
+        return parse_policies(raw, "", management=management)
+    except InputError as error:
+        raise error.located(prefix=pointer) from None
 
 
 def parse_item(
@@ -236,12 +281,12 @@ def parse_item(
         raise RequestError("needs a 'request' object (see docs/request.md)", pointer=pointer or "/")
     request, management = parse_request(data["request"], f"{pointer}/request")
     raw_policies = data.get("policies")
-    key = (id(raw_policies), management)
-    policies = None if shared is None or raw_policies is None else shared.get(key)
-    if policies is None:
-        policies = parse_policies(raw_policies, f"{pointer}/policies", management=management)
-        if shared is not None and raw_policies is not None:
-            shared[key] = policies
+    policies_pointer = f"{pointer}/policies"
+    policies = (
+        parse_relative_policies(raw_policies, policies_pointer, management)
+        if shared is None
+        else shared.parse(raw_policies, policies_pointer, management)
+    )
     expect = data.get("expect")
     if expect is not None and expect not in EXPECTATIONS:
         raise RequestError(
@@ -257,6 +302,7 @@ def parse_item(
         request=request,
         policies=policies,
         expect=expect,
+        policies_pointer=policies_pointer,
     )
 
 
@@ -274,7 +320,7 @@ def parse_request_file(
                 pointer="/",
             )
         if isinstance(document, list):
-            shared: SharedPolicies = {}
+            shared = SharedPolicies()
             return [
                 parse_item(item, f"/{i}", shared, check_action) for i, item in enumerate(document)
             ], True
