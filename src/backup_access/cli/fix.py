@@ -15,7 +15,6 @@ verdict after the fixes. Exit codes as explain: 0, 1 expectation not met, 2 usag
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -236,7 +235,9 @@ def _emit(
         if after_apply is not None:
             for index, (item, (_, _, plan)) in enumerate(zip(items, plans, strict=True)):
                 item["after_apply"] = after_apply.to_dict(plan, index)
-        click.echo(json.dumps(items if batch else items[0], indent=2, ensure_ascii=False))
+        from backup_access.report.json_text import json_text
+
+        click.echo(json_text(items if batch else items[0]))
         return
     if settings.output_format == "markdown":
         from backup_access.report.fix_markdown import markdown_fix_plan

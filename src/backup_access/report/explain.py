@@ -20,6 +20,7 @@ from backup_access.diagnose.model import (
     StatementRef,
     Verdict,
 )
+from backup_access.report.json_text import json_text
 from backup_access.report.schema import SCHEMA_VERSION
 from backup_access.report.text import OutputOptions, Style, TextReport
 from backup_access.report.words import (
@@ -80,7 +81,7 @@ def explanation_to_dict(explanation: Explanation, *, expect: str | None = None) 
 
 
 def to_json(items: Sequence[dict[str, Any]], *, batch: bool) -> str:
-    return json.dumps(list(items) if batch else items[0], indent=2, ensure_ascii=False)
+    return json_text(list(items) if batch else items[0])
 
 
 class _Quotes:

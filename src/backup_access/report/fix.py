@@ -6,7 +6,6 @@ fields, ``fixes`` filled, and ``fix_plan`` with the verdict after every fix is a
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +14,7 @@ import click
 from backup_access.diagnose.model import Explanation, Verdict
 from backup_access.fix import Audience, Fix, FixKind, FixPlan
 from backup_access.report.explain import explanation_to_dict
+from backup_access.report.json_text import json_text
 from backup_access.report.words import VERDICT_LABEL, headline
 
 
@@ -30,7 +30,7 @@ def plan_to_dict(
 
 
 def pretty(document: Any) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"
 
 
 def unified_diff(fix: Fix) -> list[str]:

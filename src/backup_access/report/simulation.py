@@ -19,6 +19,7 @@ from typing import Any
 
 from backup_access.engine import Decision, DecisionValue, LayerTrace, Outcome, StatementTrace
 from backup_access.policy.render import statement_to_json
+from backup_access.report.json_text import json_text
 from backup_access.report.layer_words import is_plural
 from backup_access.report.layer_words import layer_words as layer_name
 from backup_access.report.markdown import PathNode, escape, fenced, inline_code, mermaid_path
@@ -56,7 +57,7 @@ def result_to_dict(decision: Decision, *, name: str | None, expect: str | None) 
 
 
 def to_json(results: list[dict[str, Any]], *, batch: bool) -> str:
-    return json.dumps(results if batch else results[0], indent=2, sort_keys=False)
+    return json_text(results if batch else results[0])
 
 
 def _statements(decision: Decision) -> list[StatementTrace]:
