@@ -137,6 +137,8 @@ def test_a_world_whose_lock_allows_the_retention_disagrees(
     assert check.decision is CheckDecision.ALLOWED and said in check.reason
     assert result.verdict is Verdict.UNKNOWN  # never "allowed" about what AWS refused
     assert result.disagreements and "retention_out_of_range" in result.disagreements[0]
+    # not a permission problem: AWS refused the job, it denied no request
+    assert result.disagreements[0].startswith("AWS refused this but the world allows it: ")
 
 
 def test_an_unknown_lock_or_retention_is_said_not_assumed(locks: World) -> None:
@@ -281,6 +283,7 @@ def test_a_world_where_every_copy_check_passes_disagrees(org: World) -> None:
     assert result.checks and all(c.decision is CheckDecision.ALLOWED for c in result.checks)
     assert result.verdict is Verdict.UNKNOWN
     assert "every check of the job the world can evaluate passes" in result.disagreements[0]
+    assert result.disagreements[0].startswith("AWS denied this but the world allows it: ")
 
 
 def test_a_copy_message_without_its_job_says_what_it_lacks(org: World) -> None:

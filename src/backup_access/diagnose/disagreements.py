@@ -13,6 +13,9 @@ from backup_access.diagnose.model import CheckDecision, CheckResult
 # How the first disagreement opens when the world allows what AWS refused: the answer is
 # then unknown, never "allowed", and this is its reason.
 WORLD_ALLOWS = "AWS denied this but the world allows it: "
+# The same for a job message that is not a permission problem (Vault Lock, an unsupported
+# feature, Allowed AMIs): AWS refused the job, it denied no request.
+WORLD_ALLOWS_JOB = "AWS refused this but the world allows it: "
 
 
 def with_article(words: str) -> str:

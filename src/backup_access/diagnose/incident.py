@@ -15,8 +15,12 @@ from dataclasses import dataclass, replace
 
 from backup_access.diagnose import message_checks
 from backup_access.diagnose.cloudtrail import CloudTrailEvent, read_cloudtrail
-from backup_access.diagnose.disagreements import WORLD_ALLOWS, request_disagreements
-from backup_access.diagnose.families import MessageKind
+from backup_access.diagnose.disagreements import (
+    WORLD_ALLOWS,
+    WORLD_ALLOWS_JOB,
+    request_disagreements,
+)
+from backup_access.diagnose.families import MessageKind, family
 from backup_access.diagnose.gate_handlers import answer_gate
 from backup_access.diagnose.masking import DOCUMENTATION_ACCOUNTS, account_mask, arn_account
 from backup_access.diagnose.message_checks import MESSAGE_CHECK, TRUST_CHECK, creating_actions
@@ -219,7 +223,9 @@ def explain_incident(
         # AWS refused the request, so a world that allows it is incomplete or stale, or the
         # request carried context it cannot see: never answer "allowed" about a denial.
         verdict = Verdict.UNKNOWN
-        disagreements = _world_allows(disagreements)
+        row = family(parsed.family)
+        prefix = WORLD_ALLOWS_JOB if row.permission_problem is False else WORLD_ALLOWS
+        disagreements = _world_allows(disagreements, prefix)
     return Explanation(
         operation=operation,
         verdict=verdict,
@@ -232,9 +238,9 @@ def explain_incident(
     )
 
 
-def _world_allows(disagreements: list[str]) -> list[str]:
+def _world_allows(disagreements: list[str], prefix: str = WORLD_ALLOWS) -> list[str]:
     """The disagreements, the first saying that AWS refused what the world allows."""
-    if disagreements and disagreements[0].startswith(WORLD_ALLOWS):
+    if disagreements and disagreements[0].startswith((WORLD_ALLOWS, WORLD_ALLOWS_JOB)):
         return disagreements
     first = (
         disagreements[0]
@@ -242,7 +248,7 @@ def _world_allows(disagreements: list[str]) -> list[str]:
         else "every check of the message passes in the world: the world may be out of date, "
         "or the request carried context it cannot know"
     )
-    return [f"{WORLD_ALLOWS}{first}", *disagreements[1:]]
+    return [f"{prefix}{first}", *disagreements[1:]]
 
 
 def explain_parsed(
