@@ -175,8 +175,7 @@ def test_batch_items_sharing_a_yaml_anchor_share_one_parsed_policy_set() -> None
     ]
     # Each item's trace points into that item, though the parse is shared.
     pointers = [
-        evaluate(i.request, i.policies, policies_pointer=i.policies_pointer).trace[0]
-        for i in items
+        evaluate(i.request, i.policies, policies_pointer=i.policies_pointer).trace[0] for i in items
     ]
     assert [getattr(entry, "pointer", None) for entry in pointers] == [
         f"/{n}/policies/identity/0/Statement/0" for n in range(3)

@@ -129,16 +129,50 @@ def _render_layer(
     record: LayerRecord, request: Request, prefix: str, out: list[dict[str, Any]]
 ) -> None:
     """The JSON entries of one layer: its statements, and its summaries (one after each
-    group, or one for the layer). Entries that depend on nothing but the plan and the
-    request's resource are rendered once and kept by the plan (``LayerPlan.rendered``, see
-    ``_steps``) with the statement's own pointer; each request gets a copy, with
-    ``prefix`` (``policies_pointer``) put before the pointer."""
+    group, or one for the layer). ``prefix`` (``policies_pointer``) goes before each
+    statement's pointer."""
+    kept = record.plan.kept
+    if kept.rendered_once:
+        _render_from_memo(record, request, prefix, out)
+        return
+    kept.rendered_once = True
     plan = record.plan
     layer = plan.layer
     results = record.results
-    rendered = plan.rendered
+    for number, group in enumerate(plan.groups):
+        level = group.level
+        for named in group.policies:
+            variables = named.policy.supports_variables
+            for statement in named.policy.statements:
+                result = results.get(id(statement))
+                if result is None:
+                    result = (
+                        evaluate_statement(
+                            statement, variables, request, layer, record.boundary_attached
+                        )
+                        if lets_action_through(statement, request.action)
+                        else not_matching_action(statement)
+                    )
+                out.append(_entry(layer, level, named, statement, result, request, prefix))
+        if plan.summarise_groups:
+            out.append(record.summaries[number].to_dict())
+    if not plan.summarise_groups:
+        out += [summary.to_dict() for summary in record.summaries]
+
+
+def _render_from_memo(
+    record: LayerRecord, request: Request, prefix: str, out: list[dict[str, Any]]
+) -> None:
+    """``_render_layer`` for a plan rendered before: its statements come from the memo's
+    steps, and the entries that depend on nothing but the plan and the request's resource
+    (see ``_steps``) are rendered once, kept with the statement's own pointer, and copied."""
+    plan = record.plan
+    layer = plan.layer
+    results = record.results
+    kept = plan.kept
+    entries = kept.entries
     resource = request.resource
-    for number, steps in enumerate(plan.steps or _steps(plan)):
+    for number, steps in enumerate(kept.steps or _steps(plan)):
         level = plan.groups[number].level
         for named, statement, variables, step_key, action_left_out in steps:
             result = results.get(id(statement)) or action_left_out
@@ -157,30 +191,32 @@ def _render_layer(
             if key is None:
                 out.append(_entry(layer, level, named, statement, result, request, prefix))
                 continue
-            kept = rendered.get(key)
-            if kept is None:
-                kept = rendered[key] = _entry(layer, level, named, statement, result, request, "")
-            copied = kept.copy()
+            entry = entries.get(key)
+            if entry is None:
+                entry = entries[key] = _entry(layer, level, named, statement, result, request, "")
+            copied = entry.copy()
             if prefix:
                 copied["pointer"] = prefix + copied["pointer"]
             out.append(copied)
         if plan.summarise_groups:
-            out.append(_summary(record.summaries[number], rendered))
+            out.append(_summary(record.summaries[number], entries))
     if not plan.summarise_groups:
-        out += [_summary(summary, rendered) for summary in record.summaries]
+        out += [_summary(summary, entries) for summary in record.summaries]
 
 
 def _steps(plan: LayerPlan) -> list[tuple[RenderStep, ...]]:
-    """The plan's statements in trace order, per group (``LayerPlan.steps``), made once.
+    """The plan's statements in trace order, per group (``RenderMemo.steps``), made once.
 
-    Where the plan keeps an entry (``LayerPlan.rendered``), for the results whose entry
-    depends on nothing else: an Action/NotAction that leaves the action out (the plan is
-    for one action) and a match without NotPrincipal (a fixed reason) under the step's
-    key, and a Resource or NotResource that leaves the resource out under the key and
-    the resource (the reason names it). The others are rendered for each request."""
+    Where the memo keeps an entry, for the results whose entry depends on nothing else: an
+    Action/NotAction that leaves the action out (the plan is for one action) and a match
+    without NotPrincipal (a fixed reason) under the step's key (the policy's and the
+    statement's identity: one policy can be attached at several levels), and a Resource or
+    NotResource that leaves the resource out under the key and the resource (the reason
+    names it). The others are rendered for each request."""
+    steps = plan.kept.steps
     for group in plan.groups:
         through = {id(c.statement) for c in (*group.denies, *group.allows)}
-        plan.steps.append(
+        steps.append(
             tuple(
                 [
                     RenderStep(
@@ -195,15 +231,15 @@ def _steps(plan: LayerPlan) -> list[tuple[RenderStep, ...]]:
                 ]
             )
         )
-    return plan.steps
+    return steps
 
 
-def _summary(summary: LayerTrace, rendered: dict[object, dict[str, Any]]) -> dict[str, Any]:
-    """A layer summary's entry: its fields are all it depends on, so the plan keeps it."""
-    kept = rendered.get(summary)
-    if kept is None:
-        kept = rendered[summary] = summary.to_dict()
-    return kept.copy()
+def _summary(summary: LayerTrace, entries: dict[object, dict[str, Any]]) -> dict[str, Any]:
+    """A layer summary's entry: its fields are all it depends on, so the memo keeps it."""
+    entry = entries.get(summary)
+    if entry is None:
+        entry = entries[summary] = summary.to_dict()
+    return entry.copy()
 
 
 def _entry(

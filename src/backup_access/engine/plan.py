@@ -54,13 +54,23 @@ class LayerPlan(NamedTuple):
     layer: Layer
     groups: tuple[GroupPlan, ...]
     summarise_groups: bool
-    # What rendering a trace derives from the plan alone, filled when the first trace is
-    # rendered (decision._render_layer): per group, its statements in trace order
-    # (``RenderStep``), and the JSON entries that depend on nothing but the plan and the few
-    # request values in their key. The plan keeps the policies and statements alive, so
-    # the ids in the keys stay theirs.
-    steps: list[tuple[RenderStep, ...]]
-    rendered: dict[object, dict[str, Any]]
+    kept: RenderMemo  # what rendering traces of this plan keeps (decision._render_layer)
+
+
+class RenderMemo:
+    """What rendering a layer plan's traces derives from the plan alone: per group, its
+    statements in trace order (``RenderStep``), and the JSON entries that depend on nothing
+    but the plan and the few request values in their key (the plan keeps the policies and
+    statements alive, so the ids in the keys stay theirs). Both are made from the second
+    rendering on: a plan rendered once (a request file whose items all differ) would pay
+    for them and never use them."""
+
+    __slots__ = ("entries", "rendered_once", "steps")
+
+    def __init__(self) -> None:
+        self.rendered_once = False
+        self.steps: list[tuple[RenderStep, ...]] = []
+        self.entries: dict[object, dict[str, Any]] = {}
 
 
 class RenderStep(NamedTuple):
@@ -139,14 +149,14 @@ def _group(level: str | None, named_policies: tuple[NamedPolicy, ...], action: s
 
 
 def _single(layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str) -> LayerPlan:
-    return _new_layer((layer, (_group(None, named_policies, action),), True, [], {}))
+    return _new_layer((layer, (_group(None, named_policies, action),), True, RenderMemo()))
 
 
 def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str) -> LayerPlan:
     groups = []
     for level in levels:
         groups.append(_group(level.level, level.policies, action))
-    return _new_layer((layer, tuple(groups), True, [], {}))
+    return _new_layer((layer, tuple(groups), True, RenderMemo()))
 
 
 @memo
@@ -189,8 +199,7 @@ def _build(policies: PolicySet, action: str) -> Plan:
                     Layer.ENDPOINT,
                     tuple([_group(None, (n,), action) for n in endpoint]),
                     False,
-                    [],
-                    {},
+                    RenderMemo(),
                 )
             ),
             action.lower() in NO_PERMISSION_ACTIONS,
