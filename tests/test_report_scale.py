@@ -2,7 +2,9 @@
 
 Ratios, not absolute times (the machine is shared): the text report with ``-v`` (every
 statement quoted) against the JSON rendering, on one policy of N statements, for growing N.
-Before the report was rebuilt the ratio was about 15-20 (1 ms a statement through rich)."""
+Before the report was rebuilt, text took about 1 ms a statement through rich: some 250
+times today's JSON, which orjson writes (report/json_text.py); the text with ``-v`` now
+costs 7-14 times the JSON (about 25 us a statement), the default text a tenth of it."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def test_text_costs_the_same_order_as_json_as_the_policy_grows() -> None:
         ratios[size] = (_best(render["text"]) / json_time, _best(render["text -v"]) / json_time)
     for size, (default, verbose) in ratios.items():
         assert default < 1, (size, ratios)  # at most a few statements are quoted
-        assert verbose < 5, (size, ratios)
+        assert verbose < 25, (size, ratios)
     # no worse than linear: eight times the statements, not much more than eight times the cost
     assert ratios[8_000][1] < 3 * ratios[1_000][1], ratios
 
