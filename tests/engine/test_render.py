@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backup_access.engine import evaluate
 from backup_access.simulate.request_file import parse_policies, parse_request
@@ -70,17 +71,16 @@ def test_chain_levels_without_policies_keep_their_summary_in_place() -> None:
     ]
 
 
-@settings(max_examples=150, deadline=None)
-@given(requests(), requests(), policy_sets())
+@settings(max_examples=200, deadline=None)
+@given(st.lists(requests(), min_size=2, max_size=5), policy_sets())
 def test_entries_kept_by_a_plan_fit_every_request_that_reuses_it(
-    first: dict[str, Any], second: dict[str, Any], raw: dict[str, Any]
+    asked: list[dict[str, Any]], raw: dict[str, Any]
 ) -> None:
-    """The plan keeps entries keyed by what they depend on (the resource, the policy and
-    statement): a second request with the same action but another resource or principal
-    renders what a fresh parse renders."""
-    second = {**second, "action": first["action"]}
+    """The plan keeps entries keyed by what they depend on (decision._result_key,
+    trace.reason_request_value): later requests with the same action but other resources,
+    principals or context render what a fresh parse renders."""
     shared = parse_policies(raw, "")  # pointers relative to the set, as a request file's
-    for request in (first, second):
+    for request in [{**r, "action": asked[0]["action"]} for r in asked]:
         parsed, _ = parse_request(request)
         kept = evaluate(parsed, shared, policies_pointer="/3/policies").to_dict()
         fresh = evaluate(parsed, parse_policies(raw, "")).to_dict()
@@ -136,3 +136,58 @@ def test_one_policy_attached_at_two_levels_keeps_each_levels_entries() -> None:
             ("ou-ab12-11111111", 0, "not_matched"),
             ("ou-ab12-11111111", 1, "matched"),
         ]
+
+
+def test_kept_entries_name_each_requests_own_values() -> None:
+    """A plan reused by requests from other principals, with other context values, must
+    not hand one request's reason to the next: the Principal, NotPrincipal and Condition
+    entries name each request's own values."""
+    raw = {
+        "identity": [
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "backup:*",
+                        "Resource": "*",
+                        "Condition": {"StringEquals": {"aws:PrincipalTag/team": "backup"}},
+                    }
+                ],
+            }
+        ],
+        "resource": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::111111111111:role/Owner"},
+                    "Action": "backup:*",
+                    "Resource": "*",
+                },
+                {
+                    "Effect": "Deny",
+                    "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"},
+                    "Action": "backup:*",
+                    "Resource": "*",
+                },
+            ],
+        },
+    }
+    shared = parse_policies(raw)
+    for caller, team in (("A", "ops"), ("B", "data"), ("C", "ops")):
+        arn = f"arn:aws:iam::222222222222:user/{caller}"
+        request, _ = parse_request(
+            {
+                "principal": arn,
+                "action": "backup:StartCopyJob",
+                "resource": "arn:aws:backup:us-east-1:111111111111:backup-vault:v",
+                "context": {"aws:PrincipalTag/team": team},
+            }
+        )
+        trace = evaluate(request, shared).to_dict()["trace"]
+        reasons = [e["reason"] for e in trace if e["kind"] == "statement"]
+        assert f"request has ['{team}']" in reasons[0], reasons
+        assert reasons[1] == f"Principal does not name {arn}", reasons
+        assert arn in reasons[2], reasons
+        assert trace == evaluate(request, parse_policies(raw)).to_dict()["trace"]

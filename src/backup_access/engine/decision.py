@@ -27,6 +27,7 @@ from backup_access.engine.trace import (
     Outcome,
     StatementTrace,
     TraceEntry,
+    reason_request_value,
     statement_entry,
 )
 from backup_access.policy.model import Statement
@@ -164,8 +165,8 @@ def _render_from_memo(
     record: LayerRecord, request: Request, prefix: str, out: list[dict[str, Any]]
 ) -> None:
     """``_render_layer`` for a plan rendered before: its statements come from the memo's
-    steps, and the entries that depend on nothing but the plan and the request's resource
-    (see ``_steps``) are rendered once, kept with the statement's own pointer, and copied."""
+    steps, and each entry is rendered once per key (``_steps``, ``_result_key``), kept
+    with the statement's own pointer, and copied."""
     plan = record.plan
     layer = plan.layer
     results = record.results
@@ -183,17 +184,16 @@ def _render_from_memo(
             key: object = step_key
             if result is MATCHED:
                 if statement.not_principal is not None:
-                    key = None
+                    key = _result_key(step_key, statement, result, request)
             elif result is NO_RESOURCE or result is NO_NOT_RESOURCE:
                 key = (step_key, resource)
             elif result is not action_left_out:
-                key = None
-            if key is None:
-                out.append(_entry(layer, level, named, statement, result, request, prefix))
-                continue
+                key = _result_key(step_key, statement, result, request)
             entry = entries.get(key)
             if entry is None:
                 entry = entries[key] = _entry(layer, level, named, statement, result, request, "")
+                if result.condition is not None:
+                    kept.held.append(result.condition)
             copied = entry.copy()
             if prefix:
                 copied["pointer"] = prefix + copied["pointer"]
@@ -204,15 +204,33 @@ def _render_from_memo(
         out += [_summary(summary, entries) for summary in record.summaries]
 
 
+def _result_key(
+    step_key: tuple[int, int], statement: Statement, result: StatementResult, request: Request
+) -> tuple[object, ...]:
+    """Where the memo keeps the entry of any other result: everything the entry depends
+    on (``reason_request_value``); a shared condition outcome by its identity (the memo
+    holds it, so the id stays its own)."""
+    outcome, element, condition, principal_match, detail = result
+    return (
+        step_key,
+        outcome,
+        element,
+        id(condition),
+        principal_match,
+        detail,
+        reason_request_value(statement, outcome, element, condition, detail, request),
+    )
+
+
 def _steps(plan: LayerPlan) -> list[tuple[RenderStep, ...]]:
     """The plan's statements in trace order, per group (``RenderMemo.steps``), made once.
 
-    Where the memo keeps an entry, for the results whose entry depends on nothing else: an
+    Where the memo keeps an entry: the commonest results are known by identity, so an
     Action/NotAction that leaves the action out (the plan is for one action) and a match
-    without NotPrincipal (a fixed reason) under the step's key (the policy's and the
-    statement's identity: one policy can be attached at several levels), and a Resource or
-    NotResource that leaves the resource out under the key and the resource (the reason
-    names it). The others are rendered for each request."""
+    without NotPrincipal (a fixed reason) are kept under the step's key (the policy's and
+    the statement's identity: one policy can be attached at several levels), and a
+    Resource or NotResource that leaves the resource out under the key and the resource
+    (the reason names it); any other result under ``_result_key``."""
     steps = plan.kept.steps
     for group in plan.groups:
         through = {id(c.statement) for c in (*group.denies, *group.allows)}

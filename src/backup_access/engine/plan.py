@@ -65,12 +65,15 @@ class RenderMemo:
     rendering on: a plan rendered once (a request file whose items all differ) would pay
     for them and never use them."""
 
-    __slots__ = ("entries", "rendered_once", "steps")
+    __slots__ = ("entries", "held", "rendered_once", "steps")
 
     def __init__(self) -> None:
         self.rendered_once = False
         self.steps: list[tuple[RenderStep, ...]] = []
         self.entries: dict[object, dict[str, Any]] = {}
+        # The objects whose identity is part of an entry's key (shared condition outcomes),
+        # kept alive so that their ids stay theirs.
+        self.held: list[object] = []
 
 
 class RenderStep(NamedTuple):

@@ -112,6 +112,30 @@ def statement_reason(
     return detail or _element_reason_for(element, statement, request)
 
 
+def reason_request_value(
+    statement: Statement,
+    outcome: Outcome,
+    element: str | None,
+    condition: ConditionOutcome | None,
+    detail: str | None,
+    request: Request,
+) -> str | None:
+    """The one request value ``statement_reason`` names for these facts (the action, the
+    resource or the principal's ARN), or None when it names none: with the statement and
+    the facts, all a statement's entry depends on. Mirrors ``statement_reason``."""
+    if outcome is Outcome.MATCHED:
+        if not detail and statement.not_principal is not None:
+            return request.principal.arn
+        return None
+    if condition is not None or detail:
+        return None
+    if element == "Action" or element == "NotAction":
+        return request.action
+    if element == "Resource" or element == "NotResource":
+        return request.resource
+    return request.principal.arn
+
+
 _MATCHES = {effect: f"{effect.value} statement matches the request" for effect in Effect}
 # Plain strings for the JSON entries (an enum's .value costs a Python-level descriptor call).
 _TEXT: dict[str, str] = {
