@@ -100,7 +100,10 @@ def test_the_world_blames_another_layer(tmp_path: Path) -> None:
         policy_type="identity-based",
     )
     result = explain_parsed(world_with(tmp_path, patch), parsed)
-    assert result.checks[0].blocked_by == ("resource",)
+    # AWS's report comes first (issue 13 review #3); the world's evaluation follows it
+    reported, evaluated = result.checks
+    assert reported.id == "message.aws-reported" and "identity-based" in reported.reason
+    assert evaluated.blocked_by == ("resource",)
     (disagreement,) = result.disagreements
     assert "identity-based" in disagreement and "resource" in disagreement
 

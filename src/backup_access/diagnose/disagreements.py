@@ -6,9 +6,19 @@ world cannot know (session policies, VPC endpoint, source IP, tags).
 
 from __future__ import annotations
 
+from backup_access.catalogue import CheckKind
 from backup_access.diagnose.families import MessageGate
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckDecision, CheckResult
+from backup_access.policy.layer import Layer
+
+# The check that stands for what AWS's message says about the real request, when the world
+# does not reproduce the layer or the kind of deny AWS named. It comes first, so the first
+# line, ``-q`` and ``--expect`` follow AWS (issue 13: "putting first the layer AWS itself
+# blamed"). Message forms:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+REPORTED_CHECK = "message.aws-reported"
+REPORTED_SOURCE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html"
 
 # How the first disagreement opens when the world allows what AWS refused: the answer is
 # then unknown, never "allowed", and this is its reason.
@@ -75,6 +85,70 @@ def request_disagreements(
                 f"responsible are in {', '.join(sorted(named))}"
             )
     return out
+
+
+def _reported_words(parsed: ParsedMessage) -> str:
+    """AWS's own words for the deny: "an explicit deny in a service control policy"."""
+    assert parsed.layer is not None
+    if parsed.explicit:
+        return f"an explicit deny in {with_article(parsed.layer.full_name)}"
+    return f"no {parsed.layer.full_name} allows it"
+
+
+def _layer_names(layers: tuple[str, ...]) -> str:
+    """``("identity",)`` → "the identity policies"; names the engine does not know stay."""
+    names = []
+    for value in layers:
+        try:
+            names.append(Layer(value).in_a_sentence)
+        except ValueError:
+            names.append(value)
+    return " and ".join(names) or "no layer"
+
+
+def reported_check(parsed: ParsedMessage, result: CheckResult) -> CheckResult | None:
+    """What AWS's message says about the real request, as the first check, when the world
+    denies the request too but not in the layer, or not with the kind of deny, AWS named.
+
+    AWS's message is a fact about the request that was made; a world that does not reproduce
+    it is out of date on exactly that point. The check's decision is AWS's (explicit or
+    implicit deny), so ``--expect explicit_deny`` follows what AWS reported; the world's own
+    finding stays the next check.
+    """
+    if not result.decision.denies or parsed.layer is None or parsed.explicit is None:
+        return None
+    layer_differs = parsed.layer.value not in result.blocked_by
+    world_explicit = result.decision is CheckDecision.EXPLICIT_DENY
+    if not layer_differs and parsed.explicit == world_explicit:
+        return None
+    blamed = _layer_names(result.blocked_by)
+    found = f"an explicit deny in {blamed}" if world_explicit else f"it not allowed by {blamed}"
+    if layer_differs:
+        assert parsed.layer is not None
+        none_there = (
+            "no such deny" if parsed.explicit else f"it allowed by {parsed.layer.in_a_sentence}"
+        )
+        world = (
+            f"the world finds {none_there} (it may be out of date on exactly that point) "
+            f"but finds {found}"
+        )
+    else:
+        world = f"the world finds {found} instead (it may be out of date on exactly that point)"
+    return CheckResult(
+        id=REPORTED_CHECK,
+        kind=CheckKind.PERMISSION,
+        title="AWS reported",
+        source=REPORTED_SOURCE,
+        decision=CheckDecision.EXPLICIT_DENY if parsed.explicit else CheckDecision.IMPLICIT_DENY,
+        reason=f"{_reported_words(parsed)}; {world}",
+        principal=result.principal,
+        action=result.action,
+        resource=result.resource,
+        notes=(
+            "this check is AWS's own message about the real request, not an evaluation of the "
+            "world: the world's evaluation is the next check",
+        ),
+    )
 
 
 def gate_disagreements(parsed: ParsedMessage, result: CheckResult) -> list[str]:

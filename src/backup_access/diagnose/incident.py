@@ -18,6 +18,7 @@ from backup_access.diagnose.cloudtrail import CloudTrailEvent, read_cloudtrail
 from backup_access.diagnose.disagreements import (
     WORLD_ALLOWS,
     WORLD_ALLOWS_JOB,
+    reported_check,
     request_disagreements,
 )
 from backup_access.diagnose.families import MessageKind, family
@@ -100,7 +101,9 @@ def _text(value: object) -> str:
 
 def _request(
     world: World, incident: Incident, session: tuple[NamedPolicy, ...] | None
-) -> tuple[CheckResult, list[str]]:
+) -> tuple[list[CheckResult], list[str]]:
+    """The request evaluated in the world; when the world denies it elsewhere than AWS said,
+    AWS's own report comes first (``disagreements.reported_check``)."""
     parsed = incident.message
     assert incident.principal is not None and incident.action is not None
     result = message_checks.permission(
@@ -114,7 +117,9 @@ def _request(
     )
     if session is None and parsed.layer is Layer.SESSION:
         result = message_checks.without_session_policy(result, incident.principal)
-    return result, request_disagreements(parsed, result, session_given=session is not None)
+    reported = reported_check(parsed, result)
+    checks = [result] if reported is None else [reported, result]
+    return checks, request_disagreements(parsed, result, session_given=session is not None)
 
 
 def _unmasked(world: World, incident: Incident) -> tuple[Incident, list[str]]:
@@ -187,8 +192,8 @@ def explain_incident(
         and _still_masked(m.field, incident)
     ]
     if incident.principal and incident.action and not masked:
-        result, disagreements = _request(world, incident, session)
-        checks.append(result)
+        evaluated, disagreements = _request(world, incident, session)
+        checks.extend(evaluated)
     elif parsed.kind is MessageKind.GATE:
         answer = answer_gate(world, parsed)
         checks.extend(answer.checks)
