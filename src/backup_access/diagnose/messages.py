@@ -118,6 +118,19 @@ _ANY_ARN = re.compile(_ARN)
 _RESOURCE = re.compile(r"describe resource\s{1,4}(" + _ARN + r")", re.IGNORECASE)
 
 
+_ECHO_CHARS = 600
+"""Longest echo of what AWS said: AWS messages are shorter; a longer text is a paste the
+reader could not narrow down, and only its ends are worth showing."""
+
+
+def _echo(text: str) -> str:
+    """``text`` short enough to echo: its head and tail, saying how much was left out."""
+    if len(text) <= _ECHO_CHARS:
+        return text
+    head, tail = text[: _ECHO_CHARS - 150], text[-100:]
+    return f"{head} … ({len(text) - len(head) - len(tail):,} characters left out) … {tail}"
+
+
 def _clean(value: str | None) -> str | None:
     return None if value is None else value.rstrip(".,;:)'\"]")
 
@@ -153,7 +166,7 @@ def _access_denied(read: Unwrapped, text: str, found: re.Match[str]) -> ParsedMe
         notes.append("the message does not say which policy type denied it (older message form)")
     return ParsedMessage(
         kind=MessageKind.ACCESS_DENIED,
-        text=read.message or text,
+        text=_echo(text[found.start() :] if found.start() else (read.message or text)),
         principal=principal,
         action=found.group("action"),
         resource=resource,
@@ -191,7 +204,7 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
     masked = _masked(("role", role_arn), ("key", key_arn), ("resource", resource_arn))
     return ParsedMessage(
         kind=row.kind,
-        text=read.message or text,
+        text=_echo(read.message or text),
         gate=row.gate,
         role=role_arn,
         key=key_arn,
@@ -269,7 +282,7 @@ def parse_error_message(text: str) -> ParsedMessage:
     if encoded := _ENCODED.search(flat):
         return ParsedMessage(
             kind=MessageKind.ENCODED,
-            text=read.message or flat,
+            text=_echo(read.message or flat),
             family=MessageFamily.ENCODED_AUTHORIZATION,
             evidence=read.evidence,
             encoded=encoded.group(1),
@@ -301,7 +314,7 @@ def parse_error_message(text: str) -> ParsedMessage:
         return _family_message(read, source, row)
     return ParsedMessage(
         kind=MessageKind.UNRECOGNISED,
-        text=read.message or flat,
+        text=_echo(read.message or flat),
         evidence=read.evidence,
         notes=(*read.notes, "no known access-denied or AWS Backup message form"),
     )

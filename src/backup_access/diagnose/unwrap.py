@@ -11,8 +11,11 @@ CloudTrail JSON (``"errorMessage": "…"``), a job as ``describe-copy-job`` prin
 (``"StatusMessage": "…"``), wrapped over lines and indented. The wrapper is
 evidence (the API operation, the tool's resource name, the request id) and is kept.
 
-Every expression here is linear: bounded quantifiers, no nested or adjacent unbounded ones,
-and the text is cut at ``MAX_MESSAGE_CHARS`` first (the cut is reported).
+Every expression here is linear: bounded quantifiers, no nested or adjacent unbounded ones.
+A paste longer than ``MAX_MESSAGE_CHARS`` is cut around the last place an AWS message form
+occurs (found with plain substring searches over the whole text), not at its head: the error
+is at the end of a log. A log's lines that do not hold the error are left out. Every cut is
+reported.
 """
 
 from __future__ import annotations
@@ -24,7 +27,44 @@ import string
 from dataclasses import dataclass, replace
 
 MAX_MESSAGE_CHARS = 20_000
-"""Longest text read: AWS messages are far shorter; the rest of a longer paste is ignored."""
+"""Longest text read: AWS messages are far shorter; the rest of a longer paste is left out
+(around the error it holds, see ``_around_the_error``)."""
+
+_BEFORE_ANCHOR = 4_000
+"""How much of a long paste is kept before the error form found in it: the message starts
+before its anchor (``User: ARN is not authorized…`` , a Terraform heading)."""
+
+# Where AWS's message is, as plain substrings (case as tools print them): the forms AWS and
+# the SDKs print, strongest first; then words any error line holds.
+_STRONG_ANCHORS = (
+    "is not authorized to perform",
+    "is not authorized to call",
+    "An error occurred (",
+    "operation error ",
+    "Encoded authorization failure message",
+    "encoded authorization failure message",
+    "Resource handler returned message",
+    '"StatusMessage"',
+    '"errorMessage"',
+    "<Message>",
+    "(Service: ",
+    "status code: 4",
+    "httpStatusCode: 4",
+    "AccessDenied",
+    "Access Denied",
+    "Access denied",
+    "Insufficient privileges",
+    "KMSKeyNotAccessibleFault",
+    "not accessible",
+    "ciphertext refers to",
+    "failed to create a recovery point",
+    "cannot be assumed",
+    "does not have permission",
+    "explicit deny",
+)
+_WEAK_ANCHORS = ("Error: ", "Exception", "Fault", "ERROR", "FATAL", "error", "denied", "failed")
+_PLACEHOLDERS = frozenset({"null", "none", "nil", "undefined", "unknown", "unknownerror"})
+"""What SDKs print in place of an empty message: Java v1 ``null``, JS v3 ``UnknownError``."""
 
 _ACCESS_DENIED_CODES = frozenset(
     {
@@ -70,6 +110,96 @@ class Unwrapped:
     notes: tuple[str, ...] = ()
 
 
+# --- where the error is in a long paste or a log ------------------------------------------
+def _last_anchor(text: str, anchors: tuple[str, ...]) -> int:
+    """Where the last of ``anchors`` starts in ``text`` (-1: none); one scan per anchor."""
+    return max(text.rfind(anchor) for anchor in anchors)
+
+
+def _around_the_error(text: str) -> tuple[str, str | None]:
+    """At most ``MAX_MESSAGE_CHARS`` of ``text``: a window that starts a little before the
+    last AWS message form in it (the error ends a log), or its head and tail when it holds
+    none; and a note saying what was left out."""
+    size = len(text)
+    if size <= MAX_MESSAGE_CHARS:
+        return text, None
+    anchor = _last_anchor(text, _STRONG_ANCHORS)
+    if anchor < 0:
+        anchor = _last_anchor(text, _WEAK_ANCHORS)
+    if anchor < 0:
+        half = MAX_MESSAGE_CHARS // 2
+        return text[:half] + "\n" + text[-half:], (
+            f"the text is {size:,} characters, longer than any AWS message, and holds no "
+            f"known error form: only its first and last {half:,} characters were read "
+            f"(the {size - 2 * half:,} between them were left out; at most "
+            f"{MAX_MESSAGE_CHARS:,} are read)"
+        )
+    start = max(0, min(anchor - _BEFORE_ANCHOR, size - MAX_MESSAGE_CHARS))
+    line_end = text.find("\n", start, min(start + 500, anchor)) if start else -1
+    if line_end >= 0:
+        start = line_end + 1  # begin on a whole line
+    end = min(size, start + MAX_MESSAGE_CHARS)
+    return text[start:end], (
+        f"the text is {size:,} characters, longer than any AWS message: the "
+        f"{end - start:,} characters around the error found at character {anchor:,} were read "
+        f"(at most {MAX_MESSAGE_CHARS:,}); the {start:,} before and {size - end:,} after "
+        "were left out"
+    )
+
+
+_LOG_START = re.compile(
+    r"(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\[?(?:INFO|DEBUG|TRACE|WARN|WARNING|ERROR|FATAL"
+    r"|CRITICAL)\]?(?=[\s:]))"
+)
+_ERROR_LEVEL = re.compile(r"\b(?:ERROR|FATAL|CRITICAL)\b")
+_LOG_MIN_LINES = 2
+
+
+def _holds_error(record: str, anchors: tuple[str, ...]) -> bool:
+    return any(anchor in record for anchor in anchors)
+
+
+def _log_error_lines(text: str) -> tuple[str, str | None]:
+    """The log record (a timestamped or levelled line and the lines that continue it) that
+    holds the error, when ``text`` is a log: the last one holding an AWS message form, else
+    the last ERROR one. Other lines are left out (the note says how many); not a log → as is.
+    """
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if _LOG_START.match(line.strip().lstrip(_BOX))]
+    if len(starts) < _LOG_MIN_LINES:
+        return text, None
+    bounds = [0, *starts] if starts[0] else starts
+    records = list(zip(bounds, [*bounds[1:], len(lines)], strict=True))
+    chosen = next(
+        (
+            (first, end)
+            for first, end in reversed(records)
+            if _holds_error("\n".join(lines[first:end]), _STRONG_ANCHORS)
+        ),
+        None,
+    ) or next(
+        ((first, end) for first, end in reversed(records) if _ERROR_LEVEL.search(lines[first])),
+        None,
+    )
+    if chosen is None:
+        return text, None
+    first, end = chosen
+    if not _holds_error(lines[first], _STRONG_ANCHORS + _WEAK_ANCHORS):
+        first += next(
+            (i for i, line in enumerate(lines[first:end]) if _holds_error(line, _STRONG_ANCHORS)),
+            0,
+        )
+    left_out = len(lines) - (end - first)
+    if not left_out:
+        return text, None
+    kept = "line" if end - first == 1 else f"{end - first} lines"
+    return "\n".join(lines[first:end]), (
+        f"the paste is a log: of its {len(lines):,} lines read, only the error's {kept} "
+        f"(from a line holding an AWS message form, or the last ERROR line) were kept; "
+        f"the other {left_out:,} were left out"
+    )
+
+
 # --- line-level clean-up -------------------------------------------------------------------
 _BOX = "│╷╵┃|>"
 _TIMESTAMP = re.compile(
@@ -111,6 +241,8 @@ def _hard_wrapped(lines: list[str]) -> bool:
     full = lines[:-1]
     if not full or len(full[0]) < _HARD_WRAP_MIN:
         return False
+    if any(line[:1] in _BOX or line[:1] == "\t" for line in lines):
+        return False  # a Terraform box or a Go status line: lines of their own, not a wrap
     width = len(full[0])
     return all(len(line) == width and not line.endswith(" ") for line in full) and (
         0 < len(lines[-1]) <= width
@@ -168,6 +300,14 @@ _TERRAFORM = re.compile(
     r"setting|listing|tagging) (?P<what>(?:Backup|KMS|IAM|RAM)[A-Za-z ]{1,60}?)"
     r"(?: \((?P<name>[^()]{0,255})\))?:\s?"
 )
+_TERRAFORM_ANY = re.compile(
+    r"(?P<error>Error: (?:error )?)?(?P<verb>[a-z]{2,20}ing) (?P<what>[A-Z][A-Za-z0-9 ]{0,60}?)"
+    r"(?: \((?P<name>[^()]{0,255})\)(?P<tail>[a-z ]{0,40}))?:\s?"
+)
+"""Any Terraform heading (``Error: putting Backup Vault (name) access policy: …``): the verb,
+the resource words and the name, for the resources ``_TERRAFORM`` does not list. Read only
+after ``Error:``, at the start of the text (the line-cleaner takes ``Error:`` off as a level)
+or with a name in brackets, so ordinary prose is not taken for a heading."""
 _CFN_HANDLER = "Resource handler returned message:"
 _CFN_TAIL = re.compile(r"\(RequestToken: [\w-]{0,128}, HandlerErrorCode: (?P<code>\w{1,64})\)")
 _CFN_EVENT = re.compile(
@@ -256,6 +396,11 @@ def _strip_suffixes(message: str, ev: dict[str, object]) -> str:
     if found := _CFN_TAIL.search(message):
         ev.setdefault("error_code", found.group("code"))
         message = message[: found.start()]
+    # the JS SDK v3 prints the error object's fields after the message: '$fault': 'client', …
+    cuts = [at for at in (message.find(f) for f in _JS_FIELDS) if at >= 0]
+    if cuts:
+        ev.setdefault("js-sdk", True)
+        message = message[: min(cuts)].rstrip(" {'\"")
     return message
 
 
@@ -325,6 +470,16 @@ def _sdk(message: str, ev: dict[str, object]) -> str:
                 ev["operation"], ev["operation_from"] = operation, "terraform"
             message = _after(message, found.end())
             continue
+        if "terraform" not in ev and (found := _terraform_heading(message)):
+            ev["terraform"] = True
+            if found.group("name"):
+                ev.setdefault("tool_resource", found.group("name"))
+            what = found.group("what") + " " + (found.group("tail") or "").title()
+            operation = _terraform_operation(found.group("verb"), what)
+            if operation and "operation" not in ev:
+                ev["operation"], ev["operation_from"] = operation, "terraform"
+            message = _after(message, found.end())
+            continue
         if found := _GO_V2.search(message):
             ev["go-sdk-v2"] = True
             ev["service"] = found.group("service").strip()
@@ -343,6 +498,13 @@ def _sdk(message: str, ev: dict[str, object]) -> str:
             continue
         break
     return message
+
+
+def _terraform_heading(message: str) -> re.Match[str] | None:
+    found = _TERRAFORM_ANY.search(message)
+    if found is None or not (found.group("error") or found.group("name") or not found.start()):
+        return None
+    return found
 
 
 def _code_prefix(message: str, ev: dict[str, object]) -> str:
@@ -379,17 +541,25 @@ _FIELDS = (
     "resource_type",
 )
 _TRIM = string.whitespace + "\"'`.,;:"
+_JS_FIELDS = ("$fault", "$metadata", "$retryable", "$response")
+
+
+def _short_code(code: object) -> object:
+    """An error code without the Java package around it
+    (``software.amazon.awssdk.services.backup.model.AccessDeniedException`` →
+    ``AccessDeniedException``); EC2's ``Client.UnauthorizedOperation`` is kept."""
+    if isinstance(code, str) and code.count(".") >= 2:
+        return code.rsplit(".", 1)[1]
+    return code
 
 
 def unwrap(text: str) -> Unwrapped:
     """AWS's message and the wrapper's evidence; never raises."""
     notes: list[str] = []
-    if len(text) > MAX_MESSAGE_CHARS:
-        notes.append(
-            f"the text was cut to its first {MAX_MESSAGE_CHARS:,} characters (longer than any "
-            "AWS message); anything after that was not read"
-        )
-        text = text[:MAX_MESSAGE_CHARS]
+    for reader in (_around_the_error, _log_error_lines):
+        text, note = reader(text)
+        if note:
+            notes.append(note)
     flat, address = _flatten(text)
     ev: dict[str, object] = {}
     if address:
@@ -401,9 +571,15 @@ def unwrap(text: str) -> Unwrapped:
     message = _sdk(message, ev)
     message = _strip_suffixes(message, ev)
     message = _code_prefix(message, ev)
+    placeholder = message.strip(_TRIM)
+    if placeholder.lower() in _PLACEHOLDERS and ("error_code" in ev or "status_code" in ev):
+        notes.append(f"the SDK printed '{placeholder}' where AWS's message goes: AWS gave none")
+        message = ""
     if _looks_like_code_only(message):
         ev.setdefault("error_code", message.strip(_TRIM))
         message = ""
+    if "error_code" in ev:
+        ev["error_code"] = _short_code(ev["error_code"])
     wrappers = tuple(name for name in _WRAPPER_ORDER if ev.get(name))
     evidence = Evidence(wrappers=wrappers, **{k: ev[k] for k in _FIELDS if k in ev})  # type: ignore[arg-type]
     if evidence.operation_from in ("terraform", "cloudformation"):
