@@ -25,6 +25,7 @@ from backup_access.diagnose.offline import answer_offline
 from backup_access.documents import STDIN, load_document, read_text
 from backup_access.engine.model import NamedPolicy
 from backup_access.report.incident import offline_to_dict, render_offline
+from backup_access.report.offline_markdown import render_offline_markdown
 from backup_access.world import World
 
 Emit = Callable[[list[tuple[str, Explanation]]], None]
@@ -60,6 +61,8 @@ def offline(text: str, *, output_format: str, expect: str | None) -> None:
     answer = answer_offline(parse_error_message(text))
     if output_format == "json":
         click.echo(json.dumps(offline_to_dict(answer), indent=2, ensure_ascii=False))
+    elif output_format == "markdown":
+        click.echo(render_offline_markdown(answer))
     else:
         click.echo(render_offline(answer))
     if expect is not None:
