@@ -138,10 +138,22 @@ def boundary(known: Known) -> tuple[Confirmation, ...]:
     )
 
 
-def org_policies(known: Known, kind: str, target: str | None) -> tuple[Confirmation, ...]:
+def org_policies(
+    known: Known, kind: str, target: str | None, *, explicit: bool | None = None
+) -> tuple[Confirmation, ...]:
+    """SCPs or RCPs at the account, its OUs and the root: every level must allow, and a Deny
+    at any one level is enough to deny
+    (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html)."""
     account = arn_account(target or "") or "ACCOUNT_ID"
     if account_mask(account) or not account:
         account = "ACCOUNT_ID"
+    why = (
+        "a Deny at any one level is enough"
+        if explicit
+        else "every level must allow"
+        if explicit is False
+        else "every level must allow, and a Deny at any one level is enough"
+    )
     return (
         Confirmation(
             f"aws organizations list-parents --child-id {account}",
@@ -151,10 +163,53 @@ def org_policies(known: Known, kind: str, target: str | None) -> tuple[Confirmat
         Confirmation(
             f"aws organizations list-policies-for-target --target-id {account} --filter {kind}",
             MANAGEMENT,
-            "the policies attached to the account; run it for each OU and the root too, since "
-            "every level must allow",
+            f"the policies attached to the account; run it for each OU and the root too, since "
+            f"{why}",
         ),
     )
+
+
+def statement_search(which: Layer, known: Known, sid: str) -> tuple[Confirmation, ...]:
+    """Commands that read the policies of ``which`` layer whole, to find the statement whose
+    Sid a decoded authorization message names (the message does not say which policy)."""
+    look = f"look for the statement with Sid {sid}"
+    if which in (Layer.SCP, Layer.RCP):
+        return (
+            Confirmation(
+                "aws organizations describe-policy --policy-id POLICY_ID --query Policy.Content "
+                "--output text",
+                MANAGEMENT,
+                f"each policy listed above (account, OUs, root), whole: {look}",
+            ),
+        )
+    if which in (Layer.IDENTITY, Layer.BOUNDARY):
+        role = role_of(known.principal)
+        where = account_of(role or known.principal, "the principal")
+        inline = (
+            (
+                Confirmation(
+                    f"aws iam list-role-policies --role-name {_role_name(role)}",
+                    where,
+                    "the role's inline policies; read each with aws iam get-role-policy "
+                    f"--role-name {_role_name(role)} --policy-name POLICY_NAME and {look}",
+                ),
+            )
+            if which is Layer.IDENTITY and (role is None or ":role/" in role)
+            else ()
+        )
+        return (
+            *inline,
+            Confirmation(
+                "aws iam get-policy-version --policy-arn POLICY_ARN --version-id $(aws iam "
+                "get-policy --policy-arn POLICY_ARN --query Policy.DefaultVersionId --output "
+                "text) --query PolicyVersion.Document",
+                where,
+                f"each managed policy listed above, whole: {look}"
+                if which is Layer.IDENTITY
+                else f"the boundary policy named above, whole: {look}",
+            ),
+        )
+    return ()
 
 
 def resource_policy(known: Known, resource: str | None) -> tuple[Confirmation, ...]:
@@ -312,16 +367,19 @@ def gate(setting: Gate, known: Known) -> tuple[Confirmation, ...]:
     return vault(known, known.resource, "settings")
 
 
-def layer(which: Layer, known: Known) -> tuple[Confirmation, ...]:
-    """Commands for a request denied in ``which`` layer."""
+def layer(which: Layer, known: Known, *, explicit: bool | None = None) -> tuple[Confirmation, ...]:
+    """Commands for a request denied in ``which`` layer (``explicit``: whether AWS reported
+    an explicit deny, when it says)."""
     if which is Layer.IDENTITY:
         return caller_policies(known)
     if which is Layer.BOUNDARY:
         return boundary(known)
     if which is Layer.SCP:
-        return org_policies(known, "SERVICE_CONTROL_POLICY", role_of(known.principal))
+        return org_policies(
+            known, "SERVICE_CONTROL_POLICY", role_of(known.principal), explicit=explicit
+        )
     if which is Layer.RCP:
-        return org_policies(known, "RESOURCE_CONTROL_POLICY", known.resource)
+        return org_policies(known, "RESOURCE_CONTROL_POLICY", known.resource, explicit=explicit)
     if which is Layer.RESOURCE:
         return resource_policy(known, known.resource)
     if which is Layer.SESSION:

@@ -7,6 +7,7 @@ world cannot know (session policies, VPC endpoint, source IP, tags).
 from __future__ import annotations
 
 from backup_access.catalogue import CheckKind
+from backup_access.diagnose import decoded
 from backup_access.diagnose.families import MessageGate
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckDecision, CheckResult
@@ -77,6 +78,15 @@ def request_disagreements(
         )
     if parsed.explicit is False and result.decision is CheckDecision.EXPLICIT_DENY:
         out.append("the message reports no allow, but the world finds an explicit deny")
+    sids = {m.sid for m in decoded.deciding_statements(parsed) if m.sid}
+    if parsed.explicit and sids and result.decision is CheckDecision.EXPLICIT_DENY:
+        found = {ref.sid for ref in result.statements if ref.effect.lower() == "deny"}
+        if not sids & found:
+            out.append(
+                f"the decoded message names the Deny statement {', '.join(sorted(sids))}; in the "
+                "world the Deny statements responsible are "
+                f"{', '.join(sorted(s or 'without Sid' for s in found)) or 'not quoted'}"
+            )
     if parsed.policy_arn and result.statements:
         named = {s.policy for s in result.statements}
         if not any(parsed.policy_arn in name or name in parsed.policy_arn for name in named):
@@ -88,10 +98,14 @@ def request_disagreements(
 
 
 def _reported_words(parsed: ParsedMessage) -> str:
-    """AWS's own words for the deny: "an explicit deny in a service control policy"."""
-    assert parsed.layer is not None
+    """AWS's own words for the deny: "an explicit deny in a service control policy", "an
+    explicit deny by statement DenyBackupDelete (…)" (a decoded message names no layer)."""
+    sids = "; ".join(m.words for m in decoded.deciding_statements(parsed))
+    by = f" by statement {sids}" if sids else ""
+    if parsed.layer is None:
+        return f"an explicit deny{by}" if parsed.explicit else f"no allow{by}"
     if parsed.explicit:
-        return f"an explicit deny in {with_article(parsed.layer.full_name)}"
+        return f"an explicit deny in {with_article(parsed.layer.full_name)}{by}"
     return f"no {parsed.layer.full_name} allows it"
 
 
@@ -115,19 +129,22 @@ def reported_check(parsed: ParsedMessage, result: CheckResult) -> CheckResult | 
     implicit deny), so ``--expect explicit_deny`` follows what AWS reported; the world's own
     finding stays the next check.
     """
-    if not result.decision.denies or parsed.layer is None or parsed.explicit is None:
+    if not result.decision.denies or parsed.explicit is None:
         return None
-    layer_differs = parsed.layer.value not in result.blocked_by
+    # a decoded message names no layer: only explicit against implicit can differ
+    layer_differs = parsed.layer is not None and parsed.layer.value not in result.blocked_by
     world_explicit = result.decision is CheckDecision.EXPLICIT_DENY
     if not layer_differs and parsed.explicit == world_explicit:
         return None
     blamed = _layer_names(result.blocked_by)
     found = f"an explicit deny in {blamed}" if world_explicit else f"it not allowed by {blamed}"
-    if layer_differs:
-        assert parsed.layer is not None
-        none_there = (
-            "no such deny" if parsed.explicit else f"it allowed by {parsed.layer.in_a_sentence}"
-        )
+    if parsed.explicit and not world_explicit:
+        none_there = "no such deny"
+    elif layer_differs and parsed.layer is not None:
+        none_there = f"it allowed by {parsed.layer.in_a_sentence}"
+    else:
+        none_there = ""
+    if none_there:
         world = (
             f"the world finds {none_there} (it may be out of date on exactly that point) "
             f"but finds {found}"

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 
 from backup_access.catalogue import Actor, Check, CheckKind, Operation, load_catalogue
-from backup_access.diagnose import confirm
+from backup_access.diagnose import confirm, decoded
 from backup_access.diagnose.confirm import Confirmation, Known
 from backup_access.diagnose.families import (
     CheckRef,
@@ -137,6 +137,7 @@ class OfflineAnswer:
             "family": parsed.family.value,
             "kind": parsed.kind.value,
             "message": parsed.text,
+            "matched_statements": [m.to_dict() for m in decoded.matched_statements(parsed)],
             "summary": self.summary,
             "meaning": self.meaning,
             "permission_problem": self.permission_problem,
@@ -178,6 +179,8 @@ def message_parameters(parsed: ParsedMessage) -> dict[str, object]:
         "resource_type": evidence.resource_type,
         "wrappers": list(evidence.wrappers) or None,
         "masked": [m.field for m in parsed.masked] or None,
+        # a decoded authorization message's matched statements (Sid, effect, actions, resources)
+        "matched_statements": [m.words for m in decoded.matched_statements(parsed)] or None,
     }
     job = parsed.job  # the job around a job message: job_destination_vault, job_role, …
     values.update({f"job_{name}": getattr(job, name) for name in job.__slots__})
@@ -337,6 +340,9 @@ def _summary(parsed: ParsedMessage, row: Family) -> str:
     deny = {True: "explicit deny", False: "implicit deny", None: None}[parsed.explicit]
     if parsed.layer is None:
         which = "AWS does not say which policy"
+        sids = [m.sid for m in decoded.deciding_statements(parsed) if m.sid]
+        if deny and sids and parsed.explicit:
+            deny = f"{deny} by statement {', '.join(sids)}"
         return f"access denied ({deny}; {which})" if deny else f"access denied ({which})"
     words = (
         "the role's trust policy"
@@ -357,6 +363,12 @@ def _blame(parsed: ParsedMessage, row: Family) -> Blame:
             kind = "an explicit deny" if parsed.explicit else "no allow"
             words = f" in {parsed.policy_type} policy" if parsed.policy_type else ""
             named = f" ({parsed.policy_arn})" if parsed.policy_arn else ""
+            statements = decoded.deciding_statements(parsed)
+            if statements:
+                named += "; the decoded message names the statement(s) " + "; ".join(
+                    m.words for m in statements
+                )
+                named += " but not the policy that holds them"
             says = f"AWS reports {kind}{words}{named}"
         return Blame(says, parsed.explicit, parsed.policy_type, layer, parsed.policy_arn)
     if row.permission_problem is None:
@@ -377,12 +389,50 @@ def _blame(parsed: ParsedMessage, row: Family) -> Blame:
     )
 
 
+def _deny_verb(explicit: bool | None) -> str:
+    """How a cause words the deny AWS reported: an explicit deny is a Deny statement to find,
+    never a missing Allow."""
+    if explicit is True:
+        return "explicitly denies"
+    if explicit is False:
+        return "does not allow"
+    return "does not allow (or explicitly denies)"
+
+
+def _statement_commands(
+    parsed: ParsedMessage, which: Layer, known: Known, commands: tuple[Confirmation, ...]
+) -> tuple[tuple[Confirmation, ...], str]:
+    """For a decoded message naming the statements that decided it: the layer's commands,
+    each told which Sid to look for, and the commands that read the policies whole; and the
+    words naming the statements (empty when it names none)."""
+    statements = decoded.deciding_statements(parsed)
+    sids = [m.sid for m in statements if m.sid]
+    if not statements:
+        return commands, ""
+    named = "; ".join(m.words for m in statements)
+    if not sids:
+        return commands, named
+    look = " or ".join(sids)
+    told = tuple(
+        c
+        if " list-" in c.command  # a listing shows names, not statements
+        else replace(c, shows=f"{c.shows}; look for the statement with Sid {look}")
+        for c in commands
+    )
+    return (*told, *confirm.statement_search(which, known, look)), named
+
+
 def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) -> list[Cause]:
     """The denied request itself, in the layer AWS named (or each plausible layer)."""
     target = f"{parsed.action} on {parsed.resource or 'the resource'}"
+    kind = _deny_verb(parsed.explicit)
+    check_id = check.id if check else "message.request"
+    source = check.source if check else family(MessageFamily.IAM_NOT_AUTHORIZED).sources[0]
     if parsed.layer is not None:
-        commands = (*confirm.policy(parsed.policy_arn), *confirm.layer(parsed.layer, known))
-        kind = "explicitly denies" if parsed.explicit else "does not allow"
+        commands = (
+            *confirm.policy(parsed.policy_arn),
+            *confirm.layer(parsed.layer, known, explicit=parsed.explicit),
+        )
         return [
             Cause(
                 0,
@@ -390,8 +440,8 @@ def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) ->
                 parsed.layer.value,
                 "AWS named this layer in the message",
                 commands,
-                check.id if check else "message.request",
-                check.source if check else family(MessageFamily.IAM_NOT_AUTHORIZED).sources[0],
+                check_id,
+                source,
             )
         ]
     caller_account = confirm.arn_account(parsed.principal or "")
@@ -400,21 +450,41 @@ def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) ->
     order = [
         layer
         for layer in _UNKNOWN_LAYER_ORDER
-        if layer is not Layer.RESOURCE or cross or (parsed.resource and ":kms:" in parsed.resource)
+        # a resource policy allows only across accounts (or for a key), but its Deny denies in
+        # the same account too (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html)
+        if layer is not Layer.RESOURCE
+        or cross
+        or parsed.explicit
+        or (parsed.resource and ":kms:" in parsed.resource)
     ]
-    return [
-        Cause(
-            0,
-            f"The {LAYER_WORDS[layer]} does not allow {target}",
-            layer.value,
-            "AWS does not say which layer; ranked by AWS's evaluation order and how often each "
-            "layer is the cause" + (" (the resource is in another account)" if cross else ""),
-            confirm.layer(layer, known),
-            check.id if check else "message.request",
-            check.source if check else family(MessageFamily.IAM_NOT_AUTHORIZED).sources[0],
+    why = (
+        "AWS does not say which layer; ranked by AWS's evaluation order and how often each "
+        "layer is the cause" + (" (the resource is in another account)" if cross else "")
+    )
+    causes = []
+    for layer in order:
+        commands, named = _statement_commands(
+            parsed, layer, known, confirm.layer(layer, known, explicit=parsed.explicit)
         )
-        for layer in order
-    ]
+        by = f" with statement {named}" if named and parsed.explicit else ""
+        said = (
+            f"; the decoded message names the statement that decided it, {named}, but not "
+            "which policy holds it"
+            if named
+            else ""
+        )
+        causes.append(
+            Cause(
+                0,
+                f"The {LAYER_WORDS[layer]} {kind} {target}{by}",
+                layer.value,
+                why + said,
+                commands,
+                check_id,
+                source,
+            )
+        )
+    return causes
 
 
 _SERVICE_PREFIXES = {"backup": "backup", "awsbackup": "backup", "kms": "kms", "awskms": "kms"}

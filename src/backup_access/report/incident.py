@@ -17,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from backup_access.diagnose import decoded
 from backup_access.diagnose.offline import Cause, OfflineAnswer
 
 SCHEMA = "backup-access/offline-answer/1"
@@ -84,8 +85,9 @@ def render_offline(answer: OfflineAnswer) -> str:
     parsed = answer.message
     api = f" ({answer.api})" if answer.api else ""
     lines = [f"? UNKNOWN (no world given){api}: {answer.summary}"]
-    if parsed.text:
-        lines.append(f"  AWS said: {printable(parsed.text)}")
+    said = decoded.echo(parsed) or parsed.text  # a decoded message without its escaping
+    if said:
+        lines.append(f"  AWS said: {printable(said)}")
     lines.append(f"What it means: {answer.meaning}")
     if answer.permission_problem is None:
         lines.append(
