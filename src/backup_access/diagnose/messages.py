@@ -225,7 +225,8 @@ def _decoded(text: str) -> ParsedMessage | None:
     try:
         data = json.loads(stripped)
         if isinstance(data, dict) and isinstance(data.get("DecodedMessage"), str):
-            data = json.loads(data["DecodedMessage"])
+            stripped = data["DecodedMessage"].strip()  # echo AWS's message, not its escaping
+            data = json.loads(stripped)
     except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("context"), dict):
@@ -255,7 +256,7 @@ def _decoded(text: str) -> ParsedMessage | None:
         notes.append("the decoded message does not say whether an explicit deny decided it")
     return ParsedMessage(
         kind=MessageKind.ACCESS_DENIED if action else MessageKind.UNRECOGNISED,
-        text=stripped[:2000],
+        text=_echo(stripped),
         principal=principal,
         action=action,
         resource=resource,
