@@ -98,3 +98,47 @@ def test_finding_the_error_in_a_huge_paste_is_linear() -> None:
         return "AccessDenie" * (size // 11) + IAM
 
     assert growth(parse_error_message, make, 40_000) < BOUND
+
+
+def test_a_ci_log_keeps_the_whole_timestamped_terraform_box() -> None:
+    # GitHub Actions stamps every line, the box lines too; Terraform goes on below its heading
+    stamp = "2026-12-07T10:00:06.1234567Z "
+    lines = [
+        "##[group]Run terraform apply",
+        "aws_backup_vault.v: Creating...",
+        "╷",
+        "│ Error: creating Backup Vault (v): AccessDeniedException: User: "
+        "arn:aws:iam::111111111111:user/ci is not authorized",
+        "│ to perform: backup:CreateBackupVault on resource: "
+        "arn:aws:backup:us-east-1:111111111111:backup-vault:v because no identity-based policy "
+        "allows the backup:CreateBackupVault action",
+        "│ \tstatus code: 403, request id: r1",
+        "│ ",
+        "│   with aws_backup_vault.v,",
+        "╵",
+        "##[error]Process completed with exit code 1.",
+    ]
+    parsed = parse_error_message("\n".join(stamp + line for line in lines))
+    assert parsed.action == "backup:CreateBackupVault"
+    assert parsed.principal == "arn:aws:iam::111111111111:user/ci"
+    assert parsed.evidence.tool_resource == "aws_backup_vault.v"
+    assert parsed.evidence.request_id == "r1" and "terraform" in parsed.evidence.wrappers
+    assert "│" not in parsed.text and "Process completed" not in parsed.text
+
+
+def test_a_log_with_a_python_traceback_keeps_the_traceback_record() -> None:
+    text = (
+        "2026-12-07 10:00:00,123 INFO starting backup setup\n"
+        "2026-12-07 10:00:01,456 ERROR Traceback (most recent call last):\n"
+        '  File "/app/setup.py", line 12, in <module>\n'
+        "botocore.exceptions.ClientError: An error occurred (AccessDeniedException) when "
+        "calling the CreateBackupVault operation: User: "
+        "arn:aws:sts::111111111111:assumed-role/Deploy/ci is not authorized to perform: "
+        "backup-storage:MountCapsule because no identity-based policy allows the "
+        "backup-storage:MountCapsule action\n"
+        "2026-12-07 10:00:02,000 INFO exiting\n"
+    )
+    parsed = parse_error_message(text)
+    assert parsed.operation == "CreateBackupVault"
+    assert parsed.action == "backup-storage:MountCapsule"
+    assert parsed.text.startswith("User: arn:aws:sts::111111111111:assumed-role/Deploy/ci")

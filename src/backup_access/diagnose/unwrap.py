@@ -184,6 +184,11 @@ def _log_error_lines(text: str) -> tuple[str, str | None]:
     if chosen is None:
         return text, None
     first, end = chosen
+    # a CI log's timestamped Terraform box: the whole box is the error, heading to bottom
+    while first > 0 and _continues(lines[first]) and _continues(lines[first - 1]):
+        first -= 1
+    while end < len(lines) and _continues(lines[end]):
+        end += 1
     if not _holds_error(lines[first], _STRONG_ANCHORS + _WEAK_ANCHORS):
         first += next(
             (i for i, line in enumerate(lines[first:end]) if _holds_error(line, _STRONG_ANCHORS)),
@@ -192,12 +197,19 @@ def _log_error_lines(text: str) -> tuple[str, str | None]:
     left_out = len(lines) - (end - first)
     if not left_out:
         return text, None
-    kept = "line" if end - first == 1 else f"{end - first} lines"
+    kept = "line was" if end - first == 1 else f"{end - first} lines were"
     return "\n".join(lines[first:end]), (
-        f"the paste is a log: of its {len(lines):,} lines read, only the error's {kept} "
-        f"(from a line holding an AWS message form, or the last ERROR line) were kept; "
+        f"the paste is a log: of its {len(lines):,} lines read, only the error's {kept} kept "
+        f"(from a line holding an AWS message form, or the last ERROR line); "
         f"the other {left_out:,} were left out"
     )
+
+
+def _continues(line: str) -> bool:
+    """A timestamped line that goes on with the record above it: a Terraform box line."""
+    stamp = _TIMESTAMP.match(line.strip())
+    rest = line.strip()[stamp.end() :].lstrip(" ") if stamp else ""
+    return rest[:1] in ("│", "┃", "╷", "╵")
 
 
 # --- line-level clean-up -------------------------------------------------------------------
@@ -219,8 +231,8 @@ def _clean_line(line: str) -> str | None:
     line = line.strip().lstrip(_BOX).strip()
     for _ in range(3):  # "[ERROR] 2020-03-31T09:00:41Z …", "2024-… ERROR …"
         stamp = _TIMESTAMP.match(line)
-        if stamp:
-            line = line[stamp.end() :].strip()
+        if stamp:  # a CI log stamps every line, Terraform's box lines too
+            line = line[stamp.end() :].strip().lstrip(_BOX).strip()
         level = _LEVEL.match(line)
         if level:
             line = line[level.end() :].strip()
