@@ -13,6 +13,7 @@ from backup_access.diagnose.families import MessageGate
 from backup_access.diagnose.feature_gate import feature_supported
 from backup_access.diagnose.gate_answer import GateAnswer, Handler, checked, meaning, note_only
 from backup_access.diagnose.job_gates import backup_not_created, copy_service_denied, source_ami
+from backup_access.diagnose.key_gates import job_key_checks
 from backup_access.diagnose.lock_gate import retention_in_lock
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckDecision
@@ -48,6 +49,9 @@ def _role_trust(world: World, parsed: ParsedMessage) -> GateAnswer:
 
 
 def _key_manager(world: World, parsed: ParsedMessage) -> GateAnswer:
+    with_job = job_key_checks(world, parsed)  # the job around the message names the rest
+    if with_job is not None:
+        return with_job
     note = key_inaccessible_note(parsed.key)
     if not parsed.key or any(m.field.startswith("key") for m in parsed.masked):
         return GateAnswer(notes=(note,))
@@ -231,8 +235,10 @@ def key_inaccessible_note(key: str | None) -> str:
     named = f"KMS key {key}" if key else "the KMS key"
     option = f"--key {key}" if key else "--key KEY"
     return (
-        f"the message says AWS Backup could not use {named} but names no principal, so the "
-        "world cannot evaluate it: the service role uses the key of the resource it backs up "
+        f"the message says AWS Backup could not use {named} but names no principal, and the "
+        "paste gives no job naming its role and vaults (paste aws backup describe-copy-job "
+        "output to have the job's key checks evaluated), so the world cannot evaluate it: the "
+        "service role uses the key of the resource it backs up "
         "or restores, the destination account's AWSServiceRoleForBackup the source key of a "
         f"cross-account copy; run `explain backup`, `explain restore` or `explain copy` with "
         f"{option} to check the key policy and the role's policies"

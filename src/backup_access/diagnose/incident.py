@@ -21,8 +21,10 @@ from backup_access.diagnose.disagreements import (
     reported_check,
     request_disagreements,
 )
-from backup_access.diagnose.families import MessageKind, family
+from backup_access.diagnose.families import MessageFamily, MessageKind, family
+from backup_access.diagnose.gate_answer import GateAnswer
 from backup_access.diagnose.gate_handlers import answer_gate
+from backup_access.diagnose.key_gates import job_key_checks
 from backup_access.diagnose.masking import DOCUMENTATION_ACCOUNTS, account_mask, arn_account
 from backup_access.diagnose.message_checks import MESSAGE_CHECK, TRUST_CHECK, creating_actions
 from backup_access.diagnose.messages import ParsedMessage, parse_error_message
@@ -156,6 +158,14 @@ def _created_in_caller_account(principal: str, resource: str, action: str | None
     )
 
 
+def _ciphertext_in_job(world: World, parsed: ParsedMessage) -> GateAnswer | None:
+    """KMS's "ciphertext refers to a customer master key …" inside a job that names its role
+    and vaults: the job's key checks (``diagnose.key_gates``); None otherwise."""
+    if parsed.family is not MessageFamily.KMS_CIPHERTEXT_KEY:
+        return None
+    return job_key_checks(world, parsed)
+
+
 def _still_masked(field: str, incident: Incident) -> bool:
     """Whether a masked field of the message is still masked in the incident."""
     value = incident.principal if field.startswith("principal") else incident.resource
@@ -191,11 +201,13 @@ def explain_incident(
         and not (m.value in DOCUMENTATION_ACCOUNTS and m.value in world.accounts)
         and _still_masked(m.field, incident)
     ]
+    job_key = _ciphertext_in_job(world, parsed)
     if incident.principal and incident.action and not masked:
         evaluated, disagreements = _request(world, incident, session)
         checks.extend(evaluated)
-    elif parsed.kind is MessageKind.GATE:
-        answer = answer_gate(world, parsed)
+    elif parsed.kind is MessageKind.GATE or job_key is not None:
+        # a gate, or KMS's ciphertext message inside a job that names its role and vaults
+        answer = job_key if job_key is not None else answer_gate(world, parsed)
         checks.extend(answer.checks)
         notes.extend(answer.notes)
         disagreements.extend(answer.disagreements)

@@ -363,4 +363,15 @@ def _allowed_images(
     )
 
 
-__all__ = ["backup_not_created", "copy_service_denied", "service_checks", "source_ami"]
+# What other job handlers (diagnose.key_gates) read a job's ARNs with.
+job_arn = _arn
+job_vault_arn = _vault_arn
+
+__all__ = [
+    "backup_not_created",
+    "copy_service_denied",
+    "job_arn",
+    "job_vault_arn",
+    "service_checks",
+    "source_ami",
+]
