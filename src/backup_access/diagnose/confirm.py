@@ -241,6 +241,34 @@ def resource_policy(known: Known, resource: str | None) -> tuple[Confirmation, .
     return ()
 
 
+def resource_policy_named(
+    words: str, resource: str | None, vault_arn: str | None, known: Known
+) -> tuple[Confirmation, ...]:
+    """The resource-based policy a catalogue check names in words ("the source key's key
+    policy", "the destination vault's access policy"), read even when the message gives
+    only a placeholder for the resource."""
+    if resource and resource.startswith("arn:"):
+        found = resource_policy(known, resource)
+        if found and ":recovery-point:" not in resource:
+            return found
+    lowered = words.lower()
+    if "key policy" in lowered:
+        return key_policy(resource if resource and ":kms:" in resource else None, known)
+    if "vault" in lowered:
+        return _vault_policy(vault_arn, known)
+    if "trust policy" in lowered:
+        return role_trust(resource if resource and ":role/" in resource else None)
+    if "bucket" in lowered:
+        return (
+            Confirmation(
+                "aws s3api get-bucket-policy --bucket BUCKET_NAME",
+                "the account of the bucket",
+                "the bucket policy",
+            ),
+        )
+    return resource_policy(known, resource)
+
+
 def key_policy(key: str | None, known: Known) -> tuple[Confirmation, ...]:
     key_id = key or "KEY_ARN"
     where = account_of(key, "the KMS key")
@@ -320,12 +348,16 @@ def vault(known: Known, resource: str | None, what: str) -> tuple[Confirmation, 
             ),
         )
     if what == "lock":
+        # DescribeBackupVault's lock fields
+        # (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeBackupVault.html)
         return (
             Confirmation(
                 f"aws backup describe-backup-vault --backup-vault-name {name} --region {region} "
-                "--query '{Locked:Locked,Min:MinRetentionDays,Max:MaxRetentionDays}'",
+                "--query '{Locked:Locked,MinRetentionDays:MinRetentionDays,"
+                "MaxRetentionDays:MaxRetentionDays,LockDate:LockDate}'",
                 where,
-                "the Vault Lock retention range",
+                "whether Vault Lock protects the vault (Locked), its retention range, and the "
+                "date after which the lock can no longer be changed or removed (LockDate)",
             ),
         )
     return (
@@ -364,7 +396,18 @@ def gate(setting: Gate, known: Known) -> tuple[Confirmation, ...]:
         return vault(known, known.resource, "exists")
     if setting is Gate.VAULT_SHARED_WITH:
         return by_confirm(Confirm.RAM_SHARES, known)
+    if setting in _LOCK_GATES:
+        return vault(known, known.resource, "lock")
     return vault(known, known.resource, "settings")
+
+
+# The gates a vault's Vault Lock decides: the lock's fields confirm them.
+_LOCK_GATES = (
+    Gate.LOCK_ALLOWS_CHANGE,
+    Gate.LOCK_REMOVABLE,
+    Gate.LOCK_CHANGEABLE,
+    Gate.RETENTION_WITHIN_LOCK,
+)
 
 
 def layer(which: Layer, known: Known, *, explicit: bool | None = None) -> tuple[Confirmation, ...]:

@@ -304,11 +304,59 @@ def _check_confirm(check: Check, values: dict[str, str], known: Known) -> tuple[
     if check.actor is Actor.BACKUP_SERVICE:
         return confirm.role_trust(resource)
     principal = _fill(check.principal or "{caller}", values)
-    here = Known(principal, check.action, resource, known.role, known.key, None, known.region)
+    simulated = _service_resource(check.action, resource)
+    here = Known(principal, check.action, simulated, known.role, known.key, None, known.region)
     commands = confirm.caller_policies(here)
     if check.resource_policy:
-        commands = (*commands, *confirm.resource_policy(here, resource))
+        # the resource's policy is the layer such a check is listed under: its command first
+        vault = _policy_vault(check.resource_policy, resource, values)
+        named = confirm.resource_policy_named(check.resource_policy, resource, vault, here)
+        commands = (*named, *commands)
     return commands
+
+
+# What an EC2 or RDS action is authorized against: the snapshot or image behind a recovery
+# point, never the recovery point's AWS Backup ARN (resource types of the Service
+# Authorization Reference:
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html,
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html).
+_SERVICE_RESOURCES = {
+    "ec2:deletesnapshot": "arn:aws:ec2:{region}::snapshot/SNAPSHOT_ID",
+    "ec2:modifysnapshotattribute": "arn:aws:ec2:{region}::snapshot/SNAPSHOT_ID",
+    "ec2:deregisterimage": "arn:aws:ec2:{region}::image/AMI_ID",
+    "ec2:modifyimageattribute": "arn:aws:ec2:{region}::image/AMI_ID",
+    "rds:modifydbsnapshotattribute": "arn:aws:rds:{region}:{account}:snapshot:SNAPSHOT_NAME",
+    "rds:modifydbclustersnapshotattribute": (
+        "arn:aws:rds:{region}:{account}:cluster-snapshot:SNAPSHOT_NAME"
+    ),
+}
+
+
+def _service_resource(action: str | None, resource: str | None) -> str | None:
+    """``resource`` as ``action`` is authorized against it: an EC2/RDS action on a recovery
+    point is simulated against the snapshot or image behind it."""
+    template = _SERVICE_RESOURCES.get((action or "").lower())
+    if template is None or resource is None:
+        return resource
+    service = template.split(":", 3)[2]
+    parts = resource.split(":")
+    if len(parts) > 5 and parts[2] == service:
+        return resource  # already the snapshot's or image's own ARN
+    region = parts[3] if len(parts) > 3 and parts[3] else "REGION"
+    account = parts[4] if len(parts) > 4 and parts[4] else "ACCOUNT_ID"
+    return template.format(region=region, account=account)
+
+
+def _policy_vault(words: str, resource: str | None, values: dict[str, str]) -> str | None:
+    """The vault whose access policy a check names: the source or destination vault of a
+    copy, else the vault the request is on."""
+    lowered = words.lower()
+    for name in ("source_vault", "destination_vault"):
+        if name.replace("_", " ") in lowered:
+            return values.get(name)
+    if resource and ":backup-vault:" in resource:
+        return resource
+    return values.get("vault")
 
 
 def _known(parsed: ParsedMessage) -> Known:
