@@ -25,6 +25,7 @@ from backup_access.diagnose import confirm, decoded
 from backup_access.diagnose.confirm import Confirmation, Known
 from backup_access.diagnose.families import (
     CheckRef,
+    Confirm,
     Family,
     Hint,
     MessageFamily,
@@ -424,7 +425,8 @@ def _blame(parsed: ParsedMessage, row: Family) -> Blame:
     if not row.permission_problem:
         return Blame("not a permission problem: AWS blamed no policy", layer=None)
     api = parsed.evidence.operation
-    first = next((h.layer for h in row.hints if h.applies_to(api)), None)
+    hint = next((h for h in row.hints if h.applies_to(api)), None)
+    first = hint.layer if hint else None
     layer_words = {layer.value: text for layer, text in LAYER_WORDS.items()}
     pointed = layer_words.get(
         first or "",
@@ -432,9 +434,33 @@ def _blame(parsed: ParsedMessage, row: Family) -> Blame:
         if first == "setting"
         else "no policy",
     )
+    actor = _hint_actor(parsed, hint)
+    if actor is not None and first in _PRINCIPAL_LAYERS:
+        pointed = f"{Layer(first).long_name} of {actor}"
     return Blame(
         f"AWS names no policy; the message's wording points first at {pointed}", layer=first
     )
+
+
+# The layers that belong to whoever makes the request ("identity-based policy of …").
+_PRINCIPAL_LAYERS = (Layer.IDENTITY.value, Layer.BOUNDARY.value, Layer.SESSION.value)
+
+
+def _hint_actor(parsed: ParsedMessage, hint: Hint | None) -> str | None:
+    """Who makes the request a family's first cause is about, when it is not the caller: the
+    service role AWS Backup assumes for a job or selection, or the destination account's
+    AWSServiceRoleForBackup; None for the caller (the default wording)."""
+    if hint is None:
+        return None
+    actor = hint.check.actor if hint.check else None
+    if actor is Actor.BACKUP_SLR:
+        return "the destination account's AWSServiceRoleForBackup"
+    if actor is Actor.SERVICE_ROLE or hint.confirm in (Confirm.ROLE_POLICIES, Confirm.ROLE_TRUST):
+        named = f" ({parsed.role})" if parsed.role else ""
+        if parsed.family is MessageFamily.SELECTION_TAG_GET_RESOURCES:
+            return f"the selection's role{named}"
+        return f"the job's service role{named}"
+    return None
 
 
 def _deny_verb(explicit: bool | None) -> str:
@@ -602,12 +628,50 @@ def _message_causes(
     api = parsed.evidence.operation
     inferred = _inferred_action(parsed)
     called = replace(known, action=known.action or inferred or _call_action(parsed, operation))
+    user = _key_user(parsed, operation)
+    if user is not None:  # AWS Backup uses the key in a job, not whoever started it
+        called = replace(called, principal=parsed.job.role or "IAM_ROLE_ARN")
     causes = [_hint_cause(h, values, called, api) for h in row.hints if h.applies_to(api)]
+    if user is not None:
+        short, long = user
+        causes = [
+            replace(
+                c,
+                title=c.title.replace("The caller's", f"{short[:1].upper()}{short[1:]}'s")
+                .replace("the caller's", f"{short}'s")
+                .replace("the caller", short),
+                why=f"{c.why}; in a {operation.name if operation else 'job'} the key is used by "
+                f"{long}, not by whoever started it",
+            )
+            for c in causes
+        ]
     if operation is None and inferred and row.kind is MessageKind.ACCESS_DENIED:
         # AWS named no request, but the wrapper named the call: rank that call's layers.
         request = replace(parsed, action=inferred)
         causes.extend(_request_causes(request, replace(known, action=inferred), None))
     return causes, values
+
+
+# Who uses the KMS key in a job AWS Backup runs: the job's service role, and for a copy across
+# accounts the destination account's AWSServiceRoleForBackup
+# (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html#copy-encryption).
+_KEY_USERS = {
+    "copy": (
+        "the copy role",
+        "the copy role (IamRoleArn) and, across accounts, the destination account's "
+        "AWSServiceRoleForBackup",
+    ),
+    "backup": ("the job's service role", "the backup job's service role (IamRoleArn)"),
+    "restore": ("the job's service role", "the restore job's service role (IamRoleArn)"),
+}
+
+
+def _key_user(parsed: ParsedMessage, operation: Operation | None) -> tuple[str, str] | None:
+    """Who uses the key a KMS message is about, when AWS Backup uses it in a job."""
+    if parsed.family is not MessageFamily.KMS_CIPHERTEXT_KEY:
+        return None
+    name = operation.name if operation else ("copy" if parsed.job.destination_vault else None)
+    return _KEY_USERS.get(name or "")
 
 
 def _could_produce(parsed: ParsedMessage, row: Family, check: Check) -> bool:

@@ -46,6 +46,41 @@ def printable(text: str) -> str:
     )
 
 
+# CloudFormation's own handler error codes (RecordHandlerProgress ErrorCode values,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RecordHandlerProgress.html):
+# in a CloudFormation paste they are CloudFormation's verdict, not the AWS service's error code.
+_CLOUDFORMATION_CODES = frozenset(
+    (
+        "NotUpdatable",
+        "InvalidRequest",
+        "AccessDenied",
+        "InvalidCredentials",
+        "AlreadyExists",
+        "NotFound",
+        "ResourceConflict",
+        "Throttling",
+        "ServiceLimitExceeded",
+        "NotStabilized",
+        "GeneralServiceException",
+        "ServiceInternalError",
+        "NetworkFailure",
+        "InternalFailure",
+        "InvalidTypeConfiguration",
+        "HandlerInternalFailure",
+        "NonCompliant",
+        "Unknown",
+        "UnsupportedTarget",
+    )
+)
+
+
+def _error_code(code: str, wrappers: tuple[str, ...]) -> str:
+    """The error code, said to be CloudFormation's HandlerErrorCode when it is one."""
+    if "cloudformation" in wrappers and code in _CLOUDFORMATION_CODES:
+        return f"CloudFormation handler error code {code} (not the AWS service's error code)"
+    return f"error code {code}"
+
+
 def _evidence(answer: OfflineAnswer) -> list[str]:
     parsed = answer.message
     evidence = parsed.evidence
@@ -55,7 +90,7 @@ def _evidence(answer: OfflineAnswer) -> list[str]:
     if evidence.operation:
         parts.append(f"operation {evidence.operation} (named by {evidence.operation_from})")
     if evidence.error_code:
-        parts.append(f"error code {evidence.error_code}")
+        parts.append(_error_code(evidence.error_code, evidence.wrappers))
     if evidence.status_code:
         parts.append(f"HTTP {evidence.status_code}")
     if evidence.request_id:
