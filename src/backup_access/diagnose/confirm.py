@@ -541,3 +541,23 @@ def by_confirm(what: Confirm, known: Known) -> tuple[Confirmation, ...]:
             ),
         )
     return ()
+
+
+def allowed_images(region: str | None, ami: str | None) -> tuple[Confirmation, ...]:
+    """EC2 Allowed AMIs of the copy's destination, and the AMI in the source account
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html)."""
+    where = region or "REGION"
+    return (
+        Confirmation(
+            f"aws ec2 get-allowed-images-settings --region {where}",
+            "the destination account (of the copy's destination vault)",
+            "State (enabled, audit-mode, disabled) and ImageCriteria: whether the source "
+            "account is an allowed image provider",
+        ),
+        Confirmation(
+            f"aws ec2 describe-images --image-ids {ami or 'AMI_ID'} --region {where} "
+            "--query 'Images[].{Owner:OwnerId,State:State}'",
+            "the source account (of the source vault)",
+            "whether the AMI exists in that Region and which account owns it",
+        ),
+    )

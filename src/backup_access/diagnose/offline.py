@@ -32,6 +32,7 @@ from backup_access.diagnose.families import (
     MessageKind,
     family,
 )
+from backup_access.diagnose.masking import account_mask, arn_account
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.engine.model import Layer
 
@@ -769,10 +770,13 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
         seen = {c.check for c in causes}
         possible, others = _other_checks(parsed, row, operation, seen, values, known)
         causes.extend(possible)
+    summary, meaning = _reading(parsed, row, _summary(parsed, row), row.meaning)
+    if row.family is MessageFamily.SOURCE_AMI_NOT_FOUND:
+        causes = [_with_ami_commands(c, parsed) for c in causes]
     return OfflineAnswer(
         message=parsed,
-        summary=_summary(parsed, row),
-        meaning=row.meaning,
+        summary=summary,
+        meaning=meaning,
         permission_problem=row.permission_problem,
         blame=_blame(parsed, row),
         operation=operation.name if operation else None,
@@ -782,6 +786,74 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
         sources=row.sources,
         notes=_answer_notes(parsed, operation, named_by_message),
         other_checks=_ranked(others),
+    )
+
+
+# Families whose reading is about a cross-account copy: said as a condition unless the paste
+# shows the copy's two accounts (the job's source and destination vaults).
+_CROSS_ACCOUNT_READINGS = (
+    MessageFamily.SOURCE_AMI_NOT_FOUND,
+    MessageFamily.BACKUP_SERVICE_ACCESS_DENIED,
+)
+_JOB_KIND = re.compile(r"\b(backup|copy|restore) job\b", re.IGNORECASE)
+_AMI = re.compile(r"(?<![\w-])ami-[0-9a-f]{8,17}(?![\w-])")
+_REGION = re.compile(r"\b[a-z]{2}(?:-[a-z]{1,10}){1,2}-\d{1,2}\b")
+
+
+def _copy_crosses_accounts(parsed: ParsedMessage) -> bool | None:
+    """Whether the pasted job's source and destination vaults are in two accounts; None when
+    the paste does not name both (or an account is masked)."""
+    job = parsed.job
+    source = arn_account(job.source_vault or "")
+    destination = arn_account(job.destination_vault or "")
+    if not source or not destination or account_mask(source) or account_mask(destination):
+        return None
+    return source != destination
+
+
+def _reading(parsed: ParsedMessage, row: Family, summary: str, meaning: str) -> tuple[str, str]:
+    """The summary and meaning, said as a condition when the family's reading assumes a
+    cross-account copy the paste does not show (a guess is not stated as fact)."""
+    if row.family not in _CROSS_ACCOUNT_READINGS:
+        return summary, meaning
+    crosses = _copy_crosses_accounts(parsed)
+    if crosses:
+        return summary, meaning
+    said = _JOB_KIND.search(parsed.text)
+    kind = said.group(1).lower() if said else None
+    if crosses is False:
+        return (
+            f"{summary} — but the pasted copy stays in one account, which this reading does "
+            "not fit",
+            f"The pasted job's source and destination vaults are in the same account, so the "
+            f"usual reading of this message does not fit; it reads: {meaning}",
+        )
+    job = (
+        f"; the paste says a {kind} job, so this applies to the copy the {kind} job's rule "
+        "makes to another account's vault"
+        if kind in ("backup", "restore")
+        else ""
+    )
+    reading = meaning.removeprefix("Not a permission problem: ")  # said on its own line
+    return (
+        f"if this was a cross-account copy: {summary}",
+        f"If this was a cross-account copy (nothing in the paste says so{job}): "
+        f"{reading[:1].lower()}{reading[1:]}",
+    )
+
+
+def _with_ami_commands(cause: Cause, parsed: ParsedMessage) -> Cause:
+    """The Allowed AMIs commands for a Source AMI cause the family gives none for."""
+    if cause.confirm:
+        return cause
+    text = f"{parsed.text} {parsed.job.recovery_point or ''}"
+    ami = _AMI.search(text)
+    region = _REGION.search(parsed.text)
+    return replace(
+        cause,
+        confirm=confirm.allowed_images(
+            region.group(0) if region else None, ami.group(0) if ami else None
+        ),
     )
 
 
