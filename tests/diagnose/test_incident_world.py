@@ -125,7 +125,8 @@ def test_a_message_without_a_request_says_what_it_means_and_its_likely_cause(org
     )
     assert result.verdict is Verdict.UNKNOWN
     assert any("does not exist" in note for note in result.notes)
-    assert any(note.startswith("most likely cause") for note in result.notes)
+    # the offline causes stay, each with its command (review 13 #7)
+    assert any(note.startswith("likely cause 1 ") for note in result.notes)
 
 
 def test_disagreements_put_the_layer_aws_blamed_first(tmp_path: Path) -> None:

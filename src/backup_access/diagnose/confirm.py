@@ -52,7 +52,7 @@ def account_of(arn: str | None, what: str) -> str:
     if not arn:
         return f"the account of {what}"
     account = arn_account(arn)
-    if account is None:
+    if account is None or account == "ACCOUNT_ID":  # None, or the tool's placeholder
         return f"the account of {what}"
     mask = account_mask(account)
     if mask:

@@ -30,6 +30,7 @@ from backup_access.diagnose.message_checks import MESSAGE_CHECK, TRUST_CHECK, cr
 from backup_access.diagnose.messages import ParsedMessage, parse_error_message
 from backup_access.diagnose.model import CheckResult, Explanation, Verdict, verdict_of
 from backup_access.diagnose.offline import answer_offline, message_parameters
+from backup_access.diagnose.unevaluated import offline_notes, vault_not_empty
 from backup_access.diagnose.unmask import Unmasked, unmask
 from backup_access.engine.model import Layer, NamedPolicy
 from backup_access.errors import InputError
@@ -201,12 +202,13 @@ def explain_incident(
         and not (m.value in DOCUMENTATION_ACCOUNTS and m.value in world.accounts)
         and _still_masked(m.field, incident)
     ]
-    job_key = _ciphertext_in_job(world, parsed)
+    job_key = _ciphertext_in_job(world, parsed) or vault_not_empty(world, parsed)
     if incident.principal and incident.action and not masked:
         evaluated, disagreements = _request(world, incident, session)
         checks.extend(evaluated)
     elif parsed.kind is MessageKind.GATE or job_key is not None:
-        # a gate, or KMS's ciphertext message inside a job that names its role and vaults
+        # a gate, KMS's ciphertext message inside a job that names its role and vaults, or a
+        # vault-not-empty message about a vault the tool names
         answer = job_key if job_key is not None else answer_gate(world, parsed)
         checks.extend(answer.checks)
         notes.extend(answer.notes)
@@ -227,13 +229,9 @@ def explain_incident(
             )
         else:
             unevaluated.append("the message names no request the world can evaluate")
-            notes.append(
-                f"{offline.meaning}. The message names no request the world can evaluate: run "
-                "`explain OPERATION` with the operation's parameters (explain OPERATION --help)"
-            )
-        if offline.causes and not masked:
-            first = offline.causes[0]
-            notes.append(f"most likely cause given the message: {first.title} ({first.layer})")
+            notes.append(f"{offline.meaning}. The message names no request the world can evaluate")
+        if not masked:  # keep the offline causes and commands: a world never gives less help
+            notes.extend(offline_notes(offline))
     results = tuple(checks)
     verdict = verdict_of(results) if results else Verdict.UNKNOWN
     if verdict is Verdict.ALLOWED:

@@ -243,6 +243,22 @@ _TEMPLATE = re.compile(r"\{([a-z_]{1,40})(?:\.([a-z_]{1,20}))?\}")
 _WHOLE = re.compile(r"\{([a-z_]{1,40})\}")
 
 
+def vault_named_by_tool(parsed: ParsedMessage) -> str | None:
+    """The vault a tool names around a vault call: Terraform's ``Backup Vault (NAME)`` for
+    CreateBackupVault, DeleteBackupVault, PutBackupVaultAccessPolicy and the like."""
+    operation = parsed.evidence.operation or ""
+    name = parsed.evidence.tool_resource
+    if not name or "BackupVault" not in operation or name.startswith("arn:"):
+        return None
+    return name
+
+
+def _tool_vault_arn(parsed: ParsedMessage) -> str | None:
+    """The tool's vault name as an ARN whose Region and account stay placeholders."""
+    name = vault_named_by_tool(parsed)
+    return f"arn:aws:backup:REGION:ACCOUNT_ID:backup-vault:{name}" if name else None
+
+
 def _values(parsed: ParsedMessage, named: Check | None) -> dict[str, str]:
     """Operation parameters the message gives: the named check's principal and resource
     (``{caller}`` → the message's principal), the role and key it names, and the ARNs of the
@@ -271,6 +287,9 @@ def _values(parsed: ParsedMessage, named: Check | None) -> dict[str, str]:
     ):
         if value and value.startswith("arn:"):
             values.setdefault(name, value)
+    tool_vault = _tool_vault_arn(parsed)
+    if tool_vault is not None:
+        values.setdefault("vault", tool_vault)
     return values
 
 
@@ -371,7 +390,7 @@ def _known(parsed: ParsedMessage) -> Known:
     return Known(
         principal=parsed.principal,
         action=parsed.action,
-        resource=parsed.resource,
+        resource=parsed.resource or _tool_vault_arn(parsed),
         role=role,
         key=key,
         policy_arn=parsed.policy_arn,
@@ -861,4 +880,12 @@ def _ranked(causes: list[Cause]) -> tuple[Cause, ...]:
     return tuple(replace(c, rank=i) for i, c in enumerate(causes, start=1))
 
 
-__all__ = ["LAYER_WORDS", "Blame", "Cause", "OfflineAnswer", "answer_offline", "message_parameters"]
+__all__ = [
+    "LAYER_WORDS",
+    "Blame",
+    "Cause",
+    "OfflineAnswer",
+    "answer_offline",
+    "message_parameters",
+    "vault_named_by_tool",
+]
