@@ -253,6 +253,15 @@ def vault_named_by_tool(parsed: ParsedMessage) -> str | None:
     return name
 
 
+def _job_vault_arn(parsed: ParsedMessage) -> str | None:
+    """The vault the pasted job writes into (a copy's destination, a backup's vault), as an
+    ARN; a name only keeps its Region and account as placeholders."""
+    vault = parsed.job.target_vault
+    if vault is None or vault.startswith("arn:"):
+        return vault
+    return f"arn:aws:backup:REGION:ACCOUNT_ID:backup-vault:{vault}"
+
+
 def _tool_vault_arn(parsed: ParsedMessage) -> str | None:
     """The tool's vault name as an ARN whose Region and account stay placeholders."""
     name = vault_named_by_tool(parsed)
@@ -287,6 +296,13 @@ def _values(parsed: ParsedMessage, named: Check | None) -> dict[str, str]:
     ):
         if value and value.startswith("arn:"):
             values.setdefault(name, value)
+    for name, value in (
+        ("destination_vault", job.destination_vault),
+        ("source_vault", job.source_vault),
+        ("vault", job.vault),
+    ):
+        if value and not value.startswith("arn:"):  # a name only: its ARN's other parts unknown
+            values.setdefault(name, f"arn:aws:backup:REGION:ACCOUNT_ID:backup-vault:{value}")
     tool_vault = _tool_vault_arn(parsed)
     if tool_vault is not None:
         values.setdefault("vault", tool_vault)
@@ -390,7 +406,7 @@ def _known(parsed: ParsedMessage) -> Known:
     return Known(
         principal=parsed.principal,
         action=parsed.action,
-        resource=parsed.resource or _tool_vault_arn(parsed),
+        resource=parsed.resource or _job_vault_arn(parsed) or _tool_vault_arn(parsed),
         role=role,
         key=key,
         policy_arn=parsed.policy_arn,
@@ -612,6 +628,15 @@ def _call_action(parsed: ParsedMessage, operation: Operation | None) -> str | No
     )
 
 
+# A family's commands that read a vault: given the job's target vault when it names one.
+_VAULT_CONFIRMS = (
+    Confirm.VAULT_LOCK,
+    Confirm.VAULT_EXISTS,
+    Confirm.VAULT_POLICY,
+    Confirm.VAULT_RECOVERY_POINTS,
+)
+
+
 def _hint_cause(hint: Hint, values: dict[str, str], known: Known, api: str | None) -> Cause:
     """A family's cause; its commands name the cause's own action when it has one (the
     message's, else the call the wrapper names), never an ACTION placeholder then."""
@@ -622,7 +647,15 @@ def _hint_cause(hint: Hint, values: dict[str, str], known: Known, api: str | Non
         action = hint.action
         if action and "{operation}" in action:  # the call the paste names, when it names one
             action = action.replace("{operation}", api) if api else None
-        commands = confirm.by_confirm(hint.confirm, replace(known, action=action or known.action))
+        here = replace(known, action=action or known.action)
+        vault = values.get("destination_vault") or values.get("vault")
+        if (
+            hint.confirm in _VAULT_CONFIRMS
+            and vault
+            and ":backup-vault:" not in (here.resource or "")
+        ):  # the job's vault, not the resource it backs up
+            here = replace(here, resource=vault)
+        commands = confirm.by_confirm(hint.confirm, here)
     return Cause(
         0,
         hint.title,

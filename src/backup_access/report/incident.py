@@ -101,6 +101,19 @@ def _evidence(answer: OfflineAnswer) -> list[str]:
         parts.append(f"resource type {evidence.resource_type}")
     if parsed.authorization_id:
         parts.append(f"authorization id {parsed.authorization_id}")
+    job = parsed.job  # the job printed around a job message
+    for label, value in (
+        ("job role", job.role),
+        ("job source vault", job.source_vault),
+        ("job destination vault", job.destination_vault),
+        ("job vault", job.vault),
+        ("job recovery point", job.recovery_point),
+        ("job resource", job.resource),
+        ("job resource type", job.resource_type),
+        ("job DeleteAfterDays", job.delete_after_days),
+    ):
+        if value is not None:
+            parts.append(f"{label} {value}")
     return parts
 
 
