@@ -104,9 +104,32 @@ def _vault_policy(vault_arn: str | None, known: Known) -> tuple[Confirmation, ..
     )
 
 
+# IAM Identity Center's roles live under this path; AWS's IAM pages do not say so, and
+# public reports (a re:Post answer) add the Identity Center Region after it outside us-east-1.
+_SSO_PATH = "aws-reserved/sso.amazonaws.com/"
+_SSO_UNCLEAR = (
+    "the AWSReservedSSO_ role's path is aws-reserved/sso.amazonaws.com/, followed by the IAM "
+    "Identity Center Region when that is not us-east-1 (reported publicly; AWS's IAM pages do "
+    "not document it): aws iam get-role --role-name shows the exact ARN"
+)
+
+
+def _session_role(principal: str | None) -> tuple[str | None, str]:
+    """The role ARN to simulate for ``principal`` and what to add about it: a session's role
+    is built from the session ARN, which leaves out the role's path."""
+    role = role_of(principal)
+    if role is None or not principal or ":assumed-role/" not in principal:
+        return role, ""
+    name = role.rsplit("/", 1)[-1]
+    if name.startswith("AWSReservedSSO_"):
+        return role.replace(f":role/{name}", f":role/{_SSO_PATH}{name}"), f" ({_SSO_UNCLEAR})"
+    return role, " (the role ARN is built from the session: add its path if it has one)"
+
+
 def caller_policies(known: Known) -> tuple[Confirmation, ...]:
     placeholder = known.principal if known.principal and known.principal.isupper() else None
-    role = role_of(known.principal) or placeholder
+    built, about = _session_role(known.principal)
+    role = built or placeholder
     where = account_of(role or known.principal, "the principal")
     action = known.action or "ACTION"
     resource = f" --resource-arns {known.resource}" if known.resource else ""
@@ -114,17 +137,22 @@ def caller_policies(known: Known) -> tuple[Confirmation, ...]:
         f"aws iam simulate-principal-policy --policy-source-arn {role or 'PRINCIPAL_ARN'} "
         f"--action-names {action}{resource}",
         where,
-        "whether the principal's identity policies and permissions boundary allow the action "
-        "(the role ARN is built from the session: add its path if it has one)",
+        "whether the principal's identity policies and permissions boundary allow the "
+        f"action{about}",
     )
     if role and ":user/" in role:
         listing = f"aws iam list-attached-user-policies --user-name {role.rsplit('/', 1)[-1]}"
+        shows = "the managed policies attached to the user"
+    elif role is None or not role.startswith("arn:"):  # a placeholder: a role or a user
+        listing = f"aws iam list-attached-role-policies --role-name {_role_name(role)}"
+        shows = (
+            "the managed policies attached to the principal (for an IAM user: aws iam "
+            "list-attached-user-policies --user-name USER_NAME)"
+        )
     else:
         listing = f"aws iam list-attached-role-policies --role-name {_role_name(role)}"
-    return (
-        simulate,
-        Confirmation(listing, where, "the managed policies attached to the principal"),
-    )
+        shows = "the managed policies attached to the role"
+    return (simulate, Confirmation(listing, where, shows))
 
 
 def boundary(known: Known) -> tuple[Confirmation, ...]:
