@@ -74,3 +74,22 @@ def test_terraform_vault_name_lets_the_world_contradict_vault_not_empty() -> Non
     assert data["checks"][0]["decision"] == "allowed"
     assert data["verdict"] == "unknown"
     assert data["disagreements"][0].startswith("AWS refused this but the world allows it")
+
+
+def test_a_masked_job_role_is_said_to_be_named_not_missing() -> None:
+    # review 13 #15: the role is named (masked), so "nothing names the copy role" was wrong
+    job = {
+        "CopyJob": {
+            "SourceBackupVaultArn": "arn:aws:backup:us-east-1:111111111111:backup-vault:prod",
+            "DestinationBackupVaultArn": "arn:aws:backup:us-east-1:222222222222:backup-vault:c",
+            "IamRoleArn": "arn:aws:iam::XXXXXXXXXXXX:role/NoSuchRole",
+            "StatusMessage": "Access Denied trying to call AWS Backup service",
+        }
+    }
+    result = CliRunner().invoke(
+        main,
+        ["explain", "-q", "--world", str(WORLDS / "cross-account-copy"), "--error", "-"],
+        input=json.dumps(job),
+    )
+    assert "the paste names the copy role (IamRoleArn)" in result.output
+    assert "nothing in this message names the copy role" not in result.output

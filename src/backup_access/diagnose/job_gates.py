@@ -122,15 +122,15 @@ def copy_service_denied(world: World, parsed: ParsedMessage) -> GateAnswer:
     role = _arn(world, job.role, "role", notes)
     source = _vault_arn(world, job.source_vault, "source vault", notes)
     destination = _vault_arn(world, job.destination_vault, "destination vault", notes)
-    absent = [
-        name
-        for name, value in (
-            ("the copy role (IamRoleArn)", role),
-            ("the source vault (SourceBackupVaultArn)", source),
-            ("the destination vault (DestinationBackupVaultArn)", destination),
-        )
-        if value is None
-    ]
+    fields = (
+        ("the copy role (IamRoleArn)", job.role, role),
+        ("the source vault (SourceBackupVaultArn)", job.source_vault, source),
+        ("the destination vault (DestinationBackupVaultArn)", job.destination_vault, destination),
+    )
+    unreadable = _unreadable(fields)
+    if unreadable is not None:
+        return GateAnswer(notes=(meaning(parsed), *notes, unreadable), unevaluated=unreadable)
+    absent = [name for name, _, value in fields if value is None]
     if absent:
         return _named_too_little(parsed, absent, notes, "copy")
     assert role is not None and source is not None and destination is not None
@@ -161,14 +161,14 @@ def backup_not_created(world: World, parsed: ParsedMessage) -> GateAnswer:
     role = _arn(world, job.role, "role", notes)
     vault = _vault_arn(world, job.vault or vault_written(parsed.resource), "vault", notes)
     resource = _arn(world, job.resource or _not_vault(parsed.resource), "resource", notes)
-    absent = [
-        name
-        for name, value in (
-            ("the job's service role (IamRoleArn)", role),
-            ("the job's vault (BackupVaultArn)", vault),
-        )
-        if value is None
-    ]
+    fields = (
+        ("the job's service role (IamRoleArn)", job.role, role),
+        ("the job's vault (BackupVaultArn)", job.vault or vault_written(parsed.resource), vault),
+    )
+    unreadable = _unreadable(fields)
+    if unreadable is not None:
+        return GateAnswer(notes=(meaning(parsed), *notes, unreadable), unevaluated=unreadable)
+    absent = [name for name, _, value in fields if value is None]
     if absent:
         return _named_too_little(parsed, absent, notes, "backup", resource)
     assert role is not None and vault is not None
@@ -184,6 +184,19 @@ def backup_not_created(world: World, parsed: ParsedMessage) -> GateAnswer:
             unevaluated=f"the backup job cannot be evaluated: {results}",
         )
     return _job_answer(parsed, "backup", results, notes)
+
+
+def _unreadable(fields: tuple[tuple[str, str | None, str | None], ...]) -> str | None:
+    """Why the job cannot be evaluated when the paste names a field the world cannot resolve
+    (a masked account, a vault not held): it is named, not missing (said so, never "names
+    nothing"); None when every named field resolved."""
+    named = [name for name, written, value in fields if written is not None and value is None]
+    if not named:
+        return None
+    return (
+        f"the paste names {' and '.join(named)}, but the world cannot tell which "
+        "(a masked account, or not in the world: see the notes)"
+    )
 
 
 def _not_vault(value: str | None) -> str | None:
