@@ -117,3 +117,18 @@ def test_the_first_line_names_the_key_policy_for_the_unshared_key() -> None:
     )
     assert result.output.startswith("✘ DENIED error message — the source key's key policy")
     assert "AWSServiceRoleForBackup" in result.output
+
+
+def test_a_backup_job_whose_key_the_world_does_not_record_says_so() -> None:
+    job = {
+        "BackupJob": {
+            "BackupVaultArn": f"{SOURCE_VAULTS}prod",
+            "ResourceArn": "arn:aws:ec2:us-east-1:111111111111:volume/vol-1",
+            "ResourceType": "EBS",
+            "IamRoleArn": ROLE,
+            "StatusMessage": "Access to KMS key is denied",
+        }
+    }
+    data = explain(json.dumps(job))
+    assert data["verdict"] == "unknown" and data["checks"] == []
+    assert any("explain backup" in n and "--key KEY" in n for n in data["notes"]), data["notes"]

@@ -56,9 +56,14 @@ def job_key_checks(world: World, parsed: ParsedMessage) -> GateAnswer | None:
         why = f"the job's {missing} cannot be found in the world"
         return GateAnswer(notes=(meaning(parsed), *notes, why), unevaluated=why)
     values = {"role": role, **{k: v for k, v in named.items() if v is not None}}
-    point = job_arn(world, job.recovery_point, "recovery point", notes)
-    if point is not None:
-        values["recovery_point" if operation == "copy" else "resource"] = point
+    if operation == "copy":  # the copy's source recovery point; a backup's own resource
+        point = job_arn(world, job.recovery_point, "recovery point", notes)
+        if point is not None:
+            values["recovery_point"] = point
+    else:
+        resource = job_arn(world, job.resource, "resource", notes)
+        if resource is not None:
+            values["resource"] = resource
     if job.resource_type:
         values["resource_type"] = job.resource_type
     results = service_checks(world, operation, values)
@@ -85,8 +90,9 @@ def _answer(
     )
     if not keys:
         why = (
-            f"no key check of the {operation} job applies to this job in the world (the "
-            "recovery point's key is not a customer key of another account the world knows)"
+            f"no key check of the {operation} job applies to this job in the world (the world "
+            "does not record which KMS key the job uses, or records no customer managed key "
+            f"for it): run `explain {operation}` with the job's values and --key KEY"
         )
         return GateAnswer(notes=(meaning(parsed), *notes, said + why), unevaluated=why)
     failing = [r.id for r in keys if r.decision.denies]
