@@ -186,9 +186,15 @@ def context_values(value: object, pointer: str) -> Mapping[str, ContextValue]:
         if type(item) is str:
             context[key] = item
         elif isinstance(item, list):
-            context[key] = tuple(
-                v if type(v) is str else scalar_text(v, at(at(pointer, key), i), _CONTEXT_PROBLEM)
-                for i, v in enumerate(item)
+            context[key] = (
+                tuple(item)
+                if _STR.issuperset(map(type, item))
+                else tuple(
+                    v
+                    if type(v) is str
+                    else scalar_text(v, at(at(pointer, key), i), _CONTEXT_PROBLEM)
+                    for i, v in enumerate(item)
+                )
             )
         else:
             context[key] = scalar_text(item, at(pointer, key), _CONTEXT_PROBLEM)

@@ -85,8 +85,9 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
             raise RequestError(f"request needs '{required}'", pointer=pointer)
     account = data.get("resource_account")
     management = data.get("management_account")
-    action = one_action(_field_text(data, "action", pointer), at(pointer, "action"))
-    resource = one_resource(_field_text(data, "resource", pointer), at(pointer, "resource"))
+    # The keys are plain tokens (no "~" or "/"): their pointers need no escaping.
+    action = one_action(_field_text(data, "action", pointer), f"{pointer}/action")
+    resource = one_resource(_field_text(data, "resource", pointer), f"{pointer}/resource")
     try:
         request = make_request(
             _field_text(data, "principal", pointer),
@@ -102,7 +103,9 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
         if error.pointer:
             raise
         raise error.located(prefix=pointer) from None
-    return request, _management_account(management, at(pointer, "management_account"))
+    if management is None:
+        return request, None
+    return request, _management_account(management, f"{pointer}/management_account")
 
 
 def _management_account(value: object, pointer: str) -> str | None:
