@@ -139,22 +139,10 @@ def _render_layer(
     kept.rendered_once = True
     plan = record.plan
     layer = plan.layer
-    results = record.results
     for number, group in enumerate(plan.groups):
         level = group.level
-        for named in group.policies:
-            variables = named.policy.supports_variables
-            for statement in named.policy.statements:
-                result = results.get(id(statement))
-                if result is None:
-                    result = (
-                        evaluate_statement(
-                            statement, variables, request, layer, record.boundary_attached
-                        )
-                        if lets_action_through(statement, request.action)
-                        else not_matching_action(statement)
-                    )
-                out.append(_entry(layer, level, named, statement, result, request, prefix))
+        for named, statement, result in _group_results(record, group, request):
+            out.append(_entry(layer, level, named, statement, result, request, prefix))
         if plan.summarise_groups:
             out.append(record.summaries[number].to_dict())
     if not plan.summarise_groups:
