@@ -69,16 +69,18 @@ def _element_reason(element: str | None, written: tuple[str, ...] | None, value:
     return f"{element} does not match"
 
 
-def _element_reason_for(element: str | None, statement: Statement, request: Request) -> str:
+def _written(element: str | None, statement: Statement) -> tuple[str, ...] | None:
+    """What the statement writes in ``element`` (its Action, NotAction, Resource or
+    NotResource list), for the reason that quotes it."""
     if element == "Action":
-        return _element_reason(element, statement.actions, request.action)
+        return statement.actions
     if element == "NotAction":
-        return _element_reason(element, statement.not_actions, request.action)
+        return statement.not_actions
     if element == "Resource":
-        return _element_reason(element, statement.resources, request.resource)
+        return statement.resources
     if element == "NotResource":
-        return _element_reason(element, statement.not_resources, request.resource)
-    return _element_reason(element, None, request.principal.arn)
+        return statement.not_resources
+    return None
 
 
 def statement_reason(
@@ -90,13 +92,15 @@ def statement_reason(
     detail: str | None,
     request: Request,
 ) -> str:
-    """The readable reason of a statement's trace entry."""
+    """The readable reason of a statement's trace entry. The only request value it names is
+    ``reason_request_value``'s, so the render memo's keys cannot miss one."""
+    value = reason_request_value(statement, outcome, element, condition, detail, request)
     if outcome is Outcome.MATCHED:
         text = _MATCHES[statement.effect]
         if detail:
             return f"{text}: {detail}"
-        if statement.not_principal is not None:
-            return f"{text}; its NotPrincipal does not exempt {request.principal.arn}"
+        if value is not None:
+            return f"{text}; its NotPrincipal does not exempt {value}"
         if principal_match is not None and principal_match > PrincipalMatch.NONE:
             return f"{text}; its Principal {_PRINCIPAL_WORDS[principal_match]}"
         return text
@@ -109,7 +113,9 @@ def statement_reason(
             f"Condition {prefix}: {c.operator} {c.key} expects {list(c.values)}, "
             f"request has {shown} ({condition.reason})"
         )
-    return detail or _element_reason_for(element, statement, request)
+    if detail or value is None:  # value is None here only when a detail says why
+        return detail or ""
+    return _element_reason(element, _written(element, statement), value)
 
 
 def reason_request_value(
@@ -120,9 +126,9 @@ def reason_request_value(
     detail: str | None,
     request: Request,
 ) -> str | None:
-    """The one request value ``statement_reason`` names for these facts (the action, the
+    """The one request value a statement's reason names for these facts (the action, the
     resource or the principal's ARN), or None when it names none: with the statement and
-    the facts, all a statement's entry depends on. Mirrors ``statement_reason``."""
+    the facts, all a statement's entry depends on (the render memo's key)."""
     if outcome is Outcome.MATCHED:
         if not detail and statement.not_principal is not None:
             return request.principal.arn
