@@ -14,7 +14,13 @@ from typing import Any
 from backup_access.engine.condition_match import own_outcome
 from backup_access.engine.layers import LayerRecord, RawEntry
 from backup_access.engine.model import DecisionValue, Layer, NamedPolicy, Request
-from backup_access.engine.plan import GroupPlan, LayerPlan, RenderStep, lets_action_through
+from backup_access.engine.plan import (
+    GroupPlan,
+    LayerPlan,
+    RenderMemo,
+    RenderStep,
+    lets_action_through,
+)
 from backup_access.engine.result import (
     MATCHED,
     NO_NOT_RESOURCE,
@@ -153,54 +159,67 @@ def _render_from_memo(
     record: LayerRecord, request: Request, prefix: str, out: list[dict[str, Any]]
 ) -> None:
     """``_render_layer`` for a plan rendered before: its statements come from the memo's
-    steps, and each entry is rendered once per key (``_steps``, ``_result_key``), kept
+    steps (``_steps``), and each entry is rendered once per key (``_memo_entry``), kept
     with the statement's own pointer, and copied."""
     plan = record.plan
     layer = plan.layer
     results = record.results
     kept = plan.kept
-    entries = kept.entries
-    resource = request.resource
-    for number, steps in enumerate(kept.steps or _steps(plan)):
-        level = plan.groups[number].level
-        for named, statement, variables, step_key, action_left_out in steps:
-            result = results.get(id(statement)) or action_left_out
-            if result is None:
-                result = evaluate_statement(
-                    statement, variables, request, layer, record.boundary_attached
-                )
-            key: object = step_key
-            if result is MATCHED:
-                if statement.not_principal is not None:
-                    key = _result_key(step_key, statement, result, request)
-            elif result is NO_RESOURCE or result is NO_NOT_RESOURCE:
-                key = (step_key, resource)
-            elif result is not action_left_out:
-                key = _result_key(step_key, statement, result, request)
-            entry = entries.get(key)
+    summaries = kept.summaries
+    for number, steps in enumerate(kept.steps or _steps(plan, request)):
+        for step in steps:
+            entry = step.left_out
             if entry is None:
-                entry = entries[key] = _entry(layer, level, named, statement, result, request, "")
-                if result.condition is not None:
-                    kept.held.append(result.condition)
+                statement = step.statement
+                result = results.get(id(statement))
+                if result is None:
+                    result = evaluate_statement(
+                        statement, step.variables, request, layer, record.boundary_attached
+                    )
+                entry = _memo_entry(step, layer, result, request, kept)
             copied = entry.copy()
             if prefix:
-                copied["pointer"] = prefix + copied["pointer"]
+                copied["pointer"] = prefix + step.pointer
             out.append(copied)
         if plan.summarise_groups:
-            out.append(_summary(record.summaries[number], entries))
+            out.append(_summary(record.summaries[number], summaries))
     if not plan.summarise_groups:
-        out += [_summary(summary, entries) for summary in record.summaries]
+        out += [_summary(summary, summaries) for summary in record.summaries]
+
+
+def _memo_entry(
+    step: RenderStep, layer: Layer, result: StatementResult, request: Request, kept: RenderMemo
+) -> dict[str, Any]:
+    """The step's entry for ``result``, rendered on first use. It is kept under what it
+    depends on besides the statement: nothing for a match without NotPrincipal (a fixed
+    reason), the resource for a Resource or NotResource that leaves it out (the reason
+    names it), and for any other result everything ``_result_key`` lists."""
+    statement = step.statement
+    key: object
+    if result is MATCHED and statement.not_principal is None:
+        key = None
+    elif result is NO_RESOURCE or result is NO_NOT_RESOURCE:
+        key = request.resource
+    else:
+        key = _result_key(statement, result, request)
+    entry = step.entries.get(key)
+    if entry is None:
+        entry = step.entries[key] = _entry(
+            layer, step.level, step.named, statement, result, request, ""
+        )
+        if result.condition is not None:
+            kept.held.append(result.condition)
+    return entry
 
 
 def _result_key(
-    step_key: tuple[int, int], statement: Statement, result: StatementResult, request: Request
+    statement: Statement, result: StatementResult, request: Request
 ) -> tuple[object, ...]:
-    """Where the memo keeps the entry of any other result: everything the entry depends
-    on (``reason_request_value``); a shared condition outcome by its identity (the memo
-    holds it, so the id stays its own)."""
+    """Everything an entry depends on besides the statement: the result's facts, a shared
+    condition outcome by its identity (the memo holds it, so the id stays its own), and
+    the request value the reason names (``reason_request_value``)."""
     outcome, element, condition, principal_match, detail = result
     return (
-        step_key,
         outcome,
         element,
         id(condition),
@@ -210,27 +229,33 @@ def _result_key(
     )
 
 
-def _steps(plan: LayerPlan) -> list[tuple[RenderStep, ...]]:
-    """The plan's statements in trace order, per group (``RenderMemo.steps``), made once.
-
-    Where the memo keeps an entry: the commonest results are known by identity, so an
-    Action/NotAction that leaves the action out (the plan is for one action) and a match
-    without NotPrincipal (a fixed reason) are kept under the step's key (the policy's and
-    the statement's identity: one policy can be attached at several levels), and a
-    Resource or NotResource that leaves the resource out under the key and the resource
-    (the reason names it); any other result under ``_result_key``."""
+def _steps(plan: LayerPlan, request: Request) -> list[tuple[RenderStep, ...]]:
+    """The plan's statements in trace order, per group (``RenderMemo.steps``), made once;
+    the entry of a statement whose Action/NotAction leaves the plan's action out (the plan
+    is for one action) is rendered now, since it is the same for every request."""
     steps = plan.kept.steps
+    layer = plan.layer
     for group in plan.groups:
         through = {id(c.statement) for c in (*group.denies, *group.allows)}
+        level = group.level
         steps.append(
             tuple(
                 [
                     RenderStep(
                         named,
                         statement,
-                        named.policy.supports_variables,
-                        (id(named), id(statement)),
-                        None if id(statement) in through else not_matching_action(statement),
+                        level,
+                        None
+                        if id(statement) in through
+                        else _entry(
+                            layer,
+                            level,
+                            named,
+                            statement,
+                            not_matching_action(statement),
+                            request,
+                            "",
+                        ),
                     )
                     for named in group.policies
                     for statement in named.policy.statements

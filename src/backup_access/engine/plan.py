@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
 from backup_access.engine.protected import PROTECTABLE_ACTIONS
-from backup_access.engine.result import StatementResult
 from backup_access.engine.services import (
     NO_PERMISSION_ACTIONS,
     RCP_EXEMPT_ACTIONS,
@@ -59,34 +58,46 @@ class LayerPlan(NamedTuple):
 
 class RenderMemo:
     """What rendering a layer plan's traces derives from the plan alone: per group, its
-    statements in trace order (``RenderStep``), and the JSON entries that depend on nothing
-    but the plan and the few request values in their key (the plan keeps the policies and
-    statements alive, so the ids in the keys stay theirs). Both are made from the second
-    rendering on: a plan rendered once (a request file whose items all differ) would pay
-    for them and never use them."""
+    statements in trace order with the JSON entries already rendered for them
+    (``RenderStep``), and the layer summaries' entries. Made from the second rendering on:
+    a plan rendered once (a request file whose items all differ) would pay for it and
+    never use it."""
 
-    __slots__ = ("entries", "held", "rendered_once", "steps")
+    __slots__ = ("held", "rendered_once", "steps", "summaries")
 
     def __init__(self) -> None:
         self.rendered_once = False
         self.steps: list[tuple[RenderStep, ...]] = []
-        self.entries: dict[object, dict[str, Any]] = {}
+        self.summaries: dict[object, dict[str, Any]] = {}
         # The objects whose identity is part of an entry's key (shared condition outcomes),
         # kept alive so that their ids stay theirs.
         self.held: list[object] = []
 
 
-class RenderStep(NamedTuple):
-    """One statement of a layer plan, in trace order, with what rendering its entry needs
-    from the plan: its policy, where the plan keeps its entries (``key``: the policy's and
-    the statement's identity, since one policy may be attached at several levels) and,
-    when its Action/NotAction leaves the plan's action out, that result."""
+class RenderStep:
+    """One statement of a layer plan, in trace order, and the JSON entries rendered for it.
 
-    named: NamedPolicy
-    statement: Statement
-    variables: bool
-    key: tuple[int, int]
-    action_left_out: StatementResult | None
+    A statement's entry depends only on its result and on the one request value its reason
+    names (``trace.reason_request_value``), so each is rendered once per key and copied
+    (decision.py ``_memo_entry``). ``left_out``: the entry, fixed for the plan, of a
+    statement whose Action/NotAction leaves the plan's action out; None for the others."""
+
+    __slots__ = ("entries", "left_out", "level", "named", "pointer", "statement", "variables")
+
+    def __init__(
+        self,
+        named: NamedPolicy,
+        statement: Statement,
+        level: str | None,
+        left_out: dict[str, Any] | None,
+    ) -> None:
+        self.named = named
+        self.statement = statement
+        self.pointer = statement.pointer  # built on each read of the property
+        self.variables = named.policy.supports_variables
+        self.level = level
+        self.left_out = left_out
+        self.entries: dict[object, dict[str, Any]] = {}
 
 
 class Plan(NamedTuple):
