@@ -139,7 +139,7 @@ def _render_layer(
     group, or one for the layer). ``prefix`` (``policies_pointer``) goes before each
     statement's pointer."""
     kept = record.plan.kept
-    if kept.rendered_once:
+    if kept.rendered_once or kept.use.shared:
         _render_from_memo(record, request, prefix, out)
         return
     kept.rendered_once = True

@@ -56,16 +56,28 @@ class LayerPlan(NamedTuple):
     kept: RenderMemo  # what rendering traces of this plan keeps (decision._render_layer)
 
 
+class PlanUse:
+    """Whether a policy set's plan for an action has served more than one request
+    (``plan_for``): their traces will all be rendered, so the first rendering already keeps
+    what the others reuse (``RenderMemo``)."""
+
+    __slots__ = ("shared",)
+
+    def __init__(self) -> None:
+        self.shared = False
+
+
 class RenderMemo:
     """What rendering a layer plan's traces derives from the plan alone: per group, its
     statements in trace order with the JSON entries already rendered for them
-    (``RenderStep``), and the layer summaries' entries. Made from the second rendering on:
-    a plan rendered once (a request file whose items all differ) would pay for it and
-    never use it."""
+    (``RenderStep``), and the layer summaries' entries. Made once the plan is shared, or
+    from its second rendering on: a plan rendered once (a request file whose items all
+    differ) would pay for it and never use it."""
 
-    __slots__ = ("held", "rendered_once", "steps", "summaries")
+    __slots__ = ("held", "rendered_once", "steps", "summaries", "use")
 
-    def __init__(self) -> None:
+    def __init__(self, use: PlanUse) -> None:
+        self.use = use
         self.rendered_once = False
         self.steps: list[tuple[RenderStep, ...]] = []
         self.summaries: dict[object, dict[str, Any]] = {}
@@ -113,6 +125,7 @@ class Plan(NamedTuple):
     endpoint: LayerPlan | None
     needs_no_permission: bool  # the action needs no permission (services.NO_PERMISSION_ACTIONS)
     may_be_protected: bool  # the action can touch what AWS protects (engine/protected.py)
+    use: PlanUse
 
 
 def plan_for(policies: PolicySet, action: str) -> Plan:
@@ -124,6 +137,7 @@ def plan_for(policies: PolicySet, action: str) -> Plan:
     else:
         found = plans.get(action)
         if found is not None:
+            found.use.shared = True
             return found
         if len(plans) >= PLAN_LIMIT:
             plans.clear()
@@ -162,15 +176,17 @@ def _group(level: str | None, named_policies: tuple[NamedPolicy, ...], action: s
     return _new_group((level, named_policies, tuple(denies), tuple(allows)))
 
 
-def _single(layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str) -> LayerPlan:
-    return _new_layer((layer, (_group(None, named_policies, action),), True, RenderMemo()))
+def _single(
+    layer: Layer, named_policies: tuple[NamedPolicy, ...], action: str, use: PlanUse
+) -> LayerPlan:
+    return _new_layer((layer, (_group(None, named_policies, action),), True, RenderMemo(use)))
 
 
-def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str) -> LayerPlan:
+def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str, use: PlanUse) -> LayerPlan:
     groups = []
     for level in levels:
         groups.append(_group(level.level, level.policies, action))
-    return _new_layer((layer, tuple(groups), True, RenderMemo()))
+    return _new_layer((layer, tuple(groups), True, RenderMemo(use)))
 
 
 @memo
@@ -196,16 +212,17 @@ def _build(policies: PolicySet, action: str) -> Plan:
     scp, rcp, boundary, session = policies.scp, policies.rcp, policies.boundary, policies.session
     resource, endpoint = policies.resource, policies.endpoint
     rcp_not_applicable = None if rcp is None else _rcp_not_applicable(action)
+    use = PlanUse()
     return _new_plan(
         (
-            None if scp is None else _chain(Layer.SCP, scp, action),
-            None if rcp is None or rcp_not_applicable else _chain(Layer.RCP, rcp, action),
+            None if scp is None else _chain(Layer.SCP, scp, action, use),
+            None if rcp is None or rcp_not_applicable else _chain(Layer.RCP, rcp, action, use),
             rcp_not_applicable,
-            _single(Layer.IDENTITY, policies.identity, action),
+            _single(Layer.IDENTITY, policies.identity, action, use),
             # An empty boundary or session list means none (PolicySet).
-            None if not boundary else _single(Layer.BOUNDARY, boundary, action),
-            None if not session else _single(Layer.SESSION, session, action),
-            None if resource is None else _single(Layer.RESOURCE, (resource,), action),
+            None if not boundary else _single(Layer.BOUNDARY, boundary, action, use),
+            None if not session else _single(Layer.SESSION, session, action, use),
+            None if resource is None else _single(Layer.RESOURCE, (resource,), action, use),
             None
             if endpoint is None
             else _new_layer(
@@ -213,10 +230,11 @@ def _build(policies: PolicySet, action: str) -> Plan:
                     Layer.ENDPOINT,
                     tuple([_group(None, (n,), action) for n in endpoint]),
                     False,
-                    RenderMemo(),
+                    RenderMemo(use),
                 )
             ),
             action.lower() in NO_PERMISSION_ACTIONS,
             action.lower() in PROTECTABLE_ACTIONS,
+            use,
         )
     )
