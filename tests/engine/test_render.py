@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backup_access.engine import evaluate
+from backup_access.engine.layers import LayerRecord
 from backup_access.simulate.request_file import parse_policies, parse_request
 from tests.strategies import policy_sets, requests
 
@@ -191,3 +192,67 @@ def test_kept_entries_name_each_requests_own_values() -> None:
         assert reasons[1] == f"Principal does not name {arn}", reasons
         assert arn in reasons[2], reasons
         assert trace == evaluate(request, parse_policies(raw)).to_dict()["trace"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(requests(), min_size=2, max_size=5), policy_sets())
+def test_a_batch_renders_its_shared_plans_from_the_memo_from_the_first_rendering(
+    asked: list[dict[str, Any]], raw: dict[str, Any]
+) -> None:
+    """A batch evaluates every item before rendering any (simulate/batch.py): a plan that
+    served several requests (plan.PlanUse) keeps its entries from its first rendering on,
+    and every rendering still equals a fresh parse's."""
+    shared = parse_policies(raw, "")
+    parsed = [parse_request({**r, "action": asked[0]["action"]})[0] for r in asked]
+    decisions = [evaluate(p, shared, policies_pointer="/0/policies") for p in parsed]
+    for request, decision in zip(parsed, decisions, strict=True):
+        fresh = evaluate(request, parse_policies(raw, "")).to_dict()
+        for entry in fresh["trace"]:
+            if "pointer" in entry:
+                entry["pointer"] = "/0/policies" + entry["pointer"]
+        assert decision.to_dict() == fresh
+
+
+def test_a_plan_keeps_entries_only_once_it_serves_more_than_one_request() -> None:
+    """Keeping entries costs more than rendering them once: a plan that served one request
+    renders without keeping any; once a second request uses it, its next rendering keeps
+    them (engine/plan.py ``PlanUse``, ``RenderMemo``)."""
+    raw = {
+        "identity": [
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "backup:*", "Resource": "*"},
+                    {"Effect": "Deny", "Action": "kms:*", "Resource": "*"},
+                ],
+            }
+        ]
+    }
+    policies = parse_policies(raw)
+    request, _ = parse_request(
+        {
+            "principal": "arn:aws:iam::111111111111:role/Ops",
+            "action": "backup:StartBackupJob",
+            "resource": "arn:aws:backup:us-east-1:111111111111:backup-vault:v",
+        }
+    )
+    first = evaluate(request, policies)
+    identity = first.raw_trace[0]
+    assert isinstance(identity, LayerRecord)
+    memo = identity.plan.kept
+    assert not memo.use.shared
+    first.to_dict()
+    assert memo.steps == []
+    second = evaluate(request, policies)
+    assert memo.use.shared
+    assert second.to_dict() == first.to_dict()
+    assert [len(group) for group in memo.steps] == [2]
+    assert memo.steps[0][1].left_out is not None  # kms:* leaves the action out
+
+    # As in a batch: both requests evaluated first, so the first rendering keeps them.
+    batch = parse_policies(raw)
+    decisions = [evaluate(request, batch) for _ in range(2)]
+    identity = decisions[0].raw_trace[0]
+    assert isinstance(identity, LayerRecord)
+    assert decisions[0].to_dict() == first.to_dict()
+    assert [len(group) for group in identity.plan.kept.steps] == [2]
