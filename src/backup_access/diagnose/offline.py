@@ -338,6 +338,10 @@ def _check_confirm(check: Check, values: dict[str, str], known: Known) -> tuple[
         return confirm.gate(check.gate, Known(resource=first, key=key, region=known.region))
     resource = _fill(check.resource, values)
     resource = None if resource == "*" else resource
+    if resource is not None and ":assumed-role/" in resource:
+        # The role a job's session belongs to (a message names the session): iam:PassRole
+        # and a role's trust are authorized against the role's ARN.
+        resource = confirm.role_of(resource)
     if check.actor is Actor.BACKUP_SERVICE:
         return confirm.role_trust(resource)
     principal = _fill(check.principal or "{caller}", values)

@@ -303,6 +303,11 @@ _GO_V1 = re.compile(r"status code: (?P<status>\d{3}), request id: (?P<rid>[\w-]{
 _JS_META = re.compile(
     r"httpStatusCode: (?P<status>\d{3}),? requestId: '?(?P<rid>[\w-]{0,128})'?", re.I
 )
+# How AWS Backup's console and notifications head a job's status message: "Backup job
+# failed: User: … is not authorized …". The job names the operation that started it.
+_JOB_PREFIX = re.compile(r"(?P<kind>backup|copy|restore) job failed\s?[.:]?\s?", re.IGNORECASE)
+_JOB_OPERATIONS = {"backup": "StartBackupJob", "copy": "StartCopyJob", "restore": "StartRestoreJob"}
+
 _CODE_PREFIX = re.compile(
     r"(?P<code>[A-Za-z][\w.]{0,127}(?:Exception|Fault|Error)|AccessDenied|Forbidden|"
     r"(?:Client\.)?UnauthorizedOperation):\s?"
@@ -556,6 +561,18 @@ _TRIM = string.whitespace + "\"'`.,;:"
 _JS_FIELDS = ("$fault", "$metadata", "$retryable", "$response")
 
 
+def _job_status(message: str, ev: dict[str, object]) -> None:
+    """A message headed by "Backup job failed" (or Copy, Restore): the operation that started
+    the job, unless the paste names one already. The heading stays in the message (message
+    families read it). AWS Backup makes the job's calls with its service role, so a denied
+    request in it is the role's, made for that job."""
+    found = _JOB_PREFIX.match(message)
+    if found is not None and "operation" not in ev:
+        ev["operation"] = _JOB_OPERATIONS[found.group("kind").lower()]
+        ev["operation_from"] = "job status"
+        ev.setdefault("service", "backup")
+
+
 def _short_code(code: object) -> object:
     """An error code without the Java package around it
     (``software.amazon.awssdk.services.backup.model.AccessDeniedException`` →
@@ -583,6 +600,7 @@ def unwrap(text: str) -> Unwrapped:
     message = _sdk(message, ev)
     message = _strip_suffixes(message, ev)
     message = _code_prefix(message, ev)
+    _job_status(message, ev)
     placeholder = message.strip(_TRIM)
     if placeholder.lower() in _PLACEHOLDERS and ("error_code" in ev or "status_code" in ev):
         notes.append(f"the SDK printed '{placeholder}' where AWS's message goes: AWS gave none")
@@ -598,6 +616,11 @@ def unwrap(text: str) -> Unwrapped:
         notes.append(
             f"the API operation {evidence.operation} is inferred from the "
             f"{evidence.operation_from} resource, not named by AWS"
+        )
+    elif evidence.operation_from == "job status":
+        notes.append(
+            f"the API operation {evidence.operation} is inferred from the job status heading "
+            "the message, not named by AWS"
         )
     return Unwrapped(message.strip(_TRIM + "()"), flat, evidence, tuple(notes))
 
