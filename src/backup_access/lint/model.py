@@ -65,6 +65,16 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
+class RepeatedKey:
+    """A key written twice in one JSON object or YAML mapping: the decoder keeps the later
+    value, so the earlier one (at ``first``) is silently left out. ``pointer`` is the key's,
+    where the later value is."""
+
+    pointer: str
+    first: Position
+
+
+@dataclass(frozen=True, slots=True)
 class PolicySource:
     """One policy document found in a file.
 
@@ -87,6 +97,7 @@ class PolicySource:
     kind_note: str = ""
     aws_managed: str = ""
     templated: bool = False
+    repeated_keys: tuple[RepeatedKey, ...] = ()  # inside this policy, pointers relative to it
 
     def locate(self, inner_pointer: str) -> Position:
         """File position of ``inner_pointer``: the nearest enclosing element that has one.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -24,7 +24,7 @@ from backup_access.documents import (
     yaml_input_error,
 )
 from backup_access.errors import InputError
-from backup_access.lint.model import Position
+from backup_access.lint.model import Position, RepeatedKey
 from backup_access.policy.pointer import escape_pointer_token
 
 _LITERAL = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
@@ -35,7 +35,16 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
 
 
-def decode(text: str, *, source: str, json_only: bool) -> tuple[Any, dict[str, Position]]:
+class Decoded(NamedTuple):
+    """A decoded file: its value, the position of every pointer in it, and the keys written
+    twice in one object (the value keeps only the later of each)."""
+
+    value: Any
+    positions: dict[str, Position]
+    repeated_keys: list[RepeatedKey]
+
+
+def decode(text: str, *, source: str, json_only: bool) -> Decoded:
     """Decode ``text`` and return the value with the position of every pointer in it."""
     if json_only or text.lstrip()[:1] in ("{", "["):
         try:
@@ -46,11 +55,11 @@ def decode(text: str, *, source: str, json_only: bool) -> tuple[Any, dict[str, P
     return _decode_yaml(text, source)
 
 
-def _decode_json(text: str, source: str) -> tuple[Any, dict[str, Position]]:
+def _decode_json(text: str, source: str) -> Decoded:
     value = parse_text(text, source=source, json_only=True)
     walker = _JsonPositions(text)
     walker.value(walker.skip(0), "", 0)
-    return value, walker.positions
+    return Decoded(value, walker.positions, walker.repeated_keys)
 
 
 class _JsonPositions:
@@ -59,6 +68,7 @@ class _JsonPositions:
     def __init__(self, text: str) -> None:
         self.text = text
         self.positions: dict[str, Position] = {}
+        self.repeated_keys: list[RepeatedKey] = []
         self._line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
 
     def position(self, offset: int) -> Position:
@@ -95,7 +105,11 @@ class _JsonPositions:
         while True:
             key, i = scanstring(self.text, i + 1)
             i = self.skip(self.skip(i) + 1)  # past ':'
-            i = self.skip(self.value(i, f"{pointer}/{escape_pointer_token(key)}", depth + 1))
+            inner = f"{pointer}/{escape_pointer_token(key)}"
+            earlier = self.positions.get(inner)
+            if earlier is not None:
+                self.repeated_keys.append(RepeatedKey(inner, earlier))
+            i = self.skip(self.value(i, inner, depth + 1))
             if self.text[i] == "}":
                 return i + 1
             i = self.skip(i + 1)  # past ','
@@ -113,35 +127,43 @@ class _JsonPositions:
             i = self.skip(i + 1)
 
 
-def _decode_yaml(text: str, source: str) -> tuple[Any, dict[str, Position]]:
+def _decode_yaml(text: str, source: str) -> Decoded:
     try:
         node = yaml.compose(text, Loader=SafeLoader)
     except (yaml.YAMLError, RecursionError) as error:
         raise yaml_input_error(error, source) from None
     positions: dict[str, Position] = {}
+    repeated: list[RepeatedKey] = []
     if node is None:
-        return None, positions
-    return _convert(node, "", positions, 0), positions
+        return Decoded(None, positions, repeated)
+    return Decoded(_convert(node, "", positions, 0, repeated), positions, repeated)
 
 
-def _convert(node: yaml.Node, pointer: str, positions: dict[str, Position], depth: int) -> Any:
+def _convert(
+    node: yaml.Node,
+    pointer: str,
+    positions: dict[str, Position],
+    depth: int,
+    repeated: list[RepeatedKey],
+) -> Any:
     if depth > MAX_DEPTH:
         raise InputError(f"nested deeper than {MAX_DEPTH} levels", pointer=pointer)
     positions[pointer] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
     tag = str(node.tag)
     if tag.startswith("!"):
-        return _short_form(node, tag[1:], pointer, positions, depth)
+        return _short_form(node, tag[1:], pointer, positions, depth, repeated)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode) else "?"
-            result[key] = _convert(
-                value_node, f"{pointer}/{escape_pointer_token(key)}", positions, depth + 1
-            )
+            inner = f"{pointer}/{escape_pointer_token(key)}"
+            if key in result and inner in positions:
+                repeated.append(RepeatedKey(inner, positions[inner]))
+            result[key] = _convert(value_node, inner, positions, depth + 1, repeated)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(item, f"{pointer}/{index}", positions, depth + 1)
+            _convert(item, f"{pointer}/{index}", positions, depth + 1, repeated)
             for index, item in enumerate(node.value)
         ]
     assert isinstance(node, yaml.ScalarNode)
@@ -149,7 +171,12 @@ def _convert(node: yaml.Node, pointer: str, positions: dict[str, Position], dept
 
 
 def _short_form(
-    node: yaml.Node, name: str, pointer: str, positions: dict[str, Position], depth: int
+    node: yaml.Node,
+    name: str,
+    pointer: str,
+    positions: dict[str, Position],
+    depth: int,
+    repeated: list[RepeatedKey],
 ) -> Any:
     """``!Ref X`` → ``{"Ref": "X"}``, ``!GetAtt A.B`` → ``{"Fn::GetAtt": ["A", "B"]}``."""
     key = name if name in ("Ref", "Condition") else f"Fn::{name}"
@@ -167,7 +194,7 @@ def _short_form(
             node.start_mark,
             node.end_mark,
         )
-        value = _convert(untagged, inner, positions, depth + 1)
+        value = _convert(untagged, inner, positions, depth + 1, repeated)
     return {key: value}
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from backup_access.documents import read_text
 from backup_access.errors import InputError
 from backup_access.lint.extract import extract
-from backup_access.lint.model import Finding, PolicyKind, PolicySource, Severity
+from backup_access.lint.model import Finding, PolicyKind, PolicySource, RepeatedKey, Severity
 from backup_access.lint.positions import decode
 from backup_access.lint.rule import Rule
 from backup_access.lint.rules import RULES, RULES_BY_ID
@@ -73,8 +74,11 @@ def lint_text(
     json_only = file.lower().endswith(".json")
     try:
         declared = file_kind(text) or kind
-        value, positions = decode(text, source=file, json_only=json_only)
-        sources = extract(value, positions, kind=declared)
+        decoded = decode(text, source=file, json_only=json_only)
+        sources = [
+            _with_repeated_keys(source, decoded.repeated_keys)
+            for source in extract(decoded.value, decoded.positions, kind=declared)
+        ]
     except InputError as error:
         raise error.located(file=file) from None
     off = disabled | file_directives(text)
@@ -82,6 +86,20 @@ def lint_text(
         finding for source in sources for finding in lint_source(source, file=file, disabled=off)
     ]
     return sorted(findings, key=Finding.sort_key)
+
+
+def _with_repeated_keys(source: PolicySource, found: list[RepeatedKey]) -> PolicySource:
+    """``source`` with the keys written twice inside its policy (a policy held as a JSON
+    string is decoded apart, its keys are not seen here)."""
+    if source.embedded:
+        return source
+    prefix = source.pointer + "/"
+    inside = tuple(
+        replace(key, pointer=key.pointer[len(source.pointer) :])
+        for key in found
+        if key.pointer.startswith(prefix)
+    )
+    return replace(source, repeated_keys=inside) if inside else source
 
 
 def lint_source(
