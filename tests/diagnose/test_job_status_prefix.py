@@ -49,21 +49,42 @@ def test_an_operation_the_paste_names_is_kept() -> None:
     assert read.evidence.operation_from == "sdk"
 
 
-def test_the_causes_are_the_backup_operations_and_pass_role_names_the_role() -> None:
+def test_the_causes_are_the_backup_operations_and_the_role_is_named_by_its_arn() -> None:
     answer = answer_offline(parse_error_message("Backup job failed: " + DENIED))
     assert answer.causes[0].check == "backup.role-create-grant-key"
     assert not any("paste does not say which was called" in note for note in answer.notes)
     commands = [
         c.command for cause in (*answer.causes, *answer.other_checks) for c in cause.confirm
     ]
-    pass_role = [c for c in commands if "--action-names iam:PassRole" in c]
-    assert pass_role
-    assert all(
-        "--resource-arns arn:aws:iam::111111111111:role/AWSBackupDefaultServiceRole" in c
-        for c in pass_role
-    ), pass_role
+    trust = [c for c in commands if c.startswith("aws iam get-role ")]
+    assert trust
+    assert all("--role-name AWSBackupDefaultServiceRole " in c for c in trust), trust
 
 
 def test_without_the_heading_the_operation_stays_open() -> None:
     answer = answer_offline(parse_error_message(DENIED))
     assert any("paste does not say which was called" in note for note in answer.notes)
+
+
+def test_a_failed_job_is_not_blamed_on_the_call_that_started_it() -> None:
+    """The job ran, so StartRestoreJob and the caller's iam:PassRole passed: no cause or
+    other check is the caller's, no command simulates the start call, and the generic causes
+    speak of the job's service role."""
+    answer = answer_offline(parse_error_message("Restore job failed: Access Denied"))
+    listed = (*answer.causes, *answer.other_checks)
+    assert {c.check for c in listed}.isdisjoint({"restore.start-restore-job", "restore.pass-role"})
+    commands = [c.command for cause in listed for c in cause.confirm]
+    assert not any("backup:StartRestoreJob" in c for c in commands), commands
+    assert "the job's service role" in answer.causes[0].title
+    assert any(note.startswith("the job started, so StartRestoreJob") for note in answer.notes)
+
+
+def test_a_jobs_denied_request_lists_no_check_of_the_starting_call() -> None:
+    answer = answer_offline(parse_error_message("Backup job failed: " + DENIED))
+    listed = {c.check for c in (*answer.causes, *answer.other_checks)}
+    assert "backup.start-backup-job" not in listed and "backup.pass-role" not in listed
+    assert "backup.role-create-grant-vault-key" in listed
+
+
+def test_the_heading_must_end_at_a_word() -> None:
+    assert unwrap("Backup job failedUser: x").evidence.operation is None

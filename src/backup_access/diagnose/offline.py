@@ -604,11 +604,18 @@ def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) ->
 _SERVICE_PREFIXES = {"backup": "backup", "awsbackup": "backup", "kms": "kms", "awskms": "kms"}
 
 
+def _job_started(parsed: ParsedMessage) -> bool:
+    """The paste is a job's failure, headed by its status: the call that started the job
+    succeeded, so neither it nor the caller's other checks for it (iam:PassRole) failed; what
+    failed ran inside the job, with its service role."""
+    return parsed.evidence.operation_from == "job status"
+
+
 def _inferred_action(parsed: ParsedMessage) -> str | None:
     """The IAM action of the call the wrapper names (Terraform's and CloudFormation's are
-    AWS Backup calls)."""
+    AWS Backup calls); none for a job's failure, whose starting call succeeded."""
     evidence = parsed.evidence
-    if not evidence.operation:
+    if not evidence.operation or _job_started(parsed):
         return None
     if evidence.operation_from in ("terraform", "cloudformation"):
         return f"backup:{evidence.operation}"
@@ -621,6 +628,8 @@ def _call_action(parsed: ParsedMessage, operation: Operation | None) -> str | No
     call (its check of the action named like the API: backup:DescribeBackupVault)."""
     api = parsed.evidence.operation
     if operation is None or not api or api.lower() != operation.api.lower():
+        return None
+    if _job_started(parsed):
         return None
     return next(
         (
@@ -686,19 +695,19 @@ def _message_causes(
     inferred = _inferred_action(parsed)
     called = replace(known, action=known.action or inferred or _call_action(parsed, operation))
     user = _key_user(parsed, operation)
-    if user is not None:  # AWS Backup uses the key in a job, not whoever started it
+    job_user = _job_user(parsed, operation) if user is None else None
+    if user is not None or job_user is not None:  # AWS Backup acts in a job, with its role
         called = replace(called, principal=parsed.job.role or "IAM_ROLE_ARN")
     causes = [_hint_cause(h, values, called, api) for h in row.hints if h.applies_to(api)]
-    if user is not None:
-        short, long = user
+    if user is not None or job_user is not None:
+        short, long = user or job_user or ("", "")
+        what = "the key is used" if user is not None else "its requests are made"
         causes = [
             replace(
                 c,
-                title=c.title.replace("The caller's", f"{short[:1].upper()}{short[1:]}'s")
-                .replace("the caller's", f"{short}'s")
-                .replace("the caller", short),
-                why=f"{c.why}; in a {operation.name if operation else 'job'} the key is used by "
-                f"{long}, not by whoever started it",
+                title=_as_actor(c.title, short),
+                why=f"{_as_actor(c.why, short)}; in a {operation.name if operation else 'job'} "
+                f"{what} by {long}, not by whoever started it",
             )
             for c in causes
         ]
@@ -731,6 +740,22 @@ def _key_user(parsed: ParsedMessage, operation: Operation | None) -> tuple[str, 
     return _KEY_USERS.get(name or "")
 
 
+def _as_actor(text: str, actor: str) -> str:
+    """A hint's words about "the caller" said of who really makes the request."""
+    return (
+        text.replace("The caller's", f"{actor[:1].upper()}{actor[1:]}'s")
+        .replace("the caller's", f"{actor}'s")
+        .replace("the caller", actor)
+    )
+
+
+def _job_user(parsed: ParsedMessage, operation: Operation | None) -> tuple[str, str] | None:
+    """Who makes the requests of a job whose failure the paste is (``_job_started``)."""
+    if operation is None or not _job_started(parsed):
+        return None
+    return _KEY_USERS.get(operation.name)
+
+
 def _could_produce(parsed: ParsedMessage, row: Family, check: Check) -> bool:
     """Whether a check the message does not point at could still have produced it: a
     message naming its denied action comes from a permission check of that action, a gate
@@ -755,7 +780,7 @@ def _other_checks(
     causes: list[Cause] = []
     others: list[Cause] = []
     for check in operation.checks:
-        if check.id in seen:
+        if check.id in seen or (_job_started(parsed) and check.actor is Actor.CALLER):
             continue
         possible = _could_produce(parsed, row, check)
         why = (
@@ -790,6 +815,11 @@ def _answer_notes(
 ) -> tuple[str, ...]:
     """The parser's notes, and what the ranking had to assume or could not do."""
     notes = list(parsed.notes)
+    if operation is not None and _job_started(parsed):
+        notes.append(
+            f"the job started, so {operation.api} itself and the caller's other checks for it "
+            "(iam:PassRole) passed: only the checks made while the job runs are listed"
+        )
     if operation is not None and not named_by_message:
         notes.append(
             f"the paste names no operation: the causes are ranked as for {operation.api}, the "

@@ -303,9 +303,9 @@ _GO_V1 = re.compile(r"status code: (?P<status>\d{3}), request id: (?P<rid>[\w-]{
 _JS_META = re.compile(
     r"httpStatusCode: (?P<status>\d{3}),? requestId: '?(?P<rid>[\w-]{0,128})'?", re.I
 )
-# How AWS Backup's console and notifications head a job's status message: "Backup job
-# failed: User: … is not authorized …". The job names the operation that started it.
-_JOB_PREFIX = re.compile(r"(?P<kind>backup|copy|restore) job failed\s?[.:]?\s?", re.IGNORECASE)
+# A job's status pasted with its heading: "Backup job failed: User: … is not authorized …".
+# The job names the operation that started it.
+_JOB_PREFIX = re.compile(r"(?P<kind>backup|copy|restore) job failed\b", re.IGNORECASE)
 _JOB_OPERATIONS = {"backup": "StartBackupJob", "copy": "StartCopyJob", "restore": "StartRestoreJob"}
 
 _CODE_PREFIX = re.compile(
