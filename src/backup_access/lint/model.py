@@ -66,12 +66,13 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class RepeatedKey:
-    """A key written twice in one JSON object or YAML mapping: the decoder keeps the later
-    value, so the earlier one (at ``first``) is silently left out. ``pointer`` is the key's,
-    where the later value is."""
+    """A key written again in one JSON object or YAML mapping: the decoder keeps the later
+    value, so the earlier one (at ``earlier``) is silently left out. ``pointer`` is the
+    key's, where the value read is; a key written three times gives two."""
 
     pointer: str
-    first: Position
+    key: str
+    earlier: Position
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,14 @@ def decode(text: str, *, source: str, json_only: bool) -> Decoded:
     return _decode_yaml(text, source)
 
 
+def repeated_keys_in(text: str) -> list[RepeatedKey]:
+    """The keys written twice in JSON ``text`` already decoded once (a policy held as a
+    string), with pointers and positions inside that text."""
+    walker = _JsonPositions(text)
+    walker.value(walker.skip(0), "", 0)
+    return walker.repeated_keys
+
+
 def _decode_json(text: str, source: str) -> Decoded:
     value = parse_text(text, source=source, json_only=True)
     walker = _JsonPositions(text)
@@ -108,7 +116,7 @@ class _JsonPositions:
             inner = f"{pointer}/{escape_pointer_token(key)}"
             earlier = self.positions.get(inner)
             if earlier is not None:
-                self.repeated_keys.append(RepeatedKey(inner, earlier))
+                self.repeated_keys.append(RepeatedKey(inner, key, earlier))
             i = self.skip(self.value(i, inner, depth + 1))
             if self.text[i] == "}":
                 return i + 1
@@ -158,7 +166,7 @@ def _convert(
             key = str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode) else "?"
             inner = f"{pointer}/{escape_pointer_token(key)}"
             if key in result and inner in positions:
-                repeated.append(RepeatedKey(inner, positions[inner]))
+                repeated.append(RepeatedKey(inner, key, positions[inner]))
             result[key] = _convert(value_node, inner, positions, depth + 1, repeated)
         return result
     if isinstance(node, yaml.SequenceNode):

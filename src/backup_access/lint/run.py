@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from backup_access.documents import read_text
 from backup_access.errors import InputError
 from backup_access.lint.extract import extract
-from backup_access.lint.model import Finding, PolicyKind, PolicySource, RepeatedKey, Severity
-from backup_access.lint.positions import decode
+from backup_access.lint.model import Finding, PolicyKind, PolicySource, Severity
+from backup_access.lint.positions import Decoded, decode, repeated_keys_in
 from backup_access.lint.rule import Rule
 from backup_access.lint.rules import RULES, RULES_BY_ID
 from backup_access.lint.view import read_policy
@@ -76,7 +76,7 @@ def lint_text(
         declared = file_kind(text) or kind
         decoded = decode(text, source=file, json_only=json_only)
         sources = [
-            _with_repeated_keys(source, decoded.repeated_keys)
+            _with_repeated_keys(source, decoded)
             for source in extract(decoded.value, decoded.positions, kind=declared)
         ]
     except InputError as error:
@@ -88,18 +88,34 @@ def lint_text(
     return sorted(findings, key=Finding.sort_key)
 
 
-def _with_repeated_keys(source: PolicySource, found: list[RepeatedKey]) -> PolicySource:
-    """``source`` with the keys written twice inside its policy (a policy held as a JSON
-    string is decoded apart, its keys are not seen here)."""
+def _with_repeated_keys(source: PolicySource, decoded: Decoded) -> PolicySource:
+    """``source`` with the keys written twice inside its policy: those the file's decoder
+    found under the policy's pointer (the policy's own key included), or, for a policy held
+    as JSON text (a Terraform plan's, a template's ``Policy`` string), those in that text."""
     if source.embedded:
-        return source
-    prefix = source.pointer + "/"
-    inside = tuple(
-        replace(key, pointer=key.pointer[len(source.pointer) :])
-        for key in found
-        if key.pointer.startswith(prefix)
-    )
+        text = _value_at(decoded.value, source.pointer)
+        inside = tuple(repeated_keys_in(text)) if isinstance(text, str) else ()
+    else:
+        pointer = source.pointer
+        inside = tuple(
+            replace(key, pointer=key.pointer[len(pointer) :])
+            for key in decoded.repeated_keys
+            if key.pointer == pointer or key.pointer.startswith(pointer + "/")
+        )
     return replace(source, repeated_keys=inside) if inside else source
+
+
+def _value_at(value: object, pointer: str) -> object:
+    """What ``pointer`` (RFC 6901) names in a decoded file; None when nothing."""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, Mapping):
+            value = value.get(token)
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return None
+    return value
 
 
 def lint_source(

@@ -12,21 +12,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from backup_access.lint.model import Severity
+from backup_access.lint.model import Position, Severity
 from backup_access.lint.rule import Hit, Rule
 from backup_access.lint.view import PolicyView
 from backup_access.policy.pointer import escape_pointer_token
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
+    earlier: dict[str, list[Position]] = {}
+    names: dict[str, str] = {}
     for repeated in view.source.repeated_keys:
-        key = repeated.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+        earlier.setdefault(repeated.pointer, []).append(repeated.earlier)
+        names[repeated.pointer] = repeated.key
+    where = " of the policy text" if view.source.embedded else ""
+    for pointer, positions in earlier.items():
+        lines = "; ".join(f"line {p.line}, column {p.column}" for p in positions)
+        times = "twice" if len(positions) == 1 else f"{len(positions) + 1} times"
         yield Hit(
-            repeated.pointer,
-            f"'{key}' is written twice in this object (first at line {repeated.first.line}, "
-            f"column {repeated.first.column}): only this later value is read, here as by most "
-            "JSON and YAML readers, and the earlier one is silently dropped; AWS does not "
-            "document which one IAM keeps. Merge the two into one key",
+            pointer,
+            f"'{names[pointer]}' is written {times} in one object (before this, at {lines}"
+            f"{where}): only this last value is read, here as by most JSON and YAML readers, "
+            "and the others are silently dropped; AWS does not document which one IAM keeps. "
+            "Merge them into one key",
         )
     for statement in view.statements:
         conditions = statement.raw.get("Condition") if isinstance(statement.raw, Mapping) else None
@@ -50,8 +57,9 @@ def _case_variants(pointer: str, operator: str, keys: Mapping[str, object]) -> I
             here,
             f"condition key '{key}' is also written '{first[lowered]}' under {operator}: key "
             "names are not case-sensitive, so both name one key, and IAM Access Analyzer "
-            "reports this as an error (duplicate keys with different case). Write it once, "
-            "with every value in one list",
+            "reports this as an error (duplicate keys with different case). Decide which "
+            "values the condition means and write the key once (putting both lists together "
+            "would match either)",
         )
 
 
