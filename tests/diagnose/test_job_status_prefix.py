@@ -9,6 +9,8 @@ iam:PassRole is authorized against the role's ARN, not a session's
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from backup_access.diagnose.messages import parse_error_message
@@ -88,3 +90,26 @@ def test_a_jobs_denied_request_lists_no_check_of_the_starting_call() -> None:
 
 def test_the_heading_must_end_at_a_word() -> None:
     assert unwrap("Backup job failedUser: x").evidence.operation is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "wrapped", "operation"),
+    [
+        ("Copy", True, "StartCopyJob"),
+        ("Backup", False, "StartBackupJob"),
+        ("Restore", False, "StartRestoreJob"),
+    ],
+)
+def test_a_pasted_job_record_names_its_kind(kind: str, wrapped: bool, operation: str) -> None:
+    """describe-copy-job wraps the job in CopyJob; describe-backup-job and
+    describe-restore-job return its fields at the top
+    (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeCopyJob.html,
+    API_DescribeBackupJob.html, API_DescribeRestoreJob.html): the id field names the kind,
+    even when the status message is headed by another."""
+    fields = {f"{kind}JobId": "job-1", "StatusMessage": "Backup job failed: " + DENIED}
+    text = json.dumps({f"{kind}Job": fields} if wrapped else fields)
+    read = unwrap(text)
+    assert read.evidence.operation == operation
+    assert read.evidence.operation_from == "job record"
+    answer = answer_offline(parse_error_message(text))
+    assert any(note.startswith(f"the job started, so {operation}") for note in answer.notes)

@@ -608,7 +608,7 @@ def _job_started(parsed: ParsedMessage) -> bool:
     """The paste is a job's failure, headed by its status: the call that started the job
     succeeded, so neither it nor the caller's other checks for it (iam:PassRole) failed; what
     failed ran inside the job, with its service role."""
-    return parsed.evidence.operation_from == "job status"
+    return parsed.evidence.operation_from in ("job status", "job record")
 
 
 def _inferred_action(parsed: ParsedMessage) -> str | None:

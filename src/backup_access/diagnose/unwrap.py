@@ -307,6 +307,9 @@ _JS_META = re.compile(
 # The job names the operation that started it.
 _JOB_PREFIX = re.compile(r"(?P<kind>backup|copy|restore) job failed\b", re.IGNORECASE)
 _JOB_OPERATIONS = {"backup": "StartBackupJob", "copy": "StartCopyJob", "restore": "StartRestoreJob"}
+# A job's record (describe-copy-job, describe-backup-job, describe-restore-job) carries its id
+# field, which says which kind of job it is.
+_JOB_ID_FIELD = re.compile(r'"(?P<kind>Backup|Copy|Restore)JobId\\?"')
 
 _CODE_PREFIX = re.compile(
     r"(?P<code>[A-Za-z][\w.]{0,127}(?:Exception|Fault|Error)|AccessDenied|Forbidden|"
@@ -445,6 +448,10 @@ def _structured(flat: str, ev: dict[str, object]) -> str | None:
         # describe-copy-job / describe-backup-job output: the job's fields are read by
         # diagnose.job_fields (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeCopyJob.html)
         ev["backup-job"] = True
+        if (kind := _JOB_ID_FIELD.search(flat)) and "operation" not in ev:
+            ev["operation"] = _JOB_OPERATIONS[kind.group("kind").lower()]
+            ev["operation_from"] = "job record"
+            ev.setdefault("service", "backup")
         return _json_string(found.group("v"))
     if found := _LOGFMT_MSG.search(flat):
         ev["log"] = True
@@ -617,10 +624,15 @@ def unwrap(text: str) -> Unwrapped:
             f"the API operation {evidence.operation} is inferred from the "
             f"{evidence.operation_from} resource, not named by AWS"
         )
-    elif evidence.operation_from == "job status":
+    elif evidence.operation_from in ("job status", "job record"):
+        where = (
+            "status heading the message"
+            if evidence.operation_from == "job status"
+            else ("record pasted around the message (its job id field)")
+        )
         notes.append(
-            f"the API operation {evidence.operation} is inferred from the job status heading "
-            "the message, not named by AWS"
+            f"the API operation {evidence.operation} is inferred from the job {where}, not "
+            "named by AWS"
         )
     return Unwrapped(message.strip(_TRIM + "()"), flat, evidence, tuple(notes))
 

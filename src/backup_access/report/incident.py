@@ -88,7 +88,8 @@ def _evidence(answer: OfflineAnswer) -> list[str]:
     if evidence.wrappers:
         parts.append("pasted from " + " › ".join(evidence.wrappers))
     if evidence.operation:
-        how = "inferred from" if evidence.operation_from == "job status" else "named by"
+        inferred = evidence.operation_from in ("job status", "job record")
+        how = "inferred from" if inferred else "named by"
         parts.append(f"operation {evidence.operation} ({how} {evidence.operation_from})")
     if evidence.error_code:
         parts.append(_error_code(evidence.error_code, evidence.wrappers))
