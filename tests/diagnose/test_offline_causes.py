@@ -139,3 +139,22 @@ def test_the_commands_are_filled_from_the_job_around_a_job_message() -> None:
     )
     assert any("get-backup-vault-access-policy --backup-vault-name central" in c for c in commands)
     assert not any("ROLE_ARN" in c or "DESTINATION_VAULT_ARN" in c for c in commands)
+
+
+def test_rcps_are_ranked_only_for_services_they_restrict() -> None:
+    """RCPs restrict only the services AWS lists, among them KMS and not IAM
+    (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
+    a denied iam:PassRole that names no layer is not blamed on an RCP; kms:Decrypt may be."""
+    base = "User: arn:aws:iam::246813579024:user/alice is not authorized to perform: "
+    iam = answer_offline(
+        parse_error_message(base + "iam:PassRole on resource: arn:aws:iam::246813579024:role/R")
+    )
+    kms = answer_offline(
+        parse_error_message(
+            base + "kms:Decrypt on resource: arn:aws:kms:us-east-1:135792468024:key/"
+            "1234abcd-12ab-34cd-56ef-1234567890ab"
+        )
+    )
+    assert "rcp" not in [c.layer for c in iam.causes]
+    assert "identity" in [c.layer for c in iam.causes]
+    assert "rcp" in [c.layer for c in kms.causes]

@@ -35,6 +35,7 @@ from backup_access.diagnose.families import (
 from backup_access.diagnose.masking import account_mask, arn_account
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.engine.model import Layer
+from backup_access.engine.services import rcp_not_applicable
 
 # Whose policy each engine layer is, for the answer's sentences ("identity-based policy of
 # the caller"); the layer's name is Layer.long_name.
@@ -566,10 +567,14 @@ def _request_causes(parsed: ParsedMessage, known: Known, check: Check | None) ->
         for layer in _UNKNOWN_LAYER_ORDER
         # a resource policy allows only across accounts (or for a key), but its Deny denies in
         # the same account too (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html)
-        if layer is not Layer.RESOURCE
-        or cross
-        or parsed.explicit
-        or (parsed.resource and ":kms:" in parsed.resource)
+        if (
+            layer is not Layer.RESOURCE
+            or cross
+            or parsed.explicit
+            or (parsed.resource and ":kms:" in parsed.resource)
+        )
+        # RCPs restrict only the services AWS lists (engine/services.py)
+        and not (layer is Layer.RCP and parsed.action and rcp_not_applicable(parsed.action))
     ]
     why = (
         "AWS does not say which layer; ranked by AWS's evaluation order and how often each "

@@ -10,18 +10,13 @@ once per action; evaluating a request then walks only the statements that can ap
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any, NamedTuple
 
 from backup_access.engine.model import Layer, NamedPolicy, OrgLevel, PolicySet
 from backup_access.engine.protected import PROTECTABLE_ACTIONS
-from backup_access.engine.services import (
-    NO_PERMISSION_ACTIONS,
-    RCP_EXEMPT_ACTIONS,
-    rcp_supported_services,
-)
+from backup_access.engine.services import NO_PERMISSION_ACTIONS, rcp_not_applicable
 from backup_access.engine.statement import any_action_matches
-from backup_access.memo import memo
 from backup_access.policy.model import Effect, Statement
 
 # Plans kept per policy set; a set asked about more actions than this starts over.
@@ -189,35 +184,16 @@ def _chain(layer: Layer, levels: tuple[OrgLevel, ...], action: str, use: PlanUse
     return _new_layer((layer, tuple(groups), True, RenderMemo(use)))
 
 
-@memo
-@lru_cache(maxsize=4096)
-def _rcp_not_applicable(action: str) -> str | None:
-    """RCPs restrict only the services AWS lists, and never kms:RetireGrant
-    (orgs_manage_policies_rcps.html, kms resource-control-policies.html)."""
-    service = action.split(":", 1)[0].lower()
-    if service not in rcp_supported_services():
-        return (
-            f"RCPs do not apply to {service}: it is not among the services that support "
-            "resource control policies"
-        )
-    if action.lower() in RCP_EXEMPT_ACTIONS:
-        return (
-            f'RCPs have no effect on {action}, even with "Action": "*": the grant decides '
-            "who may retire it"
-        )
-    return None
-
-
 def _build(policies: PolicySet, action: str) -> Plan:
     scp, rcp, boundary, session = policies.scp, policies.rcp, policies.boundary, policies.session
     resource, endpoint = policies.resource, policies.endpoint
-    rcp_not_applicable = None if rcp is None else _rcp_not_applicable(action)
+    rcp_exempt = None if rcp is None else rcp_not_applicable(action)
     use = PlanUse()
     return _new_plan(
         (
             None if scp is None else _chain(Layer.SCP, scp, action, use),
-            None if rcp is None or rcp_not_applicable else _chain(Layer.RCP, rcp, action, use),
-            rcp_not_applicable,
+            None if rcp is None or rcp_exempt else _chain(Layer.RCP, rcp, action, use),
+            rcp_exempt,
             _single(Layer.IDENTITY, policies.identity, action, use),
             # An empty boundary or session list means none (PolicySet).
             None if not boundary else _single(Layer.BOUNDARY, boundary, action, use),

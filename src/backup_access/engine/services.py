@@ -43,6 +43,25 @@ def rcp_supported_services() -> frozenset[str]:
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 
 
+@memo
+@lru_cache(maxsize=4096)
+def rcp_not_applicable(action: str) -> str | None:
+    """RCPs restrict only the services AWS lists, and never kms:RetireGrant
+    (orgs_manage_policies_rcps.html, kms resource-control-policies.html)."""
+    service = action.split(":", 1)[0].lower()
+    if service not in rcp_supported_services():
+        return (
+            f"RCPs do not apply to {service}: it is not among the services that support "
+            "resource control policies"
+        )
+    if action.lower() in RCP_EXEMPT_ACTIONS:
+        return (
+            f'RCPs have no effect on {action}, even with "Action": "*": the grant decides '
+            "who may retire it"
+        )
+    return None
+
+
 def is_kms_key(request: Request) -> bool:
     """A KMS key ARN: its key policy must allow, IAM alone never suffices
     (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
