@@ -118,3 +118,49 @@ def test_live_follows_a_vault_key_into_the_account_that_owns_it(org: Built) -> N
     keys = owner["accounts"][org.vault_account]["regions"][REGION]["kms"]["keys"]
     assert list(keys) == [key["KeyId"]]
     assert "iam" not in owner["accounts"][org.vault_account]  # its roles stay unknown
+
+
+def _profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """A credentials file holding one named profile (moto's fake keys), as ``aws configure
+    --profile NAME`` writes it."""
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        f"[{name}]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+        "aws_session_token = testing\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+
+
+def test_live_reads_with_the_profile_given_each_in_its_own_cache(
+    org: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _profile(tmp_path, monkeypatch, "backup-audit")
+    role = f"arn:aws:iam::{org.prod}:role{ROLE_PATH}BackupAdmin"
+    args = ("delete-vault", "--caller", role, "--vault", org.vault_arn, "--format", "json")
+    code, stdout, stderr = explain("--profile", "backup-audit", *args)
+    assert code == 0, stderr
+    assert json.loads(stdout)["verdict"] == "denied" and "collected now" in stderr
+    code, _, stderr = explain(*args)  # the standard chain: not the profile's cache
+    assert code == 0 and "collected now" in stderr
+    assert len(list(cache_root().iterdir())) == 2
+
+
+def test_an_unknown_profile_is_a_clear_error(org: Built, tmp_path: Path) -> None:
+    """botocore raises ProfileNotFound when the session is made; the tool says which profile
+    and exits 4 (AWS could not be read), for explain --live, fix --live and collect."""
+    role = f"arn:aws:iam::{org.prod}:role{ROLE_PATH}BackupAdmin"
+    question = ["delete-vault", "--caller", role, "--vault", org.vault_arn]
+    for args in (
+        ["explain", "--live", "--profile", "nope", *question],
+        ["fix", "--live", "--profile", "nope", *question],
+        ["collect", "--profile", "nope", "--out", str(tmp_path / "world")],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 4, (args, result.output)
+        assert "AWS profile 'nope'" in result.stderr and "Traceback" not in result.output
+
+
+def test_profile_without_live_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["explain", "--profile", "p", "--error", "AccessDenied"])
+    assert result.exit_code == 2 and "give it with --live" in result.output

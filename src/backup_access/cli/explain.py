@@ -33,7 +33,7 @@ from backup_access.cli.common import (
     write,
 )
 from backup_access.cli.config import default_world
-from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, use_live_world
+from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, LIVE_PROFILE_KEY, use_live_world
 from backup_access.cli.usage import (
     check_missing,
     check_operation_values,
@@ -332,6 +332,11 @@ class _Operations(click.Group):
     metavar="SECONDS",
     help="With --live: reuse a cached live world younger than this (0: always read AWS).",
 )
+@click.option(
+    "--profile",
+    default=None,
+    help="With --live: the AWS profile to read with (default: the standard credential chain).",
+)
 @click.pass_context
 @input_errors_exit_3
 def explain(
@@ -344,6 +349,7 @@ def explain(
     session_policies: tuple[Path, ...],
     live: bool,
     live_max_age: int,
+    profile: str | None,
 ) -> None:
     """Say whether an AWS Backup operation is allowed in a world, and if not exactly which
     layer, policy, statement or setting blocks it.
@@ -357,6 +363,9 @@ def explain(
         if world is not None or cloudtrail is not None:
             raise click.UsageError("--live reads AWS: give it without --world and --cloudtrail")
         ctx.meta[LIVE_KEY] = live_max_age
+        ctx.meta[LIVE_PROFILE_KEY] = profile
+    elif profile is not None:
+        raise click.UsageError("--profile says how --live reads AWS: give it with --live")
     if ctx.invoked_subcommand is not None:
         if error_text is not None or cloudtrail is not None:
             raise click.UsageError("give an OPERATION, --error or --cloudtrail: one of them")

@@ -96,7 +96,11 @@ def _fix_options(function: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--yes", is_flag=True, default=None, help="With --apply: do not ask to confirm."
             ),
-            click.option("--profile", default=None, help="With --apply: the AWS profile to use."),
+            click.option(
+                "--profile",
+                default=None,
+                help="With --live or --apply: the AWS profile to read and apply with.",
+            ),
             click.option(
                 "--backup-dir",
                 type=click.Path(path_type=Path, file_okay=False),
@@ -281,7 +285,7 @@ def _records(world: World, document: object, path: Path) -> list[tuple[str, Expl
 def _run_operation(operation: Operation, settings: Settings, values: dict[str, Any]) -> None:
     ctx = click.get_current_context()
     options = _options(ctx, values)
-    use_live_world(ctx, settings, values.values())
+    use_live_world(ctx, settings, values.values(), profile=options.profile)
     world = load_settings_world(settings)
     session = session_of(settings)
 
@@ -380,7 +384,7 @@ def fix(ctx: click.Context, /, **values: Any) -> None:
     from backup_access.diagnose.incident import explain_error
 
     if error_text is not None:
-        use_live_world(ctx, settings, [error_text])
+        use_live_world(ctx, settings, [error_text], profile=options.profile)
     world = load_settings_world(settings)
     if error_text is not None:
         session = session_of(settings)

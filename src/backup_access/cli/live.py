@@ -27,6 +27,7 @@ import click
 from backup_access.world.manifest import MANIFEST_NAME
 
 LIVE_KEY = "backup_access.live_max_age"
+LIVE_PROFILE_KEY = "backup_access.live_profile"
 DEFAULT_MAX_AGE = 900
 _ARN = re.compile(r"arn:aws[a-zA-Z-]*:[a-z0-9-]+:([a-z0-9-]*):(\d{12}):[^\s\"'<>,;)]+")
 
@@ -123,27 +124,33 @@ def collect_question(texts: Iterable[object], *, profile: str | None = None) -> 
     return directory
 
 
-def live_world(texts: Iterable[object], *, max_age: int) -> Path:
-    """A world directory for the question: cached if young enough, else collected now."""
+def live_world(texts: Iterable[object], *, max_age: int, profile: str | None = None) -> Path:
+    """A world directory for the question: cached if young enough, else collected now, with
+    ``profile``'s credentials (each profile has its own cache)."""
     from backup_access.cli.collect import EXIT_AWS
     from backup_access.collect.run import CollectError
 
     texts = list(texts)
-    directory = cache_dir(_question(texts))
+    directory = cache_dir(_question(texts), profile)
     age = _age(directory, dt.datetime.now(dt.UTC))
     if age is not None and age.total_seconds() <= max_age:
         click.echo(f"live world {directory}: collected {_describe(age)} (cached)", err=True)
         return directory
     try:
-        return collect_question(texts)
+        return collect_question(texts, profile=profile)
     except CollectError as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(EXIT_AWS) from None
 
 
-def use_live_world(ctx: click.Context, settings: Any, texts: Iterable[object]) -> None:
-    """With ``--live``, point ``settings.world`` at the question's live world."""
+def use_live_world(
+    ctx: click.Context, settings: Any, texts: Iterable[object], *, profile: str | None = None
+) -> None:
+    """With ``--live``, point ``settings.world`` at the question's live world, read with
+    ``profile`` (else the one ``explain --profile`` gave, else the standard chain)."""
     max_age = ctx.meta.get(LIVE_KEY)
     if max_age is None:
         return
-    settings.world = live_world(texts, max_age=int(max_age))
+    settings.world = live_world(
+        texts, max_age=int(max_age), profile=profile or ctx.meta.get(LIVE_PROFILE_KEY)
+    )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from backup_access import __version__
 from backup_access.collect.backup import BackupPart, read_backup, read_global_settings
@@ -318,7 +318,13 @@ class _Scope:
 
 def _identify(run: _Run, session: Any, options: CollectOptions) -> tuple[str, Reader, list[str]]:
     """The caller's ARN, a reader in its account, and the Regions to read."""
-    base_session = session or make_session(options.profile, None)
+    try:
+        base_session = session or make_session(options.profile, None)
+    except ProfileNotFound:
+        raise CollectError(
+            f"the AWS profile '{options.profile}' is in neither the AWS config file nor the "
+            "credentials file (aws configure list-profiles lists them)"
+        ) from None
     regions = _regions(base_session, options.regions)
     if session is None and base_session.region_name is None:
         # Global services (STS, IAM, Organizations) still need a Region to build clients.
