@@ -51,3 +51,13 @@ def test_a_job_naming_its_vault_by_name_fills_the_name() -> None:
     answer = answer_offline(parse_error_message(json.dumps(job)))
     commands = [c.command for cause in answer.causes for c in cause.confirm]
     assert any("--backup-vault-name governed" in c for c in commands), commands
+
+
+def test_the_retention_cause_fits_a_copy_job() -> None:
+    """A copy job's retention is its copy action's lifecycle, not the plan rule's
+    (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CopyAction.html)."""
+    answer = answer_offline(parse_error_message(JOB))
+    title = answer.causes[0].title
+    assert "copy action's" in title and "plan rule's lifecycle" not in title
+    # not a permission problem: nothing about who makes the job's requests
+    assert answer.causes[0].why == "the message says so"

@@ -700,7 +700,8 @@ def _message_causes(
     inferred = _inferred_action(parsed)
     called = replace(known, action=known.action or inferred or _call_action(parsed, operation))
     user = _key_user(parsed, operation)
-    job_user = _job_user(parsed, operation) if user is None else None
+    # who makes a failed job's requests, when the message is about a permission
+    job_user = _job_user(parsed, operation) if user is None and row.permission_problem else None
     if user is not None or job_user is not None:  # AWS Backup acts in a job, with its role
         called = replace(called, principal=parsed.job.role or "IAM_ROLE_ARN")
     causes = [_hint_cause(h, values, called, api) for h in row.hints if h.applies_to(api)]
