@@ -610,9 +610,9 @@ _SERVICE_PREFIXES = {"backup": "backup", "awsbackup": "backup", "kms": "kms", "a
 
 
 def _job_started(parsed: ParsedMessage) -> bool:
-    """The paste is a job's failure, headed by its status: the call that started the job
-    succeeded, so neither it nor the caller's other checks for it (iam:PassRole) failed; what
-    failed ran inside the job, with its service role."""
+    """The paste is a job's failure (its status heading, or its record): the call that
+    started the job succeeded, so neither it nor the caller's other checks for it
+    (iam:PassRole) failed; what failed ran inside the job, with its service role."""
     return parsed.evidence.operation_from in ("job status", "job record")
 
 
@@ -724,10 +724,10 @@ def _message_causes(
     return causes, values
 
 
-# Who uses the KMS key in a job AWS Backup runs: the job's service role, and for a copy across
-# accounts the destination account's AWSServiceRoleForBackup
+# Who acts in a job AWS Backup runs (its requests, the KMS key it uses): the job's service
+# role, and for a copy across accounts the destination account's AWSServiceRoleForBackup
 # (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html#copy-encryption).
-_KEY_USERS = {
+_JOB_ACTORS = {
     "copy": (
         "the copy role",
         "the copy role (IamRoleArn) and, across accounts, the destination account's "
@@ -743,7 +743,7 @@ def _key_user(parsed: ParsedMessage, operation: Operation | None) -> tuple[str, 
     if parsed.family is not MessageFamily.KMS_CIPHERTEXT_KEY:
         return None
     name = operation.name if operation else ("copy" if parsed.job.destination_vault else None)
-    return _KEY_USERS.get(name or "")
+    return _JOB_ACTORS.get(name or "")
 
 
 def _as_actor(text: str, actor: str) -> str:
@@ -759,7 +759,7 @@ def _job_user(parsed: ParsedMessage, operation: Operation | None) -> tuple[str, 
     """Who makes the requests of a job whose failure the paste is (``_job_started``)."""
     if operation is None or not _job_started(parsed):
         return None
-    return _KEY_USERS.get(operation.name)
+    return _JOB_ACTORS.get(operation.name)
 
 
 def _could_produce(parsed: ParsedMessage, row: Family, check: Check) -> bool:
