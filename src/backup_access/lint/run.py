@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+
+from jsonpointer import resolve_pointer
 
 from backup_access.documents import read_text
 from backup_access.errors import InputError
@@ -93,7 +95,7 @@ def _with_repeated_keys(source: PolicySource, decoded: Decoded) -> PolicySource:
     found under the policy's pointer (the policy's own key included), or, for a policy held
     as JSON text (a Terraform plan's, a template's ``Policy`` string), those in that text."""
     if source.embedded:
-        text = _value_at(decoded.value, source.pointer)
+        text = resolve_pointer(decoded.value, source.pointer, None)
         inside = tuple(repeated_keys_in(text)) if isinstance(text, str) else ()
     else:
         pointer = source.pointer
@@ -103,19 +105,6 @@ def _with_repeated_keys(source: PolicySource, decoded: Decoded) -> PolicySource:
             if key.pointer == pointer or key.pointer.startswith(pointer + "/")
         )
     return replace(source, repeated_keys=inside) if inside else source
-
-
-def _value_at(value: object, pointer: str) -> object:
-    """What ``pointer`` (RFC 6901) names in a decoded file; None when nothing."""
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(value, Mapping):
-            value = value.get(token)
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
-        else:
-            return None
-    return value
 
 
 def lint_source(
