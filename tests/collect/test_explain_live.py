@@ -148,13 +148,28 @@ def test_live_reads_with_the_profile_given_each_in_its_own_cache(
 
 def test_an_unknown_profile_is_a_clear_error(org: Built, tmp_path: Path) -> None:
     """botocore raises ProfileNotFound when the session is made; the tool says which profile
-    and exits 4 (AWS could not be read), for explain --live, fix --live and collect."""
+    and exits 4 (AWS could not be read), for explain --live, fix --live, collect and
+    fix --apply (which then applies nothing)."""
     role = f"arn:aws:iam::{org.prod}:role{ROLE_PATH}BackupAdmin"
     question = ["delete-vault", "--caller", role, "--vault", org.vault_arn]
     for args in (
         ["explain", "--live", "--profile", "nope", *question],
         ["fix", "--live", "--profile", "nope", *question],
         ["collect", "--profile", "nope", "--out", str(tmp_path / "world")],
+        [
+            "fix",
+            "--world",
+            str(Path(__file__).parents[2] / "examples" / "worlds" / "create-vault"),
+            "create-vault",
+            "--caller",
+            "arn:aws:iam::111111111111:role/BackupOperator",
+            "--vault",
+            "arn:aws:backup:us-east-1:111111111111:backup-vault:new-vault",
+            "--apply",
+            "--yes",
+            "--profile",
+            "nope",
+        ],
     ):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 4, (args, result.output)
@@ -164,3 +179,20 @@ def test_an_unknown_profile_is_a_clear_error(org: Built, tmp_path: Path) -> None
 def test_profile_without_live_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["explain", "--profile", "p", "--error", "AccessDenied"])
     assert result.exit_code == 2 and "give it with --live" in result.output
+
+
+def test_fix_profile_without_live_or_apply_is_a_usage_error() -> None:
+    world = str(Path(__file__).parents[2] / "examples" / "worlds" / "create-vault")
+    question = [
+        "create-vault",
+        "--caller",
+        "arn:aws:iam::111111111111:role/BackupOperator",
+        "--vault",
+        "arn:aws:backup:us-east-1:111111111111:backup-vault:new-vault",
+    ]
+    for args in (
+        ["fix", "--world", world, *question, "--profile", "p"],
+        ["fix", "--world", world, "--profile", "p", *question],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and "give it with one of them" in result.output, args

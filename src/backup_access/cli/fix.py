@@ -131,6 +131,15 @@ def _options(ctx: click.Context, values: dict[str, Any]) -> FixOptions:
     return options
 
 
+def _profile_in_use(ctx: click.Context, options: FixOptions) -> None:
+    """--profile names the credentials --live reads and --apply writes with: without either
+    it would be silently ignored."""
+    if options.profile and not options.apply and ctx.meta.get(LIVE_KEY) is None:
+        raise click.UsageError(
+            "--profile says how --live reads and --apply writes AWS: give it with one of them"
+        )
+
+
 def world_json(path: Path) -> dict[str, Any]:
     """The world's JSON (its files merged), which fixes are applied to."""
     return merge_documents(load_document(file) for file in world_files(path))
@@ -285,6 +294,7 @@ def _records(world: World, document: object, path: Path) -> list[tuple[str, Expl
 def _run_operation(operation: Operation, settings: Settings, values: dict[str, Any]) -> None:
     ctx = click.get_current_context()
     options = _options(ctx, values)
+    _profile_in_use(ctx, options)
     use_live_world(ctx, settings, values.values(), profile=options.profile)
     world = load_settings_world(settings)
     session = session_of(settings)
@@ -379,6 +389,7 @@ def fix(ctx: click.Context, /, **values: Any) -> None:
         if error_text is not None or cloudtrail is not None:
             raise click.UsageError("give an OPERATION, --error or --cloudtrail: one of them")
         return
+    _profile_in_use(ctx, options)
     if (error_text is None) == (cloudtrail is None):
         raise click.UsageError("give an OPERATION, --error TEXT or --cloudtrail FILE (one)")
     from backup_access.diagnose.incident import explain_error

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from botocore.exceptions import BotoCoreError, ClientError
 
-from backup_access.collect.session import make_client, make_session
+from backup_access.collect.session import UnknownProfileError, make_client, make_session
 from backup_access.fix import Fix, FixKind, FixPlan
 from backup_access.report.fix import pretty
 
@@ -265,8 +266,15 @@ def apply_plans(
     if not applicable:
         click.echo("nothing to apply", err=True)
         return ApplyOutcome()
-    live = LiveDocuments(make_session(profile))
-    applicable, elsewhere = in_account(applicable, live.account())
+    try:
+        live = LiveDocuments(make_session(profile))
+        account = live.account()
+    except (UnknownProfileError, BotoCoreError, ClientError) as error:
+        from backup_access.cli.collect import EXIT_AWS
+
+        click.echo(f"error: nothing applied: cannot read AWS as the caller: {error}", err=True)
+        raise SystemExit(EXIT_AWS) from None
+    applicable, elsewhere = in_account(applicable, account)
     for fix in elsewhere:
         click.echo(
             f"not applied: {fix.id} changes account {fix.account}; run --apply again with its "

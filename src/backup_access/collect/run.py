@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
+from botocore.exceptions import BotoCoreError, ClientError
 
 from backup_access import __version__
 from backup_access.collect.backup import BackupPart, read_backup, read_global_settings
@@ -39,7 +39,7 @@ from backup_access.collect.organization import (
 )
 from backup_access.collect.ram import read_vault_shares
 from backup_access.collect.s3 import read_buckets
-from backup_access.collect.session import make_client, make_session
+from backup_access.collect.session import UnknownProfileError, make_client, make_session
 from backup_access.policy.arn import Arn
 from backup_access.world.manifest import ORGANIZATION_KEY
 
@@ -320,11 +320,8 @@ def _identify(run: _Run, session: Any, options: CollectOptions) -> tuple[str, Re
     """The caller's ARN, a reader in its account, and the Regions to read."""
     try:
         base_session = session or make_session(options.profile, None)
-    except ProfileNotFound:
-        raise CollectError(
-            f"the AWS profile '{options.profile}' is in neither the AWS config file nor the "
-            "credentials file (aws configure list-profiles lists them)"
-        ) from None
+    except UnknownProfileError as error:
+        raise CollectError(str(error)) from None
     regions = _regions(base_session, options.regions)
     if session is None and base_session.region_name is None:
         # Global services (STS, IAM, Organizations) still need a Region to build clients.

@@ -10,6 +10,7 @@ long form. Keys containing ``/`` or ``~`` (``aws:PrincipalTag/team``) are escape
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
@@ -56,8 +57,13 @@ def decode(text: str, *, source: str, json_only: bool) -> Decoded:
 
 
 def repeated_keys_in(text: str) -> list[RepeatedKey]:
-    """The keys written twice in JSON ``text`` already decoded once (a policy held as a
-    string), with pointers and positions inside that text."""
+    """The keys written twice in JSON ``text`` (a policy held as a string), with pointers and
+    positions inside that text; none when the text is not JSON as written (a template's
+    ``!Sub`` text with a reference outside a string)."""
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return []
     walker = _JsonPositions(text)
     walker.value(walker.skip(0), "", 0)
     return walker.repeated_keys
@@ -110,13 +116,14 @@ class _JsonPositions:
         i = self.skip(i)
         if self.text[i] == "}":
             return i + 1
+        seen: set[str] = set()  # this object's keys (positions also hold their children's)
         while True:
             key, i = scanstring(self.text, i + 1)
             i = self.skip(self.skip(i) + 1)  # past ':'
             inner = f"{pointer}/{escape_pointer_token(key)}"
-            earlier = self.positions.get(inner)
-            if earlier is not None:
-                self.repeated_keys.append(RepeatedKey(inner, key, earlier))
+            if key in seen:
+                self.repeated_keys.append(RepeatedKey(inner, key, self.positions[inner]))
+            seen.add(key)
             i = self.skip(self.value(i, inner, depth + 1))
             if self.text[i] == "}":
                 return i + 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -95,8 +95,8 @@ def _with_repeated_keys(source: PolicySource, decoded: Decoded) -> PolicySource:
     found under the policy's pointer (the policy's own key included), or, for a policy held
     as JSON text (a Terraform plan's, a template's ``Policy`` string), those in that text."""
     if source.embedded:
-        text = resolve_pointer(decoded.value, source.pointer, None)
-        inside = tuple(repeated_keys_in(text)) if isinstance(text, str) else ()
+        text = _written_text(resolve_pointer(decoded.value, source.pointer, None))
+        inside = tuple(repeated_keys_in(text)) if text is not None else ()
     else:
         pointer = source.pointer
         inside = tuple(
@@ -105,6 +105,15 @@ def _with_repeated_keys(source: PolicySource, decoded: Decoded) -> PolicySource:
             if key.pointer == pointer or key.pointer.startswith(pointer + "/")
         )
     return replace(source, repeated_keys=inside) if inside else source
+
+
+def _written_text(value: object) -> str | None:
+    """The policy text as the file writes it: a string, or the template string of a
+    CloudFormation ``Fn::Sub`` (``!Sub``), whose references sit inside JSON strings."""
+    if isinstance(value, Mapping) and "Fn::Sub" in value:
+        value = value["Fn::Sub"]
+        value = value[0] if isinstance(value, list) and value else value
+    return value if isinstance(value, str) else None
 
 
 def lint_source(

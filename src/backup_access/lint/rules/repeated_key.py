@@ -70,8 +70,11 @@ RULE = Rule(
     explanation="A key written twice in one object keeps only one of its values when the "
     "policy is read (here the later, as most JSON and YAML readers do; AWS does not "
     "document which IAM keeps), so a statement, condition or principal the author wrote is "
-    "silently dropped. Condition keys that differ only in case are the same key, which IAM "
-    "Access Analyzer reports as an error.",
+    "silently dropped. A key written three or more times is one finding listing every "
+    "earlier place; a policy written twice in a template is reported at the policy; a "
+    "policy held as JSON text (a Terraform plan's, a template string or !Sub, AWS CLI "
+    "output) is read as written, and positions are in that text. Condition keys that differ "
+    "only in case are the same key, which IAM Access Analyzer reports as an error.",
     source="https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-"
     "checks.html#access-analyzer-reference-policy-checks-error-duplicate-keys-with-different-case",
     check=check,
