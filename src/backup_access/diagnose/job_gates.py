@@ -138,19 +138,15 @@ def copy_service_denied(world: World, parsed: ParsedMessage) -> GateAnswer:
     point = _arn(world, job.recovery_point, "recovery point", notes)
     if point is not None:
         values["recovery_point"] = point
-    if job.resource_type:
-        values["resource_type"] = job.resource_type
-    results = service_checks(world, "copy", values)
-    if isinstance(results, str):
-        return GateAnswer(
-            notes=(meaning(parsed), *notes, f"the copy job cannot be evaluated: {results}"),
-            unevaluated=f"the copy job cannot be evaluated: {results}",
-        )
-    notes.append(
-        "AWS's page for this message points at the destination vault's access policy "
-        "(check copy.copy-into-destination-vault)"
+    return _run_job_checks(
+        world,
+        parsed,
+        "copy",
+        values,
+        notes,
+        evaluated_note="AWS's page for this message points at the destination vault's access "
+        "policy (check copy.copy-into-destination-vault)",
     )
-    return _job_answer(parsed, "copy", results, notes)
 
 
 def backup_not_created(world: World, parsed: ParsedMessage) -> GateAnswer:
@@ -175,15 +171,30 @@ def backup_not_created(world: World, parsed: ParsedMessage) -> GateAnswer:
     values = {"role": role, "vault": vault}
     if resource is not None:
         values["resource"] = resource
-    if job.resource_type:
-        values["resource_type"] = job.resource_type
-    results = service_checks(world, "backup", values)
+    return _run_job_checks(world, parsed, "backup", values, notes)
+
+
+def _run_job_checks(
+    world: World,
+    parsed: ParsedMessage,
+    operation: str,
+    values: dict[str, str],
+    notes: list[str],
+    *,
+    evaluated_note: str | None = None,
+) -> GateAnswer:
+    """Every check AWS Backup makes for the job's ``operation`` (with the job's resource type
+    when the paste gives it), run through the engine; ``evaluated_note`` is added when they
+    could be run."""
+    if parsed.job.resource_type:
+        values["resource_type"] = parsed.job.resource_type
+    results = service_checks(world, operation, values)
     if isinstance(results, str):
-        return GateAnswer(
-            notes=(meaning(parsed), *notes, f"the backup job cannot be evaluated: {results}"),
-            unevaluated=f"the backup job cannot be evaluated: {results}",
-        )
-    return _job_answer(parsed, "backup", results, notes)
+        why = f"the {operation} job cannot be evaluated: {results}"
+        return GateAnswer(notes=(meaning(parsed), *notes, why), unevaluated=why)
+    if evaluated_note is not None:
+        notes.append(evaluated_note)
+    return _job_answer(parsed, operation, results, notes)
 
 
 def _unreadable(fields: tuple[tuple[str, str | None, str | None], ...]) -> str | None:
