@@ -61,3 +61,32 @@ def test_the_retention_cause_fits_a_copy_job() -> None:
     assert "copy action's" in title and "plan rule's lifecycle" not in title
     # not a permission problem: nothing about who makes the job's requests
     assert answer.causes[0].why == "the message says so"
+
+
+def test_a_list_of_jobs_is_read_from_the_job_whose_message_is_read() -> None:
+    """list-copy-jobs output holds several jobs
+    (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListCopyJobs.html): the
+    role, vaults and resource type are the failed job's, not the first job's."""
+    ok = {
+        "CopyJobId": "ok-1",
+        "DestinationBackupVaultArn": f"{VAULTS}okdest",
+        "IamRoleArn": "arn:aws:iam::111111111111:role/OkRole",
+        "State": "COMPLETED",
+        "ResourceType": "RDS",
+    }
+    failed = {
+        "CopyJobId": "bad-2",
+        "DestinationBackupVaultArn": f"{VAULTS}governed",
+        "IamRoleArn": "arn:aws:iam::111111111111:role/CopyRole",
+        "State": "FAILED",
+        "StatusMessage": RETENTION,
+        "ResourceType": "EBS",
+    }
+    parsed = parse_error_message(json.dumps({"CopyJobs": [ok, failed]}))
+    assert parsed.job.role == "arn:aws:iam::111111111111:role/CopyRole"
+    assert parsed.job.destination_vault == f"{VAULTS}governed"
+    assert parsed.job.resource_type == "EBS"
+    assert any(n.startswith("the paste holds 2 jobs: the one read is bad-2") for n in parsed.notes)
+    alone = parse_error_message(json.dumps({"CopyJob": failed}))
+    assert alone.job.role == parsed.job.role
+    assert not any("the paste holds" in n for n in alone.notes)

@@ -16,7 +16,9 @@ One linear pass: a bounded pattern for ``NAME`` then ``:`` or ``=`` then a value
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # API field (any case, with or without underscores) -> the JobFields attribute it fills.
@@ -67,6 +69,49 @@ class JobFields:
         return any(getattr(self, name) is not None for name in self.__slots__)
 
 
+@dataclass(frozen=True, slots=True)
+class JobText:
+    """The part of a paste that describes the job whose status message is read, and what to
+    say about choosing it (None when the paste holds one job)."""
+
+    text: str
+    note: str | None = None
+
+
+def job_in_paste(text: str) -> JobText:
+    """A paste of several jobs (``list-copy-jobs`` output) narrowed to the first one with a
+    StatusMessage, the message read (diagnose.unwrap takes the first), so that its role,
+    vaults and resource are not another job's; any other paste as it is."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return JobText(text)
+    jobs = list(_jobs(document))
+    failed = [job for job in jobs if job.get("StatusMessage")]
+    if len(jobs) < 2 or not failed:
+        return JobText(text)
+    chosen = failed[0]
+    name = next((str(v) for k, v in chosen.items() if k.endswith("JobId")), "?")
+    return JobText(
+        json.dumps(chosen),
+        f"the paste holds {len(jobs)} jobs: the one read is {name}, the first with a StatusMessage",
+    )
+
+
+def _jobs(value: object) -> Iterator[dict[str, object]]:
+    """Every job record in decoded JSON, in document order: an object with a …JobId."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if any(isinstance(k, str) and k.endswith("JobId") for k in item):
+                yield item
+                continue
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
 def read_job_fields(text: str) -> JobFields:
     """The job fields a paste names (the first value of each, an ARN before a name)."""
     found: dict[str, str] = {}
@@ -86,4 +131,4 @@ def read_job_fields(text: str) -> JobFields:
     return JobFields(**found, delete_after_days=days)
 
 
-__all__ = ["JobFields", "read_job_fields"]
+__all__ = ["JobFields", "JobText", "job_in_paste", "read_job_fields"]

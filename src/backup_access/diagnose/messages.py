@@ -25,7 +25,7 @@ from backup_access.diagnose.families import (
     MessageKind,
     match_family,
 )
-from backup_access.diagnose.job_fields import JobFields, read_job_fields
+from backup_access.diagnose.job_fields import JobFields, job_in_paste, read_job_fields
 from backup_access.diagnose.masking import MaskedField, masked_arn
 from backup_access.diagnose.unwrap import MAX_MESSAGE_CHARS, Evidence, Unwrapped, unwrap
 from backup_access.engine.model import Layer
@@ -186,7 +186,8 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
     role = _ROLE.search(text)
     key = _KEY.search(text)
     resource = _RESOURCE.search(text)
-    job = read_job_fields(read.flat)
+    one_job = job_in_paste(read.flat)
+    job = read_job_fields(one_job.text)
     role_arn = _clean(role.group(1)) if role else None
     key_arn = _clean(key.group(1)) if key else None
     resource_arn = _clean(resource.group(1)) if resource else None
@@ -213,7 +214,7 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
         evidence=read.evidence,
         job=job,
         masked=masked,
-        notes=(*read.notes, *_mask_notes(masked)),
+        notes=(*read.notes, *_mask_notes(masked), *([one_job.note] if one_job.note else [])),
     )
 
 
