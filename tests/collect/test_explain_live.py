@@ -196,3 +196,14 @@ def test_fix_profile_without_live_or_apply_is_a_usage_error() -> None:
     ):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2 and "give it with one of them" in result.output, args
+
+
+def test_live_given_after_the_operation_reads_aws_the_same(org: Built) -> None:
+    role = f"arn:aws:iam::{org.prod}:role{ROLE_PATH}BackupAdmin"
+    args = ["explain", "delete-vault", "--caller", role, "--vault", org.vault_arn]
+    result = CliRunner().invoke(main, [*args, "--format", "json", "--live"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    check = next(c for c in answer["checks"] if c["action"] == "backup:DeleteBackupVault")
+    assert check["blocked_by"] == ["scp"]
+    assert "collected now" in result.stderr

@@ -39,3 +39,11 @@ def test_fix_live_refuses_a_world_too(tmp_path: Path) -> None:
         main, ["fix", "--live", "--world", str(tmp_path), "--error", "AccessDenied"]
     )
     assert result.exit_code == 2 and "--live reads AWS" in result.output
+
+
+def test_fix_live_given_after_the_operation(org: Built) -> None:
+    role = f"arn:aws:iam::{org.prod}:role{ROLE_PATH}BackupAdmin"
+    args = ["fix", "delete-vault", "--caller", role, "--vault", org.vault_arn, "--live"]
+    result = CliRunner().invoke(main, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [f["kind"] for f in json.loads(result.stdout)["fixes"]] == ["scp"]

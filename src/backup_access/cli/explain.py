@@ -33,6 +33,7 @@ from backup_access.cli.common import (
     write,
 )
 from backup_access.cli.config import default_world
+from backup_access.cli.group_options import hoist_group_options
 from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, LIVE_PROFILE_KEY, use_live_world
 from backup_access.cli.usage import (
     check_missing,
@@ -129,6 +130,8 @@ def _settings(
     session_policies: tuple[Path, ...] = (),
 ) -> _Settings:
     parent = ctx.find_object(_Settings) or _Settings(None, None, None)
+    if world is not None and ctx.meta.get(LIVE_KEY) is not None:
+        raise click.UsageError("--live reads AWS: give it without --world and --cloudtrail")
     if world is not None and parent.world is not None and world != parent.world:
         raise click.UsageError(
             f"--world given twice ({parent.world} before the operation, {world} after it); "
@@ -287,6 +290,9 @@ class _OperationCommand(click.Command):
 
 class _Operations(click.Group):
     """Subcommands built from the catalogue on first use (nothing loads at import)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_group_options(self, ctx, args))
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

@@ -34,6 +34,7 @@ from backup_access.cli.explain import (
     session_of,
     settings_for,
 )
+from backup_access.cli.group_options import hoist_group_options
 from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, use_live_world
 from backup_access.cli.usage import unknown_operation
 from backup_access.diagnose import Explanation, explain_operation
@@ -318,6 +319,9 @@ class _FixOperations(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(operation_names())
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_group_options(self, ctx, args))
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
