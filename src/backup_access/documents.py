@@ -9,6 +9,8 @@ lint inputs) is read here, so the guards live in one place:
 - text must be UTF-8: an invalid byte is reported with its line, column and offset;
 - integer literals longer than Python converts (4,300 digits) are a located error;
 - nesting deeper than ``MAX_DEPTH`` is a located error, not a ``RecursionError``;
+- a key written twice in one object or mapping is a located error (``refuse_repeated_keys``),
+  not the later value read silently (``lint`` asks to keep it, and reports it);
 - YAML keeps dates as strings (a condition value such as ``2026-01-01T00:00:00Z`` must stay
   text), builds only JSON's types, and allows anchors and aliases within an expansion budget:
   a few lines of nested aliases (a "billion laughs") would otherwise expand into gigabytes.
@@ -21,6 +23,8 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -142,6 +146,47 @@ class SafeLoader(yaml.SafeLoader):
             node.start_mark,
         )
 
+    refuse_repeated_keys = True
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping; a key written twice in it is refused (``refuse_repeated_keys`` says
+        why). Keys a merge (``<<: *anchor``) brings in may be overridden: that is what a
+        merge is for."""
+        if self.refuse_repeated_keys and isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], yaml.Mark] = {}
+            for key_node, _value in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                    continue
+                written = (str(key_node.tag), str(key_node.value))
+                first = seen.setdefault(written, key_node.start_mark)
+                if first is not key_node.start_mark:
+                    raise RepeatedYamlKey(str(key_node.value), first, key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+class RepeatedYamlKey(yaml.YAMLError):
+    """A key written twice in one YAML mapping."""
+
+    def __init__(self, key: str, first: yaml.Mark, again: yaml.Mark) -> None:
+        super().__init__(key)
+        self.key, self.first, self.again = key, first, again
+
+    def __str__(self) -> str:
+        return (
+            f"'{self.key}' is written twice in one mapping, at line {self.first.line + 1}, "
+            f"column {self.first.column + 1} and at line {self.again.line + 1}, column "
+            f"{self.again.column + 1}: a reader keeps only one of the values and AWS does not "
+            "document which one IAM keeps, so this tool does not guess; write the key once"
+        )
+
+
+class _KeepingLoader(SafeLoader):
+    """``SafeLoader`` keeping the later value of a repeated key (``lint`` reports it)."""
+
+    refuse_repeated_keys = False
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 SafeLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -152,17 +197,24 @@ for _tag in ("binary", "timestamp", "set", "omap", "pairs"):
     SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", SafeLoader.construct_unsupported)
 
 
-def parse_text(text: str, *, source: str, json_only: bool = False) -> object:
-    """Parse YAML (a superset of JSON) or, with ``json_only``, strict JSON."""
+def parse_text(
+    text: str, *, source: str, json_only: bool = False, keep_repeated_keys: bool = False
+) -> object:
+    """Parse YAML (a superset of JSON) or, with ``json_only``, strict JSON.
+
+    A key written twice in one object or mapping is an ``InputError`` naming where
+    (``refuse_repeated_keys``); ``keep_repeated_keys`` keeps the later value instead, for
+    ``lint``, which reports each one as a finding."""
     if json_only:
-        return _parse_json(text, source)
+        return _parse_json(text, source, keep_repeated_keys)
+    loader = SafeLoader if not keep_repeated_keys else _KeepingLoader
     try:
-        return yaml.load(text, Loader=SafeLoader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=loader)  # a SafeLoader subclass
     except (yaml.YAMLError, RecursionError) as error:
         raise yaml_input_error(error, source) from None
 
 
-def _parse_json(text: str, source: str) -> object:
+def _parse_json(text: str, source: str, keep_repeated_keys: bool) -> object:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
@@ -174,24 +226,88 @@ def _parse_json(text: str, source: str) -> object:
         raise _too_deep(text, source) from None
     except ValueError as error:  # an integer literal longer than Python converts
         raise _long_integer(text, source, error) from None
-    if _is_too_deep(value):
+    shape = _shape(value)
+    if shape.too_deep:
         raise _too_deep(text, source)
+    if not keep_repeated_keys:
+        refuse_repeated_keys(text, shape.keys, source=source)
     return value
 
 
-def _is_too_deep(value: object) -> bool:
-    """Whether containers nest more than ``MAX_DEPTH`` levels (without recursion)."""
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    too_deep: bool  # containers nest more than MAX_DEPTH levels
+    keys: int  # the keys of every object, counted once each (a repeated key once)
+
+
+def _shape(value: object) -> _Shape:
+    """How deep containers nest (past ``MAX_DEPTH`` the walk stops) and how many keys the
+    objects hold, without recursion."""
+    keys = 0
     stack: list[tuple[dict[str, object] | list[object], int]] = []
     if isinstance(value, dict | list):
         stack.append((value, 1))
     while stack:
         item, depth = stack.pop()
-        for child in item.values() if isinstance(item, dict) else item:
+        if isinstance(item, dict):
+            keys += len(item)
+            children: Iterable[object] = item.values()
+        else:
+            children = item
+        for child in children:
             if isinstance(child, dict | list):
                 if depth >= MAX_DEPTH:
-                    return True
+                    return _Shape(True, keys)
                 stack.append((child, depth + 1))
-    return False
+    return _Shape(False, keys)
+
+
+# Where a key ends: a string, then a colon (``":`` counted by ``str.count``, the rare form with
+# whitespace before the colon by this expression). Inside a string a quote is always escaped,
+# so in valid JSON this counts every key, plus (rarely) an escaped quote before a colon.
+_SPACED_KEY_ENDS = re.compile(r'"[ \t\n\r]+:')
+
+
+def count_keys(value: object) -> int | None:
+    """The keys of every object in a decoded JSON value; None when it nests deeper than
+    ``MAX_DEPTH`` (what reads it refuses that)."""
+    shape = _shape(value)
+    return None if shape.too_deep else shape.keys
+
+
+def refuse_repeated_keys(
+    text: str,
+    keys: int | None,
+    *,
+    source: str | None,
+    pointer: str = "",
+    error: type[InputError] = InputError,
+) -> None:
+    """Raise an ``InputError`` when valid JSON ``text``, whose decoded objects hold ``keys``
+    keys, writes a key twice in one object. A decoder keeps one of the values (Python's the
+    later) and silently drops the other; AWS does not document which one IAM keeps, so
+    reading either could answer for a policy AWS does not enforce. Key ends are counted
+    first (about 0.1 s for 32 MiB): only when they outnumber the decoded keys is the text
+    walked to find the repeated key and where it is."""
+    if keys is None or text.count('":') + len(_SPACED_KEY_ENDS.findall(text)) <= keys:
+        return
+    # The walker that records where every key is lives with lint, which needs it for
+    # every file; only text that repeats a key (or quotes a colon) comes here.
+    from backup_access.lint.positions import repeated_keys_in
+
+    found = repeated_keys_in(text)
+    if not found:
+        return  # the extra key ends were escaped quotes inside strings
+    first = found[0]
+    where = f"line {first.earlier.line}, column {first.earlier.column}"
+    raise error(
+        f"'{first.key}' is written twice in one object (its first value is at {where}"
+        f"{' of the text' if pointer else ''}): a reader keeps only one of the values and AWS "
+        "does not document which one IAM keeps, so this tool does not guess; write the key "
+        "once",
+        pointer=pointer + first.pointer,
+        file=source,
+    )
 
 
 def _too_deep(text: str, source: str) -> InputError:
@@ -235,6 +351,8 @@ def _long_integer(text: str, source: str, error: ValueError) -> InputError:
 
 def yaml_input_error(error: Exception, source: str) -> InputError:
     """A YAML failure as an ``InputError`` naming the line and column."""
+    if isinstance(error, RepeatedYamlKey):
+        return InputError(str(error), file=source)
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

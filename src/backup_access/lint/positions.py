@@ -70,7 +70,7 @@ def repeated_keys_in(text: str) -> list[RepeatedKey]:
 
 
 def _decode_json(text: str, source: str) -> Decoded:
-    value = parse_text(text, source=source, json_only=True)
+    value = parse_text(text, source=source, json_only=True, keep_repeated_keys=True)
     walker = _JsonPositions(text)
     walker.value(walker.skip(0), "", 0)
     return Decoded(value, walker.positions, walker.repeated_keys)
