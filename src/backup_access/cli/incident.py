@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from backup_access.cli.common import EXIT_EXPECTATION, EXIT_INPUT
+from backup_access.cli.common import EXIT_EXPECTATION, EXIT_INPUT, current_output
 from backup_access.diagnose import Explanation
 from backup_access.diagnose.incident import explain_cloudtrail, explain_error
 from backup_access.diagnose.messages import parse_error_message
@@ -64,7 +64,9 @@ def offline(text: str, *, output_format: str, expect: str | None) -> None:
     elif output_format == "markdown":
         click.echo(render_offline_markdown(answer))
     else:
-        click.echo(render_offline(answer))
+        output = current_output()
+        text = render_offline(answer, verbose=output.verbose)
+        click.echo(text.split("\n", 1)[0] if output.quiet else text)
     if expect is not None:
         click.echo(f"expected {expect}, got unknown (no world was given)", err=True)
         sys.exit(EXIT_EXPECTATION)

@@ -1,12 +1,12 @@
 """Render the offline answer to ``explain --error`` (no world): text for people, JSON for
 machines.
 
-JSON (one object): ``{"schema", "mode": "offline", "operation": "error-message", "verdict":
-"unknown", "family", "kind", "message", "summary", "meaning", "permission_problem" (null when
-the text is not recognised), "blame": {"says",
-"explicit", "policy_type", "layer", "policy_arn"}, "operation_name", "api", "parameters",
-"causes": [{"rank", "check", "title", "layer", "why", "source", "confirm": [{"command",
-"account", "shows"}]}], "other_checks": [same as causes], "todo", "sources", "notes"}``.
+JSON (one object): ``{"schema", "schema_version", "mode": "offline", "operation":
+"error-message", "verdict": "unknown", "family", "kind", "message", "summary", "meaning",
+"permission_problem" (null when the text is not recognised), "blame": {"says", "explicit",
+"policy_type", "layer", "policy_arn"}, "operation_name", "api", "parameters", "causes":
+[{"rank", "check", "title", "layer", "why", "source", "confirm": [{"command", "account",
+"shows"}]}], "other_checks": [same as causes], "todo", "sources", "notes"}``.
 ``other_checks`` are the operation's checks that cannot have produced the message (another
 action than the one AWS reports): not causes, but the call needs them too. Nothing was
 evaluated, so the verdict is always ``unknown``.
@@ -19,6 +19,7 @@ from typing import Any
 
 from backup_access.diagnose import decoded
 from backup_access.diagnose.offline import Cause, OfflineAnswer
+from backup_access.report.schema import SCHEMA_VERSION
 
 SCHEMA = "backup-access/offline-answer/1"
 
@@ -28,6 +29,7 @@ def offline_to_dict(answer: OfflineAnswer) -> dict[str, Any]:
     operation = data.pop("operation")
     return {
         "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
         "operation": "error-message",
         "verdict": "unknown",
         "operation_name": operation,
@@ -130,8 +132,10 @@ def _cause_lines(cause: Cause) -> list[str]:
     return lines
 
 
-def render_offline(answer: OfflineAnswer) -> str:
-    """The answer as plain text: commands and ARNs are never wrapped or cut."""
+def render_offline(answer: OfflineAnswer, *, verbose: bool = False) -> str:
+    """The answer as plain text: commands and ARNs are never wrapped or cut. The other
+    checks (which cannot have produced the message) take one line each, unless
+    ``verbose``: a PassRole denial's operation has two dozen, three commands each."""
     parsed = answer.message
     api = f" ({answer.api})" if answer.api else ""
     lines = [f"? UNKNOWN (no world given){api}: {answer.summary}"]
@@ -168,7 +172,13 @@ def render_offline(answer: OfflineAnswer) -> str:
             "them too once it gets past this denial):"
         )
     for cause in answer.other_checks:
-        lines.extend(_cause_lines(cause))
+        if verbose:
+            lines.extend(_cause_lines(cause))
+        else:
+            check = f" ({cause.check})" if cause.check else ""
+            lines.append(f"  - [{cause.layer}] {cause.title}{check}")
+    if answer.other_checks and not verbose:
+        lines.append("  (-v: why each is listed, and the commands that confirm it)")
     if answer.todo:
         lines.append(f"What to do: {answer.todo}")
     if answer.sources:
