@@ -77,19 +77,26 @@ def make_request(
     context: Mapping[str, ContextValue] | None = None,
     service_linked: bool = False,
 ) -> Request:
-    """Validate and complete a request; raises ``RequestError`` on bad input."""
-    who = (
-        principal
-        if isinstance(principal, Principal)
-        else parse_principal(principal, service_linked)
-    )
+    """Validate and complete a request; raises ``RequestError`` on bad input, its pointer
+    naming the field at fault (``/principal``, ``/action``, ``/resource``,
+    ``/resource_account``) for the caller to place (``InputError.located``)."""
+    if isinstance(principal, Principal):
+        who = principal
+    else:
+        try:
+            who = parse_principal(principal, service_linked)
+        except RequestError as error:
+            raise error.located(prefix="/principal") from None
     problem = _action_problem(action)
     if problem is not None:
-        raise RequestError(problem)
+        raise RequestError(problem, pointer="/action")
     if not resource:
-        raise RequestError('the resource is empty: give an ARN or "*"')
+        raise RequestError('the resource is empty: give an ARN or "*"', pointer="/resource")
     account = resource_account if resource_account is not None else _arn_account(resource)
     if account is not None and not (account.isdigit() and len(account) == 12):
-        raise RequestError(f"resource account '{account}' is not a 12-digit account id")
+        raise RequestError(
+            f"resource account '{account}' is not a 12-digit account id",
+            pointer="/resource_account" if resource_account is not None else "/resource",
+        )
     derived = _derived_context(who, account)
     return Request(who, action, resource, account, derived.overlaid(context or {}))

@@ -100,9 +100,9 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
             service_linked=bool(data.get("principal_is_service_linked", False)),
         )
     except RequestError as error:
-        if error.pointer:
-            raise
-        raise error.located(prefix=pointer) from None
+        if error.pointer.startswith(pointer):
+            raise  # placed already (a context value)
+        raise error.located(prefix=pointer) from None  # the field make_request names
     if management is None:
         return request, None
     return request, _management_account(management, f"{pointer}/management_account")
@@ -315,10 +315,11 @@ def parse_request_file(
     """Every item of a request file, and whether the file held a list (batch mode);
     ``check_action`` (see ``ActionCheck``) vets each item's action."""
     try:
-        if document == []:
+        if document == [] or document is None:
             # An empty pin file in CI would otherwise pass, having checked nothing.
+            what = "an empty list" if document == [] else "the file is empty, or null"
             raise RequestError(
-                "the file holds no requests (an empty list): give one request, or a list of "
+                f"the file holds no requests ({what}): give one request, or a list of "
                 "items {request, policies} (see docs/request.md)",
                 pointer="/",
             )
