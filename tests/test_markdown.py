@@ -173,3 +173,31 @@ def test_explain_markdown_draws_the_rcp_levels_of_the_resource_account() -> None
         ("ou-c3d4-55555555", False),
         ("555555555555", False),
     ]
+
+
+def test_an_unknown_check_draws_its_undecided_layer_unknown_not_denied() -> None:
+    """A caller the world lacks: its identity policies are unknown ("Unknown at"), which
+    the chart showed as "✘ … blocked" and "denied" (new-user finding L5)."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "explain",
+            "--world",
+            str(ROOT / "examples" / "worlds" / "create-vault"),
+            "--format",
+            "markdown",
+            "create-vault",
+            "--caller",
+            "arn:aws:iam::111111111111:role/NotInTheWorld",
+            "--vault",
+            "arn:aws:backup:us-east-1:111111111111:backup-vault:prod",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    chart = re.search(r"```mermaid\n(.*?)```", result.stdout, re.S)
+    assert chart, result.stdout
+    text = chart.group(1)
+    assert '["? the identity policies"]' in text
+    assert re.search(r"class n\d+ unknown", text)
+    assert "✘" not in text and "denied" not in text and not re.search(r"class n\d+ blocked", text)
+    assert "-. unknown .->" in text

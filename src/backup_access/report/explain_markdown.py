@@ -38,11 +38,18 @@ def _org_nodes(check: CheckResult, layer: str) -> list[PathNode]:
     blocked = layer in check.blocked_by
     steps = [s for s in check.path if s.layer == layer and s.level]
     if steps:
-        return [PathNode(layer_name(layer, level=s.level), blocked and s.blocks) for s in steps]
+        return [_node(check, layer_name(layer, level=s.level), blocked and s.blocks) for s in steps]
     levels = list(dict.fromkeys(r.level for r in check.statements if r.layer == layer and r.level))
     if not levels:
-        return [PathNode(layer_name(layer), blocked)]
-    return [PathNode(layer_name(layer, level=level), blocked) for level in levels]
+        return [_node(check, layer_name(layer), blocked)]
+    return [_node(check, layer_name(layer, level=level), blocked) for level in levels]
+
+
+def _node(check: CheckResult, label: str, in_blocked_by: bool) -> PathNode:
+    """A layer of the check's path. An unknown check lists in ``blocked_by`` the layers
+    it could not decide ("Unknown at"): those are drawn unknown, not denied."""
+    unknown = in_blocked_by and check.decision is CheckDecision.UNKNOWN
+    return PathNode(label, in_blocked_by and not unknown, unknown)
 
 
 def check_path(check: CheckResult, settings: Iterable[CheckResult] = ()) -> str:
@@ -59,9 +66,10 @@ def check_path(check: CheckResult, settings: Iterable[CheckResult] = ()) -> str:
         if layer in _ORG:
             nodes.extend(_org_nodes(check, layer))
         else:
-            nodes.append(PathNode(layer_name(layer, check), layer in check.blocked_by))
+            nodes.append(_node(check, layer_name(layer, check), layer in check.blocked_by))
     for setting in settings:
-        nodes.append(PathNode(f"setting: {setting.title}", setting.decision.denies))
+        unknown = setting.decision is CheckDecision.UNKNOWN
+        nodes.append(PathNode(f"setting: {setting.title}", setting.decision.denies, unknown))
     start = check.principal or "caller"
     end = f"{check.action} on {check.resource}" if check.action else check.title
     return mermaid_path(start, nodes, end)

@@ -49,10 +49,12 @@ def statement_block(ref: StatementRef) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PathNode:
-    """One step of a request's path: a policy layer or a setting, and whether it blocks."""
+    """One step of a request's path: a policy layer or a setting, and whether it blocks,
+    or may block (``unknown``: what it decides is not known, so it is not drawn denied)."""
 
     label: str
     blocks: bool
+    unknown: bool = False
 
 
 def _mermaid_text(text: str) -> str:
@@ -63,14 +65,22 @@ def mermaid_path(start: str, nodes: Sequence[PathNode], end: str) -> str:
     """A left-to-right flowchart ``start → node → … → end``, blocking nodes in red."""
     lines = ["flowchart LR", f'  n0["{_mermaid_text(start)}"]']
     for index, node in enumerate(nodes, start=1):
-        mark = "✘ " if node.blocks else ""
+        mark = "✘ " if node.blocks else "? " if node.unknown else ""
         lines.append(f'  n{index - 1} --> n{index}["{mark}{_mermaid_text(node.label)}"]')
         if node.blocks:
             lines.append(f"  class n{index} blocked")
+        elif node.unknown:
+            lines.append(f"  class n{index} unknown")
     last = len(nodes) + 1
-    arrow = "-. denied .->" if any(n.blocks for n in nodes) else "-->"
+    if any(n.blocks for n in nodes):
+        arrow = "-. denied .->"
+    elif any(n.unknown for n in nodes):
+        arrow = "-. unknown .->"
+    else:
+        arrow = "-->"
     lines.append(f'  n{last - 1} {arrow} n{last}["{_mermaid_text(end)}"]')
     lines.append("  classDef blocked fill:#fdd,stroke:#c00,stroke-width:2px")
+    lines.append("  classDef unknown fill:#ffd,stroke:#b80,stroke-width:2px,stroke-dasharray:4")
     return fenced("\n".join(lines), "mermaid")
 
 
