@@ -26,7 +26,7 @@ def _commands(text: str) -> list[str]:
 def test_markdown_offline_answer_has_headings_fences_and_the_text_answers_commands() -> None:
     paste = BY_ID["scp-explicit-with-policy-arn"]["text"]
     markdown = _explain("--error", "-", "--format", "markdown", stdin=paste)
-    text = _explain("--error", "-", stdin=paste)
+    text = _explain("-v", "--error", "-", stdin=paste)  # -v: the other checks' commands too
     assert markdown != text
     assert markdown.startswith("## ? UNKNOWN (no world given)")
     assert "### Likely causes, most likely first" in markdown

@@ -178,6 +178,9 @@ def _access_denied(read: Unwrapped, text: str, found: re.Match[str]) -> ParsedMe
         family=MessageFamily.IAM_NOT_AUTHORIZED,
         evidence=read.evidence,
         masked=masked,
+        # EC2 appends the encoded form to its readable message: decoding it names the
+        # statements that matched (troubleshoot_access-denied-authorization-id.html).
+        encoded=encoded.group(1) if (encoded := _ENCODED.search(rest)) else None,
         notes=tuple(notes),
     )
 

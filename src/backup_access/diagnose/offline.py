@@ -873,7 +873,7 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
         blame=_blame(parsed, row),
         operation=operation.name if operation else None,
         api=(operation.api if operation and named_by_message else parsed.evidence.operation),
-        causes=_ranked(causes),
+        causes=_with_decode_command(_ranked(causes), parsed, known),
         todo=row.todo,
         sources=row.sources,
         notes=_answer_notes(parsed, operation, named_by_message),
@@ -947,6 +947,19 @@ def _with_ami_commands(cause: Cause, parsed: ParsedMessage) -> Cause:
             region.group(0) if region else None, ami.group(0) if ami else None
         ),
     )
+
+
+def _with_decode_command(
+    causes: tuple[Cause, ...], parsed: ParsedMessage, known: Known
+) -> tuple[Cause, ...]:
+    """A readable message that also carries its encoded form (EC2's): the first cause gets
+    the command that decodes it, which names the statement that matched
+    (https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html)."""
+    if not causes or parsed.encoded is None or parsed.family is MessageFamily.ENCODED_AUTHORIZATION:
+        return causes
+    first = causes[0]
+    decode = confirm.by_confirm(Confirm.DECODE, known)
+    return (replace(first, confirm=(*first.confirm, *decode)), *causes[1:])
 
 
 def _ranked(causes: list[Cause]) -> tuple[Cause, ...]:
