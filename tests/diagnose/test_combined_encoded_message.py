@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from backup_access.diagnose.messages import MessageFamily, parse_error_message
 from backup_access.diagnose.offline import answer_offline
+from tests.diagnose.test_message_corpus import BY_ID
+
+CORPUS = list(BY_ID.values())
 
 ENCODED = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_xyz"
 COMBINED = (
@@ -55,3 +58,13 @@ def test_the_encoded_form_alone_still_gets_its_own_answer_once() -> None:
     alone = f"Encoded authorization failure message: {ENCODED}"
     assert parse_error_message(alone).family is MessageFamily.ENCODED_AUTHORIZATION
     assert sum("decode-authorization-message" in c for c in _commands(alone)) == 1
+
+
+def test_no_answer_says_the_wording_points_first_at_no_policy() -> None:
+    """New-user finding L6: "AWS names no policy; the message's wording points first at no
+    policy" for an encoded message. Checked over the whole message corpus."""
+    alone = answer_offline(parse_error_message(f"Encoded authorization failure message: {ENCODED}"))
+    assert alone.blame.says == "AWS names no policy, and the message's wording points at none"
+    for entry in CORPUS:
+        says = answer_offline(parse_error_message(str(entry["text"]))).blame.says
+        assert "points first at no policy" not in says, entry["id"]

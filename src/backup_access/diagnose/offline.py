@@ -469,8 +469,10 @@ def _blame(parsed: ParsedMessage, row: Family) -> Blame:
     hint = next((h for h in row.hints if h.applies_to(api)), None)
     first = hint.layer if hint else None
     layer_words = {layer.value: text for layer, text in LAYER_WORDS.items()}
+    if first is None or first == "none":  # the wording points nowhere (an encoded message)
+        return Blame("AWS names no policy, and the message's wording points at none", layer=first)
     pointed = layer_words.get(
-        first or "",
+        first,
         "a cause outside policies (a setting, a missing resource)"
         if first == "setting"
         else "no policy",
