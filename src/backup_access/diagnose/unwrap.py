@@ -26,6 +26,8 @@ import re
 import string
 from dataclasses import dataclass, replace
 
+from backup_access.diagnose.job_heading import OPERATIONS, job_heading
+
 MAX_MESSAGE_CHARS = 20_000
 """Longest text read: AWS messages are far shorter; the rest of a longer paste is left out
 (around the error it holds, see ``_around_the_error``)."""
@@ -303,10 +305,6 @@ _GO_V1 = re.compile(r"status code: (?P<status>\d{3}), request id: (?P<rid>[\w-]{
 _JS_META = re.compile(
     r"httpStatusCode: (?P<status>\d{3}),? requestId: '?(?P<rid>[\w-]{0,128})'?", re.I
 )
-# A job's status pasted with its heading: "Backup job failed: User: … is not authorized …".
-# The job names the operation that started it.
-_JOB_PREFIX = re.compile(r"(?P<kind>backup|copy|restore) job failed\b", re.IGNORECASE)
-_JOB_OPERATIONS = {"backup": "StartBackupJob", "copy": "StartCopyJob", "restore": "StartRestoreJob"}
 # A job's record (describe-copy-job, describe-backup-job, describe-restore-job) carries its id
 # field, which says which kind of job it is.
 _JOB_ID_FIELD = re.compile(r'"(?P<kind>Backup|Copy|Restore)JobId\\?"')
@@ -449,7 +447,7 @@ def _structured(flat: str, ev: dict[str, object]) -> str | None:
         # diagnose.job_fields (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeCopyJob.html)
         ev["backup-job"] = True
         if (kind := _JOB_ID_FIELD.search(flat)) and "operation" not in ev:
-            ev["operation"] = _JOB_OPERATIONS[kind.group("kind").lower()]
+            ev["operation"] = OPERATIONS[kind.group("kind").lower()]
             ev["operation_from"] = "job record"
             ev.setdefault("service", "backup")
         return _json_string(found.group("v"))
@@ -569,14 +567,17 @@ _JS_FIELDS = ("$fault", "$metadata", "$retryable", "$response")
 
 
 def _job_status(message: str, ev: dict[str, object]) -> None:
-    """A message headed by "Backup job failed" (or Copy, Restore): the operation that started
-    the job, unless the paste names one already. The heading stays in the message (message
-    families read it). AWS Backup makes the job's calls with its service role, so a denied
-    request in it is the role's, made for that job."""
-    found = _JOB_PREFIX.match(message)
-    if found is not None and "operation" not in ev:
-        ev["operation"] = _JOB_OPERATIONS[found.group("kind").lower()]
+    """A failed job's status heading ("Backup job failed", "An AWS Backup job failed", after a
+    log prefix too: ``diagnose.job_heading``): the operation that started the job, unless the
+    paste names one already. The heading stays in the message (message families read it).
+    AWS Backup makes the job's calls with its service role, so a denied request in it is the
+    role's, made for that job."""
+    heading = job_heading(message)
+    if heading is not None and "operation" not in ev:
+        ev["operation"] = heading.operation
         ev["operation_from"] = "job status"
+        kind = f"; {heading.kind_from}" if heading.kind_from else ""
+        ev["job_heading"] = f"'{heading.words}'{kind}"
         ev.setdefault("service", "backup")
 
 
@@ -626,7 +627,7 @@ def unwrap(text: str) -> Unwrapped:
         )
     elif evidence.operation_from in ("job status", "job record"):
         where = (
-            "status heading the message"
+            f"status in the message ({ev.get('job_heading')})"
             if evidence.operation_from == "job status"
             else ("record pasted around the message (its job id field)")
         )
