@@ -80,14 +80,15 @@ class JobText:
 
 def job_in_paste(text: str) -> JobText:
     """A paste of several jobs (``list-copy-jobs`` output) narrowed to the first one with a
-    StatusMessage, the message read (diagnose.unwrap takes the first), so that its role,
-    vaults and resource are not another job's; any other paste as it is."""
+    StatusMessage (``statusMessage`` in an EventBridge event), the message read
+    (diagnose.unwrap takes the first), so that its role, vaults and resource are not another
+    job's; any other paste as it is."""
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):
         return JobText(text)
     jobs = list(_jobs(document))
-    failed = [job for job in jobs if job.get("StatusMessage")]
+    failed = [job for job in jobs if job.get("StatusMessage") or job.get("statusMessage")]
     if len(jobs) < 2 or not failed:
         return JobText(text)
     chosen = failed[0]

@@ -306,8 +306,13 @@ _JS_META = re.compile(
     r"httpStatusCode: (?P<status>\d{3}),? requestId: '?(?P<rid>[\w-]{0,128})'?", re.I
 )
 # A job's record (describe-copy-job, describe-backup-job, describe-restore-job) carries its id
-# field, which says which kind of job it is.
-_JOB_ID_FIELD = re.compile(r'"(?P<kind>Backup|Copy|Restore)JobId\\?"')
+# field, which says which kind of job it is; its EventBridge event names it in camelCase
+# (copyJobId) and says it in its detail-type
+# (https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html).
+_JOB_ID_FIELD = re.compile(r'"(?P<kind>[Bb]ackup|[Cc]opy|[Rr]estore)JobId\\?"')
+_JOB_EVENT = re.compile(
+    r'\\?"detail-type\\?"\s{0,8}:\s{0,8}\\?"(?P<kind>Backup|Copy|Restore) Job State Change\\?"'
+)
 
 _CODE_PREFIX = re.compile(
     r"(?P<code>[A-Za-z][\w.]{0,127}(?:Exception|Fault|Error)|AccessDenied|Forbidden|"
@@ -345,6 +350,7 @@ _JSON_FIELDS = {
         "eventSource",
         "requestID",
         "StatusMessage",
+        "statusMessage",
     )
 }
 _LOGFMT_MSG = re.compile(r"\blevel=\w{1,16} msg=" + _JSON_STRING)
@@ -442,19 +448,38 @@ def _structured(flat: str, ev: dict[str, object]) -> str | None:
         if source := _JSON_FIELDS["eventSource"].search(flat):
             ev.setdefault("service", _json_string(source.group("v")).split(".", 1)[0])
         return _json_string(found.group("v"))
-    if found := _JSON_FIELDS["StatusMessage"].search(flat):
-        # describe-copy-job / describe-backup-job output: the job's fields are read by
-        # diagnose.job_fields (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeCopyJob.html)
-        ev["backup-job"] = True
-        if (kind := _JOB_ID_FIELD.search(flat)) and "operation" not in ev:
-            ev["operation"] = OPERATIONS[kind.group("kind").lower()]
-            ev["operation_from"] = "job record"
-            ev.setdefault("service", "backup")
+    if found := _JSON_FIELDS["StatusMessage"].search(flat) or _JSON_FIELDS["statusMessage"].search(
+        flat
+    ):
+        _job_record(flat, ev)
         return _json_string(found.group("v"))
     if found := _LOGFMT_MSG.search(flat):
         ev["log"] = True
         return _json_string(found.group("v"))
     return None
+
+
+def _job_record(flat: str, ev: dict[str, object]) -> None:
+    """A job pasted around its status message: describe-copy-job / describe-backup-job output
+    (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeCopyJob.html), or the
+    job's EventBridge event, whose detail holds the same fields in camelCase
+    (https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html). Its kind, from
+    its id field or the event's detail-type, names the call that started it; its other fields
+    are read by diagnose.job_fields."""
+    event = _JOB_EVENT.search(flat)
+    ev["eventbridge" if event else "backup-job"] = True
+    kind = _JOB_ID_FIELD.search(flat) or event
+    if kind is None or "operation" in ev:
+        return
+    ev["operation"] = OPERATIONS[kind.group("kind").lower()]
+    ev["operation_from"] = "job record"
+    field = "detail-type" if kind is event else "job id field"
+    ev["job_record"] = (
+        f"the job's EventBridge event pasted around the message (its {field})"
+        if event
+        else "the job record pasted around the message (its job id field)"
+    )
+    ev.setdefault("service", "backup")
 
 
 def _cfn(message: str, ev: dict[str, object]) -> str:
@@ -545,6 +570,7 @@ _WRAPPER_ORDER = (
     "log",
     "cloudtrail-json",
     "backup-job",
+    "eventbridge",
     "xml",
     "go-sdk-v2",
     "aws-cli",
@@ -627,13 +653,12 @@ def unwrap(text: str) -> Unwrapped:
         )
     elif evidence.operation_from in ("job status", "job record"):
         where = (
-            f"status in the message ({ev.get('job_heading')})"
+            f"the job status in the message ({ev.get('job_heading')})"
             if evidence.operation_from == "job status"
-            else ("record pasted around the message (its job id field)")
+            else str(ev.get("job_record"))
         )
         notes.append(
-            f"the API operation {evidence.operation} is inferred from the job {where}, not "
-            "named by AWS"
+            f"the API operation {evidence.operation} is inferred from {where}, not named by AWS"
         )
     return Unwrapped(message.strip(_TRIM + "()"), flat, evidence, tuple(notes))
 
