@@ -9,6 +9,11 @@
    camelCase: ``copyJobId``, ``statusMessage``, ``iamRoleArn``, the vaults, ``resourceType``,
    https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html) is read like a
    pasted describe-copy-job record;
+4. a failed job's causes are narrowed to its resource type (its ResourceType, or its ARN's
+   shape): checks the catalogue marks for other types only (``type_in``, ``fully_managed``,
+   ``snapshot_backed``) are left out, as the encryption page's split between fully managed and
+   other types asks (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html);
+   a check whose type cannot be decided is kept;
 """
 
 from __future__ import annotations
@@ -236,3 +241,94 @@ def test_a_list_of_events_is_read_from_the_first_failed_job() -> None:
 )
 def test_a_broken_event_does_not_raise(broken: str) -> None:
     answer_offline(parse_error_message(broken))
+
+
+# --- 4. the causes narrowed to the job's resource type (encryption.html, catalogue) --------
+
+S3_RESTORE = {
+    "restore.s3-get-bucket-versioning",
+    "restore.s3-put-bucket-versioning",
+    "restore.s3-list-bucket-versions",
+    "restore.s3-put-object",
+}
+S3_BACKUP = {"backup.s3-get-bucket-versioning", "backup.s3-bucket-versioned"}
+DYNAMODB = {"backup.dynamodb-start-aws-backup-job", "backup.dynamodb-list-tags"}
+VAULT_KEY = {"backup.role-describe-vault-key", "backup.role-create-grant-vault-key"}
+
+
+def listed(text: str) -> tuple[set[str | None], tuple[str, ...]]:
+    """Every check the offline answer lists (causes and other checks), and its notes."""
+    answer = answer_offline(parse_error_message(text))
+    return {c.check for c in (*answer.causes, *answer.other_checks)}, answer.notes
+
+
+def record(kind: str, **fields: Any) -> str:
+    """A failed job as describe-*-job prints it (API_DescribeRestoreJob.html and siblings)."""
+    return json.dumps({f"{kind}JobId": "job-1", "Status": "FAILED", **fields})
+
+
+def test_an_ebs_restore_job_lists_no_s3_check() -> None:
+    checks, notes = listed(record("Restore", ResourceType="EBS", StatusMessage="Access Denied"))
+    assert checks.isdisjoint(S3_RESTORE)
+    assert "restore.role-create-grant-key" in checks  # the snapshot's own key: EBS needs it
+    (note,) = [n for n in notes if n.startswith("the checks are narrowed")]
+    assert "resource type EBS (the job's ResourceType EBS)" in note
+    assert "restore.s3-put-object" in note
+
+
+def test_an_s3_restore_job_keeps_its_s3_checks() -> None:
+    checks, notes = listed(record("Restore", ResourceType="S3", StatusMessage="Access Denied"))
+    assert checks >= S3_RESTORE
+    assert not any(n.startswith("the checks are narrowed") for n in notes)  # none left out
+
+
+@pytest.mark.parametrize(
+    ("fields", "kept", "left_out"),
+    [
+        # EBS is not fully managed: the vault's key does not encrypt it (encryption.html)
+        ({"ResourceType": "EBS"}, set(), S3_BACKUP | DYNAMODB | VAULT_KEY),
+        # DynamoDB is fully managed only with advanced backup: its checks cannot be decided
+        ({"ResourceType": "DynamoDB"}, DYNAMODB | VAULT_KEY, S3_BACKUP),
+        # the ARN's service: an S3 bucket, an EC2 volume
+        ({"ResourceArn": "arn:aws:s3:::my-bucket"}, S3_BACKUP | VAULT_KEY, DYNAMODB),
+        (
+            {"ResourceArn": f"arn:aws:ec2:us-east-1:{ACCOUNT}:volume/vol-0123456789abcdef0"},
+            set(),
+            S3_BACKUP | DYNAMODB | VAULT_KEY,
+        ),
+    ],
+)
+def test_a_backup_job_is_narrowed_to_its_type(
+    fields: dict[str, str], kept: set[str], left_out: set[str]
+) -> None:
+    checks, _ = listed(record("Backup", StatusMessage="Access Denied", **fields))
+    assert kept <= checks and checks.isdisjoint(left_out)
+    assert "backup.role-create-grant-key" in checks  # every type's
+
+
+def test_without_a_type_nothing_is_left_out_and_an_unknown_type_is_said() -> None:
+    checks, notes = listed(record("Backup", StatusMessage="Access Denied"))
+    assert checks >= S3_BACKUP | DYNAMODB | VAULT_KEY
+    assert not any("narrowed" in n or "ResourceType" in n for n in notes)
+    checks, notes = listed(record("Backup", ResourceType="Cryo", StatusMessage="Access Denied"))
+    assert checks >= S3_BACKUP | DYNAMODB
+    assert any("ResourceType Cryo is not a resource type this tool knows" in n for n in notes)
+
+
+def test_an_iam_message_in_a_restore_record_is_narrowed_too() -> None:
+    denied = (
+        f"User: arn:aws:sts::{ACCOUNT}:assumed-role/RestoreRole/AWSBackup-RestoreRole is not "
+        f"authorized to perform: kms:CreateGrant on resource: arn:aws:kms:us-east-1:{ACCOUNT}:"
+        "key/1234abcd-12ab-34cd-56ef-1234567890ab because no identity-based policy allows the "
+        "kms:CreateGrant action"
+    )
+    checks, notes = listed(record("Restore", ResourceType="EBS", StatusMessage=denied))
+    assert "restore.role-create-grant-key" in checks and checks.isdisjoint(S3_RESTORE)
+    assert any(n.startswith("the checks are narrowed to resource type EBS") for n in notes)
+
+
+def test_a_copy_event_is_narrowed_to_its_type() -> None:
+    checks, notes = listed(event("Copy", **COPY_EVENT))  # resourceType EBS
+    assert "copy.role-share-ebs-snapshot" in checks
+    assert checks.isdisjoint({"copy.role-share-ec2-image", "copy.role-share-rds-snapshot"})
+    assert any("the job's ResourceType EBS" in n for n in notes)

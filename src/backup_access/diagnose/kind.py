@@ -150,6 +150,15 @@ def resolve_kind(world: World, typed: TypedBy, values: Mapping[str, str]) -> Poi
     return PointKind((chosen,), managed, how or why, record)
 
 
+def kind_from_arn(value: str, *, point: bool) -> PointKind | None:
+    """What a recovery point's (``point``) or a resource's ARN alone says of its type, with no
+    world to look in; None when its shape says nothing."""
+    found, fully, why = _from_arn(load_resource_types(), value, None, point=point)
+    if not found and fully is None:
+        return None
+    return PointKind(found, fully, why)
+
+
 def any_point_of(kind: PointKind, vault: str) -> str | None:
     """A recovery point ARN pattern standing for any point of the kind's type in ``vault``."""
     arn = Arn.parse(vault)

@@ -147,6 +147,21 @@ def _mask_notes(masked: tuple[MaskedField, ...]) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _PastedJob:
+    """The fields of the job printed around the message, and the note on which job of a list
+    they are from (None for one job)."""
+
+    fields: JobFields
+    note: str | None
+
+
+def _pasted_job(read: Unwrapped) -> _PastedJob:
+    """The job around the message (diagnose.job_fields): the one of a list whose status is read."""
+    one_job = job_in_paste(read.flat)
+    return _PastedJob(read_job_fields(one_job.text), one_job.note)
+
+
 def _access_denied(read: Unwrapped, text: str, found: re.Match[str]) -> ParsedMessage:
     explicit: bool | None = None
     policy_type: str | None = None
@@ -161,7 +176,8 @@ def _access_denied(read: Unwrapped, text: str, found: re.Match[str]) -> ParsedMe
     principal = _clean(found.group("principal"))
     resource = _clean(found.group("resource"))
     masked = _masked(("principal", principal), ("resource", resource), ("policy", policy_arn))
-    notes = list(read.notes) + list(_mask_notes(masked))
+    job = _pasted_job(read)  # a job whose StatusMessage is this message: its role, type…
+    notes = [*read.notes, *_mask_notes(masked), *([job.note] if job.note else [])]
     if explicit is None:
         notes.append("the message does not say which policy type denied it (older message form)")
     return ParsedMessage(
@@ -177,6 +193,7 @@ def _access_denied(read: Unwrapped, text: str, found: re.Match[str]) -> ParsedMe
         authorization_id=_clean(authorization.group(1)) if authorization else None,
         family=MessageFamily.IAM_NOT_AUTHORIZED,
         evidence=read.evidence,
+        job=job.fields,
         masked=masked,
         # EC2 appends the encoded form to its readable message: decoding it names the
         # statements that matched (troubleshoot_access-denied-authorization-id.html).
@@ -189,8 +206,8 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
     role = _ROLE.search(text)
     key = _KEY.search(text)
     resource = _RESOURCE.search(text)
-    one_job = job_in_paste(read.flat)
-    job = read_job_fields(one_job.text)
+    pasted = _pasted_job(read)
+    job = pasted.fields
     role_arn = _clean(role.group(1)) if role else None
     key_arn = _clean(key.group(1)) if key else None
     resource_arn = _clean(resource.group(1)) if resource else None
@@ -217,7 +234,7 @@ def _family_message(read: Unwrapped, text: str, row: Family) -> ParsedMessage:
         evidence=read.evidence,
         job=job,
         masked=masked,
-        notes=(*read.notes, *_mask_notes(masked), *([one_job.note] if one_job.note else [])),
+        notes=(*read.notes, *_mask_notes(masked), *([pasted.note] if pasted.note else [])),
     )
 
 

@@ -32,6 +32,7 @@ from backup_access.diagnose.families import (
     MessageKind,
     family,
 )
+from backup_access.diagnose.job_type import narrowing
 from backup_access.diagnose.masking import account_mask, arn_account
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.engine.model import Layer
@@ -864,6 +865,10 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
         seen = {c.check for c in causes}
         possible, others = _other_checks(parsed, row, operation, seen, values, known)
         causes.extend(possible)
+    narrowed = narrowing(parsed.job, operation) if operation is not None else None
+    if narrowed is not None:  # the job's resource type: leave out other types' checks
+        causes = [c for c in causes if c.check not in narrowed.left_out]
+        others = [c for c in others if c.check not in narrowed.left_out]
     summary, meaning = _reading(parsed, row, _summary(parsed, row), row.meaning)
     if row.family is MessageFamily.SOURCE_AMI_NOT_FOUND:
         causes = [_with_ami_commands(c, parsed) for c in causes]
@@ -878,7 +883,10 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
         causes=_with_decode_command(_ranked(causes), parsed, known),
         todo=row.todo,
         sources=row.sources,
-        notes=_answer_notes(parsed, operation, named_by_message),
+        notes=(
+            *_answer_notes(parsed, operation, named_by_message),
+            *((narrowed.note,) if narrowed is not None else ()),
+        ),
         other_checks=_ranked(others),
     )
 

@@ -119,8 +119,13 @@ def _type_in(kind: PointKind, condition: Condition) -> bool | None:
 
 
 def _type_holds(binding: Binding, condition: Condition) -> tuple[bool, str]:
-    """Undecidable (unknown type) counts as holding: the check then reports unknown."""
-    kind = binding.kind
+    return type_holds(binding.kind, condition)
+
+
+def type_holds(kind: PointKind | None, condition: Condition) -> tuple[bool, str]:
+    """Whether a type condition (``type_in``, ``fully_managed``, ``snapshot_backed``) holds
+    for ``kind``, and why. Undecidable (unknown type) counts as holding: the check then
+    reports unknown, and a list narrowed to a type keeps it."""
     if kind is None:
         return True, "resource type unknown"
     if condition.predicate is Predicate.TYPE_IN:
