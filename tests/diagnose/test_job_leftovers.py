@@ -14,6 +14,12 @@
    ``snapshot_backed``) are left out, as the encryption page's split between fully managed and
    other types asks (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html);
    a check whose type cannot be decided is kept;
+3. a Vault Lock retention refusal quotes the job's own ``Lifecycle`` (``DeleteAfterDays``,
+   ``MoveToColdStorageAfterDays``,
+   https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html) when the paste
+   carries it, and otherwise says an on-demand job's retention is the ``Lifecycle`` parameter
+   of its StartCopyJob / StartBackupJob call
+   (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartCopyJob.html).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from backup_access.diagnose.job_fields import read_job_fields
 from backup_access.diagnose.messages import parse_error_message
 from backup_access.diagnose.offline import answer_offline
 from backup_access.diagnose.unwrap import unwrap
+from backup_access.world import load_world
 from tests.diagnose.fixtures.worlds import (
     CENTRAL,
     CENTRAL_VAULT,
@@ -332,3 +339,80 @@ def test_a_copy_event_is_narrowed_to_its_type() -> None:
     assert "copy.role-share-ebs-snapshot" in checks
     assert checks.isdisjoint({"copy.role-share-ec2-image", "copy.role-share-rds-snapshot"})
     assert any("the job's ResourceType EBS" in n for n in notes)
+
+
+# --- 3. the job's Lifecycle with a Vault Lock retention refusal (API_Lifecycle.html) -------
+
+LIFECYCLE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html"
+START_COPY = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartCopyJob.html"
+START_BACKUP = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartBackupJob.html"
+RETENTION = (
+    "Copy job failed. The retention specified in the job is not within the range specified for "
+    "the target Backup Vault."
+)
+LOCKED = f"arn:aws:backup:us-east-1:{ACCOUNT}:backup-vault:governed"  # [7, 365] days
+EXAMPLES = Path(__file__).parents[2] / "examples" / "worlds"
+
+
+def copy_record(**fields: Any) -> str:
+    return json.dumps({"CopyJob": {"CopyJobId": "c-1", **fields, "StatusMessage": RETENTION}})
+
+
+def retention_why(text: str) -> str:
+    answer = answer_offline(parse_error_message(text))
+    assert answer.causes[0].title.startswith("The job's retention (its Lifecycle")
+    return answer.causes[0].why
+
+
+def test_the_jobs_own_lifecycle_is_quoted() -> None:
+    lifecycle = {"DeleteAfterDays": 3, "MoveToColdStorageAfterDays": 1}
+    why = retention_why(copy_record(DestinationBackupVaultArn=LOCKED, Lifecycle=lifecycle))
+    assert "the pasted job's Lifecycle is DeleteAfterDays=3, MoveToColdStorageAfterDays=1" in why
+    assert LIFECYCLE in why and "on-demand" not in why
+    # a CloudTrail record's requestParameters name them in camelCase
+    trail = (
+        '{"eventName": "StartCopyJob", "requestParameters": {"lifecycle": '
+        '{"moveToColdStorageAfterDays": 30}}, "errorMessage": "' + RETENTION + '"}'
+    )
+    cold = retention_why(trail)
+    assert "Lifecycle is MoveToColdStorageAfterDays=30" in cold
+    assert "names no DeleteAfterDays" in cold  # no expiry asked: said, not evaluated
+
+
+@pytest.mark.parametrize(
+    ("paste", "call", "page"),
+    [
+        (RETENTION, "its StartCopyJob call", START_COPY),
+        (
+            RETENTION.replace("Copy job", "Backup job"),
+            "its StartBackupJob call",
+            START_BACKUP,
+        ),
+    ],
+)
+def test_without_a_lifecycle_the_retention_source_is_said(paste: str, call: str, page: str) -> None:
+    why = retention_why(paste)
+    assert "the paste gives no Lifecycle for the job" in why
+    assert "an on-demand job's retention is the Lifecycle parameter" in why and call in why
+    assert page in why and "a plan's job takes its rule's lifecycle" in why
+
+
+def test_the_world_answer_quotes_the_lifecycle_or_says_where_it_comes_from() -> None:
+    """vault-lock.html: jobs into a locked vault keep recovery points within [min, max]."""
+    locks = load_world(EXAMPLES / "vault-lock")
+    quoted = explain_error(
+        locks,
+        copy_record(
+            DestinationBackupVaultArn=LOCKED,
+            Lifecycle={"DeleteAfterDays": 3, "MoveToColdStorageAfterDays": 1},
+        ),
+    )
+    assert quoted.verdict is Verdict.DENIED
+    assert any(
+        "Lifecycle is DeleteAfterDays=3, MoveToColdStorageAfterDays=1" in n for n in quoted.notes
+    )
+    bare = explain_error(locks, copy_record(DestinationBackupVaultArn=LOCKED))
+    assert bare.verdict is Verdict.UNKNOWN
+    assert any("the Lifecycle parameter" in n and START_COPY in n for n in bare.notes)
+    (check,) = bare.checks
+    assert any("StartBackupJob / StartCopyJob" in m for m in check.missing)

@@ -4,7 +4,8 @@ People paste a job's status message with the job around it: ``aws backup describ
 or ``describe-backup-job`` output (``DestinationBackupVaultArn``, ``IamRoleArn``,
 ``Lifecycle.DeleteAfterDays``), a CloudTrail record of the StartCopyJob / StartBackupJob call
 (``destinationBackupVaultArn``, ``lifecycle.deleteAfterDays``), the AWS CLI call itself
-(``--lifecycle DeleteAfterDays=30``) or a Terraform rule (``delete_after = 30``). These fields
+(``--lifecycle DeleteAfterDays=30``) or a Terraform rule (``delete_after = 30``,
+``cold_storage_after = 7``). These fields
 name what a gate message does not (the target vault, the service role, the retention asked
 for), so a world can check it. Field names are those of the AWS Backup API
 (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeCopyJob.html,
@@ -37,6 +38,8 @@ _FIELDS: dict[str, str] = {
     "resourcetype": "resource_type",
     "deleteafterdays": "delete_after_days",
     "deleteafter": "delete_after_days",
+    "movetocoldstorageafterdays": "cold_after_days",
+    "coldstorageafter": "cold_after_days",
 }
 _FIELD = re.compile(
     r"(?<![\w-])[\"']?(?P<name>[A-Za-z_]{6,40})[\"']?\s{0,4}[:=]\s{0,4}"
@@ -48,7 +51,8 @@ _FIELD = re.compile(
 class JobFields:
     """What the paste says about the job, each None when it does not say: vaults as written
     (an ARN or a name), the recovery point, resource and role ARNs, the resource type as AWS
-    Backup names it, and the retention asked for (``DeleteAfterDays``)."""
+    Backup names it, and the lifecycle asked for (``DeleteAfterDays``,
+    ``MoveToColdStorageAfterDays``)."""
 
     destination_vault: str | None = None
     source_vault: str | None = None
@@ -58,6 +62,7 @@ class JobFields:
     role: str | None = None
     resource_type: str | None = None
     delete_after_days: int | None = None
+    cold_after_days: int | None = None
 
     @property
     def target_vault(self) -> str | None:
@@ -127,9 +132,14 @@ def read_job_fields(text: str) -> JobFields:
         # the first value wins, except that an ARN beats a name (BackupVaultName comes first)
         if field not in found or (value.startswith("arn:") and not found[field].startswith("arn:")):
             found[field] = value
-    days_text = found.pop("delete_after_days", None)
-    days = int(days_text) if days_text is not None and days_text.isdigit() else None
-    return JobFields(**found, delete_after_days=days)
+    days = _days(found.pop("delete_after_days", None))
+    cold = _days(found.pop("cold_after_days", None))
+    return JobFields(**found, delete_after_days=days, cold_after_days=cold)
+
+
+def _days(text: str | None) -> int | None:
+    """A number of days as written; None for anything else (-1, "keep forever", is not read)."""
+    return int(text) if text is not None and text.isdigit() else None
 
 
 __all__ = ["JobFields", "JobText", "job_in_paste", "read_job_fields"]

@@ -7,7 +7,9 @@ at least MinRetentionDays and at most MaxRetentionDays, both inclusive
 https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultLockConfiguration.html).
 The target vault comes from the job around the message (``DestinationBackupVaultArn``,
 ``BackupVaultArn``/``BackupVaultName``) or an ARN in it; the retention from the job's
-``DeleteAfterDays``. What the paste or the world does not say stays unknown.
+``Lifecycle`` (``DeleteAfterDays``), quoted in a note with ``MoveToColdStorageAfterDays``, or
+where it comes from when the paste does not give it (``diagnose.job_retention``). What the
+paste or the world does not say stays unknown.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from backup_access.catalogue import CheckKind, Gate
 from backup_access.diagnose import message_checks
 from backup_access.diagnose.gate_answer import GateAnswer, checked, meaning, nothing_named
+from backup_access.diagnose.job_retention import retention_source
 from backup_access.diagnose.job_vaults import find_vault, vault_written
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckDecision, CheckResult
@@ -104,7 +107,9 @@ def _without_days(vault: Vault) -> CheckResult:
         ),
         (
             "the job's retention: Lifecycle.DeleteAfterDays of the job (aws backup "
-            "describe-copy-job / describe-backup-job) or of the plan rule that started it",
+            "describe-copy-job / describe-backup-job): for an on-demand job the Lifecycle "
+            "parameter of its StartBackupJob / StartCopyJob call, for a plan's job its rule's "
+            "lifecycle",
         ),
     )
 
@@ -135,6 +140,7 @@ def retention_in_lock(world: World, parsed: ParsedMessage) -> GateAnswer:
         )
         return checked(parsed, result, notes=notes)
     vault = found.vault
+    notes = (*notes, retention_source(job, parsed.evidence.operation))
     if job.delete_after_days is None:
         return checked(parsed, _without_days(vault), notes=notes)
     result = message_checks.setting(
@@ -144,8 +150,7 @@ def retention_in_lock(world: World, parsed: ParsedMessage) -> GateAnswer:
         VAULT_LOCK,
         {"vault": vault.arn, "days": str(job.delete_after_days)},
     )
-    said = f"the job asks for a retention of {job.delete_after_days} days (DeleteAfterDays)"
-    return checked(parsed, result, notes=(*notes, said))
+    return checked(parsed, result, notes=notes)
 
 
 __all__ = ["CHECK_ID", "retention_in_lock"]

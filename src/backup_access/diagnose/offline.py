@@ -32,6 +32,7 @@ from backup_access.diagnose.families import (
     MessageKind,
     family,
 )
+from backup_access.diagnose.job_retention import retention_source
 from backup_access.diagnose.job_type import narrowing
 from backup_access.diagnose.masking import account_mask, arn_account
 from backup_access.diagnose.messages import ParsedMessage
@@ -872,6 +873,9 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
     summary, meaning = _reading(parsed, row, _summary(parsed, row), row.meaning)
     if row.family is MessageFamily.SOURCE_AMI_NOT_FOUND:
         causes = [_with_ami_commands(c, parsed) for c in causes]
+    if row.family is MessageFamily.RETENTION_OUT_OF_RANGE:  # the job's own Lifecycle, or where
+        said = retention_source(parsed.job, parsed.evidence.operation)
+        causes = [replace(c, why=f"{c.why}; {said}") for c in causes]
     return OfflineAnswer(
         message=parsed,
         summary=summary,
