@@ -18,7 +18,14 @@ from types import ModuleType
 
 import pytest
 
-from backup_access.diagnose import feature_gate, job_fields, job_gates, messages, unwrap
+from backup_access.diagnose import (
+    feature_gate,
+    job_fields,
+    job_gates,
+    job_heading,
+    messages,
+    unwrap,
+)
 from backup_access.diagnose.cloudtrail import read_cloudtrail
 from backup_access.diagnose.messages import parse_error_message
 from backup_access.diagnose.unwrap import MAX_MESSAGE_CHARS
@@ -78,6 +85,10 @@ TRIGGERS = (
     "aaaaaa ",
     "ami-",
     "eu-west-",
+    "Backup job ",
+    "copy job 1234567890 ",
+    "x Backup job failed ",
+    "An AWS Backup ",
 )
 
 
@@ -101,6 +112,7 @@ PATTERNS = [
     *_patterns(job_fields),
     *_patterns(feature_gate),
     *_patterns(job_gates),
+    *_patterns(job_heading),
 ]
 
 
@@ -134,7 +146,10 @@ def _one(function: Callable[[str], object], text: str) -> float:
     return time.perf_counter() - start
 
 
-@pytest.mark.parametrize("trigger", ["!", "-", ":", "User: ", "arn:", "An error occurred ("])
+@pytest.mark.parametrize(
+    "trigger",
+    ["!", "-", ":", "User: ", "arn:", "An error occurred (", "x Backup job failed ", "12:00 "],
+)
 def test_parsing_a_paste_is_linear(trigger: str) -> None:
     ratio = _ratio(parse_error_message, trigger)
     assert ratio < BOUND, f"{trigger!r}: {ratio:.1f}x for {FACTOR}x the input"
