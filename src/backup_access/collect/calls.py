@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 #: IAM action prefix of each boto3 service the collector uses (the service authorization
 #: reference's prefixes; for these services the operation name is the action name).
 ACTION_PREFIX = {
     "backup": "backup",
     "cloudtrail": "cloudtrail",
+    "ec2": "ec2",
     "iam": "iam",
     "kms": "kms",
     "organizations": "organizations",
@@ -30,6 +32,12 @@ ACTION_PREFIX = {
 }
 
 _MESSAGE_LIMIT = 300
+_NOT_IMPLEMENTED = "the endpoint does not implement this call"
+
+#: What a failed read raises. botocore raises ResponseParserError, which is no BotoCoreError,
+#: when a query-protocol answer (EC2's) is not AWS's XML: an endpoint's HTML error page for a
+#: call it does not implement, or a proxy's.
+READ_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +143,10 @@ def error_text(error: Exception) -> str:
         code = str(info.get("Code") or "Error")
         message = " ".join(str(info.get("Message") or "").split())
         if message.startswith("<"):  # an HTML error page, not an AWS error document
-            message = "the endpoint does not implement this call"
+            message = _NOT_IMPLEMENTED
         return f"{code}: {message[:_MESSAGE_LIMIT]}" if message else code
+    if isinstance(error, ResponseParserError) and "<html" in str(error).lower():
+        return f"{type(error).__name__}: {_NOT_IMPLEMENTED} (it answered an HTML page)"
     return f"{type(error).__name__}: {str(error)[:_MESSAGE_LIMIT]}"
 
 
@@ -190,7 +200,7 @@ class Reader:
         error codes (the thing does not exist), ``MISSING`` (and a gap) on any other error."""
         try:
             return getattr(client, operation)(**params)
-        except (ClientError, BotoCoreError) as error:
+        except READ_ERRORS as error:
             if error_code(error) in absent:
                 return None
             self._gap(client, operation, part, region, unknown, error)
@@ -210,7 +220,7 @@ class Reader:
         """Every item under ``key`` of every page (boto3's paginator), or ``MISSING``."""
         try:
             return list(_items(client.get_paginator(operation).paginate(**params), key))
-        except (ClientError, BotoCoreError) as error:
+        except READ_ERRORS as error:
             self._gap(client, operation, part, region, unknown, error)
             return MISSING
 
@@ -230,7 +240,7 @@ class Reader:
                 client.get_paginator(operation).paginate(**params).build_full_result()
             )
             return result
-        except (ClientError, BotoCoreError) as error:
+        except READ_ERRORS as error:
             self._gap(client, operation, part, region, unknown, error)
             return MISSING
 

@@ -3,9 +3,9 @@ and everything that was read or not, ready to be written as a world directory.
 
 Order: the caller (sts:GetCallerIdentity); with ``--org`` the organization and AWS Backup's
 organization setting from the calling account, then each member account entered through
-sts:AssumeRole; per account its IAM, per account and Region its AWS Backup state, RAM shares
-and (optionally) CloudTrail AccessDenied events; last the KMS keys those vaults and recovery
-points use, read in the account that owns each key.
+sts:AssumeRole; per account its IAM, per account and Region its AWS Backup state, RAM shares,
+EC2 Allowed AMIs and (optionally) CloudTrail AccessDenied events; last the KMS keys those
+vaults and recovery points use, read in the account that owns each key.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from backup_access.collect.calls import (
     error_text,
 )
 from backup_access.collect.cloudtrail import read_access_denied
+from backup_access.collect.ec2 import ec2_section, read_allowed_images
 from backup_access.collect.iam import IamPart, read_iam
 from backup_access.collect.kms import read_key
 from backup_access.collect.organization import (
@@ -42,6 +43,7 @@ from backup_access.collect.s3 import read_buckets
 from backup_access.collect.session import UnknownProfileError, make_client, make_session
 from backup_access.policy.arn import Arn
 from backup_access.world.manifest import ORGANIZATION_KEY
+from backup_access.world.model import AllowedImages
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 SESSION_NAME = "backup-access-collect"
@@ -103,6 +105,7 @@ class _Account:
     iam: IamPart | None = None
     backup: dict[str, BackupPart] = field(default_factory=dict)
     shares: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    images: dict[str, AllowedImages] = field(default_factory=dict)  # region -> Allowed AMIs
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> id -> key
     keys_only: bool = False  # entered only to read keys its vaults' neighbours use
     s3: dict[str, Any] | None = None  # the world's ``s3`` section
@@ -206,6 +209,9 @@ class _Run:
                 )
                 shares = read_vault_shares(state.reader, region)
                 state.shares[region] = shares or {}
+                images = read_allowed_images(state.reader, region)
+                if images is not None:
+                    state.images[region] = images
                 self.progress.done(f"{state.reader.account} {region}")
 
             return run
@@ -283,7 +289,7 @@ def _account_section(state: _Account) -> dict[str, Any]:
     if state.s3 is not None:
         section["s3"] = state.s3
     regions: dict[str, Any] = {}
-    for region in sorted({*state.backup, *state.keys}):
+    for region in sorted({*state.backup, *state.keys, *state.images}):
         backup = state.backup.get(region)
         shares = state.shares.get(region, {})
         entry: dict[str, Any] = {}
@@ -297,6 +303,8 @@ def _account_section(state: _Account) -> dict[str, Any]:
                 entry["backup"] = section_backup
         if state.keys.get(region):
             entry["kms"] = {"keys": dict(sorted(state.keys[region].items()))}
+        if region in state.images:
+            entry["ec2"] = ec2_section(state.images[region])
         if entry:
             regions[region] = entry
     if regions:

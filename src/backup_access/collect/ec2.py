@@ -1,0 +1,66 @@
+"""EC2 Allowed AMIs of one account in one Region: whether AMIs of other accounts may be used
+there, which decides a cross-account copy of an EC2 recovery point ("Source AMI not found in
+Region").
+
+GetAllowedImagesSettings answers ``State`` (``disabled``, ``audit-mode`` or ``enabled``),
+``ImageCriteria`` (ImageCriterion objects, each with ``ImageProviders``) and ``ManagedBy``
+(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html,
+https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageCriterion.html). The world
+keeps the state and every criterion's providers. A criterion may also hold image names,
+Marketplace product codes or age conditions that narrow its providers; the world has no place
+for them, so an ``enabled`` setting with such a criterion is left out (unknown) with a gap,
+never recorded as if its providers were allowed without condition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backup_access.collect.calls import MISSING, Gap, Reader
+from backup_access.world.model import AllowedImages
+
+PART = "EC2 Allowed AMIs"
+STATES = ("enabled", "audit-mode", "disabled")
+#: ImageCriterion members that only narrow which of a criterion's images are allowed.
+_NARROWING = (
+    "ImageNames",
+    "MarketplaceProductCodes",
+    "CreationDateCondition",
+    "DeprecationTimeCondition",
+    "ImageWatermarks",
+    "ScanResultCondition",
+)
+
+
+def read_allowed_images(reader: Reader, region: str) -> AllowedImages | None:
+    """The Region's Allowed AMIs, or None (with a gap) when it cannot be read or recorded."""
+    answer = reader.call(
+        reader.client("ec2", region), "get_allowed_images_settings", part=PART, region=region
+    )
+    if answer is None or answer is MISSING:
+        return None
+    state = answer.get("State")
+    if state not in STATES:
+        _unrecorded(reader, region, f"its State is {state!r}, not one of {', '.join(STATES)}")
+        return None
+    criteria = [c for c in answer.get("ImageCriteria") or [] if isinstance(c, dict)]
+    narrowed = sorted({key for c in criteria for key in _NARROWING if c.get(key)})
+    if state == "enabled" and narrowed:
+        _unrecorded(
+            reader,
+            region,
+            f"its image criteria also use {', '.join(narrowed)}, which a world cannot record: "
+            "which images of a provider are allowed is unknown",
+        )
+        return None
+    providers = [str(p) for c in criteria for p in c.get("ImageProviders") or []]
+    return AllowedImages(state=str(state), providers=tuple(sorted(dict.fromkeys(providers))))
+
+
+def ec2_section(images: AllowedImages) -> dict[str, Any]:
+    """The Region's ``ec2`` world section."""
+    return {"allowed_images": {"state": images.state, "providers": list(images.providers)}}
+
+
+def _unrecorded(reader: Reader, region: str, why: str) -> None:
+    reader.log.add_gap(Gap(reader.account, region, PART, "(parse)", why, None))
