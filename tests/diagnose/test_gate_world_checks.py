@@ -516,3 +516,23 @@ def test_a_malformed_allowed_amis_setting_is_an_input_error_with_its_place(tmp_p
     said = str(raised.value)
     assert "world.yaml" in said and "/ec2/allowed_images/state" in said
     assert "enabled, audit-mode, disabled" in said
+
+
+def test_the_example_world_names_the_allowed_amis_setting_and_the_account_to_add() -> None:
+    # examples/worlds/cross-account-copy-ami: 222222222222's Allowed AMIs is enabled in
+    # us-east-1 with providers amazon and aws-marketplace only (API_GetAllowedImagesSettings).
+    world = load_world(EXAMPLES / "cross-account-copy-ami")
+    result = explain_error(
+        world,
+        job(
+            SOURCE_AMI,
+            SourceRecoveryPointArn="arn:aws:ec2:us-east-1::image/ami-0a1b2c3d4e5f60001",
+            DestinationBackupVaultArn="arn:aws:backup:us-east-1:222222222222:backup-vault:central",
+        ),
+    )
+    check = only_check(result)
+    assert result.verdict is Verdict.DENIED and check.blocked_by == ("setting",)
+    assert "EC2 Allowed AMIs" in check.title
+    assert "whose Allowed AMIs is enabled in us-east-1" in check.reason
+    assert "add 111111111111 to its image providers" in check.reason
+    assert "replace-image-criteria-in-allowed-images-settings" in check.reason
