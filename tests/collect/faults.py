@@ -1,5 +1,6 @@
 """Faults moto cannot produce (throttling, a refused call, a refused sts:AssumeRole: moto does
-not enforce IAM or trust policies), injected at botocore's ``before-send`` event.
+not enforce IAM or trust policies), and answers to calls moto does not implement, injected at
+botocore's ``before-send`` event.
 
 ``before-send`` fires for every HTTP attempt, after retries are set up, so an injected
 throttling answer goes through botocore's real retry handling; returning None lets the
@@ -41,6 +42,13 @@ def query_error(status: int, code: str, message: str) -> AWSResponse:
         "<RequestId>fault</RequestId></ErrorResponse>"
     ).encode()
     return AWSResponse("https://fault.invalid", status, {"Content-Type": "text/xml"}, _Raw(body))
+
+
+def query_answer(body: str) -> AWSResponse:
+    """A successful answer of a query-protocol service (EC2), as AWS's XML document."""
+    return AWSResponse(
+        "https://fault.invalid", 200, {"Content-Type": "text/xml"}, _Raw(body.encode())
+    )
 
 
 def body_text(request: Any) -> str:

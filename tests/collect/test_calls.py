@@ -4,6 +4,7 @@ IAM action a call needs."""
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 from backup_access.collect.calls import CallLog, RateLimiter, action_of, error_text
 
@@ -61,6 +62,11 @@ def test_error_text_keeps_code_and_message_only() -> None:
     assert error_text(error) == "AccessDenied: not authorized\\n to do it"
     html = ClientError({"Error": {"Code": "404", "Message": "<!doctype html><p>x"}}, "Op")
     assert error_text(html) == "404: the endpoint does not implement this call"
+    # EC2's query protocol: botocore cannot parse an HTML page and raises ResponseParserError
+    page = ResponseParserError("invalid XML received: b'<!doctype html>\\n<html lang=en>'")
+    assert error_text(page) == (
+        "ResponseParserError: the endpoint does not implement this call (it answered an HTML page)"
+    )
 
 
 def test_action_names_use_the_iam_prefix() -> None:
@@ -68,6 +74,7 @@ def test_action_names_use_the_iam_prefix() -> None:
     assert action_of("backup", "GetBackupVaultAccessPolicy") == "backup:GetBackupVaultAccessPolicy"
     assert action_of("s3", "ListBuckets") == "s3:ListAllMyBuckets"  # API_ListBuckets.html
     assert action_of("s3", "GetBucketVersioning") == "s3:GetBucketVersioning"
+    assert action_of("ec2", "GetAllowedImagesSettings") == "ec2:GetAllowedImagesSettings"
 
 
 def test_regions_default_list_and_all() -> None:
