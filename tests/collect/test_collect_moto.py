@@ -3,9 +3,10 @@ what was created through boto3, and ``simulate --world`` / ``explain`` decide on
 
 moto 5.2.6 does not implement some calls the collector makes (GetBackupVaultAccessPolicy,
 DescribeGlobalSettings, DescribeRegionSettings, ListRecoveryPointsByBackupVault,
-ListBackupSelections, LookupEvents): here they show up as recorded gaps, and the vault whose
-access policy could not be read is marked unknown; their parsing is tested with botocore's
-Stubber in test_collect_stubbed.py.
+ListBackupSelections, LookupEvents, EC2's GetAllowedImagesSettings): here they show up as
+recorded gaps, and the vault whose access policy could not be read is marked unknown; their
+parsing is tested with botocore's Stubber in test_collect_stubbed.py and
+test_collect_allowed_images.py.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageCriterion.html).
 keeps the state and every criterion's providers. A criterion may also hold image names,
 Marketplace product codes or age conditions that narrow its providers; the world has no place
 for them, so an ``enabled`` setting with such a criterion is left out (unknown) with a gap,
-never recorded as if its providers were allowed without condition.
+never recorded as if its providers were allowed without condition. An answer without a known
+``State`` is a gap too, never taken as ``disabled``.
 """
 
 from __future__ import annotations
@@ -21,15 +22,7 @@ from backup_access.world.model import AllowedImages
 
 PART = "EC2 Allowed AMIs"
 STATES = ("enabled", "audit-mode", "disabled")
-#: ImageCriterion members that only narrow which of a criterion's images are allowed.
-_NARROWING = (
-    "ImageNames",
-    "MarketplaceProductCodes",
-    "CreationDateCondition",
-    "DeprecationTimeCondition",
-    "ImageWatermarks",
-    "ScanResultCondition",
-)
+_PROVIDERS = "ImageProviders"
 
 
 def read_allowed_images(reader: Reader, region: str) -> AllowedImages | None:
@@ -44,7 +37,11 @@ def read_allowed_images(reader: Reader, region: str) -> AllowedImages | None:
         _unrecorded(reader, region, f"its State is {state!r}, not one of {', '.join(STATES)}")
         return None
     criteria = [c for c in answer.get("ImageCriteria") or [] if isinstance(c, dict)]
-    narrowed = sorted({key for c in criteria for key in _NARROWING if c.get(key)})
+    # Any other member of a criterion (names, product codes, age or scan conditions, and any
+    # AWS adds later) narrows which of its providers' images are allowed.
+    narrowed = sorted(
+        {key for c in criteria for key, value in c.items() if key != _PROVIDERS and value}
+    )
     if state == "enabled" and narrowed:
         _unrecorded(
             reader,
@@ -53,7 +50,7 @@ def read_allowed_images(reader: Reader, region: str) -> AllowedImages | None:
             "which images of a provider are allowed is unknown",
         )
         return None
-    providers = [str(p) for c in criteria for p in c.get("ImageProviders") or []]
+    providers = [str(p) for c in criteria for p in c.get(_PROVIDERS) or []]
     return AllowedImages(state=str(state), providers=tuple(sorted(dict.fromkeys(providers))))
 
 
