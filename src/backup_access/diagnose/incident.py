@@ -30,6 +30,7 @@ from backup_access.diagnose.message_checks import MESSAGE_CHECK, TRUST_CHECK, cr
 from backup_access.diagnose.messages import ParsedMessage, parse_error_message
 from backup_access.diagnose.model import CheckResult, Explanation, Verdict, verdict_of
 from backup_access.diagnose.offline import answer_offline, message_parameters
+from backup_access.diagnose.passrole import pass_role_context
 from backup_access.diagnose.unevaluated import offline_notes, vault_not_empty
 from backup_access.diagnose.unmask import Unmasked, unmask
 from backup_access.engine.model import Layer, NamedPolicy
@@ -117,6 +118,9 @@ def _request(
         via=incident.via_service,
         region=incident.region,
         session=session,
+        keys=pass_role_context(
+            incident.action, parsed.operation, job_started=parsed.evidence.names_started_job
+        ),
     )
     if session is None and parsed.layer is Layer.SESSION:
         result = message_checks.without_session_policy(result, incident.principal)

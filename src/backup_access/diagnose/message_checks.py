@@ -22,6 +22,7 @@ from backup_access.catalogue import (
 from backup_access.diagnose.binding import Binding, UnresolvedError
 from backup_access.diagnose.explain import evaluate_setting
 from backup_access.diagnose.model import CheckDecision, CheckResult
+from backup_access.diagnose.passrole import PassRoleContext
 from backup_access.diagnose.permission import evaluate_permission
 from backup_access.engine.model import NamedPolicy
 from backup_access.world import World
@@ -65,8 +66,10 @@ def permission(
     check_id: str = MESSAGE_CHECK,
     region: str | None = None,
     session: tuple[NamedPolicy, ...] | None = None,
+    keys: PassRoleContext | None = None,
 ) -> CheckResult:
-    """``principal`` calling ``action`` on ``resource`` ("*" when the message names none)."""
+    """``principal`` calling ``action`` on ``resource`` ("*" when the message names none);
+    ``keys``: the condition keys AWS set on an iam:PassRole (``diagnose.passrole``)."""
     check = Check(
         id=check_id,
         kind=CheckKind.PERMISSION,
@@ -80,13 +83,23 @@ def permission(
         # CreateBackupVault and the like name a resource that does not exist yet: the world
         # cannot hold it, so its absence is no gap (as for ``explain create-vault``).
         creates=action.lower() in creating_actions(),
+        context=keys.context if keys is not None else (),
     )
     try:
-        return evaluate_permission(message_binding(world, region=region, session=session), check)
+        result = evaluate_permission(
+            message_binding(world, region=region, session=session),
+            check,
+            unknown=keys.unknown if keys is not None else (),
+        )
     except UnresolvedError as error:  # pragma: no cover - literals resolve
         return CheckResult(
             check_id, CheckKind.PERMISSION, check.title, SOURCE, CheckDecision.UNKNOWN, str(error)
         )
+    if keys is None:
+        return result
+    unknown = {u.missing for u in keys.unknown}
+    said = (keys.note, keys.hint if unknown.intersection(result.missing) else None)
+    return replace(result, notes=(*result.notes, *(n for n in said if n is not None)))
 
 
 @cache

@@ -617,7 +617,7 @@ def _job_started(parsed: ParsedMessage) -> bool:
     """The paste is a job's failure (its status heading, or its record): the call that
     started the job succeeded, so neither it nor the caller's other checks for it
     (iam:PassRole) failed; what failed ran inside the job, with its service role."""
-    return parsed.evidence.operation_from in ("job status", "job record")
+    return parsed.evidence.names_started_job
 
 
 def _inferred_action(parsed: ParsedMessage) -> str | None:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from backup_access.catalogue import Actor, Check
 from backup_access.diagnose.binding import Binding, UnresolvedError, region_of
 from backup_access.diagnose.model import CheckDecision, CheckResult, LayerStep
+from backup_access.diagnose.passrole import UnknownKey, stands_without, turns_on
 from backup_access.diagnose.predicates import type_unknown
 from backup_access.diagnose.reasons import explain_decision
 from backup_access.engine import Decision, DecisionValue, LayerTrace, evaluate
@@ -88,6 +89,35 @@ def _created_resource_gaps(binding: Binding, check: Check, resolution: Resolutio
     return set(resolution.missing) - set(baseline.missing)
 
 
+def _with_unknown_keys(
+    decision: Decision,
+    unknown: tuple[UnknownKey, ...],
+    value: CheckDecision,
+    reason: str,
+    missing: tuple[str, ...],
+) -> tuple[CheckDecision, str, tuple[str, ...]]:
+    """The decision when keys AWS set are unknown: it stands if no statement turns on them
+    or an explicit deny stands without them; otherwise it is unknown, and says which key."""
+    keys = tuple(u.key for u in unknown)
+    statements = turns_on(decision, keys)
+    if not statements:
+        return value, reason, missing
+    if decision.value is DecisionValue.EXPLICIT_DENY and stands_without(decision, keys):
+        return value, reason, missing
+    lowered = {c.key.lower() for s in statements for c in s.quoted.conditions} | {
+        s.condition.condition.key.lower() for s in statements if s.condition is not None
+    }
+    deciding = [u for u in unknown if u.key.lower() in lowered]
+    named = ", ".join(sorted({s.sid or f"#{s.statement}" for s in statements}))
+    return (
+        CheckDecision.UNKNOWN,
+        f"unknown: statement {named} turns on {' and '.join(u.key for u in deciding)}, whose "
+        f"value the paste does not give ({'; '.join(u.why for u in deciding)}); with the key "
+        f"absent, {reason}",
+        (*missing, *(u.missing for u in deciding)),
+    )
+
+
 def layer_path(decision: Decision) -> tuple[LayerStep, ...]:
     """Every layer and SCP/RCP level the engine decided, in order, with its outcome."""
     return tuple(
@@ -97,8 +127,12 @@ def layer_path(decision: Decision) -> tuple[LayerStep, ...]:
     )
 
 
-def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
-    """Evaluate one permission check; ``RequestError`` propagates for malformed values."""
+def evaluate_permission(
+    binding: Binding, check: Check, *, unknown: tuple[UnknownKey, ...] = ()
+) -> CheckResult:
+    """Evaluate one permission check; ``RequestError`` propagates for malformed values.
+    ``unknown`` are condition keys AWS set on the request with values nobody can tell: they
+    are evaluated as absent, and a decision that turns on them is unknown."""
     assert check.principal and check.action and check.resource  # the loader ensures it
     fields: dict[str, str | None] = {}
     pending = type_unknown(binding, check)
@@ -134,6 +168,8 @@ def evaluate_permission(binding: Binding, check: Check) -> CheckResult:
         # allow there); only an explicit deny stands whatever is missing.
         value = CheckDecision.UNKNOWN
         reason = f"unknown (the world lacks: {'; '.join(missing)}); with what is known, {reason}"
+    if unknown and value is not CheckDecision.UNKNOWN:
+        value, reason, missing = _with_unknown_keys(decision, unknown, value, reason, missing)
     return CheckResult(
         id=check.id,
         kind=check.kind,

@@ -95,6 +95,12 @@ class Evidence:
     resource_type: str | None = None  # AWS::Backup::BackupVault
 
     @property
+    def names_started_job(self) -> bool:
+        """The operation is the one that started a job whose failure was pasted (its status
+        heading or its record): that call, and the caller's checks for it, succeeded."""
+        return self.operation_from in ("job status", "job record")
+
+    @property
     def denies_access(self) -> bool:
         """The error code or HTTP status says access was denied."""
         code = (self.error_code or "").lower()
