@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 from backup_access.diagnose.families import MessageFamily
 from backup_access.diagnose.messages import MessageKind, ParsedMessage, parse_error_message
@@ -129,6 +129,51 @@ def _resource(record: Mapping[str, Any], service: str | None) -> str | None:
     return None
 
 
+class DeniedRequest(NamedTuple):
+    """The request a record's errorMessage says was denied (None: the message names none)."""
+
+    principal: str | None
+    action: str | None
+    resource: str | None
+
+
+def _denied_request(
+    message: ParsedMessage, event_action: str | None, event_resource: str | None
+) -> DeniedRequest:
+    """What AWS says it denied, not what the record's eventName called: StartCopyJob is
+    refused for the iam:PassRole it needs on the copy role, and the message names that
+    request. The record's resource stands only for the event's own action (or when the
+    message names no action at all).
+    Message forms: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html"""
+    if message.action is None:
+        return DeniedRequest(message.principal, None, event_resource)
+    same = event_action is not None and message.action.lower() == event_action.lower()
+    resource = message.resource or (event_resource if same else None)
+    return DeniedRequest(message.principal, message.action, resource)
+
+
+def _with_event_operation(
+    message: ParsedMessage, event_name: str | None, service: str | None, record: Mapping[str, Any]
+) -> ParsedMessage:
+    """The message with the record's eventName as the operation it was denied in, as an SDK
+    wrapper names it for ``--error`` (the catalogue reads iam:PassedToService from it)."""
+    evidence = message.evidence
+    if event_name is None or evidence.operation is not None:
+        return message
+    return replace(
+        message,
+        evidence=replace(
+            evidence,
+            wrappers=(*evidence.wrappers, "cloudtrail"),
+            error_code=evidence.error_code or _text(record.get("errorCode")),
+            operation=event_name,
+            operation_from="cloudtrail",
+            service=evidence.service or service,
+            request_id=evidence.request_id or _text(record.get("requestID")),
+        ),
+    )
+
+
 def _event(record: Mapping[str, Any], pointer: str) -> CloudTrailEvent | str:
     """The event, or why the record cannot be used."""
     identity = record.get("userIdentity")
@@ -143,9 +188,14 @@ def _event(record: Mapping[str, Any], pointer: str) -> CloudTrailEvent | str:
     error_text = _text(record.get("errorMessage")) or ""
     message = parse_error_message(error_text)
     if message.kind is MessageKind.ACCESS_DENIED:
-        principal = principal or message.principal
-        action = action or message.action
-        resource = resource or message.resource
+        named = _denied_request(message, action, resource)
+        if named.action and action and named.action.lower() != action.lower():
+            said = f"CloudTrail recorded {event_name}; its errorMessage says AWS denied "
+            said += f"{named.action} on {named.resource or '*'}, the request evaluated here"
+            message = replace(message, notes=(*message.notes, said))
+        principal = named.principal or principal
+        action, resource = named.action or action, named.resource
+        message = _with_event_operation(message, event_name, service, record)
     if principal is None or action is None:
         return "the record names no caller or no action"
     if message.kind is not MessageKind.ACCESS_DENIED or message.action is None:

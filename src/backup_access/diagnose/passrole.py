@@ -106,9 +106,7 @@ def pass_role_context(
             if operation
             else "it names no operation: what the role was passed to is not known"
         )
-        return PassRoleContext(
-            unknown=tuple(UnknownKey(k, why) for k in PASS_ROLE_KEYS), hint=HINT
-        )
+        return PassRoleContext(unknown=tuple(UnknownKey(k, why) for k in PASS_ROLE_KEYS), hint=HINT)
     context: list[tuple[str, tuple[str, ...]]] = []
     unknown: list[UnknownKey] = []
     said: list[str] = []
