@@ -99,6 +99,14 @@ def test_without_an_operation_the_catalogue_describes_both_keys_are_unknown(
     assert keys.hint is not None and PAGE in keys.hint
 
 
+def test_a_job_that_passes_no_role_of_its_own_leaves_the_keys_unknown() -> None:
+    """A copy job's status naming iam:PassRole: StartCopyJob's caller passed its role (the
+    job started), and the catalogue knows of no role the copy job passes itself."""
+    keys = pass_role_context("iam:PassRole", "StartCopyJob", job_started=True)
+    assert keys is not None and keys.context == ()
+    assert "no role passed by the job of StartCopyJob" in keys.unknown[0].why
+
+
 def test_other_actions_carry_no_pass_role_keys() -> None:
     assert pass_role_context("backup:StartCopyJob", "StartCopyJob") is None
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from backup_access.catalogue import Actor, Check, load_catalogue
+from backup_access.catalogue import Actor, Check, Operation, load_catalogue
 from backup_access.catalogue.templates import PLACEHOLDER
 from backup_access.engine import Decision, StatementTrace
 from backup_access.policy.model import Effect
@@ -70,21 +70,37 @@ def is_pass_role(action: str | None) -> bool:
     return (action or "").lower() == PASS_ROLE
 
 
+def _operations(api: str) -> tuple[Operation, ...]:
+    """The catalogue's operations whose API call is ``api`` (case-blind)."""
+    operations = load_catalogue().operations.values()
+    return tuple(op for op in operations if op.api.lower() == api.lower())
+
+
 def _pass_role_checks(api: str, *, job_started: bool) -> tuple[Check, ...]:
-    """The catalogue's pass-role checks of the operations whose API is ``api``: the caller's
-    when the call itself was denied, the service role's when a started job failed (the call
-    and the caller's PassRole passed, so the role passing happened inside the job)."""
-    catalogue = load_catalogue()
-    found: list[Check] = []
-    for operation in catalogue.operations.values():
-        if operation.api.lower() != api.lower():
-            continue
-        for check in operation.checks:
-            if not is_pass_role(check.action):
-                continue
-            if (check.actor is Actor.CALLER) is not job_started:
-                found.append(check)
-    return tuple(found)
+    """The catalogue's pass-role checks of ``api``: the caller's when the call itself was
+    denied; the service role's when a started job failed (the call and the caller's PassRole
+    passed, so the role was passed inside the job, as a restore passes an instance role)."""
+    return tuple(
+        check
+        for operation in _operations(api)
+        for check in operation.checks
+        if is_pass_role(check.action) and (check.actor is not Actor.CALLER) == job_started
+    )
+
+
+def _unknown_why(operation: str | None, *, job_started: bool) -> str:
+    """Why the paste does not tell what the role was passed to."""
+    if operation is None:
+        return "it names no operation: what the role was passed to is not known"
+    if not _operations(operation):
+        return (
+            f"it names {operation}, an operation the catalogue does not describe: what that "
+            "call passes the role to is not known"
+        )
+    who = "the job" if job_started else "the caller"
+    return (
+        f"the catalogue knows of no role passed by {who} of {operation}: its service is not known"
+    )
 
 
 def _literal(values: tuple[str, ...]) -> bool:
@@ -100,12 +116,7 @@ def pass_role_context(
         return None
     checks = _pass_role_checks(operation, job_started=job_started) if operation else ()
     if not checks:
-        why = (
-            f"it names {operation}, an operation the catalogue does not describe: what that "
-            "call passes the role to is not known"
-            if operation
-            else "it names no operation: what the role was passed to is not known"
-        )
+        why = _unknown_why(operation, job_started=job_started)
         return PassRoleContext(unknown=tuple(UnknownKey(k, why) for k in PASS_ROLE_KEYS), hint=HINT)
     context: list[tuple[str, tuple[str, ...]]] = []
     unknown: list[UnknownKey] = []
