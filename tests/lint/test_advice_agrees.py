@@ -23,13 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 _OPERATOR = re.compile(r"\b(?:(?:ForAnyValue|ForAllValues):)?(?:String|Arn)\w*")
 
 
-def _policy(operator: str, key: str, values: list[str]) -> str:
+def _policy(operator: str, key: str, values: list[str], effect: str = "Allow") -> str:
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
                 {
-                    "Effect": "Allow",
+                    "Effect": effect,
                     "Principal": "*",
                     "Action": "backup:CopyIntoBackupVault",
                     "Resource": "*",
@@ -45,7 +45,7 @@ def _advice(text: str) -> dict[str, set[str]]:
     findings = lint_text(text, file="policy.json")
     out: dict[str, set[str]] = {}
     for finding in findings:
-        if finding.rule in ("BA022", "BA023", "BA024"):
+        if finding.rule in ("BA022", "BA023", "BA024", "BA037"):
             written = finding.pointer.split("/")[4]
             named = set(_OPERATOR.findall(finding.message)) - {written}
             out.setdefault(finding.rule, set()).update(named)
@@ -56,21 +56,17 @@ def test_the_example_vault_policy_gets_one_advice_from_three_rules() -> None:
     text = (ROOT / "examples" / "lint" / "vault-policy.json").read_text()
     advice = _advice(text)
     assert set(advice) == {"BA022", "BA023", "BA024"}
-    assert advice["BA022"] == advice["BA024"] == {"ForAnyValue:StringLike"}
-    # BA023 offers the two set operators, both on the Like base.
-    assert advice["BA023"] == {"ForAnyValue:StringLike", "ForAllValues:StringLike"}
+    # BA023 names ForAnyValue only: ForAllValues in this Allow would admit every principal
+    # outside an organization (BA037).
+    assert advice["BA022"] == advice["BA023"] == advice["BA024"] == {"ForAnyValue:StringLike"}
 
 
 @pytest.mark.parametrize(
     ("operator", "key", "values", "wanted"),
     [
-        # A set prefix already written is kept; only the base changes.
-        (
-            "ForAllValues:StringEquals",
-            "aws:PrincipalOrgPaths",
-            ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"],
-            {"ForAllValues:StringLike"},
-        ),
+        # A set prefix already written is kept where it is safe (aws:TagKeys, see BA037);
+        # only the base changes.
+        ("ForAllValues:StringEquals", "aws:TagKeys", ["team-*"], {"ForAllValues:StringLike"}),
         # A single-valued key gets no set prefix.
         ("StringEquals", "aws:PrincipalTag/team", ["backup-*"], {"StringLike"}),
         ("StringNotEqualsIfExists", "aws:PrincipalTag/team", ["b?"], {"StringNotLikeIfExists"}),
@@ -86,4 +82,15 @@ def test_without_a_wildcard_the_multivalued_advice_keeps_the_equals_base() -> No
     advice = _advice(
         _policy("StringEquals", "aws:PrincipalOrgPaths", ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"])
     )
-    assert advice == {"BA023": {"ForAnyValue:StringEquals", "ForAllValues:StringEquals"}}
+    assert advice == {"BA023": {"ForAnyValue:StringEquals"}}
+
+
+def test_forallvalues_on_org_paths_in_an_allow_gets_forany_from_every_rule() -> None:
+    """ForAllValues is true when the request has no aws:PrincipalOrgPaths, so in an Allow the
+    four rules on the condition all advise ForAnyValue:StringLike; in a Deny (where it denies
+    more, not less) the written ForAllValues is kept."""
+    path = ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]
+    allow = _advice(_policy("ForAllValues:StringEquals", "aws:PrincipalOrgPaths", path))
+    assert allow == {rule: {"ForAnyValue:StringLike"} for rule in ("BA022", "BA024", "BA037")}
+    deny = _advice(_policy("ForAllValues:StringEquals", "aws:PrincipalOrgPaths", path, "Deny"))
+    assert deny == {rule: {"ForAllValues:StringLike"} for rule in ("BA022", "BA024")}

@@ -34,7 +34,7 @@ _OPERATOR_FOR = {
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
-    for _, condition, operator, key in typed_conditions(view):
+    for _, _, condition, operator, key in typed_conditions(view):
         fits = _FITS.get(key.scalar_type)
         if fits is not None and operator.base.family not in fits:
             yield Hit(

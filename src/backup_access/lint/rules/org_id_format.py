@@ -19,7 +19,7 @@ ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
-    for _, condition, pointer, value in values_of_keys(view, _ORG_KEYS):
+    for _, _, condition, pointer, value in values_of_keys(view, _ORG_KEYS):
         like = "like" in condition.operator.lower()
         if is_opaque(value) or (like and any(c in value for c in "*?")):
             continue

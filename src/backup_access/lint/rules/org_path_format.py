@@ -70,16 +70,16 @@ def path_problem(value: str, *, like: bool, advised: str = "ForAnyValue:StringLi
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
-    for _, condition, pointer, value in values_of_keys(view, _PATH_KEYS):
+    for found in values_of_keys(view, _PATH_KEYS):
+        condition, value = found.condition, found.value
+        advised = _with_like(advised_operator(condition, found.parsed))
         problem = (
             None
             if is_opaque(value)
-            else path_problem(
-                value, like=_is_like(condition), advised=_with_like(advised_operator(condition))
-            )
+            else path_problem(value, like=_is_like(condition), advised=advised)
         )
         if problem:
-            yield Hit(pointer, f"organization path '{value}' {problem}")
+            yield Hit(found.pointer, f"organization path '{value}' {problem}")
 
 
 def _is_like(condition: Condition) -> bool:

@@ -31,7 +31,7 @@ _COMPARED_AS = {
 
 
 def check(view: PolicyView) -> Iterator[Hit]:
-    for statement, condition, operator, key in typed_conditions(view):
+    for statement, _, condition, operator, key in typed_conditions(view):
         if operator.base.family not in _COMPARED_AS.get(key.scalar_type, frozenset()):
             continue
         documented = documented_format(condition.key)

@@ -21,7 +21,7 @@ def check(view: PolicyView) -> Iterator[Hit]:
             if operator.base.family not in (Family.STRING, Family.ARN):
                 continue
             # With the set prefix a multivalued key needs, as BA023 advises.
-            like = advised_operator(condition)
+            like = advised_operator(condition, parsed)
             for pointer, value in condition_values(condition, statement.raw):
                 if has_wildcard(value):
                     yield Hit(
