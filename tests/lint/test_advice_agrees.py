@@ -67,6 +67,14 @@ def test_the_example_vault_policy_gets_one_advice_from_three_rules() -> None:
         # A set prefix already written is kept where it is safe (aws:TagKeys, see BA037);
         # only the base changes.
         ("ForAllValues:StringEquals", "aws:TagKeys", ["team-*"], {"ForAllValues:StringLike"}),
+        # A negated ForAllValues keeps its prefix: ForAnyValue would change what it means
+        # (BA037 asks for a Null check instead).
+        (
+            "ForAllValues:StringNotEquals",
+            "aws:PrincipalOrgPaths",
+            ["o-a1b2c3d4e5/*"],
+            {"ForAllValues:StringNotLike"},
+        ),
         # A single-valued key gets no set prefix.
         ("StringEquals", "aws:PrincipalTag/team", ["backup-*"], {"StringLike"}),
         ("StringNotEqualsIfExists", "aws:PrincipalTag/team", ["b?"], {"StringNotLikeIfExists"}),
