@@ -111,6 +111,10 @@ class CheckResult:
     statements: tuple[StatementRef, ...] = ()
     missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The condition keys the check's own request carries (the catalogue's ``context``, filled:
+    # ``iam:PassedToService``, ``kms:GrantIsForAWSResource``…), key → values, so that a fix
+    # writes the condition the request meets; not in the JSON form (Contract 3).
+    context: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The engine's layer-by-layer path, for drawing it (``explain --format markdown``); not in
     # the JSON form, whose fields Contract 3 fixes; derived from the decision, so not compared.
     path: tuple[LayerStep, ...] = field(default=(), compare=False)
@@ -132,6 +136,10 @@ class CheckResult:
             "missing": list(self.missing),
             "notes": list(self.notes),
         }
+
+    def context_values(self, key: str) -> tuple[str, ...]:
+        """The values the check's request carries for ``key`` (case-insensitive), () if none."""
+        return next((v for k, v in self.context if k.lower() == key.lower()), ())
 
 
 @dataclass(frozen=True, slots=True)

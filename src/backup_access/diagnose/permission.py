@@ -141,12 +141,13 @@ def evaluate_permission(
     try:
         fields["principal"] = binding.fill(check.principal)
         fields["resource"] = binding.fill(check.resource)
+        context = _context(binding, check)
         resolution = resolve(
             binding.world,
             fields["principal"] or "",
             check.action,
             fields["resource"] or "",
-            context=_context(binding, check),
+            context=context,
             via_service=_optional(binding, check.via_service),
             resource_account=_optional(binding, check.resource_account),
             recovery_point_vault=_optional(binding, check.recovery_point_vault),
@@ -185,5 +186,8 @@ def evaluate_permission(
         statements=statements,
         missing=missing,
         notes=(*binding.notes, *resolution.notes),
+        context=tuple(
+            (key, (value,) if isinstance(value, str) else value) for key, value in context.items()
+        ),
         path=layer_path(decision),
     )

@@ -1,36 +1,72 @@
 """Build the statements fixes add: exactly the action the failing check needs, on exactly its
-resource, for exactly its principal; conditions where AWS documents them for the action.
+resource, for exactly its principal; conditions where AWS documents them for the action, with
+the values the check's own request carries (never a constant: a role the restore role passes to
+EC2 is passed to ``ec2.amazonaws.com``, not to AWS Backup).
 
 - ``iam:PassRole`` gets ``iam:PassedToService``
-  (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html);
+  (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService);
 - ``kms:CreateGrant`` made for an AWS service gets ``kms:GrantIsForAWSResource``
   (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
+
+A request that does not carry the key (a check read from an error message, which names no
+service) gets no condition: a condition on a key the request lacks would never match.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
+from backup_access.diagnose.model import CheckResult
 from backup_access.fix.merge import sid_from
 from backup_access.fix.model import JsonDocument
 
-BACKUP_SERVICE = "backup.amazonaws.com"
+
+class RequestCondition(NamedTuple):
+    """A condition a fix adds to an Allow of ``action``, on a key the request carries."""
+
+    action: str
+    operator: str
+    key: str
+
+
+REQUEST_CONDITIONS = (
+    RequestCondition("iam:PassRole", "StringEquals", "iam:PassedToService"),
+    RequestCondition("kms:CreateGrant", "Bool", "kms:GrantIsForAWSResource"),
+)
+
+
+def request_condition(check: CheckResult) -> dict[str, Any] | None:
+    """The condition block that narrows an Allow of the check's action to requests like the
+    check's own: the documented key with exactly the values the request carries (None when
+    the action has no such key or the request does not carry it)."""
+    action = (check.action or "").lower()
+    block: dict[str, Any] = {}
+    for condition in REQUEST_CONDITIONS:
+        values = check.context_values(condition.key)
+        if condition.action.lower() != action or not values:
+            continue
+        entries = block.setdefault(condition.operator, {})
+        entries[condition.key] = values[0] if len(values) == 1 else list(values)
+    return block or None
 
 
 def action_words(action: str) -> str:
     return action.split(":", 1)[-1]
 
 
-def identity_allow(action: str, resource: str, *, purpose: str = "") -> JsonDocument:
-    """An identity-policy Allow of ``action`` on ``resource``."""
+def identity_allow(check: CheckResult, *, purpose: str = "") -> JsonDocument:
+    """An identity-policy Allow of the check's action on its resource, with the condition the
+    check's request meets (``request_condition``)."""
+    action, resource = check.action or "", check.resource or ""
     statement: JsonDocument = {
         "Sid": sid_from("Allow", action_words(action), purpose),
         "Effect": "Allow",
         "Action": action,
         "Resource": resource,
     }
-    if action.lower() == "iam:passrole":
-        statement["Condition"] = {"StringEquals": {"iam:PassedToService": BACKUP_SERVICE}}
+    condition = request_condition(check)
+    if condition is not None:
+        statement["Condition"] = condition
     return statement
 
 

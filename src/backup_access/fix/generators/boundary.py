@@ -47,7 +47,7 @@ def propose(context: FixContext, failure: Failure) -> Proposal | None:
                 ),
             ),
         )
-    statement = identity_allow(check.action, check.resource, purpose="InBoundary")
+    statement = identity_allow(check, purpose="InBoundary")
     return Proposal(ID, failure, candidates=((DocumentEdit(target, (statement,)),),))
 
 

@@ -2,7 +2,9 @@
 
 Adds one statement to an inline policy of that role or user (``BackupAccessFix``), for the
 check's exact action on its exact resource — never ``*`` when the action has a resource —
-with ``iam:PassedToService`` on ``iam:PassRole``. An inline policy changes only that
+with ``iam:PassedToService`` on ``iam:PassRole`` naming the service the check's request passes
+the role to (``backup.amazonaws.com`` for a backup's service role, ``ec2.amazonaws.com`` for an
+EC2 restore's instance role). An inline policy changes only that
 principal, unlike a managed policy other principals may share
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html).
 """
@@ -29,9 +31,7 @@ def propose(context: FixContext, failure: Failure) -> Proposal | None:
     account = account_of(context.world, check.principal)
     if entity is None or account is None or is_protected(entity):
         return None
-    edit = DocumentEdit(
-        inline_target(entity, account), add=(identity_allow(check.action, check.resource),)
-    )
+    edit = DocumentEdit(inline_target(entity, account), add=(identity_allow(check),))
     return Proposal(ID, failure, candidates=((edit,),))
 
 

@@ -6,7 +6,7 @@ account, and another account's principal needs the key policy to allow it
 The statement names exactly the check's principal (the caller, the service role, another
 account's role, the destination account's AWSServiceRoleForBackup), then, if that does not
 verify, its account's root; ``kms:CreateGrant`` is first tried with
-``kms:GrantIsForAWSResource``. In a key policy ``"Resource": "*"`` means this key. AWS
+``kms:GrantIsForAWSResource`` when the check's request carries it (with the request's value). In a key policy ``"Resource": "*"`` means this key. AWS
 managed keys' policies cannot be changed: the key gate proposes a customer managed key.
 Grants are not proposed: AWS Backup creates the grants it needs itself, with the
 ``kms:CreateGrant`` this statement allows.
@@ -14,12 +14,14 @@ Grants are not proposed: AWS Backup creates the grants it needs itself, with the
 
 from __future__ import annotations
 
+from typing import Any
+
 from backup_access.fix.context import FixContext
 from backup_access.fix.generators._common import denying, is_kms
 from backup_access.fix.merge import sid_from
 from backup_access.fix.model import DocumentEdit, Failure, Proposal
 from backup_access.fix.registry import Generator
-from backup_access.fix.statements import action_words, resource_allow
+from backup_access.fix.statements import action_words, request_condition, resource_allow
 from backup_access.fix.targets import account_of, key_at, key_target, principal_arn
 from backup_access.world.model import KeyManager
 
@@ -46,9 +48,10 @@ def propose(context: FixContext, failure: Failure) -> Proposal | None:
         sid = sid_from(
             "Allow", action_words(check.action), principal.rsplit("/", 1)[-1].split(":")[-1]
         )
-        conditions: list[dict[str, dict[str, str]] | None] = [None]
-        if check.action.lower() == "kms:creategrant":
-            conditions.insert(0, {"Bool": {"kms:GrantIsForAWSResource": "true"}})
+        conditions: list[dict[str, Any] | None] = [None]
+        narrowed = request_condition(check)
+        if narrowed is not None:
+            conditions.insert(0, narrowed)
         for condition in conditions:
             statement = resource_allow(principal, check.action, "*", sid=sid, condition=condition)
             candidates.append((DocumentEdit(target, (statement,)),))

@@ -37,7 +37,7 @@ def propose(context: FixContext, failure: Failure) -> Proposal | None:
             alternative=Alternative(
                 role.arn,
                 f"{role.arn} is a role AWS owns; its trust policy cannot be changed. Pass a "
-                "service role of your own that trusts backup.amazonaws.com.",
+                f"service role of your own that trusts {check.principal}.",
             ),
         )
     who = check.principal
