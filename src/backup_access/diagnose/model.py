@@ -111,9 +111,10 @@ class CheckResult:
     statements: tuple[StatementRef, ...] = ()
     missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-    # The condition keys the check's own request carries (the catalogue's ``context``, filled:
-    # ``iam:PassedToService``, ``kms:GrantIsForAWSResource``…), key → values, so that a fix
-    # writes the condition the request meets; not in the JSON form (Contract 3).
+    # The request context the engine evaluated (the catalogue's keys filled, such as
+    # ``iam:PassedToService``, and those the world derives, such as
+    # ``kms:GrantIsForAWSResource``), key → values: a fix writes conditions the request meets.
+    # Not in the JSON form, whose fields Contract 3 fixes.
     context: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The engine's layer-by-layer path, for drawing it (``explain --format markdown``); not in
     # the JSON form, whose fields Contract 3 fixes; derived from the decision, so not compared.

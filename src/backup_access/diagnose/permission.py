@@ -141,13 +141,12 @@ def evaluate_permission(
     try:
         fields["principal"] = binding.fill(check.principal)
         fields["resource"] = binding.fill(check.resource)
-        context = _context(binding, check)
         resolution = resolve(
             binding.world,
             fields["principal"] or "",
             check.action,
             fields["resource"] or "",
-            context=context,
+            context=_context(binding, check),
             via_service=_optional(binding, check.via_service),
             resource_account=_optional(binding, check.resource_account),
             recovery_point_vault=_optional(binding, check.recovery_point_vault),
@@ -187,7 +186,8 @@ def evaluate_permission(
         missing=missing,
         notes=(*binding.notes, *resolution.notes),
         context=tuple(
-            (key, (value,) if isinstance(value, str) else value) for key, value in context.items()
+            (key, (value,) if isinstance(value, str) else value)
+            for key, value in decision.request.context.as_dict().items()
         ),
         path=layer_path(decision),
     )

@@ -67,10 +67,15 @@ def _near_misses(decision: Decision, layer: Layer) -> list[StatementTrace]:
     ]
 
 
+def statement_words(policy: str, level: str | None, index: int, sid: str | None) -> str:
+    """How a reason names a statement: ``POLICY[ at LEVEL], statement N[ (SID)]``."""
+    at = f" at {level}" if level else ""
+    named = f" ({sid})" if sid else ""
+    return f"{policy}{at}, statement {index}{named}"
+
+
 def _short(entry: StatementTrace) -> str:
-    level = f" at {entry.level}" if entry.level else ""
-    sid = f" ({entry.sid})" if entry.sid else ""
-    return f"{entry.policy}{level}, statement {entry.statement}{sid}"
+    return statement_words(entry.policy, entry.level, entry.statement, entry.sid)
 
 
 def _missing_levels(decision: Decision, layer: Layer) -> list[str]:

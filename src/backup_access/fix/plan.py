@@ -41,6 +41,7 @@ from backup_access.fix.model import (
     SettingChange,
     Unfixed,
 )
+from backup_access.fix.proposed import name_proposals, name_proposals_in
 from backup_access.fix.raw import find, put, world_from_json
 from backup_access.fix.registry import Generator, generator, generators
 from backup_access.fix.targets import org_attachments
@@ -152,6 +153,7 @@ class _Planner:
         before: Explanation,
         like: World | None,
     ) -> None:
+        self.original = raw  # the user's world: what is not in it is the tool's proposal
         self.raw = copy.deepcopy(raw)
         self.diagnose = diagnose
         self.scope = scope
@@ -184,7 +186,8 @@ class _Planner:
                 self._keep(_Step(proposal, candidate, merged), trial, world, after)
                 return True
             found = next((c for c in after.checks if c.id == failure.check.id), None)
-            last_reason = found.reason if found is not None else ""
+            if found is not None:
+                last_reason = name_proposals(found, self.original, trial, world).reason
         if proposal.candidates:
             self.unfixed.append(
                 Unfixed(
@@ -451,7 +454,7 @@ def plan_fixes(
         if fix.id not in seen:
             seen.add(fix.id)
             fixes.append(fix)
-    after = planner.current
+    after = name_proposals_in(planner.current, raw, planner.raw, planner.world)
     verified = []
     for fix in fixes:
         if fix.kind is FixKind.ALTERNATIVE:

@@ -6,7 +6,8 @@ account, and another account's principal needs the key policy to allow it
 The statement names exactly the check's principal (the caller, the service role, another
 account's role, the destination account's AWSServiceRoleForBackup), then, if that does not
 verify, its account's root; ``kms:CreateGrant`` is first tried with
-``kms:GrantIsForAWSResource`` when the check's request carries it (with the request's value). In a key policy ``"Resource": "*"`` means this key. AWS
+``kms:GrantIsForAWSResource`` when the check's request carries it (with the request's
+value). In a key policy ``"Resource": "*"`` means this key. AWS
 managed keys' policies cannot be changed: the key gate proposes a customer managed key.
 Grants are not proposed: AWS Backup creates the grants it needs itself, with the
 ``kms:CreateGrant`` this statement allows.
