@@ -27,11 +27,16 @@ class RequestCondition(NamedTuple):
     action: str
     operator: str
     key: str
+    meaning: str  # what the key's value says, for a note when the request lacks it
 
 
 REQUEST_CONDITIONS = (
-    RequestCondition("iam:PassRole", "StringEquals", "iam:PassedToService"),
-    RequestCondition("kms:CreateGrant", "Bool", "kms:GrantIsForAWSResource"),
+    RequestCondition(
+        "iam:PassRole", "StringEquals", "iam:PassedToService", "the service the role is passed to"
+    ),
+    RequestCondition(
+        "kms:CreateGrant", "Bool", "kms:GrantIsForAWSResource", "true for a grant an AWS service makes"
+    ),
 )
 
 
@@ -48,6 +53,19 @@ def request_condition(check: CheckResult) -> dict[str, Any] | None:
         entries = block.setdefault(condition.operator, {})
         entries[condition.key] = values[0] if len(values) == 1 else list(values)
     return block or None
+
+
+def unconditioned(check: CheckResult) -> tuple[str, ...]:
+    """Notes for an Allow left without the documented condition because the check's request
+    does not carry its key (a request read from an error message names no service)."""
+    action = (check.action or "").lower()
+    return tuple(
+        f"{check.action} is allowed without a {c.key} condition: the request this fix is "
+        f"based on carries no {c.key}; to narrow it, add {c.operator} {c.key} with the value "
+        f"the real request carries ({c.meaning})"
+        for c in REQUEST_CONDITIONS
+        if c.action.lower() == action and not check.context_values(c.key)
+    )
 
 
 def action_words(action: str) -> str:

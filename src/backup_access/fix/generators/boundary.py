@@ -13,7 +13,7 @@ from backup_access.fix.context import FixContext
 from backup_access.fix.generators._common import denying
 from backup_access.fix.model import Alternative, DocumentEdit, Failure, FixKind, Proposal
 from backup_access.fix.registry import Generator
-from backup_access.fix.statements import identity_allow
+from backup_access.fix.statements import identity_allow, unconditioned
 from backup_access.fix.targets import account_of, entity_of, managed_target
 
 ID = "FX-BOUNDARY"
@@ -48,7 +48,8 @@ def propose(context: FixContext, failure: Failure) -> Proposal | None:
             ),
         )
     statement = identity_allow(check, purpose="InBoundary")
-    return Proposal(ID, failure, candidates=((DocumentEdit(target, (statement,)),),))
+    edit = DocumentEdit(target, (statement,))
+    return Proposal(ID, failure, candidates=((edit,),), notes=unconditioned(check))
 
 
 GENERATOR = Generator(

@@ -15,7 +15,7 @@ from backup_access.fix.context import FixContext
 from backup_access.fix.generators._common import denying
 from backup_access.fix.model import DocumentEdit, Failure, Proposal
 from backup_access.fix.registry import Generator
-from backup_access.fix.statements import identity_allow
+from backup_access.fix.statements import identity_allow, unconditioned
 from backup_access.fix.targets import account_of, entity_of, inline_target, is_protected
 
 ID = "FX-IDENTITY"
@@ -32,7 +32,7 @@ def propose(context: FixContext, failure: Failure) -> Proposal | None:
     if entity is None or account is None or is_protected(entity):
         return None
     edit = DocumentEdit(inline_target(entity, account), add=(identity_allow(check),))
-    return Proposal(ID, failure, candidates=((edit,),))
+    return Proposal(ID, failure, candidates=((edit,),), notes=unconditioned(check))
 
 
 GENERATOR = Generator(
