@@ -35,7 +35,7 @@ REQUEST_CONDITIONS = (
         "iam:PassRole", "StringEquals", "iam:PassedToService", "the service the role is passed to"
     ),
     RequestCondition(
-        "kms:CreateGrant", "Bool", "kms:GrantIsForAWSResource", "true for a grant an AWS service makes"
+        "kms:CreateGrant", "Bool", "kms:GrantIsForAWSResource", "true for an AWS service's grant"
     ),
 )
 
@@ -60,7 +60,7 @@ def unconditioned(check: CheckResult) -> tuple[str, ...]:
     does not carry its key (a request read from an error message names no service)."""
     action = (check.action or "").lower()
     return tuple(
-        f"{check.action} is allowed without a {c.key} condition: the request this fix is "
+        f"{check.action} is allowed with no {c.key} condition: the request this fix is "
         f"based on carries no {c.key}; to narrow it, add {c.operator} {c.key} with the value "
         f"the real request carries ({c.meaning})"
         for c in REQUEST_CONDITIONS
