@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from backup_access.cli import main
+from tests.fix.test_request_conditions import own_condition_failures
 from tests.test_scenarios import ALL, ROOT, WORLDS
 
 DENIED = [
@@ -62,6 +63,8 @@ def test_fix_makes_denied_example_allowed_or_says_why(
     )
     if fixed["verdict"] != "denied":  # tests/test_scenarios.py pins the verdict itself
         pytest.skip(f"the scenario's verdict is now {fixed['verdict']}")
+    # never unfixed by a condition the fix wrote itself (see test_request_conditions.py)
+    assert not own_condition_failures(fixed), own_condition_failures(fixed)
     assert fixed["fixes"] or fixed["fix_plan"]["unfixed"], "fix proposed nothing"
     explain = ["explain", "--world", str(patched), "--format", "json", *_source_args(scenario)]
     refused = CliRunner().invoke(main, explain)
