@@ -9,7 +9,7 @@ https://repost.aws/knowledge-center/aws-backup-encoded-authorization-failure). A
 ``backup.amazonaws.com`` made ``fix`` fail on its own statement for the EC2 restore of
 ``examples/worlds/backup-by-resource-type``; and the reason then quoted that statement as if it
 were in the user's world. Both are pinned here, with a sweep over every ``explain`` command of
-the example READMEs.
+the example READMEs (their ``explain`` commands run as ``fix``, and their ``fix`` commands).
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def _readme_commands() -> list[tuple[str, list[str]]]:
     out = []
     for document in sorted((ROOT / "examples").glob("**/README.md")):
         for step in steps(document):
-            if not isinstance(step, Command) or step.args[:1] != ["explain"]:
+            if not isinstance(step, Command) or step.args[:1] not in (["explain"], ["fix"]):
                 continue
             if "--world" not in step.args or ">" in step.args or "--live" in step.args:
                 continue
