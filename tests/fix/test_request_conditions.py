@@ -231,3 +231,42 @@ def test_no_readme_command_is_left_unfixed_by_a_condition_the_tool_wrote(
     monkeypatch.chdir(ROOT)
     fixed = _invoke(args)
     assert not own_condition_failures(fixed), (document, own_condition_failures(fixed))
+
+
+def test_a_statement_the_tool_added_to_an_existing_document_is_named_as_such() -> None:
+    from backup_access.diagnose.model import StatementRef
+    from backup_access.fix import world_from_json
+    from backup_access.fix.proposed import name_proposals
+
+    mine = {"Sid": "Mine", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    added = {"Sid": "AllowPassRole", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+    role = {"trust": {"Version": "2012-10-17", "Statement": []}, "inline": {}}
+
+    def world(*statements: dict[str, Any]) -> dict[str, Any]:
+        inline = {"Version": "2012-10-17", "Statement": list(statements)}
+        held = {**role, "inline": {"Ops": inline}}
+        return {"accounts": {"111111111111": {"iam": {"roles": {"R": held}}}}}
+
+    original, patched = world(mine), world(mine, added)
+    pointer = "/accounts/111111111111/iam/roles/R/inline/Ops/Statement/"
+    refs = tuple(
+        StatementRef(
+            "identity", None, "role/R inline Ops", i, sid, "Allow", f"{pointer}{i}", None, "r", {}
+        )
+        for i, sid in ((0, "Mine"), (1, "AllowPassRole"))
+    )
+    check = _check("iam:PassRole")
+    check = CheckResult(
+        **{f: getattr(check, f) for f in ("id", "kind", "title", "source", "decision")},
+        reason=(
+            "nearest: role/R inline Ops, statement 0 (Mine): Action does not match; "
+            "role/R inline Ops, statement 1 (AllowPassRole): Condition fails"
+        ),
+        statements=refs,
+    )
+    named = name_proposals(check, original, patched, world_from_json(patched)).reason
+    assert named == (
+        "nearest: role/R inline Ops, statement 0 (Mine): Action does not match; "
+        "role/R inline Ops, statement 1 (AllowPassRole), a statement the tool proposed "
+        "(not in your world): Condition fails"
+    )
