@@ -47,6 +47,10 @@ class Predicate(StrEnum):
     TYPE_IN = "type_in"  # [TYPE, …]: one of these resource types
     TYPE_KNOWN = "type_known"  # []: the resource type is known (else the check is skipped)
     CROSS_ACCOUNT_OR_REGION = "cross_account_or_region"  # [a, b]
+    # [source vault, destination vault]: the copy's AMI is not the destination account's own
+    # (another account's vault, or a logically air-gapped source vault, whose AMIs are
+    # aws-backup-vault's)
+    FOREIGN_IMAGE = "foreign_image"
 
 
 class Gate(StrEnum):
@@ -77,6 +81,7 @@ class Gate(StrEnum):
     TRUSTED_ACCESS = "trusted_access"  # []: Organizations trusted access for AWS Backup
     BACKUP_ADMINISTRATOR = "backup_administrator"  # [principal]: management or delegated admin
     DELEGATED_ADMIN_SETTING = "delegated_admin_setting"  # [principal]
+    ALLOWED_IMAGES = "allowed_images"  # [destination vault, source vault]: EC2 Allowed AMIs
 
 
 class ParameterKind(StrEnum):

@@ -78,12 +78,31 @@ def holds(binding: Binding, condition: Condition) -> tuple[bool, str]:
             return True, "accounts or Regions unknown"
         leaves = accounts[0] != accounts[1] or regions[0] != regions[1]
         return leaves, f"{args[0]} and {args[1]} are in the same account and Region"
+    if p is Predicate.FOREIGN_IMAGE:
+        return _foreign_image(binding, condition)
     if p in TYPE_PREDICATES:
         return _type_holds(binding, condition)
     if p is Predicate.TYPE_KNOWN:
         known = binding.kind is not None and binding.kind.type is not None
         return known, "the resource type is not known (give --resource-type or --resource)"
     raise UnresolvedError(f"unknown predicate {p}")  # pragma: no cover - enum is exhaustive
+
+
+def _foreign_image(binding: Binding, condition: Condition) -> tuple[bool, str]:
+    """Whether the AMI a copy reads is another's than the destination account's: EC2 Allowed
+    AMIs never restricts an account's own AMIs (GetAllowedImagesSettings), so a copy between
+    two standard vaults of one account (cross-Region too) is never refused by it; a logically
+    air-gapped vault's AMIs are aws-backup-vault's, whatever the account (LAG page)."""
+    source, destination = condition.args
+    if _vault_type(binding, source) is VaultType.LOGICALLY_AIR_GAPPED:
+        return True, f"{source} is logically air-gapped"
+    pair = _pair(binding, condition, "account")
+    if pair is None:
+        return True, "accounts unknown"
+    return pair[0] != pair[1], (
+        f"{source} and {destination} are both in account {pair[0]}, whose own AMIs EC2 "
+        "Allowed AMIs never restricts"
+    )
 
 
 def type_unknown(binding: Binding, check: Check) -> str | None:

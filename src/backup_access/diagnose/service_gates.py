@@ -12,6 +12,7 @@ from collections.abc import Callable
 from backup_access.catalogue import Gate
 from backup_access.catalogue.resource_types import Support, load_resource_types
 from backup_access.diagnose.binding import AWS_BACKUP_ALIAS, Binding
+from backup_access.diagnose.image_gate import allowed_images
 from backup_access.diagnose.gate_outcome import (
     GateOutcome,
     gate_closed,
@@ -454,4 +455,5 @@ TYPE_GATES: dict[Gate, TypeGate] = {
     Gate.TRUSTED_ACCESS: trusted_access,
     Gate.BACKUP_ADMINISTRATOR: backup_administrator,
     Gate.DELEGATED_ADMIN_SETTING: delegated_admin_setting,
+    Gate.ALLOWED_IMAGES: allowed_images,
 }
