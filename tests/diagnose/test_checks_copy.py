@@ -41,6 +41,7 @@ def test_cross_account_copy_is_allowed_and_every_check_applies(org: World) -> No
     result = explain_operation(org, "copy", COPY)
     assert result.verdict is Verdict.ALLOWED
     assert [s.id for s in result.skipped] == [
+        "copy.destination-allowed-amis",  # an EBS snapshot: EC2 Allowed AMIs concerns AMIs only
         "copy.aws-managed-key-own-account",  # --key not given: the snapshot's recorded key
         "copy.role-describe-destination-key",  # cross-account: the destination SLR's side
         "copy.role-create-grant-destination-key",

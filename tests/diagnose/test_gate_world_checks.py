@@ -355,6 +355,7 @@ def test_an_unknown_region_setting_or_missing_job_is_said(org: World) -> None:
 AMI = "ami-0123456789abcdef0"
 AMI_POINT = f"arn:aws:ec2:us-east-1::image/{AMI}"
 SOURCE_AMI = "Source AMI not found in Region"
+AMI_CHECK = "copy.destination-allowed-amis"
 
 
 def holding(account_id: str, vault: str) -> Any:
@@ -372,7 +373,8 @@ def test_an_ami_of_the_destination_account_itself_disagrees(tmp_path: Path) -> N
         job(SOURCE_AMI, SourceRecoveryPointArn=AMI_POINT, DestinationBackupVaultArn=CENTRAL_VAULT),
     )
     check = only_check(result)
-    assert check.decision is CheckDecision.ALLOWED and f"source: {ALLOWED_AMIS}" in check.notes
+    assert check.id == AMI_CHECK and check.source == ALLOWED_AMIS
+    assert check.decision is CheckDecision.ALLOWED and "own AMIs" in check.reason
     assert result.verdict is Verdict.UNKNOWN and result.disagreements
 
 
@@ -393,7 +395,8 @@ def test_a_cross_account_ami_names_both_accounts_and_the_setting_to_read(
         )
     )
     assert check.decision is CheckDecision.UNKNOWN
-    assert f"belongs to account {PROD} and the copy goes to account {CENTRAL}" in check.reason
+    assert f"owned by account {PROD} (the source vault's account)" in check.reason
+    assert f"does not record account {CENTRAL}'s EC2 Allowed AMIs in us-east-1" in check.reason
     assert any("get-allowed-images-settings" in m and CENTRAL in m for m in check.missing)
 
 
@@ -503,11 +506,11 @@ def test_the_destinations_allowed_amis_decide_a_cross_account_ami(
     assert check.decision is decision, check.reason
     if decision is CheckDecision.DENIED:
         assert result.verdict is Verdict.DENIED and check.blocked_by == ("setting",)
-        assert f"neither {PROD} nor aws-backup-vault" in check.reason
+        assert f"only, not of {PROD}" in check.reason
     if decision is CheckDecision.ALLOWED:
         assert result.verdict is Verdict.UNKNOWN and result.disagreements
     if decision is CheckDecision.UNKNOWN:
-        assert "AWS's pages do not say" in check.reason
+        assert "AWS's pages disagree on whether aws-backup-vault covers it" in check.reason
 
 
 def test_a_malformed_allowed_amis_setting_is_an_input_error_with_its_place(tmp_path: Path) -> None:
@@ -533,6 +536,7 @@ def test_the_example_world_names_the_allowed_amis_setting_and_the_account_to_add
     check = only_check(result)
     assert result.verdict is Verdict.DENIED and check.blocked_by == ("setting",)
     assert "EC2 Allowed AMIs" in check.title
-    assert "whose Allowed AMIs is enabled in us-east-1" in check.reason
-    assert "add 111111111111 to its image providers" in check.reason
+    assert check.id == AMI_CHECK  # the catalogue's check, as `explain copy` reports it
+    assert "EC2 Allowed AMIs is enabled in us-east-1" in check.reason
+    assert "add 111111111111 to the image providers of account 222222222222" in check.reason
     assert "replace-image-criteria-in-allowed-images-settings" in check.reason

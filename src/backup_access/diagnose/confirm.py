@@ -426,6 +426,8 @@ def gate(setting: Gate, known: Known) -> tuple[Confirmation, ...]:
         return by_confirm(Confirm.RAM_SHARES, known)
     if setting in _LOCK_GATES:
         return vault(known, known.resource, "lock")
+    if setting is Gate.ALLOWED_IMAGES:  # its first argument is the destination vault
+        return allowed_images(_region(known.resource, known), None)
     return vault(known, known.resource, "settings")
 
 
@@ -571,10 +573,14 @@ def by_confirm(what: Confirm, known: Known) -> tuple[Confirmation, ...]:
     return ()
 
 
-def allowed_images(region: str | None, ami: str | None) -> tuple[Confirmation, ...]:
-    """EC2 Allowed AMIs of the copy's destination, and the AMI in the source account
+def allowed_images(
+    region: str | None, ami: str | None, source_region: str | None = None
+) -> tuple[Confirmation, ...]:
+    """EC2 Allowed AMIs of the copy's destination (``region``), and the AMI in the source
+    account (``source_region``, else ``region``)
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html)."""
     where = region or "REGION"
+    source = source_region or where
     return (
         Confirmation(
             f"aws ec2 get-allowed-images-settings --region {where}",
@@ -583,7 +589,7 @@ def allowed_images(region: str | None, ami: str | None) -> tuple[Confirmation, .
             "account is an allowed image provider",
         ),
         Confirmation(
-            f"aws ec2 describe-images --image-ids {ami or 'AMI_ID'} --region {where} "
+            f"aws ec2 describe-images --image-ids {ami or 'AMI_ID'} --region {source} "
             "--query 'Images[].{Owner:OwnerId,State:State}'",
             "the source account (of the source vault)",
             "whether the AMI exists in that Region and which account owns it",

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
-from backup_access.catalogue import Actor, CheckKind, load_catalogue
+from backup_access.catalogue import Actor, Check, CheckKind, Gate, load_catalogue
 from backup_access.diagnose.binding import account_of, bind, region_of
 from backup_access.diagnose.explain import evaluate_check
 from backup_access.diagnose.gate_answer import GateAnswer, checked, meaning, nothing_named
+from backup_access.diagnose.gate_outcome import GateOutcome, gate_unknown
+from backup_access.diagnose.image_gate import allowed_images
 from backup_access.diagnose.job_vaults import find_vault, vault_written
 from backup_access.diagnose.masking import account_mask
+from backup_access.diagnose.message_checks import message_binding
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckDecision, CheckResult
 from backup_access.diagnose.predicates import applies
@@ -27,12 +31,6 @@ from backup_access.diagnose.unmask import unmask
 from backup_access.errors import BackupAccessError
 from backup_access.world import World
 
-ALLOWED_AMIS = (
-    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html"
-)
-CROSS_ACCOUNT = (
-    "https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html"
-)
 TROUBLESHOOTING = "https://docs.aws.amazon.com/aws-backup/latest/devguide/troubleshooting.html"
 _AMI = re.compile(r"(?<![\w-])ami-[0-9a-f]{8,17}(?![\w-])")
 
@@ -238,10 +236,10 @@ def _named_too_little(
     )
 
 
-def _ami_holders(world: World, ami: str) -> list[tuple[str, str]]:
-    """(vault ARN, account) of every vault of the world listing a recovery point of ``ami``."""
+def _ami_holders(world: World, ami: str) -> list[str]:
+    """The ARN of every vault of the world listing a recovery point of ``ami``."""
     return sorted(
-        (vault.arn, vault.account)
+        vault.arn
         for account in world.accounts.values()
         for region in account.regions.values()
         for vault in region.vaults.values()
@@ -249,27 +247,30 @@ def _ami_holders(world: World, ami: str) -> list[tuple[str, str]]:
     )
 
 
-_AMI_CHECK = "message.source-ami-allowed"
-_AMI_TITLE = "The destination account may use the source account's AMI (EC2 Allowed AMIs)"
+def _ami_check() -> Check:
+    """The copy's Allowed AMIs check: the message is answered by the catalogue's own check."""
+    spec = load_catalogue().operation("copy")
+    return next(c for c in spec.checks if c.gate is Gate.ALLOWED_IMAGES)
 
 
-def _ami_result(decision: CheckDecision, reason: str, missing: tuple[str, ...] = ()) -> CheckResult:
+def _ami_result(outcome: GateOutcome) -> CheckResult:
+    check = _ami_check()
     return CheckResult(
-        id=_AMI_CHECK,
+        id=check.id,
         kind=CheckKind.SETTING,
-        title=_AMI_TITLE,
-        source=CROSS_ACCOUNT,
-        decision=decision,
-        reason=reason,
-        missing=missing,
-        notes=(f"source: {ALLOWED_AMIS}",),
+        title=check.title,
+        source=check.source,
+        decision=outcome.decision,
+        reason=outcome.reason,
+        blocked_by=("setting",) if outcome.decision.denies else (),
+        missing=outcome.missing,
     )
 
 
 def source_ami(world: World, parsed: ParsedMessage) -> GateAnswer:
-    """Which account owns the AMI (the world's vaults that hold it) against the destination
-    account and its EC2 Allowed AMIs in the destination Region: an account's own AMIs are never
-    restricted (GetAllowedImagesSettings); unrecorded settings stay unknown."""
+    """The catalogue's copy check of EC2 Allowed AMIs (``image_gate``) for the vault of the
+    world that holds the AMI and the job's destination vault: the same gate `explain copy`
+    evaluates; what the paste does not name stays unknown."""
     job = parsed.job
     text = " ".join(v for v in (parsed.text, job.recovery_point or "") if v)
     amis = list(dict.fromkeys(_AMI.findall(text)))
@@ -291,100 +292,26 @@ def source_ami(world: World, parsed: ParsedMessage) -> GateAnswer:
         "(aws ec2 get-allowed-images-settings: State, ImageCriteria)"
     )
     if not holders:
-        result = _ami_result(
-            CheckDecision.UNKNOWN,
+        outcome = gate_unknown(
             f"{ami} is in no vault of the world, so which account owns it is unknown",
-            (
-                f"the vault holding {ami} (aws backup list-recovery-points-by-resource)",
-                allowed_amis,
-            ),
+            f"the vault holding {ami} (aws backup list-recovery-points-by-resource)",
         )
-        return GateAnswer((result,), tuple(notes))
-    owners = sorted({account for _, account in holders})
-    where = ", ".join(arn for arn, _ in holders)
-    notes.append(f"in the world, {ami} is held in {where}")
-    if target is None:
-        result = _ami_result(
-            CheckDecision.UNKNOWN,
-            f"{ami} belongs to account {', '.join(owners)}; the paste does not name the "
-            "destination vault, so whether the copy crosses accounts is unknown",
-            ("the copy's DestinationBackupVaultArn (aws backup describe-copy-job)", allowed_amis),
+        outcome = replace(outcome, missing=(*outcome.missing, allowed_amis))
+        return GateAnswer((_ami_result(outcome),), tuple(notes))
+    notes.append(f"in the world, {ami} is held in {', '.join(holders)}")
+    if destination is None:
+        outcome = gate_unknown(
+            f"{ami} is held in {holders[0]}; the paste does not name the destination vault, so "
+            "whether the copy crosses accounts is unknown",
+            "the copy's DestinationBackupVaultArn (aws backup describe-copy-job)",
         )
-        return GateAnswer((result,), tuple(notes))
-    if owners == [target]:
-        result = _ami_result(
-            CheckDecision.ALLOWED,
-            f"{ami} is held in account {target}, the destination account itself, and EC2 "
-            "Allowed AMIs never restricts an account's own AMIs",
-        )
-        return GateAnswer(
-            (result,),
-            tuple(notes),
-            (
-                f"the message reports a closed gate ({parsed.family.value}), but in the world "
-                f"{result.reason}: the world may be out of date, or the AMI is missing from the "
-                "source Region for another reason",
-            ),
-        )
-    result = _allowed_images(world, ami, owners, target, region, allowed_amis)
+        outcome = replace(outcome, missing=(*outcome.missing, allowed_amis))
+        return GateAnswer((_ami_result(outcome),), tuple(notes))
+    if len(holders) > 1:
+        notes.append(f"the copy's source is taken to be {holders[0]}, the first of them")
+    binding = message_binding(world, {"source_vault": holders[0], "destination_vault": destination})
+    result = _ami_result(allowed_images(binding, "destination_vault", "source_vault"))
     return checked(parsed, result, notes=tuple(notes))
-
-
-_UNCLEAR_PROVIDER = (
-    "AWS's pages do not say whether an AMI that AWS Backup copies from another account counts "
-    "as that account's image or as the aws-backup-vault provider's"
-)
-
-
-def _allowed_images(
-    world: World, ami: str, owners: list[str], target: str, region: str | None, command: str
-) -> CheckResult:
-    """The destination's Allowed AMIs against the AMI's owners: only ``enabled`` applies the
-    providers (GetAllowedImagesSettings); a provider naming an owner allows it; a list that
-    names neither an owner nor aws-backup-vault refuses it, whichever of the two counts."""
-    copy = f"{ami} belongs to account {', '.join(owners)} and the copy goes to account {target}"
-    holder = world.accounts.get(target)
-    settings = holder.regions.get(region or "") if holder is not None else None
-    images = settings.allowed_images if settings is not None else None
-    if images is None:
-        return _ami_result(
-            CheckDecision.UNKNOWN,
-            f"{copy}: the world does not record {target}'s EC2 Allowed AMIs in "
-            f"{region or 'its Region'}, so whether its criteria allow images of "
-            f"{', '.join(owners)} is unknown ({_UNCLEAR_PROVIDER})",
-            (command,),
-        )
-    listed = ", ".join(images.providers) or "none"
-    if images.state != "enabled":
-        return _ami_result(
-            CheckDecision.ALLOWED,
-            f"{copy}, whose Allowed AMIs is {images.state} in {region}: it restricts no image",
-        )
-    if any(owner in images.providers for owner in owners):
-        return _ami_result(
-            CheckDecision.ALLOWED,
-            f"{copy}, whose Allowed AMIs (enabled in {region}) allows images of {listed}",
-        )
-    if "aws-backup-vault" in images.providers:
-        return _ami_result(
-            CheckDecision.UNKNOWN,
-            f"{copy}, whose Allowed AMIs (enabled in {region}) allows images of {listed}: "
-            f"{_UNCLEAR_PROVIDER}",
-            (f"a copy job's result with {', '.join(owners)} added to the image providers",),
-        )
-    return CheckResult(
-        id=_AMI_CHECK,
-        kind=CheckKind.SETTING,
-        title=_AMI_TITLE,
-        source=CROSS_ACCOUNT,
-        decision=CheckDecision.DENIED,
-        reason=f"{copy}, whose Allowed AMIs is enabled in {region} and allows images of "
-        f"{listed} only, neither {', '.join(owners)} nor aws-backup-vault: add "
-        f"{', '.join(owners)} to its image providers (aws ec2 "
-        "replace-image-criteria-in-allowed-images-settings)",
-        blocked_by=("setting",),
-        notes=(f"source: {ALLOWED_AMIS}",),
-    )
 
 
 # What other job handlers (diagnose.key_gates) read a job's ARNs with.

@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from backup_access.catalogue import Actor, Check, CheckKind, Operation, load_catalogue
+from backup_access.catalogue import Actor, Check, CheckKind, Gate, Operation, load_catalogue
 from backup_access.diagnose import confirm, decoded
+from backup_access.diagnose.binding import region_of
 from backup_access.diagnose.confirm import Confirmation, Known
 from backup_access.diagnose.families import (
     CheckRef,
@@ -949,18 +950,26 @@ def _reading(parsed: ParsedMessage, row: Family, summary: str, meaning: str) -> 
 
 
 def _with_ami_commands(cause: Cause, parsed: ParsedMessage) -> Cause:
-    """The Allowed AMIs commands for a Source AMI cause the family gives none for."""
-    if cause.confirm:
+    """The Allowed AMIs commands, with the paste's AMI and Regions (the destination vault's
+    for the setting, the recovery point's for the AMI), for the Allowed AMIs check and any
+    Source AMI cause the family gives no command for."""
+    if cause.confirm and cause.check != _allowed_images_check():
         return cause
-    text = f"{parsed.text} {parsed.job.recovery_point or ''}"
-    ami = _AMI.search(text)
-    region = _REGION.search(parsed.text)
+    job = parsed.job
+    ami = _AMI.search(f"{parsed.text} {job.recovery_point or ''}")
+    said = _REGION.search(parsed.text)
+    region = region_of(job.destination_vault or "") or (said.group(0) if said else None)
+    source = region_of(job.recovery_point or "") or (said.group(0) if said else None)
     return replace(
         cause,
-        confirm=confirm.allowed_images(
-            region.group(0) if region else None, ami.group(0) if ami else None
-        ),
+        confirm=confirm.allowed_images(region, ami.group(0) if ami else None, source),
     )
+
+
+def _allowed_images_check() -> str | None:
+    """The id of the copy's EC2 Allowed AMIs check (the catalogue's)."""
+    check = _find(CheckRef("copy", gate=Gate.ALLOWED_IMAGES))
+    return check.id if check is not None else None
 
 
 def _with_decode_command(

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from backup_access.catalogue import Gate
 from backup_access.catalogue.resource_types import Support, load_resource_types
 from backup_access.diagnose.binding import AWS_BACKUP_ALIAS, Binding
-from backup_access.diagnose.image_gate import allowed_images
 from backup_access.diagnose.gate_outcome import (
     GateOutcome,
     gate_closed,
     gate_open,
     gate_unknown,
 )
+from backup_access.diagnose.image_gate import allowed_images
 from backup_access.policy.arn import Arn
 from backup_access.world import Vault, VaultType
 from backup_access.world.lookup import find_key
