@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 from backup_access.catalogue import Operation, Parameter, ParameterKind
 from backup_access.catalogue.templates import PLACEHOLDER
-from backup_access.diagnose.kind import PointKind, any_point_of, resolve_kind
+from backup_access.diagnose.kind import (
+    GIVEN_OPTION,
+    PointKind,
+    TypeOrigin,
+    any_point_of,
+    resolve_kind,
+)
 from backup_access.engine.model import NamedPolicy
 from backup_access.errors import RequestError
 from backup_access.policy.arn import Arn
@@ -241,8 +247,10 @@ def bind(
     given: Mapping[str, str | None],
     *,
     session: tuple[NamedPolicy, ...] | None = None,
+    type_origin: TypeOrigin = GIVEN_OPTION,
 ) -> Binding:
-    """Check the values given for ``operation`` and add defaults; ``RequestError`` on bad input."""
+    """Check the values given for ``operation`` and add defaults; ``RequestError`` on bad input.
+    ``type_origin`` says where a given ``resource_type`` came from (the notes say it)."""
     known = {p.name for p in operation.parameters}
     unknown = sorted({k for k, v in given.items() if v is not None} - known)
     if unknown:
@@ -261,7 +269,7 @@ def bind(
     notes: list[str] = []
     typed = operation.typed_by
     if typed is not None:
-        kind = resolve_kind(world, typed, values)
+        kind = resolve_kind(world, typed, values, type_origin)
         notes.append(f"resource type: {kind.label} ({kind.how})")
         point = typed.recovery_point
         if point is not None and point not in values and typed.vault in values:

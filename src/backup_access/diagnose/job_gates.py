@@ -22,6 +22,7 @@ from backup_access.diagnose.gate_answer import GateAnswer, checked, meaning, not
 from backup_access.diagnose.gate_outcome import GateOutcome, gate_unknown
 from backup_access.diagnose.image_gate import allowed_images
 from backup_access.diagnose.job_vaults import find_vault, vault_written
+from backup_access.diagnose.kind import JOB_FIELD
 from backup_access.diagnose.masking import account_mask
 from backup_access.diagnose.message_checks import message_binding
 from backup_access.diagnose.messages import ParsedMessage
@@ -71,11 +72,12 @@ def service_checks(
 ) -> tuple[CheckResult, ...] | str:
     """The catalogue checks of ``operation`` that AWS Backup makes during the job (every actor
     but the caller), or why the job's values cannot be bound. The caller parameter is bound
-    to the role's account only because the operation requires one: no caller check runs."""
+    to the role's account only because the operation requires one: no caller check runs. A
+    ``resource_type`` among the values is the job's own field, and the notes say so."""
     spec = load_catalogue().operation(operation)
     caller = account_of(values["role"]) or values["role"]
     try:
-        binding = bind(world, spec, {**values, "caller": caller})
+        binding = bind(world, spec, {**values, "caller": caller}, type_origin=JOB_FIELD)
     except BackupAccessError as error:
         return str(error)
     results: list[CheckResult] = []

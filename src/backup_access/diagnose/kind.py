@@ -28,6 +28,19 @@ from backup_access.world.model import RecoveryPoint
 
 
 @dataclass(frozen=True, slots=True)
+class TypeOrigin:
+    """Where a resource type given with the values came from, for the notes and errors: the
+    user's ``--resource-type``, or a pasted job's ``ResourceType`` field."""
+
+    name: str  # "--resource-type", "the job's ResourceType"
+    how: str  # "given as --resource-type"
+
+
+GIVEN_OPTION = TypeOrigin("--resource-type", "given as --resource-type")
+JOB_FIELD = TypeOrigin("the job's ResourceType", "named by the job's ResourceType")
+
+
+@dataclass(frozen=True, slots=True)
 class PointKind:
     """The types the handled resource may be (one when known; several when its ARN fits
     several, e.g. an EBS or Storage Gateway snapshot; none when unknown), whether AWS Backup
@@ -103,14 +116,17 @@ def _region_managed(world: World, vault: Vault | None, name: str) -> bool | None
     return region.full_management.get(name) if region is not None else None
 
 
-def resolve_kind(world: World, typed: TypedBy, values: Mapping[str, str]) -> PointKind:
-    """``RequestError`` when ``--resource-type`` is unknown or contradicts the ARN."""
+def resolve_kind(
+    world: World, typed: TypedBy, values: Mapping[str, str], origin: TypeOrigin = GIVEN_OPTION
+) -> PointKind:
+    """``RequestError`` when the given type is unknown or contradicts the ARN; ``origin`` says
+    where the given type came from (the user's option, or a pasted job's field)."""
     table = load_resource_types()
     given = values.get("resource_type")
     chosen = table.find(given) if given else None
     if given and chosen is None:
         raise RequestError(
-            f"--resource-type: unknown resource type '{given}' (known: "
+            f"{origin.name}: unknown resource type '{given}' (known: "
             f"{', '.join(sorted(table.types))})"
         )
     vault = vault_at(world, values.get(typed.vault))
@@ -126,10 +142,10 @@ def resolve_kind(world: World, typed: TypedBy, values: Mapping[str, str]) -> Poi
         found, fully, why = _from_arn(table, resource, vault, point=False)
     if chosen is not None and found and chosen not in found:
         raise RequestError(
-            f"--resource-type {chosen.name} does not match the ARN "
+            f"{origin.name} {chosen.name} does not match the ARN "
             f"{point or resource} ({why.removeprefix('its ARN is a ')})"
         )
-    how = "given as --resource-type" if chosen is not None else ""
+    how = origin.how if chosen is not None else ""
     if chosen is None and record is not None and record.resource_type:
         chosen = table.find(record.resource_type)
         how = f"recorded for the recovery point in {vault.name if vault else 'its vault'}"
@@ -144,7 +160,7 @@ def resolve_kind(world: World, typed: TypedBy, values: Mapping[str, str]) -> Poi
             managed = fully
     elif fully is not None and point and managed != fully and how != why:
         raise RequestError(
-            f"--resource-type {chosen.name} is {'' if managed else 'not '}fully managed by AWS "
+            f"{origin.name} {chosen.name} is {'' if managed else 'not '}fully managed by AWS "
             f"Backup, but {why.removeprefix('its ')}"
         )
     return PointKind((chosen,), managed, how or why, record)
