@@ -54,6 +54,9 @@ class ResourceType:
     share: tuple[str, ...]
     delete: tuple[str, ...]
     single_step_copy: CopySupport
+    # what the backup role reads of the resource (AWSBackupServiceRolePolicyForBackup's
+    # Describe / Get action for the type); empty when that policy grants none (S3)
+    describe: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,7 @@ def parse_resource_types(raw: dict[str, Any]) -> ResourceTypes:
             share=tuple(spec.get("share") or ()),
             delete=tuple(spec.get("delete") or ()),
             single_step_copy=supports[support],
+            describe=tuple(spec.get("describe") or ()),
         )
     return ResourceTypes(types, sources, supports["not_copyable"])
 

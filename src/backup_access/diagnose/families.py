@@ -141,6 +141,21 @@ class Hint:
 
 
 @dataclass(frozen=True, slots=True)
+class TypeReading:
+    """A family's reading for a paste whose resource type is one of ``types`` (``*``: any type
+    no other reading lists): it replaces the summary, meaning and todo, and the hints when it
+    has its own. ``{type}`` and ``{describe}`` in its words are filled with the type's name and
+    what the backup role reads of such a resource (``diagnose.type_reading``)."""
+
+    types: tuple[str, ...]
+    summary: str
+    meaning: str
+    todo: str
+    hints: tuple[Hint, ...] | None = None
+    sources: tuple[str, ...] = ()  # added to the family's
+
+
+@dataclass(frozen=True, slots=True)
 class Family:
     family: MessageFamily
     kind: MessageKind
@@ -154,6 +169,7 @@ class Family:
     operations: tuple[str, ...] = ()  # catalogue operations the message is about
     hints: tuple[Hint, ...] = ()
     todo: str = ""
+    by_type: tuple[TypeReading, ...] = ()  # readings fitted to the paste's resource type
 
 
 class FamilyDataError(BackupAccessError):
@@ -173,8 +189,10 @@ _FAMILY_KEYS = frozenset(
         "operations",
         "hints",
         "todo",
+        "by_type",
     }
 )
+_READING_KEYS = frozenset({"types", "summary", "meaning", "todo", "hints", "sources"})
 _HINT_KEYS = frozenset(
     {"title", "layer", "why", "check", "confirm", "only_for", "not_for", "action"}
 )
@@ -214,9 +232,12 @@ def _hint(raw: Mapping[str, Any], where: str) -> Hint:
     )
 
 
+DESCRIBE = "{describe}"  # a hint's action: the type's describe action, filled when fitted
+
+
 def _action(value: object, where: str) -> str | None:
-    if value is None:
-        return None
+    if value is None or value == DESCRIBE:
+        return value
     if not isinstance(value, str) or value.count(":") != 1:
         raise FamilyDataError(f"{where}: action is an IAM action (service:Name), got {value!r}")
     return value
@@ -226,6 +247,31 @@ def _permission_problem(value: object, where: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     raise FamilyDataError(f"{where}: permission_problem is true, false or null")
+
+
+def _words(raw: Mapping[str, Any], key: str) -> str:
+    return " ".join(str(raw.get(key, "")).split())
+
+
+def _reading(raw: Mapping[str, Any], where: str) -> TypeReading:
+    _keys(raw, _READING_KEYS, where)
+    types = tuple(str(t) for t in raw.get("types", ()))
+    if not types or not all(raw.get(k) for k in ("summary", "meaning", "todo")):
+        raise FamilyDataError(f"{where}: a reading names its types, summary, meaning and todo")
+    sources = tuple(str(url) for url in raw.get("sources", ()))
+    if not all(url.startswith("https://") for url in sources):
+        raise FamilyDataError(f"{where}: sources are https URLs")
+    hints = raw.get("hints")
+    return TypeReading(
+        types,
+        _words(raw, "summary"),
+        _words(raw, "meaning"),
+        _words(raw, "todo"),
+        None
+        if hints is None
+        else tuple(_hint(h, f"{where}/hints/{i}") for i, h in enumerate(hints)),
+        sources,
+    )
 
 
 def _family(raw: Mapping[str, Any], where: str) -> Family:
@@ -247,6 +293,9 @@ def _family(raw: Mapping[str, Any], where: str) -> Family:
         operations=tuple(raw.get("operations", ())),
         hints=tuple(_hint(h, f"{where}/hints/{i}") for i, h in enumerate(raw.get("hints", ()))),
         todo=" ".join(str(raw.get("todo", "")).split()),
+        by_type=tuple(
+            _reading(r, f"{where}/by_type/{i}") for i, r in enumerate(raw.get("by_type", ()))
+        ),
     )
 
 
@@ -289,6 +338,7 @@ __all__ = [
     "MessageFamily",
     "MessageGate",
     "MessageKind",
+    "TypeReading",
     "families",
     "family",
     "match_family",

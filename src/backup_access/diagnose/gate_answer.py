@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from backup_access.diagnose.disagreements import gate_disagreements
-from backup_access.diagnose.families import family
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckResult
+from backup_access.diagnose.type_reading import fitted_family
 from backup_access.world import World
 
 
@@ -38,8 +38,8 @@ def checked(
 
 
 def meaning(parsed: ParsedMessage) -> str:
-    """What the message's family means, and what to do about it."""
-    row = family(parsed.family)
+    """What the message's family means for the paste's resource type, and what to do."""
+    row = fitted_family(parsed).row
     text = row.meaning if row else "a message backup-access does not describe"
     if text[1:2].islower():  # "Not a …" → "not a …", but "AWS …" stays
         text = text[:1].lower() + text[1:]

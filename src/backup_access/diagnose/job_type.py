@@ -9,7 +9,9 @@ its vault's key, another's with its resource's own key,
 https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html). Those conditions are
 decided by ``diagnose.predicates.type_holds``: a check that applies only to other types is left
 out of the job's causes; one whose applicability cannot be decided (DynamoDB, fully managed
-only with advanced backup; an ARN two types share) is kept.
+only with advanced backup; an ARN two types share) is kept. A gate message pasted without its
+job ("… does not have permission to describe resource ARN") shows the type by the resource ARN
+it names, read the same way.
 """
 
 from __future__ import annotations
@@ -42,24 +44,29 @@ class TypeNarrowing:
     note: str
 
 
-def job_type(job: JobFields) -> JobType | None:
+def job_type(job: JobFields, named: str | None = None) -> JobType | None:
     """The type the pasted job names, else the one its recovery point's or resource's ARN
-    shows; None when the paste says neither (or names a type the table does not know)."""
+    shows, else the one the resource ARN a gate message names (``named``) shows; None when the
+    paste says none of them (or names a type the table does not know)."""
     if job.resource_type:
         found = load_resource_types().find(job.resource_type)
         if found is None:
             return None
         kind = PointKind((found,), found.fully_managed, "named by the job's ResourceType")
         return JobType(kind, f"the job's ResourceType {found.name}")
-    return _arn_type(job.recovery_point, "recovery point") or _arn_type(job.resource, "resource")
+    return (
+        _arn_type(job.recovery_point, "the job's recovery point ARN", point=True)
+        or _arn_type(job.resource, "the job's resource ARN")
+        or _arn_type(named, "the resource ARN the message names")
+    )
 
 
-def _arn_type(value: str | None, what: str) -> JobType | None:
+def _arn_type(value: str | None, what: str, *, point: bool = False) -> JobType | None:
     """The types an ARN's shape fits (a recovery point's or a resource's), when it fits any."""
-    kind = kind_from_arn(value, point=what == "recovery point") if value else None
+    kind = kind_from_arn(value, point=point) if value else None
     if kind is None or not kind.types:
         return None
-    return JobType(kind, f"the shape of the job's {what} ARN ({value})")
+    return JobType(kind, f"the shape of {what}, {value}")
 
 
 def only_other_types(check: Check, kind: PointKind) -> str | None:
@@ -73,10 +80,13 @@ def only_other_types(check: Check, kind: PointKind) -> str | None:
     return None
 
 
-def narrowing(job: JobFields, operation: Operation) -> TypeNarrowing | None:
-    """The checks of ``operation`` to leave out of a job's causes for its resource type; None
-    when the paste gives no type or no check is specific to another type (nothing to say)."""
-    found = job_type(job)
+def narrowing(
+    job: JobFields, operation: Operation, named: str | None = None
+) -> TypeNarrowing | None:
+    """The checks of ``operation`` to leave out of a job's causes for its resource type (or the
+    type of the resource a gate message names, ``named``); None when the paste gives no type or
+    no check is specific to another type (nothing to say)."""
+    found = job_type(job, named)
     if found is None:
         return _unknown_type(job)
     left_out = sorted(c.id for c in operation.checks if only_other_types(c, found.kind))

@@ -37,6 +37,7 @@ from backup_access.diagnose.job_retention import retention_source
 from backup_access.diagnose.job_type import narrowing
 from backup_access.diagnose.masking import account_mask, arn_account
 from backup_access.diagnose.messages import ParsedMessage
+from backup_access.diagnose.type_reading import fitted_family, message_resource
 from backup_access.engine.model import Layer
 from backup_access.engine.services import rcp_not_applicable
 
@@ -194,7 +195,8 @@ def message_parameters(parsed: ParsedMessage) -> dict[str, object]:
 
 
 def family_of(parsed: ParsedMessage) -> Family:
-    return family(parsed.family)
+    """The paste's family, read for the resource type the paste shows (``type_reading``)."""
+    return fitted_family(parsed).row
 
 
 def _operation(parsed: ParsedMessage, row: Family) -> tuple[Operation | None, bool]:
@@ -858,7 +860,8 @@ def _answer_notes(
 
 def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
     """What a message means and how to confirm its likely causes, without a world."""
-    row = family_of(parsed)
+    fitted = fitted_family(parsed)
+    row = fitted.row
     known = _known(parsed)
     operation, named_by_message = _operation(parsed, row)
     causes, values = _message_causes(parsed, row, operation, known)
@@ -867,7 +870,11 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
         seen = {c.check for c in causes}
         possible, others = _other_checks(parsed, row, operation, seen, values, known)
         causes.extend(possible)
-    narrowed = narrowing(parsed.job, operation) if operation is not None else None
+    narrowed = (
+        narrowing(parsed.job, operation, message_resource(parsed))
+        if operation is not None
+        else None
+    )
     if narrowed is not None:  # the job's resource type: leave out other types' checks
         causes = [c for c in causes if c.check not in narrowed.left_out]
         others = [c for c in others if c.check not in narrowed.left_out]
@@ -890,6 +897,7 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
         sources=row.sources,
         notes=(
             *_answer_notes(parsed, operation, named_by_message),
+            *((fitted.note,) if fitted.note is not None else ()),
             *((narrowed.note,) if narrowed is not None else ()),
         ),
         other_checks=_ranked(others),
