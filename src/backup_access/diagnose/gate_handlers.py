@@ -17,6 +17,7 @@ from backup_access.diagnose.key_gates import job_key_checks
 from backup_access.diagnose.lock_gate import retention_in_lock
 from backup_access.diagnose.messages import ParsedMessage
 from backup_access.diagnose.model import CheckDecision
+from backup_access.diagnose.restore_gate import restore_job_checks
 from backup_access.policy.arn import Arn
 from backup_access.world import Role, World
 from backup_access.world.model import VaultType
@@ -78,8 +79,19 @@ def _role_tags(world: World, parsed: ParsedMessage) -> GateAnswer:
 
 
 def _role_permissions(world: World, parsed: ParsedMessage) -> GateAnswer:
+    """A pasted restore job: the restore role's checks in the world; otherwise what the
+    message names, with the role's policies as the world records them."""
     if not parsed.role:
         return note_only(world, parsed)
+    with_job = restore_job_checks(world, parsed)
+    if with_job is not None:
+        policies = role_permissions_note(world, parsed.role, parsed.text, evaluated=True)
+        return GateAnswer(
+            with_job.checks,
+            (*with_job.notes, policies),
+            with_job.disagreements,
+            with_job.unevaluated,
+        )
     return GateAnswer(notes=(role_permissions_note(world, parsed.role, parsed.text),))
 
 
@@ -200,16 +212,22 @@ def _role_entity(world: World, role: str) -> Role | None:
     return world.accounts[arn.account].roles.get(arn.resource.rsplit("/", 1)[-1])
 
 
-def role_permissions_note(world: World, role: str, text: str) -> str:
+def role_permissions_note(world: World, role: str, text: str, *, evaluated: bool = False) -> str:
     """What to look at for a message about the service role's own permissions: it names no
-    action or resource, so nothing can be evaluated; say which AWS managed policy grants what
-    AWS Backup does with the role, and what the world shows attached to it."""
+    action or resource, so nothing can be evaluated from it alone (``evaluated``: the job
+    around it was); say which AWS managed policy grants what AWS Backup does with the role,
+    and what the world shows attached to it."""
     restore = "restore" in text.lower()
     policy = _RESTORE_POLICY if restore else _BACKUP_POLICY
     what = "restore" if restore else "back up"
+    alone = (
+        "names no action or resource itself (the job's checks above are evaluated instead)"
+        if evaluated
+        else "names no action or resource, so the world cannot evaluate it"
+    )
     note = (
         f"the message is about what role {role} may do once AWS Backup has assumed it (not its "
-        "trust policy) and names no action or resource, so the world cannot evaluate it: check "
+        f"trust policy) and {alone}: check "
         f"the role's permissions for the type of resource to {what}, e.g. the AWS managed "
         f"{policy} ({_S3_POLICIES[restore]} for Amazon S3), and the KMS key policy of an "
         "encrypted resource"

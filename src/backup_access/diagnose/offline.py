@@ -37,6 +37,7 @@ from backup_access.diagnose.job_retention import retention_source
 from backup_access.diagnose.job_type import narrowing
 from backup_access.diagnose.masking import account_mask, arn_account
 from backup_access.diagnose.messages import ParsedMessage
+from backup_access.diagnose.restore_gate import offline_restore_note
 from backup_access.diagnose.type_reading import fitted_family, message_resource
 from backup_access.engine.model import Layer
 from backup_access.engine.services import rcp_not_applicable
@@ -899,6 +900,7 @@ def answer_offline(parsed: ParsedMessage) -> OfflineAnswer:
             *_answer_notes(parsed, operation, named_by_message),
             *((fitted.note,) if fitted.note is not None else ()),
             *((narrowed.note,) if narrowed is not None else ()),
+            *((restore,) if (restore := offline_restore_note(parsed)) is not None else ()),
         ),
         other_checks=_ranked(others),
     )
