@@ -13,7 +13,7 @@ def apply_edit(world: dict[str, Any], edit: DocumentEdit) -> Merged:
     """Merge ``edit`` into the document it targets, in place in ``world``."""
     target = edit.target
     previous = find(world, target.pointer)
-    merged = merge(previous, edit.add, edit.exceptions)
+    merged = merge(previous, edit.add, edit.exceptions, edit.joins)
     if target.kind.is_organization_policy and previous is None:
         # A new organization policy: its entry holds a type and the document.
         holder = target.pointer.rsplit("/document", 1)[0]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from backup_access.fix.merge import Merged
-from backup_access.fix.model import DocumentTarget, FixKind, JsonDocument
+from backup_access.fix.merge import Merged, statements
+from backup_access.fix.model import ConditionJoin, DocumentTarget, FixKind, JsonDocument
 from backup_access.world import World
 
 
@@ -106,7 +106,21 @@ def _exception(target: DocumentTarget, statement: JsonDocument) -> str:
     )
 
 
+def _joined(target: DocumentTarget, join: ConditionJoin, document: JsonDocument) -> str:
+    listed = statements(document)
+    statement = listed[join.index] if join.index < len(listed) else {}
+    actions = ", ".join(_list(statement.get("Action") or statement.get("NotAction")))
+    name = f"statement {join.sid}" if join.sid else f"statement {join.index}"
+    values = ", ".join(join.values)
+    return (
+        f"requests whose {join.key} is {values} are no longer denied {actions} by {name} of "
+        f"{target.label} (its {join.operator} list now holds {values}), for every principal "
+        "it covers; it still applies to every other value"
+    )
+
+
 def newly_allows(target: DocumentTarget, merged: Merged, world: World) -> list[str]:
     out = [_statement(target, s, world) for s in merged.added]
     out += [_exception(target, s) for s in merged.edited]
+    out += [_joined(target, j, merged.document) for j in merged.joined]
     return out

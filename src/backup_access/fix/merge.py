@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from backup_access.fix.model import DenyException, JsonDocument
+from backup_access.fix.model import ConditionJoin, DenyException, JsonDocument
 from backup_access.policy.model import VERSION_2012
 
 _SID_SAFE = re.compile(r"[^A-Za-z0-9]")
@@ -23,6 +23,11 @@ class Merged:
     added: tuple[JsonDocument, ...]  # statements actually added (duplicates left out)
     edited: tuple[JsonDocument, ...]  # existing Deny statements after their edit
     skipped: tuple[str, ...]  # why a requested change was not made
+    joined: tuple[ConditionJoin, ...] = ()  # values joined to an existing Deny's condition
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.edited or self.joined)
 
 
 def sid_from(*parts: str) -> str:
@@ -106,13 +111,30 @@ def _exempt(statement: JsonDocument, principal: str) -> JsonDocument:
     return edited
 
 
+def _join(statement: JsonDocument, join: ConditionJoin) -> JsonDocument:
+    """The Deny with ``join.values`` added to its ``join.operator`` ``join.key`` list (the
+    operator block and key matched as written; a key not there yet is added to the block)."""
+    edited = copy.deepcopy(statement)
+    block = edited.setdefault("Condition", {})
+    operator = next((o for o in block if o.lower() == join.operator.lower()), join.operator)
+    entries = block.setdefault(operator, {})
+    key = next((k for k in entries if k.lower() == join.key.lower()), join.key)
+    values = _as_list(entries[key]) if key in entries else []
+    for value in join.values:
+        if value not in values:
+            values.append(value)
+    entries[key] = values[0] if len(values) == 1 else values
+    return edited
+
+
 def merge(
     document: JsonDocument | None,
     add: Iterable[JsonDocument],
     exceptions: Iterable[DenyException] = (),
+    joins: Iterable[ConditionJoin] = (),
 ) -> Merged:
-    """``document`` with ``add`` appended and ``exceptions`` applied; ``None`` starts a new
-    document. The input is not modified."""
+    """``document`` with ``add`` appended, ``exceptions`` and ``joins`` applied; ``None``
+    starts a new document. The input is not modified."""
     result: JsonDocument = (
         copy.deepcopy(document) if document is not None else {"Version": VERSION_2012}
     )
@@ -131,6 +153,19 @@ def merge(
         if changed != statement:
             existing[exception.index] = changed
             edited.append(changed)
+    joined: list[ConditionJoin] = []
+    for join in joins:
+        if join.index >= len(existing) or not isinstance(existing[join.index], dict):
+            skipped.append(f"statement {join.index} is not in the document")
+            continue
+        statement = existing[join.index]
+        if str(statement.get("Effect")) != "Deny":
+            skipped.append(f"statement {join.index} is not a Deny")
+            continue
+        changed = _join(statement, join)
+        if changed != statement:
+            existing[join.index] = changed
+            joined.append(join)
     plain = [_without_sid(s) for s in existing]
     taken = {str(s.get("Sid")) for s in existing if isinstance(s, dict) and "Sid" in s}
     fresh: list[JsonDocument] = []
@@ -150,9 +185,9 @@ def merge(
         plain.append(_without_sid(ordered))
         existing.append(ordered)
         added.append(ordered)
-    if added or edited or "Statement" in result:
+    if added or edited or joined or "Statement" in result:
         result["Statement"] = existing
-    return Merged(result, tuple(added), tuple(edited), tuple(skipped))
+    return Merged(result, tuple(added), tuple(edited), tuple(skipped), tuple(joined))
 
 
 def _principal_words(statement: JsonDocument) -> str:

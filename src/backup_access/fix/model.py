@@ -93,12 +93,27 @@ class DenyException:
 
 
 @dataclass(frozen=True, slots=True)
+class ConditionJoin:
+    """Add ``values`` to the list of the negated condition ``operator`` ``key`` of the existing
+    Deny statement at ``index``: the request that carries them is no longer denied by it (an
+    allow-list in a guardrail, widened by exactly the request's own values)."""
+
+    index: int
+    operator: str
+    key: str
+    values: tuple[str, ...]
+    sid: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentEdit:
-    """Statements to add to a document and existing Denies to narrow."""
+    """Statements to add to a document and existing Denies to narrow: an exception for one
+    principal, or the request's values joined to one of the Deny's negated conditions."""
 
     target: DocumentTarget
     add: tuple[JsonDocument, ...] = ()
     exceptions: tuple[DenyException, ...] = ()
+    joins: tuple[ConditionJoin, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +129,10 @@ class SettingChange:
     commands: tuple[str, ...]
     append: bool = False
     region: str | None = None
+    # what the change newly allows and what to read first (a tag on one resource); empty:
+    # the proposal's notes say it
+    allows: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +142,7 @@ class Alternative:
     target: str
     text: str
     commands: tuple[str, ...] = ()
+    title: str | None = None  # the generator's title when None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +154,11 @@ class Proposal:
     failure: Failure
     candidates: tuple[tuple[DocumentEdit, ...], ...] = ()
     setting: SettingChange | None = None
+    # Changes to a property of the one resource or principal (a tag the blocking Deny's own
+    # exception tests), tried before ``candidates`` and, like them, kept only if verified.
+    properties: tuple[SettingChange, ...] = ()
+    # An alternative shown beside a kept change (another way that needs no policy change)
+    also: Alternative | None = None
     alternative: Alternative | None = None
     notes: tuple[str, ...] = ()
 

@@ -15,7 +15,7 @@ import copy
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jsonpatch
@@ -52,6 +52,8 @@ _GENERATORS = generators()  # discovered at import: a duplicate id fails here
 _MAX_STEPS = 60
 FALLBACK_GENERATOR = "FX-ALT-GATE"  # answers any closed gate; others take precedence
 _LAYER_ORDER = ("scp", "rcp", "resource", "identity", "boundary", "session", "endpoint", "setting")
+# Controlling access to AWS resources with tags: what a tag change relies on
+_TAG_SOURCE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html"
 _KMS_LAYER_ORDER = ("scp", "rcp", "resource", "identity", "boundary", "session", "endpoint")
 
 
@@ -110,6 +112,7 @@ class _Step:
     proposal: Proposal
     edits: tuple[DocumentEdit, ...] = ()
     merged: list[Merged] = field(default_factory=list)
+    setting: SettingChange | None = None  # the setting or property (tag) change kept
 
 
 def _layers(check: CheckResult) -> list[str]:
@@ -169,12 +172,32 @@ class _Planner:
     def context(self) -> FixContext:
         return FixContext(self.world, self.raw, self.current, self.scope)
 
+    def _try_property(self, failure: Failure, change: SettingChange, proposal: Proposal) -> str:
+        """Keep a property change (a tag) if the diagnosis of the patched world shows it
+        worked; else the reason it did not ("" when kept)."""
+        trial = copy.deepcopy(self.raw)
+        apply_setting(trial, change)
+        try:
+            world = world_from_json(trial, like=self.like)
+        except InputError as error:
+            return f"the changed world is invalid: {error}"
+        after = self.diagnose(world)
+        if _progress(failure, after):
+            self._keep(_Step(proposal, setting=change), trial, world, after)
+            return ""
+        found = next((c for c in after.checks if c.id == failure.check.id), None)
+        return name_proposals(found, self.original, trial, world).reason if found else "?"
+
     def _try(self, failure: Failure, proposal: Proposal) -> bool:
         last_reason = ""
+        for change in proposal.properties:
+            last_reason = self._try_property(failure, change, proposal)
+            if not last_reason:
+                return True
         for candidate in proposal.candidates:
             trial = copy.deepcopy(self.raw)
             merged = [apply_edit(trial, edit) for edit in candidate]
-            if not any(m.added or m.edited for m in merged):
+            if not any(m.changed for m in merged):
                 continue
             try:
                 world = world_from_json(trial, like=self.like)
@@ -188,7 +211,7 @@ class _Planner:
             found = next((c for c in after.checks if c.id == failure.check.id), None)
             if found is not None:
                 last_reason = name_proposals(found, self.original, trial, world).reason
-        if proposal.candidates:
+        if proposal.candidates or proposal.properties:
             self.unfixed.append(
                 Unfixed(
                     failure.check.id,
@@ -202,14 +225,16 @@ class _Planner:
     def _keep(self, step: _Step, raw: dict[str, Any], world: World, after: Explanation) -> None:
         self.steps.append(step)
         self.raw, self.world, self.current = raw, world, after
-        if not step.edits:  # a document change's notes go with its fix
+        if step.proposal.also is not None:
+            self.alternatives.append(replace(step.proposal, alternative=step.proposal.also))
+        if not step.edits and step.proposal.setting is not None:  # others' go with their fix
             self.notes.extend(step.proposal.notes)
 
     def _setting(self, proposal: Proposal, setting: SettingChange) -> bool:
         trial = copy.deepcopy(self.raw)
         apply_setting(trial, setting)
         world = world_from_json(trial, like=self.like)
-        self._keep(_Step(proposal), trial, world, self.diagnose(world))
+        self._keep(_Step(proposal, setting=setting), trial, world, self.diagnose(world))
         return True
 
     def handle(self, failure: Failure) -> None:
@@ -221,7 +246,7 @@ class _Planner:
         for proposal in proposals:
             if proposal.setting is not None and self._setting(proposal, proposal.setting):
                 return
-            if proposal.candidates and self._try(failure, proposal):
+            if (proposal.candidates or proposal.properties) and self._try(failure, proposal):
                 return
         alternatives = [p for p in proposals if p.alternative is not None]
         specific = [p for p in alternatives if p.generator != FALLBACK_GENERATOR]
@@ -321,7 +346,7 @@ def _document_fixes(
         generator_ids = tuple(dict.fromkeys(s.proposal.generator for s, _, _ in entries))
         first: Generator = generator(generator_ids[0])
         allows = [line for s, e, m in entries for line in newly_allows(e.target, m, world)]
-        edits_existing = any(m.edited for _, _, m in entries)
+        edits_existing = any(m.edited or m.joined for _, _, m in entries)
         holder = next((h for h in ("user", "group") if f"/iam/{h}s/" in pointer), "role")
         documents = (
             _inline_documents(patched, target)
@@ -338,6 +363,8 @@ def _document_fixes(
                 f"RCPs; apply it in the management account ({target.label} is attached at: "
                 f"{attached or 'nothing yet'})"
             )
+        review.extend(_wholesale(previous, [e for _, e, _ in entries], target))
+        review.extend(_widened([e for _, e, _ in entries], target))
         review.extend(_quoted_edits(previous, [e for _, e, _ in entries]))
         checks = tuple(dict.fromkeys(s.proposal.failure.check.id for s, _, _ in entries))
         notes = tuple(dict.fromkeys(n for s, _, _ in entries for n in s.proposal.notes))
@@ -372,12 +399,46 @@ def _document_fixes(
     return fixes
 
 
+def _wholesale(previous: Any, edits: list[DocumentEdit], target: DocumentTarget) -> list[str]:
+    """A warning for each principal exempted from a Deny: it escapes the whole statement,
+    on every resource it covers (fix.exception_paths lists what was tried first)."""
+    statements = previous.get("Statement") if isinstance(previous, dict) else None
+    listed = statements if isinstance(statements, list) else [statements]
+    out = []
+    for exception in (x for e in edits for x in e.exceptions):
+        statement = listed[exception.index] if exception.index < len(listed) else None
+        actions = statement.get("Action") if isinstance(statement, dict) else None
+        words = ", ".join(actions) if isinstance(actions, list) else str(actions or "its actions")
+        name = exception.sid or f"statement {exception.index}"
+        out.append(
+            f"exempts {exception.principal} from {target.label} {name} wholesale: it is no "
+            f"longer denied {words} by it on any resource — a last resort, proposed only "
+            "because none of the statement's own exception paths (a tag, an allow-list the "
+            "request could join) verified"
+        )
+    return out
+
+
+def _widened(edits: list[DocumentEdit], target: DocumentTarget) -> list[str]:
+    """A warning for each value joined to a Deny's allow-list: the guardrail is widened."""
+    return [
+        f"widens {target.label} {j.sid or f'statement {j.index}'}: {j.operator} {j.key} now "
+        f"also lets {', '.join(j.values)} through, for every principal the statement covers; "
+        "weigh it against the alternatives (the notes rank them)"
+        for e in edits
+        for j in e.joins
+    ]
+
+
 def _quoted_edits(previous: Any, edits: list[DocumentEdit]) -> list[str]:
     """The existing statements a fix edits, quoted as they are now."""
     statements = previous.get("Statement") if isinstance(previous, dict) else None
     listed = statements if isinstance(statements, list) else [statements]
     out = []
-    for index in sorted({x.index for e in edits for x in e.exceptions}):
+    indexes = {x.index for e in edits for x in e.exceptions} | {
+        j.index for e in edits for j in e.joins
+    }
+    for index in sorted(indexes):
         if statements is not None and index < len(listed):
             quoted = json.dumps(listed[index], separators=(", ", ": "))
             out.append(f"statement {index} now: {quoted}")
@@ -385,15 +446,18 @@ def _quoted_edits(previous: Any, edits: list[DocumentEdit]) -> list[str]:
 
 
 def _setting_fix(step: _Step) -> Fix:
-    setting = step.proposal.setting
+    setting = step.setting
     assert setting is not None
     first = generator(step.proposal.generator)
     organization = "organization" in setting.target
+    property_change = setting is not step.proposal.setting  # a tag: its notes rank the options
     return Fix(
         id=_fix_id("setting", setting.pointer),
         generators=(first.id,),
-        title=f"{first.title}: {setting.label}",
-        source=first.source,
+        title=f"Use the guardrail's own exception: {setting.label}"
+        if property_change
+        else f"{first.title}: {setting.label}",
+        source=_TAG_SOURCE if property_change else first.source,
         kind=FixKind.SETTING,
         target=setting.target,
         account=setting.account,
@@ -402,7 +466,9 @@ def _setting_fix(step: _Step) -> Fix:
         checks=(step.proposal.failure.check.id,),
         pointer=setting.pointer,
         cli=(f"# in account {setting.account}", *setting.commands),
-        newly_allows=step.proposal.notes,
+        newly_allows=setting.allows or step.proposal.notes,
+        review=setting.review,
+        notes=step.proposal.notes if property_change else (),
         setting=setting,
     )
 
@@ -414,7 +480,7 @@ def _alternative_fix(proposal: Proposal) -> Fix:
     return Fix(
         id=_fix_id("alternative", proposal.failure.check.id, alternative.target),
         generators=(first.id,),
-        title=first.title,
+        title=alternative.title or first.title,
         source=first.source,
         kind=FixKind.ALTERNATIVE,
         target=alternative.target,
@@ -447,7 +513,7 @@ def plan_fixes(
     planner.run()
     planner.combine(raw)
     fixes = _document_fixes(raw, planner.raw, planner.steps, planner.world)
-    fixes += [_setting_fix(s) for s in planner.steps if s.proposal.setting is not None]
+    fixes += [_setting_fix(s) for s in planner.steps if s.setting is not None]
     seen: set[str] = set()
     for proposal in planner.alternatives:
         fix = _alternative_fix(proposal)
@@ -478,6 +544,4 @@ def _outcomes(explanation: Explanation) -> list[tuple[str, str, tuple[str, ...]]
 
 
 def _replace_verification(fix: Fix, verified: bool, text: str) -> Fix:
-    from dataclasses import replace
-
     return replace(fix, verified=verified, verification=text)

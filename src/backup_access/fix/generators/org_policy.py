@@ -1,10 +1,15 @@
 """FX-ORG-POLICY: an SCP or RCP blocks the request. A member account cannot change these:
 the fix is a proposal for the organization's administrators, run in the management account.
 
-- An explicit Deny gets a narrow exception naming only the check's principal
+- An explicit Deny is first passed by its own exception paths (``fix.exception_paths``): a
+  tag on the one resource or principal that its negated ``aws:ResourceTag``/``aws:PrincipalTag``
+  condition lets through (no policy change), then the destination vault or the request's
+  value joined to its negated allow-list (a guardrail change to review). Only when none
+  verifies does the Deny get an exception naming only the check's principal
   (``ArnNotEquals`` on ``aws:PrincipalArn``), the way AWS's own examples exempt an
   administration role
-  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html).
+  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html):
+  the last resort, since the principal then escapes the guardrail on every resource.
 - Without a Deny, some level of the organization path allows nothing for the action: SCPs
   and RCPs must allow at every level
   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html).
@@ -23,6 +28,7 @@ from collections import defaultdict
 
 from backup_access.engine.model import Layer
 from backup_access.fix.context import FixContext
+from backup_access.fix.exception_paths import narrower_paths
 from backup_access.fix.generators._common import denying
 from backup_access.fix.limits import ORG_POLICY, exceeded
 from backup_access.fix.merge import merge, sid_from
@@ -184,25 +190,40 @@ def _allow_candidates(
     return [tuple(edits), (new_everywhere,)]
 
 
-def _deny_edits(context: FixContext, failure: Failure) -> list[DocumentEdit]:
+def _deny_edits(context: FixContext, failure: Failure) -> Proposal | None:
+    """The Denies' own exception paths first, the principal's exemption last."""
     who = principal_arn(context.world, failure.check.principal or "")
     grouped: dict[DocumentTarget, list[DenyException]] = defaultdict(list)
+    located = []
     for ref in denying(failure.check, failure.layer):
         split = split_statement_pointer(ref.pointer)
         if split is None or find(context.raw, split[0]) is None:
             continue
         target = target_at(context.world, split[0])
+        statement = find(context.raw, ref.pointer)
         if target is not None:
             grouped[target].append(DenyException(split[1], who, ref.sid))
-    return [DocumentEdit(t, exceptions=tuple(e)) for t, e in grouped.items()]
+            if isinstance(statement, dict):
+                located.append((target, ref, statement))
+    if not grouped:
+        return None
+    exemption = tuple(DocumentEdit(t, exceptions=tuple(e)) for t, e in grouped.items())
+    narrower = narrower_paths(context.world, failure.check, located, who)
+    return Proposal(
+        ID,
+        failure,
+        candidates=(*narrower.candidates, exemption),
+        properties=narrower.tags,
+        notes=narrower.notes,
+        also=narrower.also,
+    )
 
 
 def propose(context: FixContext, failure: Failure) -> Proposal | None:
     if failure.layer not in (Layer.SCP.value, Layer.RCP.value):
         return None
     if denying(failure.check, failure.layer):
-        edits = _deny_edits(context, failure)
-        return Proposal(ID, failure, candidates=(tuple(edits),)) if edits else None
+        return _deny_edits(context, failure)
     candidates = _allow_candidates(context, failure, failure.layer)
     return Proposal(ID, failure, candidates=tuple(candidates)) if candidates else None
 
