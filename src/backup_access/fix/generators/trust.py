@@ -4,20 +4,79 @@ Adds a statement trusting exactly the principal the check names — for a servic
 ``backup.amazonaws.com`` with ``sts:AssumeRole``
 (https://docs.aws.amazon.com/aws-backup/latest/devguide/iam-service-roles.html). Roles AWS
 owns cannot be changed: the alternative is a role of your own.
+
+A service's trust statement keeps the role's confused-deputy protection: ``aws:SourceAccount``
+and ``aws:SourceArn`` (and ``aws:SourceOrgID``) with the values the check's request carries,
+and, for a key the request does not carry, the condition the role's existing trust statements
+already put on it (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html,
+https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-service-confused-deputy-prevention.html).
+Like every candidate, the statement is kept only if the patched world verifies it; without
+those conditions a trust of ``backup.amazonaws.com`` lets AWS Backup assume the role for any
+account's job.
 """
 
 from __future__ import annotations
 
+from backup_access.diagnose.model import CheckResult
 from backup_access.fix.context import FixContext
 from backup_access.fix.generators._common import denying, is_assume
-from backup_access.fix.merge import sid_from
-from backup_access.fix.model import Alternative, DocumentEdit, Failure, Proposal
+from backup_access.fix.merge import sid_from, statements
+from backup_access.fix.model import Alternative, DocumentEdit, Failure, JsonDocument, Proposal
+from backup_access.fix.raw import find
 from backup_access.fix.registry import Generator
 from backup_access.fix.statements import principal_element
 from backup_access.fix.targets import account_of, entity_of, is_protected, trust_target
 from backup_access.world import Role
 
 ID = "FX-TRUST"
+# Confused-deputy keys, and the operator a new condition on each uses.
+_DEPUTY_KEYS = (
+    ("aws:SourceAccount", "StringEquals"),
+    ("aws:SourceArn", "ArnLike"),
+    ("aws:SourceOrgID", "StringEquals"),
+)
+
+
+def _existing(trust: object) -> dict[str, tuple[str, object]]:
+    """key (lowercased) -> (operator, values) of the confused-deputy conditions the role's
+    trust statements already hold (the first found)."""
+    found: dict[str, tuple[str, object]] = {}
+    listed = statements(trust) if isinstance(trust, dict) else []
+    for statement in listed:
+        block = statement.get("Condition") if isinstance(statement, dict) else None
+        for operator, entries in (block or {}).items():
+            for key, values in (entries or {}).items() if isinstance(entries, dict) else ():
+                if any(key.lower() == k.lower() for k, _ in _DEPUTY_KEYS):
+                    found.setdefault(key.lower(), (operator, values))
+    return found
+
+
+def _deputy_conditions(
+    check: CheckResult, trust: object
+) -> tuple[JsonDocument, JsonDocument, tuple[str, ...]]:
+    """(the request's values and the existing statements' conditions on keys it lacks; the
+    request's values only; notes for what could not be carried)."""
+    existing = _existing(trust)
+    full: JsonDocument = {}
+    own: JsonDocument = {}
+    notes: list[str] = []
+    for key, operator in _DEPUTY_KEYS:
+        values = check.context_values(key)
+        if values:
+            value: object = values[0] if len(values) == 1 else list(values)
+            own.setdefault(operator, {})[key] = value
+            full.setdefault(operator, {})[key] = value
+        elif key.lower() in existing:
+            copied_operator, copied = existing[key.lower()]
+            full.setdefault(copied_operator, {})[key] = copied
+    if not check.context_values("aws:SourceAccount"):
+        notes.append(
+            "the new trust statement has no aws:SourceAccount condition: the request it is "
+            "based on carries none; add StringEquals aws:SourceAccount with the account whose "
+            "jobs use the role, to keep the confused-deputy protection "
+            "(https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)"
+        )
+    return full, own, tuple(notes)
 
 
 def propose(context: FixContext, failure: Failure) -> Proposal | None:
@@ -41,15 +100,23 @@ def propose(context: FixContext, failure: Failure) -> Proposal | None:
             ),
         )
     who = check.principal
-    statement = {
+    statement: JsonDocument = {
         "Sid": sid_from("Trust", who.split(".")[0].rsplit("/", 1)[-1]),
         "Effect": "Allow",
         "Principal": principal_element(who),
         "Action": check.action,
     }
-    return Proposal(
-        ID, failure, candidates=((DocumentEdit(trust_target(role, account), (statement,)),),)
-    )
+    target = trust_target(role, account)
+    notes: tuple[str, ...] = ()
+    variants: list[JsonDocument] = []
+    if who.endswith(".amazonaws.com"):
+        full, own, notes = _deputy_conditions(check, find(context.raw, target.pointer))
+        variants = [{**statement, "Condition": c} for c in (full, own) if c]
+    if not variants or not check.context_values("aws:SourceAccount"):
+        variants.append(statement)
+    unique = [v for n, v in enumerate(variants) if v not in variants[:n]]
+    candidates = tuple((DocumentEdit(target, (v,)),) for v in unique)
+    return Proposal(ID, failure, candidates=candidates, notes=notes)
 
 
 GENERATOR = Generator(
