@@ -4,6 +4,7 @@ evaluate it with the engine and explain the decision."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from backup_access.catalogue import Actor, Check
 from backup_access.diagnose.binding import Binding, UnresolvedError, region_of
@@ -12,7 +13,7 @@ from backup_access.diagnose.passrole import UnknownKey, stands_without, turns_on
 from backup_access.diagnose.predicates import type_unknown
 from backup_access.diagnose.reasons import explain_decision
 from backup_access.engine import Decision, DecisionValue, LayerTrace, evaluate
-from backup_access.policy.context import ContextValue
+from backup_access.policy.context import ContextValue, RequestContext
 from backup_access.world import Resolution, resolve
 
 
@@ -27,6 +28,46 @@ def _context(binding: Binding, check: Check) -> dict[str, ContextValue]:
             raise
         out[key] = filled[0] if len(filled) == 1 and _single(key) else filled
     return out
+
+
+# Keys the catalogue sends that AWS's pages do not confirm the service sends, and why: a check
+# whose decision changes without them is unknown (``_if_not_sent``), not decided by a guess.
+_UNDOCUMENTED_KEYS = {
+    "aws:sourceaccount": (
+        "AWS Backup's pages recommend aws:SourceAccount against the confused deputy "
+        "(cross-service-confused-deputy-prevention.html) but do not say whether AWS Backup "
+        "sends it when it assumes a service role"
+    ),
+}
+
+
+def undocumented_key(key: str) -> str | None:
+    """Why AWS's pages leave it open whether the service sends ``key``; None when they do
+    not (``_UNDOCUMENTED_KEYS``)."""
+    return _UNDOCUMENTED_KEYS.get(key.lower())
+
+
+def _if_not_sent(
+    check: Check, resolution: Resolution, value: CheckDecision, reason: str
+) -> tuple[CheckDecision, str]:
+    """The decision, evaluated again without the keys of ``_UNDOCUMENTED_KEYS`` the check
+    sends: it stands when both agree, else it is unknown and says both answers."""
+    sent = {key.lower() for key, _values in check.context} & _UNDOCUMENTED_KEYS.keys()
+    if not sent:
+        return value, reason
+    request = resolution.request
+    kept = {k: v for k, v in request.context.as_dict().items() if k.lower() not in sent}
+    without = evaluate(replace(request, context=RequestContext(kept)), resolution.policies)
+    if CheckDecision(without.value.value) is value:
+        return value, reason
+    other, _statements = explain_decision(without, resolution.policies)
+    named = " and ".join(sorted(k for k in request.context if k.lower() in sent))
+    why = "; ".join(_UNDOCUMENTED_KEYS[k] for k in sorted(sent))
+    return (
+        CheckDecision.UNKNOWN,
+        f"unknown: {why}. With {named} sent as the catalogue assumes, {reason}; without it, "
+        f"{other}",
+    )
 
 
 # backup:CopyTargetOrgPaths carries the destination account's OU paths: an account outside an
@@ -170,6 +211,8 @@ def evaluate_permission(
         reason = f"unknown (the world lacks: {'; '.join(missing)}); with what is known, {reason}"
     if unknown and value is not CheckDecision.UNKNOWN:
         value, reason, missing = _with_unknown_keys(decision, unknown, value, reason, missing)
+    if value is not CheckDecision.UNKNOWN:
+        value, reason = _if_not_sent(check, resolution, value, reason)
     return CheckResult(
         id=check.id,
         kind=check.kind,

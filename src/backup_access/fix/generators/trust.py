@@ -5,19 +5,23 @@ Adds a statement trusting exactly the principal the check names — for a servic
 (https://docs.aws.amazon.com/aws-backup/latest/devguide/iam-service-roles.html). Roles AWS
 owns cannot be changed: the alternative is a role of your own.
 
-A service's trust statement keeps the role's confused-deputy protection: ``aws:SourceAccount``
-and ``aws:SourceArn`` (and ``aws:SourceOrgID``) with the values the check's request carries,
-and, for a key the request does not carry, the condition the role's existing trust statements
-already put on it (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html,
+A service's trust statement is first tried with the role's confused-deputy protection:
+``aws:SourceAccount`` and ``aws:SourceArn`` (and ``aws:SourceOrgID``) with the values the
+check's request carries, and, for a key the request does not carry, the condition the role's
+existing trust statements already put on it
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html,
 https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-service-confused-deputy-prevention.html).
-Like every candidate, the statement is kept only if the patched world verifies it; without
-those conditions a trust of ``backup.amazonaws.com`` lets AWS Backup assume the role for any
-account's job.
+Like every candidate, a statement is kept only if the patched world verifies it. AWS
+Backup's pages do not say it sends ``aws:SourceAccount`` when it assumes a service role, so
+a check turning on that key is unknown (diagnose/permission.py ``undocumented_key``): no
+condition on it is written, and a note says how to add it and check it. The statement
+without conditions comes last.
 """
 
 from __future__ import annotations
 
 from backup_access.diagnose.model import CheckResult
+from backup_access.diagnose.permission import undocumented_key
 from backup_access.fix.context import FixContext
 from backup_access.fix.generators._common import denying, is_assume
 from backup_access.fix.merge import sid_from, statements
@@ -61,6 +65,8 @@ def _deputy_conditions(
     own: JsonDocument = {}
     notes: list[str] = []
     for key, operator in _DEPUTY_KEYS:
+        if undocumented_key(key) is not None:
+            continue  # a condition on it cannot be verified: the note says how to add it
         values = check.context_values(key)
         if values:
             value: object = values[0] if len(values) == 1 else list(values)
@@ -69,13 +75,13 @@ def _deputy_conditions(
         elif key.lower() in existing:
             copied_operator, copied = existing[key.lower()]
             full.setdefault(copied_operator, {})[key] = copied
-    if not check.context_values("aws:SourceAccount"):
-        notes.append(
-            "the new trust statement has no aws:SourceAccount condition: the request it is "
-            "based on carries none; add StringEquals aws:SourceAccount with the account whose "
-            "jobs use the role, to keep the confused-deputy protection "
-            "(https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)"
-        )
+    notes.append(
+        "if the trust statement proposed has no aws:SourceAccount condition, consider adding "
+        "StringEquals aws:SourceAccount with the account whose jobs use the role, against the "
+        "confused deputy (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html); "
+        "AWS Backup's pages do not say it sends that key when it assumes a service role, so "
+        "the tool cannot verify it: check that a job still runs after adding it"
+    )
     return full, own, tuple(notes)
 
 
@@ -112,8 +118,7 @@ def propose(context: FixContext, failure: Failure) -> Proposal | None:
     if who.endswith(".amazonaws.com"):
         full, own, notes = _deputy_conditions(check, find(context.raw, target.pointer))
         variants = [{**statement, "Condition": c} for c in (full, own) if c]
-    if not variants or not check.context_values("aws:SourceAccount"):
-        variants.append(statement)
+    variants.append(statement)  # last: verified when a condition cannot be
     unique = [v for n, v in enumerate(variants) if v not in variants[:n]]
     candidates = tuple((DocumentEdit(target, (v,)),) for v in unique)
     return Proposal(ID, failure, candidates=candidates, notes=notes)
