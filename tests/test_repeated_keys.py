@@ -120,3 +120,33 @@ def test_any_key_written_twice_is_found(value: dict[str, int]) -> None:
     text = json.dumps(value)[:-1] + f", {json.dumps(key)}: 0}}"
     with pytest.raises(InputError, match="is written twice"):
         parse_text(text, source="t", json_only=True)
+
+
+MERGES = """\
+deny: &deny {Effect: Deny}
+allow: &allow {Effect: Allow}
+action: &action {Action: backup:DeleteBackupVault}
+statement:
+"""
+
+
+def test_two_merge_keys_in_one_mapping_are_a_repeat() -> None:
+    with pytest.raises(InputError, match="'<<' is written twice in one mapping"):
+        parse_text(MERGES + "  <<: *deny\n  <<: *allow\n  Resource: '*'\n", source="t")
+
+
+def test_two_merges_bringing_one_key_with_different_values_are_refused() -> None:
+    """The YAML merge draft lets the earlier mapping win; readers differ, and a Deny could
+    turn into an Allow: refused like a repeat."""
+    with pytest.raises(InputError, match="'Effect' is brought in by two merges"):
+        parse_text(MERGES + "  <<: [*deny, *allow]\n  Resource: '*'\n", source="t")
+
+
+def test_merges_that_do_not_collide_or_are_overridden_read_as_written() -> None:
+    apart = parse_text(MERGES + "  <<: [*deny, *action]\n", source="t")
+    assert isinstance(apart, dict)
+    assert apart["statement"] == {"Effect": "Deny", "Action": "backup:DeleteBackupVault"}
+    overridden = parse_text(MERGES + "  <<: [*deny, *allow]\n  Effect: Deny\n", source="t")
+    assert isinstance(overridden, dict) and overridden["statement"] == {"Effect": "Deny"}
+    same = parse_text(MERGES + "  <<: [*deny, *deny]\n", source="t")
+    assert isinstance(same, dict) and same["statement"] == {"Effect": "Deny"}

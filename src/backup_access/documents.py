@@ -150,31 +150,66 @@ class SafeLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping; a key written twice in it is refused (``refuse_repeated_keys`` says
-        why). Keys a merge (``<<: *anchor``) brings in may be overridden: that is what a
-        merge is for."""
+        why), ``<<`` included. Keys a merge (``<<: *anchor``) brings in may be overridden by
+        the mapping's own keys: that is what a merge is for; two merges that bring in one key
+        with different values are refused like a repeat."""
         if self.refuse_repeated_keys and isinstance(node, yaml.MappingNode):
-            seen: dict[tuple[str, str], yaml.Mark] = {}
-            for key_node, _value in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
-                    continue
-                written = (str(key_node.tag), str(key_node.value))
-                first = seen.setdefault(written, key_node.start_mark)
-                if first is not key_node.start_mark:
-                    raise RepeatedYamlKey(str(key_node.value), first, key_node.start_mark)
+            own = _own_keys(node)
+            merged: list[yaml.Node] = []
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE_TAG:
+                    sequence = isinstance(value_node, yaml.SequenceNode)
+                    merged.extend(value_node.value if sequence else [value_node])
+            _refuse_disagreeing_merges(merged, own)
         return super().construct_mapping(node, deep=deep)
 
 
-class RepeatedYamlKey(yaml.YAMLError):
-    """A key written twice in one YAML mapping."""
+def _own_keys(node: yaml.MappingNode) -> set[tuple[str, str]]:
+    """The keys a mapping writes itself (``<<`` among them), refusing one written twice."""
+    seen: dict[tuple[str, str], yaml.Mark] = {}
+    for key_node, _value in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        written = (str(key_node.tag), str(key_node.value))
+        first = seen.setdefault(written, key_node.start_mark)
+        if first is not key_node.start_mark:
+            raise RepeatedYamlKey(str(key_node.value), first, key_node.start_mark)
+    return set(seen)
 
-    def __init__(self, key: str, first: yaml.Mark, again: yaml.Mark) -> None:
+
+def _refuse_disagreeing_merges(merged: list[yaml.Node], own: set[tuple[str, str]]) -> None:
+    """Refuse a key that two merged mappings bring in with different value nodes and the
+    mapping does not set itself: which one counts is a reader's choice (the YAML merge
+    draft says the earlier, readers differ), the same undocumented choice as a repeat."""
+    brought: dict[tuple[str, str], tuple[yaml.Node, yaml.Mark]] = {}
+    for mapping in merged:
+        if not isinstance(mapping, yaml.MappingNode):
+            continue  # PyYAML refuses it itself
+        for key_node, value_node in mapping.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            written = (str(key_node.tag), str(key_node.value))
+            if written in own:
+                continue
+            first = brought.setdefault(written, (value_node, key_node.start_mark))
+            if first[0] is not value_node:
+                raise RepeatedYamlKey(
+                    str(key_node.value), first[1], key_node.start_mark, merged=True
+                )
+
+
+class RepeatedYamlKey(yaml.YAMLError):
+    """A key written twice in one YAML mapping, or brought in by two of its merges."""
+
+    def __init__(self, key: str, first: yaml.Mark, again: yaml.Mark, *, merged: bool = False):
         super().__init__(key)
-        self.key, self.first, self.again = key, first, again
+        self.key, self.first, self.again, self.merged = key, first, again, merged
 
     def __str__(self) -> str:
+        how = "brought in by two merges (<<)" if self.merged else "written twice in one mapping"
         return (
-            f"'{self.key}' is written twice in one mapping, at line {self.first.line + 1}, "
-            f"column {self.first.column + 1} and at line {self.again.line + 1}, column "
+            f"'{self.key}' is {how}, at line {self.first.line + 1}, column "
+            f"{self.first.column + 1} and at line {self.again.line + 1}, column "
             f"{self.again.column + 1}: a reader keeps only one of the values and AWS does not "
             "document which one IAM keeps, so this tool does not guess; write the key once"
         )

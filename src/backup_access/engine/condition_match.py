@@ -76,8 +76,11 @@ def condition_element(
 ) -> StatementResult | None:
     """None when every condition holds; else the first that fails (``not_matched``), or,
     when none fails for certain, the first the engine cannot evaluate (``unsupported``)."""
+    conditions = statement.conditions
+    if len(conditions) > 1 and (clash := case_clash(conditions)) is not None:
+        return new_result(Outcome.UNSUPPORTED, "Condition", None, principal_match, clash)
     unsupported: ConditionOutcome | None = None
-    for condition in statement.conditions:
+    for condition in conditions:
         outcome = condition_outcome(condition, context, variables)
         if outcome.unsupported is not None:
             unsupported = unsupported or outcome
@@ -85,4 +88,23 @@ def condition_element(
             return new_result(Outcome.NOT_MATCHED, "Condition", outcome, principal_match, None)
     if unsupported is not None:
         return new_result(Outcome.UNSUPPORTED, "Condition", unsupported, principal_match, None)
+    return None
+
+
+def case_clash(conditions: tuple[Condition, ...]) -> str | None:
+    """Why a condition block cannot be evaluated when one operator lists a key twice in
+    different case (``aws:PrincipalOrgID`` and ``aws:principalorgid``): key names are not
+    case-sensitive, so both name one key, IAM Access Analyzer reports the block as an error
+    (access-analyzer-reference-policy-checks.html, "Duplicate keys with different case"),
+    and AWS does not document how IAM evaluates it. None when there is no such pair."""
+    seen: dict[tuple[str, str], str] = {}
+    for condition in conditions:
+        written = seen.setdefault((condition.operator, condition.key.lower()), condition.key)
+        if written != condition.key:
+            return (
+                f"{condition.operator} lists the condition key '{written}' again as "
+                f"'{condition.key}': key names are not case-sensitive, so both name one key; "
+                "IAM Access Analyzer reports this as an error and AWS does not document how "
+                "IAM evaluates it, so this tool does not guess"
+            )
     return None
