@@ -93,3 +93,22 @@ def test_live_with_a_world_after_the_operation_is_refused(
     result = CliRunner().invoke(main, [*args, "--world", str(tmp_path), "--caller", ROLE])
     assert result.exit_code == 2
     assert "--live reads AWS: give it without --world" in result.output
+
+
+def test_a_group_option_missing_its_value_at_the_end_says_so() -> None:
+    """Moved in front of the operation, it would take the operation's name as its value
+    (review finding F7: "No such option '--caller'")."""
+    result = CliRunner().invoke(main, ["explain", "copy", "--caller", ROLE, "--profile"])
+    assert result.exit_code == 2
+    assert "Option '--profile' requires an argument." in result.output
+
+
+@pytest.mark.parametrize("command", ["explain", "fix"])
+@pytest.mark.parametrize("after", [True, False])
+def test_live_max_age_without_live_is_a_usage_error(command: str, after: bool) -> None:
+    """It was silently ignored (review finding F8)."""
+    age = ["--live-max-age", "5"]
+    args = [command, "copy", *age] if after else [command, *age, "copy"]
+    result = CliRunner().invoke(main, [*args, "--caller", ROLE])
+    assert result.exit_code == 2
+    assert "--live-max-age says how old a --live world may be: use --live" in result.output

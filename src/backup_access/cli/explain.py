@@ -34,7 +34,13 @@ from backup_access.cli.common import (
 )
 from backup_access.cli.config import default_world
 from backup_access.cli.group_options import hoist_group_options
-from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, LIVE_PROFILE_KEY, use_live_world
+from backup_access.cli.live import (
+    DEFAULT_MAX_AGE,
+    LIVE_KEY,
+    LIVE_PROFILE_KEY,
+    given_on_command_line,
+    use_live_world,
+)
 from backup_access.cli.usage import (
     check_missing,
     check_operation_values,
@@ -372,6 +378,8 @@ def explain(
         ctx.meta[LIVE_PROFILE_KEY] = profile
     elif profile is not None:
         raise click.UsageError("--profile says how --live reads AWS: give it with --live")
+    elif given_on_command_line(ctx, "live_max_age"):
+        raise click.UsageError("--live-max-age says how old a --live world may be: use --live")
     if ctx.invoked_subcommand is not None:
         if error_text is not None or cloudtrail is not None:
             raise click.UsageError("give an OPERATION, --error or --cloudtrail: one of them")

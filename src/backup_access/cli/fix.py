@@ -35,7 +35,7 @@ from backup_access.cli.explain import (
     settings_for,
 )
 from backup_access.cli.group_options import hoist_group_options
-from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, use_live_world
+from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, given_on_command_line, use_live_world
 from backup_access.cli.usage import unknown_operation
 from backup_access.diagnose import Explanation, explain_operation
 from backup_access.documents import load_document
@@ -388,6 +388,8 @@ def fix(ctx: click.Context, /, **values: Any) -> None:
         if settings.world is not None or cloudtrail is not None:
             raise click.UsageError("--live reads AWS: give it without --world and --cloudtrail")
         ctx.meta[LIVE_KEY] = live_max_age
+    elif given_on_command_line(ctx, "live_max_age"):
+        raise click.UsageError("--live-max-age says how old a --live world may be: use --live")
     options = _options(ctx, values)
     if ctx.invoked_subcommand is not None:
         if error_text is not None or cloudtrail is not None:

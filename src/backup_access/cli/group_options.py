@@ -62,6 +62,9 @@ def hoist_group_options(group: click.Group, ctx: click.Context, args: list[str])
         name = word.split("=", 1)[0]
         if name in group_options and name not in own:
             takes = group_options[name] and "=" not in word
+            if takes and index + 1 == len(tail):
+                # moved without its value, it would take the operation's name for one
+                raise click.BadOptionUsage(name, f"Option '{name}' requires an argument.")
             moved += tail[index : index + (2 if takes else 1)]
             index += 2 if takes else 1
             continue

@@ -143,6 +143,12 @@ def live_world(texts: Iterable[object], *, max_age: int, profile: str | None = N
         raise SystemExit(EXIT_AWS) from None
 
 
+def given_on_command_line(ctx: click.Context, name: str) -> bool:
+    """Whether the option was typed (not its default): ``--live-max-age`` without ``--live``
+    is a mistake to say, not a setting to ignore."""
+    return ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+
+
 def use_live_world(
     ctx: click.Context, settings: Any, texts: Iterable[object], *, profile: str | None = None
 ) -> None:
