@@ -6,6 +6,8 @@ and its own result says what is missing (never silently skipped).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from backup_access.catalogue import Check, Condition, Predicate
 from backup_access.catalogue.resource_types import load_resource_types
 from backup_access.diagnose.binding import Binding, UnresolvedError
@@ -27,81 +29,99 @@ def _vault_type(binding: Binding, name: str) -> VaultType | None:
     return vault.type if vault is not None else None
 
 
-def holds(binding: Binding, condition: Condition) -> tuple[bool, str]:
+class Holding(NamedTuple):
+    """Whether a check's condition holds, and the sentence that says why (shown for a
+    check skipped because it does not)."""
+
+    holds: bool
+    why: str
+
+
+def holds(binding: Binding, condition: Condition) -> Holding:
     """Whether ``condition`` holds, and a sentence saying why (for skipped checks)."""
     p = condition.predicate
     args = condition.args
     if p in (Predicate.SAME_ACCOUNT, Predicate.CROSS_ACCOUNT):
         pair = _pair(binding, condition, "account")
         if pair is None:
-            return True, "accounts unknown"
+            return Holding(True, "accounts unknown")
         same = pair[0] == pair[1]
         words = f"{args[0]} is in {pair[0]}, {args[1]} in {pair[1]}"
-        return (same if p is Predicate.SAME_ACCOUNT else not same), words
+        return Holding((same if p is Predicate.SAME_ACCOUNT else not same), words)
     if p in (Predicate.SAME_REGION, Predicate.CROSS_REGION):
         pair = _pair(binding, condition, "region")
         if pair is None:
-            return True, "Regions unknown"
+            return Holding(True, "Regions unknown")
         same = pair[0] == pair[1]
         words = f"{args[0]} is in {pair[0]}, {args[1]} in {pair[1]}"
-        return (same if p is Predicate.SAME_REGION else not same), words
+        return Holding((same if p is Predicate.SAME_REGION else not same), words)
     if p in (Predicate.LAG_VAULT, Predicate.STANDARD_VAULT):
         kind = _vault_type(binding, args[0]) or VaultType.STANDARD
         lag = kind is VaultType.LOGICALLY_AIR_GAPPED
-        return (lag if p is Predicate.LAG_VAULT else not lag), f"{args[0]} is a {kind} vault"
+        return Holding(
+            (lag if p is Predicate.LAG_VAULT else not lag), f"{args[0]} is a {kind} vault"
+        )
     if p is Predicate.CUSTOMER_KEY:
         customer = binding.is_customer_key(args[0])
         if customer is None:
-            return True, "key manager unknown"
+            return Holding(True, "key manager unknown")
         if customer:
-            return True, f"{args[0]} is a customer managed key"
-        return False, (
-            f"{args[0]} {binding.values[args[0]]} is an AWS managed key: AWS writes its key "
-            "policy, which lets principals of its own account use it through the service"
+            return Holding(True, f"{args[0]} is a customer managed key")
+        return Holding(
+            False,
+            (
+                f"{args[0]} {binding.values[args[0]]} is an AWS managed key: AWS writes its key "
+                "policy, which lets principals of its own account use it through the service"
+            ),
         )
     if p is Predicate.AWS_MANAGED_KEY:
         customer = binding.is_customer_key(args[0])
         if customer is None:
-            return True, "key manager unknown"
+            return Holding(True, "key manager unknown")
         what = "a customer" if customer else "an AWS"
-        return not customer, f"{args[0]} {binding.values[args[0]]} is {what} managed key"
+        return Holding(not customer, f"{args[0]} {binding.values[args[0]]} is {what} managed key")
     if p is Predicate.GIVEN:
         if args[0] in binding.values and args[0] not in binding.given:
-            return False, f"{args[0]} was not given (its value comes from the world: see Notes)"
-        return args[0] in binding.given, f"{args[0]} was not given"
+            return Holding(
+                False, f"{args[0]} was not given (its value comes from the world: see Notes)"
+            )
+        return Holding(args[0] in binding.given, f"{args[0]} was not given")
     if p is Predicate.BOUND:
-        return args[0] in binding.values, f"{args[0]} is neither given nor known"
+        return Holding(args[0] in binding.values, f"{args[0]} is neither given nor known")
     if p is Predicate.CROSS_ACCOUNT_OR_REGION:
         accounts = _pair(binding, condition, "account")
         regions = _pair(binding, condition, "region")
         if accounts is None or regions is None:
-            return True, "accounts or Regions unknown"
+            return Holding(True, "accounts or Regions unknown")
         leaves = accounts[0] != accounts[1] or regions[0] != regions[1]
-        return leaves, f"{args[0]} and {args[1]} are in the same account and Region"
+        return Holding(leaves, f"{args[0]} and {args[1]} are in the same account and Region")
     if p is Predicate.FOREIGN_IMAGE:
         return _foreign_image(binding, condition)
     if p in TYPE_PREDICATES:
         return _type_holds(binding, condition)
     if p is Predicate.TYPE_KNOWN:
         known = binding.kind is not None and binding.kind.type is not None
-        return known, "the resource type is not known (give --resource-type or --resource)"
+        return Holding(known, "the resource type is not known (give --resource-type or --resource)")
     raise UnresolvedError(f"unknown predicate {p}")  # pragma: no cover - enum is exhaustive
 
 
-def _foreign_image(binding: Binding, condition: Condition) -> tuple[bool, str]:
+def _foreign_image(binding: Binding, condition: Condition) -> Holding:
     """Whether the AMI a copy reads is another's than the destination account's: EC2 Allowed
     AMIs never restricts an account's own AMIs (GetAllowedImagesSettings), so a copy between
     two standard vaults of one account (cross-Region too) is never refused by it; a logically
     air-gapped vault's AMIs are aws-backup-vault's, whatever the account (LAG page)."""
     source, destination = condition.args
     if _vault_type(binding, source) is VaultType.LOGICALLY_AIR_GAPPED:
-        return True, f"{source} is logically air-gapped"
+        return Holding(True, f"{source} is logically air-gapped")
     pair = _pair(binding, condition, "account")
     if pair is None:
-        return True, "accounts unknown"
-    return pair[0] != pair[1], (
-        f"{source} and {destination} are both in account {pair[0]}, whose own AMIs EC2 "
-        "Allowed AMIs never restricts"
+        return Holding(True, "accounts unknown")
+    return Holding(
+        pair[0] != pair[1],
+        (
+            f"{source} and {destination} are both in account {pair[0]}, whose own AMIs EC2 "
+            "Allowed AMIs never restricts"
+        ),
     )
 
 
@@ -137,33 +157,33 @@ def _type_in(kind: PointKind, condition: Condition) -> bool | None:
     return inside.pop() if len(inside) == 1 else None
 
 
-def _type_holds(binding: Binding, condition: Condition) -> tuple[bool, str]:
+def _type_holds(binding: Binding, condition: Condition) -> Holding:
     return type_holds(binding.kind, condition)
 
 
-def type_holds(kind: PointKind | None, condition: Condition) -> tuple[bool, str]:
+def type_holds(kind: PointKind | None, condition: Condition) -> Holding:
     """Whether a type condition (``type_in``, ``fully_managed``, ``snapshot_backed``) holds
     for ``kind``, and why. Undecidable (unknown type) counts as holding: the check then
     reports unknown, and a list narrowed to a type keeps it."""
     if kind is None:
-        return True, "resource type unknown"
+        return Holding(True, "resource type unknown")
     if condition.predicate is Predicate.TYPE_IN:
         inside = _type_in(kind, condition)
         if inside is None:
-            return True, "resource type unknown"
-        return inside, f"the resource type is {kind.label}"
+            return Holding(True, "resource type unknown")
+        return Holding(inside, f"the resource type is {kind.label}")
     if kind.fully_managed is None:
-        return True, "whether the type is fully managed is unknown"
+        return Holding(True, "whether the type is fully managed is unknown")
     managed = kind.fully_managed
     holds = managed if condition.predicate is Predicate.FULLY_MANAGED else not managed
     what = "fully managed by AWS Backup" if managed else "snapshot-backed (not fully managed)"
-    return holds, f"the recovery point is {what}: {kind.label} ({kind.how})"
+    return Holding(holds, f"the recovery point is {what}: {kind.label} ({kind.how})")
 
 
-def applies(binding: Binding, check: Check) -> tuple[bool, str]:
+def applies(binding: Binding, check: Check) -> Holding:
     """Whether every condition of ``check`` holds; else the first reason it does not."""
     for condition in check.when:
         ok, why = holds(binding, condition)
         if not ok:
-            return False, why
-    return True, ""
+            return Holding(False, why)
+    return Holding(True, "")
