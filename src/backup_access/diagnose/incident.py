@@ -61,6 +61,15 @@ class Incident:
     region: str | None = None
     via_service: str | None = None
     title: str = "error message"
+    caller: str | None = None  # the operation's caller, when the report names it apart
+    passed_role: str | None = None  # the service role the operation passes (a record's)
+    record: bool = False  # a CloudTrail record (its fields), not a pasted message
+
+    @property
+    def job_role(self) -> str | None:
+        """The service role of the job the report is about: the job record's, else the role
+        the recorded operation passes."""
+        return self.message.job.role or self.passed_role
 
     @classmethod
     def of_message(cls, parsed: ParsedMessage) -> Incident:
@@ -119,7 +128,12 @@ def _request(
         region=incident.region,
         session=session,
         keys=pass_role_context(
-            incident.action, parsed.operation, job_started=parsed.evidence.names_started_job
+            incident.action,
+            parsed.operation,
+            job_started=parsed.evidence.names_started_job,
+            principal=incident.principal,
+            caller=incident.caller,
+            job_role=incident.job_role,
         ),
     )
     if session is None and parsed.layer is Layer.SESSION:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from backup_access.catalogue import Actor, Check, Operation, load_catalogue
 from backup_access.catalogue.templates import PLACEHOLDER
+from backup_access.diagnose.passer import Passer, PasserReading, who_passed
 from backup_access.engine import Decision, StatementTrace
 from backup_access.policy.model import Effect
 
@@ -76,19 +77,20 @@ def _operations(api: str) -> tuple[Operation, ...]:
     return tuple(op for op in operations if op.api.lower() == api.lower())
 
 
-def _pass_role_checks(api: str, *, job_started: bool) -> tuple[Check, ...]:
-    """The catalogue's pass-role checks of ``api``: the caller's when the call itself was
-    denied; the service role's when a started job failed (the call and the caller's PassRole
-    passed, so the role was passed inside the job, as a restore passes an instance role)."""
+def _pass_role_checks(api: str, passer: Passer) -> tuple[Check, ...]:
+    """The catalogue's pass-role checks of ``api`` made by ``passer``: the caller's, or the
+    job's service role's (a restore role passing an instance role), or both when the paste
+    cannot tell (``diagnose.passer``)."""
     return tuple(
         check
         for operation in _operations(api)
         for check in operation.checks
-        if is_pass_role(check.action) and (check.actor is not Actor.CALLER) == job_started
+        if is_pass_role(check.action)
+        and (passer is Passer.EITHER or (check.actor is Actor.CALLER) == (passer is Passer.CALLER))
     )
 
 
-def _unknown_why(operation: str | None, *, job_started: bool) -> str:
+def _unknown_why(operation: str | None, reading: PasserReading) -> str:
     """Why the paste does not tell what the role was passed to."""
     if operation is None:
         return "it names no operation: what the role was passed to is not known"
@@ -97,9 +99,10 @@ def _unknown_why(operation: str | None, *, job_started: bool) -> str:
             f"it names {operation}, an operation the catalogue does not describe: what that "
             "call passes the role to is not known"
         )
-    who = "the job" if job_started else "the caller"
+    who = "the job" if reading.passer is Passer.JOB_ROLE else "the caller"
     return (
-        f"the catalogue knows of no role passed by {who} of {operation}: its service is not known"
+        f"the catalogue knows of no role passed by {who} of {operation} ({reading.why}): its "
+        "service is not known"
     )
 
 
@@ -108,15 +111,23 @@ def _literal(values: tuple[str, ...]) -> bool:
 
 
 def pass_role_context(
-    action: str | None, operation: str | None, *, job_started: bool = False
+    action: str | None,
+    operation: str | None,
+    *,
+    job_started: bool = False,
+    principal: str | None = None,
+    caller: str | None = None,
+    job_role: str | None = None,
 ) -> PassRoleContext | None:
     """The keys of a denied ``iam:PassRole`` the paste names with ``operation`` (the API
-    the wrapper or CloudTrail's eventName names); None for any other action."""
+    the wrapper or CloudTrail's eventName names), from the checks of whoever ``principal``
+    is (``diagnose.passer.who_passed``); None for any other action."""
     if not is_pass_role(action):
         return None
-    checks = _pass_role_checks(operation, job_started=job_started) if operation else ()
+    reading = who_passed(principal, caller=caller, job_role=job_role, job_started=job_started)
+    checks = _pass_role_checks(operation, reading.passer) if operation else ()
     if not checks:
-        why = _unknown_why(operation, job_started=job_started)
+        why = _unknown_why(operation, reading)
         return PassRoleContext(unknown=tuple(UnknownKey(k, why) for k in PASS_ROLE_KEYS), hint=HINT)
     context: list[tuple[str, tuple[str, ...]]] = []
     unknown: list[UnknownKey] = []
@@ -126,7 +137,9 @@ def pass_role_context(
         seen = {_value(c, key) for c in checks}
         if len(seen) > 1 or any(v is not None and not _literal(v) for v in seen):
             shown = " or ".join(sorted(", ".join(v) if v else "absent" for v in seen))
-            unknown.append(UnknownKey(key, f"{operation} may set it to {shown}: {ids}"))
+            unknown.append(
+                UnknownKey(key, f"{operation} may set it to {shown}: {ids}; {reading.why}")
+            )
             continue
         value = next(iter(seen))
         if value is not None:  # a key the catalogue does not set is absent, as in its check
@@ -136,7 +149,7 @@ def pass_role_context(
     if said:
         note = (
             f"{'; '.join(said)}: {operation} passes the role to that service "
-            f"(catalogue check {ids}; {SOURCE})"
+            f"(catalogue check {ids}, as {reading.why}; {SOURCE})"
         )
     return PassRoleContext(tuple(context), tuple(unknown), note, HINT if unknown else None)
 
