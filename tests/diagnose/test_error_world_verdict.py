@@ -56,10 +56,15 @@ def test_a_denial_the_world_allows_is_unknown_with_the_disagreement_first() -> N
 
 
 def test_quiet_and_expect_allowed_do_not_take_a_denial_for_allowed() -> None:
-    for world, message in ((CREATE_VAULT, SCP_DENY), (RESTORE, RESTORE_DENY)):
+    # RESTORE_DENY names no recovery point: the world cannot say it allows the one AWS denied,
+    # so its answer says the resource is missing (tests/diagnose/test_unnamed_resource.py).
+    for world, message, why in (
+        (CREATE_VAULT, SCP_DENY, "AWS denied this but the world"),
+        (RESTORE, RESTORE_DENY, "cannot tell whether"),
+    ):
         quiet = explain(world, "--error", message, "--expect", "allowed", "-q")
         assert quiet.exit_code == 1, quiet.output  # --expect allowed is not met
-        assert quiet.stdout.startswith("? UNKNOWN error message — AWS denied this but the world")
+        assert quiet.stdout.startswith(f"? UNKNOWN error message — {why}")
         assert explain(world, "--error", message, "--expect", "denied").exit_code == 1
 
 

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from backup_access.diagnose.families import MessageFamily
 from backup_access.diagnose.messages import MessageKind, ParsedMessage, parse_error_message
+from backup_access.diagnose.passrole import is_pass_role
 from backup_access.diagnose.unwrap import Evidence
 from backup_access.errors import InputError
 
@@ -59,6 +60,8 @@ class CloudTrailEvent:
     source_ip: str | None = None
     vpc_endpoint_id: str | None = None
     role: str | None = None  # the role a session belongs to (sessionContext.sessionIssuer)
+    caller: str | None = None  # userIdentity's principal, even when the message names another
+    passed_role: str | None = None  # the role the operation passes (``_role_parameter``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,46 @@ def _resource(record: Mapping[str, Any], service: str | None) -> str | None:
     return None
 
 
+# The request parameter each operation passes its service role in, as its API page's request
+# syntax names it (CloudTrail records requestParameters with the first letter in lower case):
+# https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartCopyJob.html,
+# API_StartBackupJob.html, API_StartRestoreJob.html (IamRoleArn) and
+# API_CreateBackupSelection.html (BackupSelection.IamRoleArn).
+_ROLE_PARAMETERS: Mapping[str, tuple[str, ...]] = {
+    "startcopyjob": ("IamRoleArn",),
+    "startbackupjob": ("IamRoleArn",),
+    "startrestorejob": ("IamRoleArn",),
+    "createbackupselection": ("BackupSelection", "IamRoleArn"),
+}
+
+
+def _field(value: object, name: str) -> object:
+    """``value[name]`` read case-blind (requestParameters use camelCase, the API PascalCase)."""
+    if not isinstance(value, Mapping):
+        return None
+    return next(
+        (v for k, v in value.items() if isinstance(k, str) and k.lower() == name.lower()), None
+    )
+
+
+def _role_parameter(record: Mapping[str, Any], event_name: str | None) -> str | None:
+    """The role ARN the recorded operation passes, from its requestParameters; None when the
+    operation passes none this tool knows of or the record does not hold it."""
+    path = _ROLE_PARAMETERS.get((event_name or "").lower())
+    if path is None:
+        return None
+    value: object = record.get("requestParameters")
+    for name in path:
+        value = _field(value, name)
+    text = _text(value)
+    return text if text and text.startswith("arn:") and ":role/" in text else None
+
+
+def _role_path(event_name: str | None) -> str:
+    path = _ROLE_PARAMETERS.get((event_name or "").lower(), ())
+    return ".".join(name[:1].lower() + name[1:] for name in path)
+
+
 class DeniedRequest(NamedTuple):
     """The request a record's errorMessage says was denied (None: the message names none)."""
 
@@ -138,17 +181,29 @@ class DeniedRequest(NamedTuple):
 
 
 def _denied_request(
-    message: ParsedMessage, event_action: str | None, event_resource: str | None
+    message: ParsedMessage,
+    event_action: str | None,
+    event_resource: str | None,
+    *,
+    caller: str | None = None,
+    passed_role: str | None = None,
 ) -> DeniedRequest:
     """What AWS says it denied, not what the record's eventName called: StartCopyJob is
     refused for the iam:PassRole it needs on the copy role, and the message names that
     request. The record's resource stands only for the event's own action (or when the
-    message names no action at all).
+    message names no action at all). An iam:PassRole message that names no resource is the
+    caller's PassRole of the role the operation passes (``passed_role``), when the message's
+    principal is the record's caller; otherwise the resource stays unknown (None).
     Message forms: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html"""
     if message.action is None:
         return DeniedRequest(message.principal, None, event_resource)
     same = event_action is not None and message.action.lower() == event_action.lower()
     resource = message.resource or (event_resource if same else None)
+    by_caller = message.principal is None or (
+        caller is not None and message.principal.lower() == caller.lower()
+    )
+    if resource is None and is_pass_role(message.action) and by_caller:
+        resource = passed_role
     return DeniedRequest(message.principal, message.action, resource)
 
 
@@ -184,14 +239,22 @@ def _event(record: Mapping[str, Any], pointer: str) -> CloudTrailEvent | str:
     service = _service(event_source)
     action = f"{service}:{event_name}" if service and event_name else None
     principal, via_service, role = _principal(identity)
+    caller = principal
+    passed_role = _role_parameter(record, event_name)
     resource = _resource(record, service)
     error_text = _text(record.get("errorMessage")) or ""
     message = parse_error_message(error_text)
     if message.kind is MessageKind.ACCESS_DENIED:
-        named = _denied_request(message, action, resource)
+        named = _denied_request(message, action, resource, caller=caller, passed_role=passed_role)
         if named.action and action and named.action.lower() != action.lower():
             said = f"CloudTrail recorded {event_name}; its errorMessage says AWS denied "
-            said += f"{named.action} on {named.resource or '*'}, the request evaluated here"
+            said += f"{named.action} on {named.resource or 'a resource it does not name'}"
+            said += ", the request evaluated here"
+            if message.resource is None and named.resource is not None:
+                said += (
+                    f" (the role is the record's requestParameters {_role_path(event_name)}, "
+                    f"the role {event_name} passes)"
+                )
             message = replace(message, notes=(*message.notes, said))
         principal = named.principal or principal
         action, resource = named.action or action, named.resource
@@ -238,6 +301,8 @@ def _event(record: Mapping[str, Any], pointer: str) -> CloudTrailEvent | str:
         source_ip=_text(record.get("sourceIPAddress")),
         vpc_endpoint_id=_text(record.get("vpcEndpointId")),
         role=role,
+        caller=caller,
+        passed_role=passed_role,
     )
 
 

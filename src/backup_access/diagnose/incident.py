@@ -33,6 +33,7 @@ from backup_access.diagnose.offline import answer_offline, message_parameters
 from backup_access.diagnose.passrole import pass_role_context
 from backup_access.diagnose.unevaluated import offline_notes, vault_not_empty
 from backup_access.diagnose.unmask import Unmasked, unmask
+from backup_access.diagnose.unnamed_resource import unnamed_resource
 from backup_access.engine.model import Layer, NamedPolicy
 from backup_access.errors import InputError
 from backup_access.world import World
@@ -86,6 +87,9 @@ class Incident:
             region=event.region,
             via_service=event.via_service,
             title=" ".join(p for p in parts if p),
+            caller=event.caller,
+            passed_role=event.passed_role,
+            record=True,
         )
 
 
@@ -135,6 +139,9 @@ def _request(
             caller=incident.caller,
             job_role=incident.job_role,
         ),
+        unnamed=None
+        if incident.resource
+        else unnamed_resource(incident.action, record=incident.record),
     )
     if session is None and parsed.layer is Layer.SESSION:
         result = message_checks.without_session_policy(result, incident.principal)

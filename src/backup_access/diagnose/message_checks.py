@@ -24,6 +24,7 @@ from backup_access.diagnose.explain import evaluate_setting
 from backup_access.diagnose.model import CheckDecision, CheckResult
 from backup_access.diagnose.passrole import PassRoleContext
 from backup_access.diagnose.permission import evaluate_permission
+from backup_access.diagnose.unnamed_resource import UnnamedResource
 from backup_access.engine.model import NamedPolicy
 from backup_access.world import World
 
@@ -67,9 +68,12 @@ def permission(
     region: str | None = None,
     session: tuple[NamedPolicy, ...] | None = None,
     keys: PassRoleContext | None = None,
+    unnamed: UnnamedResource | None = None,
 ) -> CheckResult:
     """``principal`` calling ``action`` on ``resource`` ("*" when the message names none);
-    ``keys``: the condition keys AWS set on an iam:PassRole (``diagnose.passrole``)."""
+    ``keys``: the condition keys AWS set on an iam:PassRole (``diagnose.passrole``);
+    ``unnamed``: why "*" stands for a resource the message does not name
+    (``diagnose.unnamed_resource``), None when "*" is the request's resource."""
     check = Check(
         id=check_id,
         kind=CheckKind.PERMISSION,
@@ -90,6 +94,7 @@ def permission(
             message_binding(world, region=region, session=session),
             check,
             unknown=keys.unknown if keys is not None else (),
+            unnamed=unnamed,
         )
     except UnresolvedError as error:  # pragma: no cover - literals resolve
         return CheckResult(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import NamedTuple
 
 from backup_access.catalogue import Actor, Check
 from backup_access.diagnose.binding import Binding, UnresolvedError, region_of
@@ -12,6 +13,7 @@ from backup_access.diagnose.model import CheckDecision, CheckResult, LayerStep
 from backup_access.diagnose.passrole import UnknownKey, stands_without, turns_on
 from backup_access.diagnose.predicates import type_unknown
 from backup_access.diagnose.reasons import explain_decision
+from backup_access.diagnose.unnamed_resource import UnnamedResource, deny_on_every_resource
 from backup_access.engine import Decision, DecisionValue, LayerTrace, evaluate
 from backup_access.policy.context import ContextValue, RequestContext
 from backup_access.world import Resolution, resolve
@@ -130,32 +132,60 @@ def _created_resource_gaps(binding: Binding, check: Check, resolution: Resolutio
     return set(resolution.missing) - set(baseline.missing)
 
 
+class Judgement(NamedTuple):
+    """A check's decision as it stands after what the request leaves unknown: its value, the
+    reason said, and what is missing to decide it."""
+
+    value: CheckDecision
+    reason: str
+    missing: tuple[str, ...]
+
+
 def _with_unknown_keys(
-    decision: Decision,
-    unknown: tuple[UnknownKey, ...],
-    value: CheckDecision,
-    reason: str,
-    missing: tuple[str, ...],
-) -> tuple[CheckDecision, str, tuple[str, ...]]:
+    decision: Decision, unknown: tuple[UnknownKey, ...], judged: Judgement
+) -> Judgement:
     """The decision when keys AWS set are unknown: it stands if no statement turns on them
     or an explicit deny stands without them; otherwise it is unknown, and says which key."""
     keys = tuple(u.key for u in unknown)
     statements = turns_on(decision, keys)
     if not statements:
-        return value, reason, missing
+        return judged
     if decision.value is DecisionValue.EXPLICIT_DENY and stands_without(decision, keys):
-        return value, reason, missing
+        return judged
     lowered = {c.key.lower() for s in statements for c in s.quoted.conditions} | {
         s.condition.condition.key.lower() for s in statements if s.condition is not None
     }
     deciding = [u for u in unknown if u.key.lower() in lowered]
     named = ", ".join(sorted({s.sid or f"#{s.statement}" for s in statements}))
-    return (
+    return Judgement(
         CheckDecision.UNKNOWN,
         f"unknown: statement {named} turns on {' and '.join(u.key for u in deciding)}, whose "
         f"value the paste does not give ({'; '.join(u.why for u in deciding)}); with the key "
-        f"absent, {reason}",
-        (*missing, *(u.missing for u in deciding)),
+        f"absent, {judged.reason}",
+        (*judged.missing, *(u.missing for u in deciding)),
+    )
+
+
+def _with_unnamed_resource(
+    decision: Decision, unnamed: UnnamedResource, judged: Judgement
+) -> Judgement:
+    """The decision of a request evaluated on "*" because the report names no resource
+    (``unnamed``): an explicit deny that holds for every resource stands (explicit deny wins
+    whatever else applies); any other answer could differ on the real resource."""
+    deny = deny_on_every_resource(decision)
+    if deny is not None:
+        named = deny.sid or f"#{deny.statement}"
+        return judged._replace(
+            reason=(
+                f"{judged.reason}; the report names no resource, but statement {named} denies "
+                'the action on every resource (Resource "*", no condition on the resource), '
+                "so the deny stands whatever it was"
+            )
+        )
+    return Judgement(
+        CheckDecision.UNKNOWN,
+        f'unknown: {unnamed.why}. Evaluated on "*" in its place, {judged.reason}',
+        (*judged.missing, unnamed.missing),
     )
 
 
@@ -169,11 +199,17 @@ def layer_path(decision: Decision) -> tuple[LayerStep, ...]:
 
 
 def evaluate_permission(
-    binding: Binding, check: Check, *, unknown: tuple[UnknownKey, ...] = ()
+    binding: Binding,
+    check: Check,
+    *,
+    unknown: tuple[UnknownKey, ...] = (),
+    unnamed: UnnamedResource | None = None,
 ) -> CheckResult:
     """Evaluate one permission check; ``RequestError`` propagates for malformed values.
     ``unknown`` are condition keys AWS set on the request with values nobody can tell: they
-    are evaluated as absent, and a decision that turns on them is unknown."""
+    are evaluated as absent, and a decision that turns on them is unknown. ``unnamed`` says
+    why the check's resource ("*") stands for one the report does not name
+    (``_with_unnamed_resource``)."""
     assert check.principal and check.action and check.resource  # the loader ensures it
     fields: dict[str, str | None] = {}
     pending = type_unknown(binding, check)
@@ -209,8 +245,14 @@ def evaluate_permission(
         # allow there); only an explicit deny stands whatever is missing.
         value = CheckDecision.UNKNOWN
         reason = f"unknown (the world lacks: {'; '.join(missing)}); with what is known, {reason}"
+    if unnamed is not None and value is not CheckDecision.UNKNOWN:
+        value, reason, missing = _with_unnamed_resource(
+            decision, unnamed, Judgement(value, reason, missing)
+        )
     if unknown and value is not CheckDecision.UNKNOWN:
-        value, reason, missing = _with_unknown_keys(decision, unknown, value, reason, missing)
+        value, reason, missing = _with_unknown_keys(
+            decision, unknown, Judgement(value, reason, missing)
+        )
     if value is not CheckDecision.UNKNOWN:
         value, reason = _if_not_sent(check, resolution, value, reason)
     return CheckResult(
