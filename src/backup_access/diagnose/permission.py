@@ -49,26 +49,25 @@ def undocumented_key(key: str) -> str | None:
     return _UNDOCUMENTED_KEYS.get(key.lower())
 
 
-def _if_not_sent(
-    check: Check, resolution: Resolution, value: CheckDecision, reason: str
-) -> tuple[CheckDecision, str]:
+def _if_not_sent(check: Check, resolution: Resolution, judged: Judgement) -> Judgement:
     """The decision, evaluated again without the keys of ``_UNDOCUMENTED_KEYS`` the check
     sends: it stands when both agree, else it is unknown and says both answers."""
     sent = {key.lower() for key, _values in check.context} & _UNDOCUMENTED_KEYS.keys()
     if not sent:
-        return value, reason
+        return judged
     request = resolution.request
     kept = {k: v for k, v in request.context.as_dict().items() if k.lower() not in sent}
     without = evaluate(replace(request, context=RequestContext(kept)), resolution.policies)
-    if CheckDecision(without.value.value) is value:
-        return value, reason
+    if CheckDecision(without.value.value) is judged.value:
+        return judged
     other, _statements = explain_decision(without, resolution.policies)
     named = " and ".join(sorted(k for k in request.context if k.lower() in sent))
     why = "; ".join(_UNDOCUMENTED_KEYS[k] for k in sorted(sent))
-    return (
+    return Judgement(
         CheckDecision.UNKNOWN,
-        f"unknown: {why}. With {named} sent as the catalogue assumes, {reason}; without it, "
-        f"{other}",
+        f"unknown: {why}. With {named} sent as the catalogue assumes, {judged.reason}; "
+        f"without it, {other}",
+        judged.missing,
     )
 
 
@@ -254,7 +253,7 @@ def evaluate_permission(
             decision, unknown, Judgement(value, reason, missing)
         )
     if value is not CheckDecision.UNKNOWN:
-        value, reason = _if_not_sent(check, resolution, value, reason)
+        value, reason, missing = _if_not_sent(check, resolution, Judgement(value, reason, missing))
     return CheckResult(
         id=check.id,
         kind=check.kind,
