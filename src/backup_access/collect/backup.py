@@ -14,11 +14,11 @@ is in governance mode; a compliance lock past its lock date is immutable.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from backup_access.collect.calls import MISSING, Gap, Missing, Reader
+from backup_access.collect.policy_text import POLICY_TEXT, decode_policy
 from backup_access.errors import InputError
 from backup_access.fields import policy as check_policy
 from backup_access.policy.layer import Layer
@@ -99,8 +99,8 @@ def _access_policy(reader: Reader, client: Any, region: str, name: str, arn: str
     text = answer.get("Policy")
     if not text:
         return None
-    doc = json.loads(text) if isinstance(text, str) else text
     try:
+        doc = decode_policy(text, source=POLICY_TEXT)
         check_policy(doc, "", Layer.RESOURCE)
     except InputError as error:
         reader.log.add_gap(

@@ -6,18 +6,18 @@ tags, inline and attached policies) and managed policies with their versions
 Customer managed policies are written by name with their default version; AWS managed
 policies by ARN, their documents taken from the same answer, else from the copies shipped
 with backup-access, else fetched with ``iam:GetPolicy`` and ``iam:GetPolicyVersion``.
-A document our parser refuses is left out with its owner, as a gap, so that the world
-stays loadable and the owner reads as unknown rather than as having fewer policies.
+A document our parser refuses, or whose text writes a key twice (``policy_text``), is left
+out with its owner, as a gap, so that the world stays loadable and the owner reads as
+unknown rather than as having fewer policies.
 """
 
 from __future__ import annotations
 
-import json
-import urllib.parse
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from backup_access.collect.calls import MISSING, Gap, Missing, Reader
+from backup_access.collect.policy_text import POLICY_TEXT, decode_policy, keep_iam_policy_text
 from backup_access.errors import InputError
 from backup_access.fields import policy as check_policy
 from backup_access.policy.layer import Layer
@@ -32,21 +32,38 @@ class IamPart:
     aws_policies: dict[str, Any] = field(default_factory=dict)  # ARN -> document
 
 
-def document(raw: object) -> Any:
-    """A policy document as AWS returns it: already decoded by botocore, or URL-encoded JSON."""
-    if isinstance(raw, str):
-        return json.loads(urllib.parse.unquote(raw))
-    return raw
+class Read(NamedTuple):
+    """A policy document read from AWS's text: ``document`` when our parser accepts it, else
+    ``why`` not (a repeated key, invalid JSON or a grammar error)."""
+
+    document: Any
+    why: str | None
+
+
+def read_document(raw: object, use: Layer) -> Read:
+    """IAM's URL-encoded policy text (the IAM client keeps it as text:
+    ``keep_iam_policy_text``), decoded and checked as a ``use`` policy."""
+    try:
+        doc = decode_policy(raw, source=POLICY_TEXT, url_encoded=True)
+        check_policy(doc, "", use)
+    except InputError as error:
+        return Read(None, str(error))
+    return Read(doc, None)
+
+
+def _iam(reader: Reader) -> Any:
+    return keep_iam_policy_text(reader.client("iam"))
 
 
 def _tags(raw: list[dict[str, str]] | None) -> dict[str, str]:
     return {tag["Key"]: tag["Value"] for tag in raw or []}
 
 
-def _default_version(item: dict[str, Any]) -> Any:
+def _default_version(item: dict[str, Any]) -> object:
+    """The default version's text, None when the answer lists none."""
     for version in item.get("PolicyVersionList") or []:
         if version.get("IsDefaultVersion"):
-            return document(version.get("Document"))
+            return version.get("Document")
     return None
 
 
@@ -55,15 +72,6 @@ def _ref(arn: str, account: str) -> str:
     if is_aws_managed_arn(arn):
         return arn
     return arn.rsplit("/", 1)[-1] if f":{account}:policy/" in arn else arn
-
-
-def _parses(doc: object, use: Layer) -> str | None:
-    """None when our parser accepts ``doc``, else why not."""
-    try:
-        check_policy(doc, "", use)
-    except InputError as error:
-        return str(error)
-    return None
 
 
 class _Builder:
@@ -85,19 +93,23 @@ class _Builder:
     def managed(self) -> None:
         for item in self.details.get("Policies") or []:
             arn = item.get("Arn", "")
-            doc = _default_version(item)
-            if doc is None:
-                continue
-            if is_aws_managed_arn(arn):
-                self.aws_docs[arn] = doc
+            text = _default_version(item)
+            if text is None:
                 continue
             name = item.get("PolicyName") or arn.rsplit("/", 1)[-1]
-            why = _parses(doc, Layer.IDENTITY)
-            if why is None:
-                self.policies[name] = doc
+            doc, why = read_document(text, Layer.IDENTITY)
+            aws = is_aws_managed_arn(arn)
+            if why is not None:  # its holders are left out: they read as unknown
+                self.bad_policies[arn if aws else name] = why
+                self.gap(
+                    f"AWS managed policy {arn}" if aws else f"customer managed policy {name}",
+                    why,
+                    arn,
+                )
+            elif aws:
+                self.aws_docs[arn] = doc
             else:
-                self.bad_policies[name] = why
-                self.gap(f"customer managed policy {name}", why, arn)
+                self.policies[name] = doc
 
     def attached(self, item: dict[str, Any]) -> tuple[list[str], str | None]:
         """Attached policy references, or why the entity cannot be written."""
@@ -113,8 +125,7 @@ class _Builder:
     def inline(self, items: list[dict[str, Any]] | None) -> tuple[dict[str, Any], str | None]:
         out: dict[str, Any] = {}
         for entry in items or []:
-            doc = document(entry.get("PolicyDocument"))
-            why = _parses(doc, Layer.IDENTITY)
+            doc, why = read_document(entry.get("PolicyDocument"), Layer.IDENTITY)
             if why is not None:
                 return out, f"inline policy {entry.get('PolicyName')}: {why}"
             out[entry["PolicyName"]] = doc
@@ -129,8 +140,8 @@ class _Builder:
             out["boundary"] = _ref(boundary, self.account) if boundary else None
             out["tags"] = _tags(item.get("Tags"))
         if kind == "role":
-            trust = document(item.get("AssumeRolePolicyDocument"))
-            why = None if trust is None else _parses(trust, Layer.RESOURCE)
+            text = item.get("AssumeRolePolicyDocument")
+            trust, why = (None, None) if text is None else read_document(text, Layer.RESOURCE)
             bad = bad or (f"trust policy: {why}" if why else None)
             out["trust"] = trust
         reason = bad or bad_inline
@@ -182,7 +193,7 @@ def _referenced(section: dict[str, Any]) -> set[str]:
 
 def _fetch_aws_policy(reader: Reader, arn: str) -> Any:
     """An AWS managed policy's default version by ARN (iam:GetPolicy, iam:GetPolicyVersion)."""
-    iam = reader.client("iam")
+    iam = _iam(reader)
     part = f"AWS managed policy {arn}"
     found = reader.call(iam, "get_policy", part=part, unknown=arn, PolicyArn=arn)
     if found is None or found is MISSING:
@@ -193,12 +204,17 @@ def _fetch_aws_policy(reader: Reader, arn: str) -> Any:
     )
     if answer is None or answer is MISSING:
         return None
-    return document(answer["PolicyVersion"].get("Document"))
+    doc, why = read_document(answer["PolicyVersion"].get("Document"), Layer.IDENTITY)
+    if why is not None:
+        reader.log.add_gap(
+            Gap(reader.account, None, part, "(parse)", f"not readable by backup-access: {why}", arn)
+        )
+    return doc
 
 
 def read_iam(reader: Reader) -> IamPart | None:
     """The account's IAM, or None (and a gap making the account unknown) when it is denied."""
-    iam = reader.client("iam")
+    iam = _iam(reader)
     details = reader.everything(
         iam, "get_account_authorization_details", part="IAM", unknown=reader.account
     )
@@ -211,6 +227,6 @@ def read_iam(reader: Reader) -> IamPart | None:
         doc = builder.aws_docs.get(arn)
         if doc is None and shipped_policy_by_arn(arn) is None:
             doc = _fetch_aws_policy(reader, arn)
-        if doc is not None and _parses(doc, Layer.IDENTITY) is None:
+        if doc is not None:
             part.aws_policies[arn] = doc
     return part

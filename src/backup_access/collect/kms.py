@@ -3,16 +3,16 @@
 Per key: DescribeKey (key manager), GetKeyPolicy (policy name ``default``, the only one),
 ListGrants, ListAliases, ListResourceTags
 (https://docs.aws.amazon.com/kms/latest/APIReference/API_Operations.html). A key whose policy
-or grants cannot be read is still written, its policy left out (which the world reads as
+or grants cannot be read (a policy text that writes a key twice included) is still written, its policy left out (which the world reads as
 unknown) and its ARN marked unknown in the manifest, so no question treats it as open.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from backup_access.collect.calls import MISSING, Gap, Missing, Reader
+from backup_access.collect.policy_text import POLICY_TEXT, decode_policy
 from backup_access.errors import InputError
 from backup_access.fields import policy as check_policy
 from backup_access.policy.layer import Layer
@@ -64,10 +64,8 @@ def read_key(reader: Reader, region: str, key_arn: str) -> tuple[str, dict[str, 
         PolicyName="default",
     )
     if answer is not None and answer is not MISSING:
-        doc = (
-            json.loads(answer["Policy"]) if isinstance(answer["Policy"], str) else answer["Policy"]
-        )
         try:
+            doc = decode_policy(answer.get("Policy"), source=POLICY_TEXT)
             check_policy(doc, "", Layer.RESOURCE)
             key["policy"] = doc
         except InputError as error:

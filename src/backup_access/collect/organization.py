@@ -13,13 +13,14 @@ given AWS's ``FullAWSAccess`` so that nothing is restricted, as AWS does
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from backup_access.collect.backup import GlobalSettings
-from backup_access.collect.calls import MISSING, Missing, Reader
+from backup_access.collect.calls import MISSING, Gap, Missing, Reader
+from backup_access.collect.policy_text import POLICY_TEXT, decode_policy
+from backup_access.errors import InputError
 from backup_access.world.managed import FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS
 from backup_access.world.manifest import ORGANIZATION_KEY
 
@@ -84,8 +85,7 @@ class _Reading:
                     )
                     if described is None or described is MISSING:
                         raise OrganizationUnreadableError("describe_policy")
-                    content = described["Policy"]["Content"]
-                    out[name] = {"type": kind, "document": json.loads(content)}
+                    out[name] = {"type": kind, "document": self.document(name, described)}
                 for target in _pages(
                     self.reader,
                     self.client,
@@ -95,6 +95,25 @@ class _Reading:
                 ):
                     self.attached[target["TargetId"]].append(name)
         return out
+
+    def document(self, name: str, described: dict[str, Any]) -> object:
+        """The policy's content; a text that cannot be decoded (a key written twice, invalid
+        JSON) is a gap and makes the organization unreadable: leaving the policy out would
+        read as fewer restrictions than AWS applies."""
+        try:
+            return decode_policy(described["Policy"].get("Content"), source=POLICY_TEXT)
+        except InputError as error:
+            self.reader.log.add_gap(
+                Gap(
+                    self.reader.account,
+                    None,
+                    f"organization policy {name}",
+                    "(parse)",
+                    f"not readable by backup-access: {error}",
+                    ORGANIZATION_KEY,
+                )
+            )
+            raise OrganizationUnreadableError("describe_policy") from None
 
     def unit(self, unit_id: str, name: str | None, defaults: list[str]) -> dict[str, Any]:
         accounts = _pages(

@@ -356,6 +356,11 @@ def _scope(run: _Run, base: Reader, caller_arn: str, regions: list[str]) -> _Sco
         except OrganizationUnreadableError:
             gaps = [g for g in run.log.gaps if g.unknown == ORGANIZATION_KEY]
             why = gaps[-1].error if gaps else "unknown error"
+            if gaps and gaps[-1].action == "(parse)":  # read, but not usable: not the caller's
+                raise CollectError(
+                    f"cannot use the organization read from account {caller}: "
+                    f"{gaps[-1].part}: {why}"
+                ) from None
             raise CollectError(
                 f"cannot read the organization from account {caller}: {why} "
                 "(run from the management account or a delegated administrator)"
