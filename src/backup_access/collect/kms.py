@@ -3,8 +3,9 @@
 Per key: DescribeKey (key manager), GetKeyPolicy (policy name ``default``, the only one),
 ListGrants, ListAliases, ListResourceTags
 (https://docs.aws.amazon.com/kms/latest/APIReference/API_Operations.html). A key whose policy
-or grants cannot be read (a policy text that writes a key twice included) is still written, its policy left out (which the world reads as
-unknown) and its ARN marked unknown in the manifest, so no question treats it as open.
+or grants cannot be read (a policy text that writes a key twice included) is still written,
+its policy left out (which the world reads as unknown) and its ARN marked unknown in the
+manifest, so no question treats it as open.
 """
 
 from __future__ import annotations
