@@ -182,6 +182,7 @@ REGION = obj(
                     {
                         "state": {"enum": ["enabled", "audit-mode", "disabled"]},
                         "providers": {"type": "array", "items": {"type": ["string", "integer"]}},
+                        "managed_by": {"enum": ["account", "declarative-policy"]},
                     },
                     required=("state",),
                 )

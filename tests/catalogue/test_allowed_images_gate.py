@@ -98,6 +98,26 @@ def test_the_destination_setting_decides_a_cross_account_ami(
         assert f"is {state} in us-east-1, which restricts no image" in check.reason
 
 
+def test_a_setting_a_declarative_policy_manages_is_changed_in_the_organization(
+    tmp_path: Path,
+) -> None:
+    # ManagedBy declarative-policy: the setting "can't be modified by the account"
+    # (API_GetAllowedImagesSettings.html); a declarative policy's attributes are set for the
+    # organization (https://docs.aws.amazon.com/organizations/latest/userguide/
+    # orgs_manage_policies_declarative_syntax.html), from its management account.
+    def patch(source: dict[str, Any], destinations: dict[str, Any]) -> None:
+        _images("222222222222", "us-east-1", "enabled", "amazon")(source, destinations)
+        regions = destinations["accounts"]["222222222222"]["regions"]
+        regions["us-east-1"]["ec2"]["allowed_images"]["managed_by"] = "declarative-policy"
+
+    check = _check(_world(tmp_path, patch))
+    assert check.decision is CheckDecision.DENIED and check.blocked_by == ("setting",)
+    assert "is managed by a declarative policy" in check.reason
+    assert "cannot be changed in the account" in check.reason
+    assert "organization's management account 999999999999" in check.reason  # org.yaml
+    assert "replace-image-criteria-in-allowed-images-settings" not in check.reason
+
+
 def test_an_unrecorded_setting_is_unknown_never_assumed(tmp_path: Path) -> None:
     def forget(source: dict[str, Any], destinations: dict[str, Any]) -> None:
         del destinations["accounts"]["222222222222"]["regions"]["us-east-1"]["ec2"]

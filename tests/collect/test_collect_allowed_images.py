@@ -74,7 +74,9 @@ def test_enabled_keeps_the_providers_of_every_criterion(ec2: Stubber, tmp_path: 
     }
     ec2.add_response("get_allowed_images_settings", answer, {})
     images, log = read(ec2)
-    assert images == AllowedImages("enabled", ("222222222222", "amazon", "aws-backup-vault"))
+    assert images == AllowedImages(
+        "enabled", ("222222222222", "amazon", "aws-backup-vault"), managed_by="account"
+    )
     assert log.gaps == [] and log.actions == {ACTION}
     assert not_allowed(log.actions) == {}  # the shipped collector policy allows the call
     assert loaded(tmp_path, images) == images
@@ -88,9 +90,15 @@ def test_enabled_keeps_the_providers_of_every_criterion(ec2: Stubber, tmp_path: 
             {"State": "audit-mode", "ImageCriteria": [{"ImageProviders": ["amazon"]}]},
             AllowedImages("audit-mode", ("amazon",)),
         ),
-        ({"State": "disabled", "ManagedBy": "account"}, AllowedImages("disabled", ())),
-        # a setting a declarative policy manages is answered the same way
-        ({"State": "enabled", "ManagedBy": "declarative-policy"}, AllowedImages("enabled", ())),
+        ({"State": "disabled", "ManagedBy": "account"}, AllowedImages("disabled", (), "account")),
+        # ManagedBy declarative-policy: the account "can't" modify the setting (the page); the
+        # world keeps it so that the remedy points at the organization's declarative policy
+        (
+            {"State": "enabled", "ManagedBy": "declarative-policy"},
+            AllowedImages("enabled", (), "declarative-policy"),
+        ),
+        # a ManagedBy value the page does not list is not recorded: who manages it is unknown
+        ({"State": "enabled", "ManagedBy": "someone-else"}, AllowedImages("enabled", ())),
         # criteria that narrow a provider do not matter while nothing is applied
         (
             {
@@ -189,7 +197,7 @@ ANSWER = """<GetAllowedImagesSettingsResponse xmlns="http://ec2.amazonaws.com/do
   <imageCriterionSet>
     <item><imageProviderSet><item>amazon</item><item>333333333333</item></imageProviderSet></item>
   </imageCriterionSet>
-  <managedBy>account</managedBy>
+  <managedBy>declarative-policy</managedBy>
 </GetAllowedImagesSettingsResponse>"""
 
 
@@ -204,7 +212,13 @@ def test_a_whole_run_writes_the_setting_into_the_world(
     account = manifest["collected_by"].split(":")[4]
     written = json.loads((tmp_path / "world" / f"account-{account}.json").read_text())
     assert written["accounts"][account]["regions"][REGION]["ec2"] == {
-        "allowed_images": {"state": "enabled", "providers": ["333333333333", "amazon"]}
+        "allowed_images": {
+            "state": "enabled",
+            "providers": ["333333333333", "amazon"],
+            "managed_by": "declarative-policy",
+        }
     }
     region = load_world(tmp_path / "world").accounts[account].regions[REGION]
-    assert region.allowed_images == AllowedImages("enabled", ("333333333333", "amazon"))
+    assert region.allowed_images == AllowedImages(
+        "enabled", ("333333333333", "amazon"), "declarative-policy"
+    )

@@ -101,6 +101,7 @@ def edit(path: str, value: object) -> Callable[[dict[str, Any]], None]:
 
 
 ROLE = f"/accounts/{PROD}/iam/roles/BackupAdmin"
+IMAGES = f"/accounts/{PROD}/regions/us-east-1/ec2/allowed_images"
 ROOT = "/organization/root"
 CASES = [
     ("unknown top key", edit("/acounts", {}), "/acounts", "unknown key"),
@@ -203,6 +204,12 @@ CASES = [
         "/organization/management_account",
         "12-digit",
     ),
+    (
+        "Allowed AMIs managed by someone the API page does not list",
+        edit(f"{IMAGES}/managed_by", "organization"),
+        f"{IMAGES}/managed_by",
+        "'managed_by' must be one of account, declarative-policy",
+    ),
 ]
 
 
@@ -223,6 +230,20 @@ def test_bad_world_is_located(
     if pointer is not None:
         assert error.pointer == pointer
     assert message in error.message
+
+
+@pytest.mark.parametrize("managed_by", ["account", "declarative-policy", None])
+def test_allowed_images_keep_who_manages_them(tmp_path: Path, managed_by: str | None) -> None:
+    # GetAllowedImagesSettings' ManagedBy (API_GetAllowedImagesSettings.html): account, or
+    # declarative-policy when the account cannot change the setting; absent: not recorded.
+    data = base()
+    images: dict[str, Any] = {"state": "enabled", "providers": ["amazon"]}
+    if managed_by is not None:
+        images["managed_by"] = managed_by
+    edit(IMAGES, images)(data)
+    loaded = load_world(write(tmp_path, data)).accounts[PROD].regions["us-east-1"]
+    assert loaded.allowed_images is not None
+    assert loaded.allowed_images.managed_by == managed_by
 
 
 def test_invalid_policy_is_located_inside_the_world(tmp_path: Path) -> None:

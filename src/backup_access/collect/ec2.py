@@ -10,7 +10,9 @@ keeps the state and every criterion's providers. A criterion may also hold image
 Marketplace product codes or age conditions that narrow its providers; the world has no place
 for them, so an ``enabled`` setting with such a criterion is left out (unknown) with a gap,
 never recorded as if its providers were allowed without condition. An answer without a known
-``State`` is a gap too, never taken as ``disabled``.
+``State`` is a gap too, never taken as ``disabled``. ``ManagedBy`` is kept: with
+``declarative-policy`` the account cannot change the setting, its organization's declarative
+policy does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from backup_access.collect.calls import MISSING, Gap, Reader
+from backup_access.world.backup_parts import IMAGE_MANAGERS
 from backup_access.world.model import AllowedImages
 
 PART = "EC2 Allowed AMIs"
@@ -51,12 +54,21 @@ def read_allowed_images(reader: Reader, region: str) -> AllowedImages | None:
         )
         return None
     providers = [str(p) for c in criteria for p in c.get(_PROVIDERS) or []]
-    return AllowedImages(state=str(state), providers=tuple(sorted(dict.fromkeys(providers))))
+    managed_by = answer.get("ManagedBy")
+    return AllowedImages(
+        state=str(state),
+        providers=tuple(sorted(dict.fromkeys(providers))),
+        # A value AWS may add later is not recorded: who manages the setting is then unknown.
+        managed_by=managed_by if managed_by in IMAGE_MANAGERS else None,
+    )
 
 
 def ec2_section(images: AllowedImages) -> dict[str, Any]:
     """The Region's ``ec2`` world section."""
-    return {"allowed_images": {"state": images.state, "providers": list(images.providers)}}
+    section: dict[str, Any] = {"state": images.state, "providers": list(images.providers)}
+    if images.managed_by is not None:
+        section["managed_by"] = images.managed_by
+    return {"allowed_images": section}
 
 
 def _unrecorded(reader: Reader, region: str, why: str) -> None:

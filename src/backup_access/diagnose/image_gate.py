@@ -16,6 +16,10 @@ AWS's pages this follows:
   (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html,
   https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
 
+- a setting whose ``ManagedBy`` is ``declarative-policy`` cannot be changed by the account
+  (the GetAllowedImagesSettings page; the Organizations page on declarative policies): the
+  remedy is the organization's declarative policy, not a command run in the account.
+
 Unclear on AWS's pages, so answered unknown: whether ``aws-backup-vault`` also covers the AMI
 of a standard vault (the API reference says "AMIs created by AWS Backup", the user guide
 "backup AMIs that reside in logically air-gapped AWS Backup vault accounts"), and which
@@ -43,6 +47,10 @@ GET_SETTINGS = (
 )
 CRITERION = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageCriterion.html"
 USER_GUIDE = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html"
+DECLARATIVE_POLICIES = (
+    "https://docs.aws.amazon.com/organizations/latest/userguide/"
+    "orgs_manage_policies_declarative_syntax.html"
+)
 BACKUP_PROVIDER = "aws-backup-vault"
 _UNCLEAR_PROVIDER = (
     f"AWS's pages disagree on whether {BACKUP_PROVIDER} covers it: the API reference "
@@ -80,8 +88,26 @@ def _command(account: str, region: str, providers: tuple[str, ...], add: str) ->
     )
 
 
+def _declared(account: str, region: str, add: str, management: str | None) -> str:
+    """Where to add ``add`` when a declarative policy manages the setting: the account cannot
+    change it (GetAllowedImagesSettings, ManagedBy), its organization's declarative policy for
+    EC2 can, from the management account (DECLARATIVE_POLICIES)."""
+    where = f"management account {management}" if management else "management account"
+    return (
+        f"account {account}'s setting in {region} is managed by a declarative policy "
+        f"(ManagedBy declarative-policy, {GET_SETTINGS}), so it cannot be changed in the "
+        f"account: add {add} to the Allowed AMIs image providers of the organization's EC2 "
+        f"declarative policy that applies to account {account} (ec2_attributes), from the "
+        f"organization's {where} ({DECLARATIVE_POLICIES})"
+    )
+
+
 def _reading(
-    images: AllowedImages | None, provider: Provider, account: str, region: str
+    images: AllowedImages | None,
+    provider: Provider,
+    account: str,
+    region: str,
+    management: str | None = None,
 ) -> Reading:
     if images is None:
         return Reading(
@@ -116,7 +142,11 @@ def _reading(
         CheckDecision.DENIED,
         f"account {account}'s EC2 Allowed AMIs is enabled in {region} and allows images of "
         f"{listed} only, not of {provider.name}, so the copied AMI is not found there; "
-        + _command(account, region, images.providers, provider.name),
+        + (
+            _declared(account, region, provider.name, management)
+            if images.managed_by == "declarative-policy"
+            else _command(account, region, images.providers, provider.name)
+        ),
     )
 
 
@@ -174,11 +204,13 @@ def allowed_images(binding: Binding, destination: str, source: str) -> GateOutco
     regions = [region]
     if source_region is not None and source_region != region and owner != account:
         regions.append(source_region)
+    organization = binding.world.organization
+    management = organization.management_account if organization is not None else None
     readings = []
     for name in regions:
         settings = holder.regions.get(name) if holder is not None else None
         images = settings.allowed_images if settings is not None else None
-        readings.append(_reading(images, provider, account, name))
+        readings.append(_reading(images, provider, account, name, management))
     return _combined(readings, account, provider)
 
 

@@ -9,7 +9,8 @@ Shapes (all optional; anything not recorded is unknown, never assumed)::
                                                   key: KEY-ARN}]}}
     backup: {opt_in: {EBS: true, S3: false}, full_management: {DynamoDB: true}}
     s3: {buckets: {NAME: {versioning: enabled|suspended|disabled}}}
-    ec2: {allowed_images: {state: enabled|audit-mode|disabled, providers: [amazon, "ACCOUNT"]}}
+    ec2: {allowed_images: {state: enabled|audit-mode|disabled, providers: [amazon, "ACCOUNT"],
+                           managed_by: account|declarative-policy}}
     organization: {trusted_access: [backup.amazonaws.com],
                    delegated_administrators: {backup.amazonaws.com: ["ACCOUNT"]},
                    backup_delegated_admin_enabled: true}
@@ -160,15 +161,22 @@ def parse_org_services(data: Mapping[str, Any], pointer: str) -> dict[str, Any]:
 
 
 _IMAGE_STATES = ("enabled", "audit-mode", "disabled")
+IMAGE_MANAGERS = ("account", "declarative-policy")  # GetAllowedImagesSettings' ManagedBy
 
 
 def parse_allowed_images(raw: object, pointer: str) -> AllowedImages | None:
-    """``ec2: {allowed_images: {state, providers}}`` (GetAllowedImagesSettings: State and the
-    ImageProviders of its ImageCriteria); absent: not recorded."""
+    """``ec2: {allowed_images: {state, providers, managed_by}}`` (GetAllowedImagesSettings:
+    State, the ImageProviders of its ImageCriteria, ManagedBy); absent: not recorded."""
     if raw is None:
         return None
     data = mapping(raw, pointer, "allowed_images")
-    check_keys(data, frozenset({"state", "providers"}), pointer)
+    check_keys(data, frozenset({"state", "providers", "managed_by"}), pointer)
+    managed_by = data.get("managed_by")
+    if managed_by is not None and managed_by not in IMAGE_MANAGERS:
+        raise RequestError(
+            f"'managed_by' must be one of {', '.join(IMAGE_MANAGERS)}",
+            pointer=at(pointer, "managed_by"),
+        )
     state = data.get("state")
     if state not in _IMAGE_STATES:
         raise RequestError(
@@ -182,4 +190,8 @@ def parse_allowed_images(raw: object, pointer: str) -> AllowedImages | None:
         string_or_number(item, at(providers_at, i), "a provider")
         for i, item in enumerate(raw_providers)
     )
-    return AllowedImages(state=str(state), providers=providers)
+    return AllowedImages(
+        state=str(state),
+        providers=providers,
+        managed_by=None if managed_by is None else str(managed_by),
+    )

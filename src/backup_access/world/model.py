@@ -206,10 +206,13 @@ class AllowedImages:
     ``enabled`` (the criteria apply), ``audit-mode`` or ``disabled`` (they do not);
     ``providers`` the image providers the criteria allow (``amazon``, ``aws-marketplace``,
     ``aws-backup-vault``, account ids, ``none``). An account's own AMIs are always allowed
-    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html)."""
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html).
+    ``managed_by`` is ``account`` or ``declarative-policy`` (an organization's declarative
+    policy sets it and the account cannot change it); None: not recorded."""
 
     state: str
     providers: tuple[str, ...] = ()
+    managed_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
