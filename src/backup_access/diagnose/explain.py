@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from backup_access.catalogue import Check, CheckKind, load_catalogue
 from backup_access.diagnose.binding import Binding, bind
+from backup_access.diagnose.gate_outcome import GateOutcome
 from backup_access.diagnose.gates import evaluate_gate
 from backup_access.diagnose.model import CheckResult, Explanation, Skipped, verdict_of
 from backup_access.diagnose.permission import evaluate_permission
@@ -20,7 +21,12 @@ from backup_access.world import World
 
 
 def evaluate_setting(binding: Binding, check: Check) -> CheckResult:
-    outcome = evaluate_gate(binding, check)
+    return setting_result(check, evaluate_gate(binding, check))
+
+
+def setting_result(check: Check, outcome: GateOutcome) -> CheckResult:
+    """A setting check's result from its gate's outcome: a denying setting blocks as
+    ``setting``."""
     return CheckResult(
         id=check.id,
         kind=check.kind,

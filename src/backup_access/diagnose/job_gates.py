@@ -15,9 +15,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from backup_access.catalogue import Actor, Check, CheckKind, Gate, load_catalogue
+from backup_access.catalogue import Actor, Check, Gate, load_catalogue
 from backup_access.diagnose.binding import account_of, bind, region_of
-from backup_access.diagnose.explain import evaluate_check
+from backup_access.diagnose.explain import evaluate_check, setting_result
 from backup_access.diagnose.gate_answer import GateAnswer, checked, meaning, nothing_named
 from backup_access.diagnose.gate_outcome import GateOutcome, gate_unknown
 from backup_access.diagnose.image_gate import allowed_images
@@ -256,17 +256,7 @@ def _ami_check() -> Check:
 
 
 def _ami_result(outcome: GateOutcome) -> CheckResult:
-    check = _ami_check()
-    return CheckResult(
-        id=check.id,
-        kind=CheckKind.SETTING,
-        title=check.title,
-        source=check.source,
-        decision=outcome.decision,
-        reason=outcome.reason,
-        blocked_by=("setting",) if outcome.decision.denies else (),
-        missing=outcome.missing,
-    )
+    return setting_result(_ami_check(), outcome)
 
 
 def source_ami(world: World, parsed: ParsedMessage) -> GateAnswer:

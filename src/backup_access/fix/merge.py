@@ -127,6 +127,19 @@ def _join(statement: JsonDocument, join: ConditionJoin) -> JsonDocument:
     return edited
 
 
+def _deny_at(existing: list[Any], index: int, skipped: list[str]) -> JsonDocument | None:
+    """The Deny statement an exception or a join edits; None, saying why in ``skipped``,
+    when the document has no Deny there."""
+    if index >= len(existing) or not isinstance(existing[index], dict):
+        skipped.append(f"statement {index} is not in the document")
+        return None
+    statement: JsonDocument = existing[index]
+    if str(statement.get("Effect")) != "Deny":
+        skipped.append(f"statement {index} is not a Deny")
+        return None
+    return statement
+
+
 def merge(
     document: JsonDocument | None,
     add: Iterable[JsonDocument],
@@ -142,12 +155,8 @@ def merge(
     skipped: list[str] = []
     edited: list[JsonDocument] = []
     for exception in exceptions:
-        if exception.index >= len(existing) or not isinstance(existing[exception.index], dict):
-            skipped.append(f"statement {exception.index} is not in the document")
-            continue
-        statement = existing[exception.index]
-        if str(statement.get("Effect")) != "Deny":
-            skipped.append(f"statement {exception.index} is not a Deny")
+        statement = _deny_at(existing, exception.index, skipped)
+        if statement is None:
             continue
         changed = _exempt(statement, exception.principal)
         if changed != statement:
@@ -155,12 +164,8 @@ def merge(
             edited.append(changed)
     joined: list[ConditionJoin] = []
     for join in joins:
-        if join.index >= len(existing) or not isinstance(existing[join.index], dict):
-            skipped.append(f"statement {join.index} is not in the document")
-            continue
-        statement = existing[join.index]
-        if str(statement.get("Effect")) != "Deny":
-            skipped.append(f"statement {join.index} is not a Deny")
+        statement = _deny_at(existing, join.index, skipped)
+        if statement is None:
             continue
         changed = _join(statement, join)
         if changed != statement:
