@@ -1,4 +1,4 @@
-"""A message family read for the resource type the paste shows (newuser-s22, M4).
+"""A message family read for the resource type the paste shows (found by a new user).
 
 "does not have permission to describe resource ARN" is read for the ARN's type: the type's
 describe action of AWSBackupServiceRolePolicyForBackup

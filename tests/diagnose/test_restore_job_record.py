@@ -1,5 +1,5 @@
 """A pasted describe-restore-job record whose StatusMessage says the role lacks permissions to
-execute the restore (newuser-s22, M5): the restore role's checks are run in the world with the
+execute the restore (found by a new user): the restore role's checks are run in the world with the
 record's role, recovery point and type, the vault taken from the record or the one vault of the
 world listing the point; when one is missing, the filled `explain restore` command is printed
 and nothing is evaluated. Never an allow: AWS refused the restore.
