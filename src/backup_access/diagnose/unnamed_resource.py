@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from backup_access.aws_actions import matching_actions
 from backup_access.engine import Decision, DecisionValue, StatementTrace
 from backup_access.policy.layer import Layer
 from backup_access.policy.model import Effect
@@ -45,6 +44,10 @@ def unnamed_resource(action: str | None, *, record: bool = False) -> UnnamedReso
     CloudTrail record, whose requestParameters were read for it already."""
     if not action:
         return None
+    # Loaded only for a report that names no resource: it reads the service reference data,
+    # which `explain OPERATION` must not load at startup (tests/test_startup_imports.py).
+    from backup_access.aws_actions import matching_actions
+
     name = action.split(":")[-1].lower()
     found = [a for a in matching_actions(action) if str(a["name"]).lower() == name]
     if found and not any(details.get("resourceTypes") for details in found):
