@@ -84,8 +84,15 @@ def test_fix_makes_denied_example_allowed_or_says_why(
     if not still:  # every deny is fixed; what is left depends on data the world lacks
         assert after["verdict"] == "unknown"
         assert all(c["missing"] for c in after["checks"] if c["decision"] == "unknown")
-        assert fixed["fix_plan"]["summary"] == (
-            "not verified: the operation is still unknown after the changes"
-        )
+        disagrees = after.get("disagreements") or [""]
+        if all(c["decision"] == "allowed" for c in after["checks"]) and disagrees[0].startswith(
+            ("AWS denied this but the world allows it", "AWS refused this but the world allows it")
+        ):
+            # a pasted error: the patched world allows what the message says AWS denied
+            assert fixed["fix_plan"]["summary"].startswith("verified: allowed after the change")
+        else:
+            assert fixed["fix_plan"]["summary"] == (
+                "not verified: the operation is still unknown after the changes"
+            )
     for check in still:
         assert check["id"] in explained, f"{check['id']} still fails and the fix does not say why"

@@ -43,7 +43,9 @@ def test_headline_says_how_many_changes_and_the_verdict_after_them() -> None:
     assert allowed == ["✔ ALLOWED copy (StartCopyJob) — allowed already: nothing to fix"]
 
 
-def test_headline_names_what_still_blocks_when_not_verified() -> None:
+def test_headline_of_a_pasted_error_fixed_says_verified() -> None:
+    """The SCP fix makes the patched world allow what the message says AWS denied: verified
+    (it read "still unknown after it" before, review finding F10)."""
     first = _run(
         "create-vault",
         "--error",
@@ -51,9 +53,7 @@ def test_headline_names_what_still_blocks_when_not_verified() -> None:
         "perform: backup-storage:MountCapsule because no service control policy allows the "
         "backup-storage:MountCapsule action",
     ).splitlines()[0]
-    start = "✘ DENIED error message — 1 change proposed, still unknown after it: "
-    assert first.startswith(start)
-    assert len(first) > len(start)  # and why, in explain's words
+    assert first == "✘ DENIED error message — 1 change proposed, verified: allowed after it"
 
 
 def test_apply_command_file_exists_only_with_write(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import jsonpatch
 
+from backup_access.diagnose.disagreements import WORLD_ALLOWS, WORLD_ALLOWS_JOB
 from backup_access.diagnose.model import CheckDecision, CheckResult, Explanation, Verdict
 from backup_access.errors import InputError
 from backup_access.fix.apply import apply_edit, apply_setting
@@ -70,12 +71,32 @@ class FixPlan:
 
     @property
     def verified(self) -> bool:
-        return self.after.verdict is Verdict.ALLOWED
+        return self.after.verdict is Verdict.ALLOWED or self.allows_what_aws_denied
+
+    @property
+    def allows_what_aws_denied(self) -> bool:
+        """A fix for an error message: every check passes in the patched world, and what is
+        left unknown is only that the world now allows what AWS's message denied. The
+        message tells of the world before the change, so that is the change working, not
+        the world being out of date."""
+        after = self.after
+        return (
+            self.before.verdict is not Verdict.UNKNOWN  # the world denied it before the change
+            and after.verdict is Verdict.UNKNOWN
+            and bool(after.disagreements)
+            and after.disagreements[0].startswith((WORLD_ALLOWS, WORLD_ALLOWS_JOB))
+            and all(c.decision is CheckDecision.ALLOWED for c in after.checks)
+        )
 
     @property
     def summary(self) -> str:
         if self.before.verdict is Verdict.ALLOWED:
             return "allowed already: nothing to fix"
+        if self.allows_what_aws_denied:
+            return (
+                "verified: allowed after the change (the error message tells of the world "
+                "before it, so the patched world now disagrees with it as it should)"
+            )
         if self.after.verdict is Verdict.ALLOWED:
             org = any(f.audience is Audience.ORGANIZATION for f in self.fixes)
             tail = " (including changes only the organization's administrators can make)"
@@ -318,6 +339,11 @@ def _verification(checks: tuple[str, ...], plan_after: Explanation) -> tuple[boo
     if not still:
         if plan_after.verdict is Verdict.ALLOWED:
             return True, "verified: allowed after the change"
+        if plan_after.disagreements and plan_after.disagreements[0].startswith(WORLD_ALLOWS):
+            return True, (
+                "verified: allowed after the change (the patched world allows the request the "
+                "error message says AWS denied)"
+            )
         return True, (
             "verified: the checks it addresses pass after the change; the operation is still "
             f"{plan_after.verdict.value} because of other checks"
