@@ -57,3 +57,28 @@ def test_nothing_is_verified_when_the_world_allowed_it_before() -> None:
     fixed = _fix(_pass_role("service-role/NarrowCopyRole"))
     assert fixed["verdict"] == "unknown"
     assert fixed["fix_plan"]["verified"] is False
+
+
+def test_a_plan_that_cannot_allow_says_still_denied_and_why() -> None:
+    """The headline's other form: a Vault Lock no policy change lifts (only an alternative is
+    offered), so the operation is still denied, with the setting that blocks it."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "fix",
+            "--world",
+            str(ROOT / "examples" / "worlds" / "vault-lock"),
+            "delete-recovery-point",
+            "--caller",
+            "arn:aws:iam::111111111111:role/VaultAdmin",
+            "--vault",
+            "arn:aws:backup:us-east-1:111111111111:backup-vault:governed",
+            "--recovery-point",
+            "arn:aws:backup:us-east-1:111111111111:recovery-point:gov-0001",
+        ],
+    )
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(
+        "✘ DENIED delete-recovery-point (DeleteRecoveryPoint) — 1 alternative, still denied: "
+    )
+    assert "Vault Lock in governance mode" in first
