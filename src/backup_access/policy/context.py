@@ -58,7 +58,9 @@ class RequestContext(Mapping[str, ContextValue]):
 
     def as_json(self) -> dict[str, str | list[str]]:
         """Sorted by key, with multivalued keys as lists (the JSON output's form)."""
-        names = self._names
-        return {
-            names[k]: v if isinstance(v, str) else list(v) for k, v in sorted(self._values.items())
-        }
+        names, values = self._names, self._values
+        shown: dict[str, str | list[str]] = {}
+        for key in sorted(values):  # the keys alone: sorting their items compares tuples
+            value = values[key]
+            shown[names[key]] = value if type(value) is str else list(value)
+        return shown
