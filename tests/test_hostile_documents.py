@@ -5,6 +5,7 @@ file and, where the text has one, the line and column."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import threading
 import time
@@ -12,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backup_access import documents
 from backup_access.documents import (
@@ -22,7 +25,8 @@ from backup_access.documents import (
     read_bytes,
     read_text,
 )
-from backup_access.errors import InputError
+from backup_access.errors import InputError, PolicyError
+from backup_access.policy.parse import parse_policy
 
 
 def _error(text: str, *, json_only: bool = False) -> str:
@@ -264,3 +268,132 @@ def test_batch_items_sharing_policies_through_an_anchor_share_one_parse() -> Non
     assert items[0].policies is items[1].policies
     assert items[2].policies is items[0].policies  # equal, written out again
     assert items[3].policies is not items[0].policies
+
+
+# --- lone UTF-16 surrogates (fuzz s23 F1) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "json_only", "pointer", "surrogate"),
+    [
+        ('{"a": {"b": ["x", "arn:\\ud800"]}}', True, "/a/b/1", "\\ud800"),
+        ('{"a": {"\\uDC00k": 1}}', True, "/a/\\udc00k", "\\udc00"),
+        ('{"a": "\\ude00\\ud83d"}', True, "/a", "\\ude00"),  # a pair in the wrong order
+        ('a:\n  - "\\ud800"\n', False, "/a/0", "\\ud800"),
+        ('a: "\\U0000dfff"\n', False, "/a", "\\udfff"),
+        ('"k\\ud800": 1\n', False, "/k\\ud800", "\\ud800"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_at_its_pointer(
+    text: str, json_only: bool, pointer: str, surrogate: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_text(text, source="in.json", json_only=json_only)
+    assert caught.value.file == "in.json"
+    assert caught.value.pointer == pointer
+    assert f"lone surrogate {surrogate} is not valid Unicode" in caught.value.message
+    str(caught.value).encode("utf-8")  # the message itself can be written
+
+
+@pytest.mark.parametrize("json_only", [True, False])
+def test_a_surrogate_pair_reads_as_its_character_in_json_and_in_yaml(json_only: bool) -> None:
+    # JSON text is YAML too (a JSON file not named .json, standard input): PyYAML keeps a
+    # pair's halves as two characters; both readers must give the one character.
+    text = '{"a\\ud83d\\ude00": "\\uD83D\\uDE00"}'
+    assert parse_text(text, source="x", json_only=json_only) == {"a😀": "😀"}
+    assert "lone surrogate \\ud800" in _error('a: "\\ud83d\\ude00\\ud800"')
+
+
+def test_whole_characters_and_escaped_backslashes_still_read() -> None:
+    assert parse_text('{"a": "\\ud83d\\ude00"}', source="x", json_only=True) == {"a": "😀"}
+    assert parse_text('{"a": "\\\\ud800"}', source="x", json_only=True) == {"a": "\\ud800"}
+    assert parse_text('a: "\\U0001F600 é"\n', source="x") == {"a": "😀 é"}
+
+
+def test_a_surrogate_in_text_not_read_from_a_file_is_refused() -> None:
+    # parse_text also reads text a caller decoded (a policy returned by an AWS API).
+    message = _error('{"a": "x\ud800"}', json_only=True)
+    assert "lone surrogate \\ud800" in message
+
+
+def test_a_policy_given_as_json_text_is_checked_too() -> None:
+    text = '{"Version": "2012-10-17", "Statement": [{"Sid": "\\ud800", "Effect": "Allow"}]}'
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(text, pointer="/p")
+    assert caught.value.pointer == "/p/Statement/0/Sid"
+
+
+def test_text_without_a_surrogate_escape_is_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check costs one search of the text unless an escape is there (32 MiB: ~25 ms)."""
+
+    def walked(value: object) -> None:
+        raise AssertionError("walked")
+
+    monkeypatch.setattr(documents, "_first_surrogate", walked)
+    assert parse_text('{"a": "\\u00e9 \\ud7ff \\ue000"}', source="x", json_only=True)
+    with pytest.raises(AssertionError):
+        parse_text('{"a": "\\ud800"}', source="x", json_only=True)
+
+
+_SOME_SURROGATES = st.text(alphabet=st.sampled_from('a"\\é😀\ud800\udbff\udc00\udfff'), max_size=8)
+
+
+@given(_SOME_SURROGATES, st.booleans(), st.booleans())
+def test_any_decoded_string_either_encodes_or_is_refused(
+    text: str, as_key: bool, json_only: bool
+) -> None:
+    """JSON written by ``json.dumps`` escapes every surrogate (``\\ud83d\\ude00`` for a pair);
+    read as JSON or as YAML, what decodes must encode as UTF-8, or be refused."""
+    document = json.dumps({text: 1} if as_key else {"k": [text]})
+    try:
+        value = parse_text(document, source="x", json_only=json_only)
+    except InputError as error:
+        assert "lone surrogate" in error.message
+        assert any("\ud800" <= c <= "\udfff" for c in text)
+    else:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+# --- numbers YAML 1.1 and YAML 1.2 read differently (fuzz s23 F3) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("literal", "form"),
+    [
+        ("012345670123", "leading zero"),  # an account id: YAML 1.1 reads octal 1402433619
+        ("-017", "leading zero"),
+        ("00", "leading zero"),
+        ("190:20:30", "base 60"),
+        ("190:20:30.5", "base 60"),
+        ("0x1F", "hexadecimal"),
+        ("0b101", "binary"),
+        ("1_000", "'_' between digits"),
+        ("1_000.5", "'_' between digits"),
+    ],
+)
+def test_an_unquoted_number_yaml_readers_disagree_on_is_refused_at_its_line(
+    literal: str, form: str
+) -> None:
+    for text in (f"a: x\nb: [1, {literal}]\n", f"a: x\n{literal}: 1\n"):
+        message = _error(text)
+        assert "invalid YAML at line 2, column" in message
+        assert f"the unquoted number {literal} is written" in message and form in message
+        assert f'quote it ("{literal}")' in message
+
+
+@pytest.mark.parametrize(
+    ("literal", "value"),
+    [
+        ("0", 0),
+        ("-0", 0),
+        ("+7", 7),
+        ("123456789012", 123456789012),
+        ("1.5", 1.5),
+        ("012345678901", "012345678901"),  # an 8 or 9 makes it text already
+        ("0o17", "0o17"),  # not a YAML 1.1 integer: text
+        ('"012345670123"', "012345670123"),
+        ("'190:20:30'", "190:20:30"),
+    ],
+)
+def test_plain_decimal_numbers_and_quoted_text_still_read(literal: str, value: object) -> None:
+    assert parse_text(f"a: {literal}\n", source="x") == {"a": value}

@@ -11,6 +11,8 @@ lint inputs) is read here, so the guards live in one place:
 - nesting deeper than ``MAX_DEPTH`` is a located error, not a ``RecursionError``;
 - a key written twice in one object or mapping is a located error (``refuse_repeated_keys``),
   not the later value read silently (``lint`` asks to keep it, and reports it);
+- a lone UTF-16 surrogate (JSON's ``\\ud800`` escape, YAML's ``"\\ud800"``) is a located
+  error (``refuse_lone_surrogates``): it is not Unicode, and no output could be written with it;
 - YAML keeps dates as strings (a condition value such as ``2026-01-01T00:00:00Z`` must stay
   text), builds only JSON's types, and allows anchors and aliases within an expansion budget:
   a few lines of nested aliases (a "billion laughs") would otherwise expand into gigabytes.
@@ -40,6 +42,12 @@ STDIN = "-"
 _CHUNK = 1 << 20
 _UTF8_BOM = b"\xef\xbb\xbf"
 _DIGITS = re.compile(r"[0-9]+")  # one quantifier: linear
+# An escape that may decode to a UTF-16 surrogate: JSON's ``\uD800``-``\uDFFF`` (a pair decodes
+# to one character; a lone half does not), YAML's ``\u`` and ``\U`` (code points: a surrogate
+# there is always an error). The text is searched for it first (about 25 ms for 32 MiB); the
+# decoded value is walked only when it is found.
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 def _position(text: str, offset: int) -> str:
@@ -125,6 +133,9 @@ class SafeLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_scalar(self, node: yaml.ScalarNode | yaml.MappingNode) -> Any:
+        return joined_pairs(super().construct_scalar(node))
+
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         literal = str(node.value)
         if len(literal) > MAX_INT_DIGITS:
@@ -135,7 +146,14 @@ class SafeLoader(yaml.SafeLoader):
                 "quote it to make it text)",
                 node.start_mark,
             )
-        return int(super().construct_yaml_int(node))
+        value = int(super().construct_yaml_int(node))
+        refuse_yaml_11_number(literal, value, node.start_mark)
+        return value
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        value = float(super().construct_yaml_float(node))
+        refuse_yaml_11_number(str(node.value), value, node.start_mark)
+        return value
 
     def construct_unsupported(self, node: yaml.Node) -> Any:
         raise yaml.constructor.ConstructorError(
@@ -162,6 +180,45 @@ class SafeLoader(yaml.SafeLoader):
                     merged.extend(value_node.value if sequence else [value_node])
             _refuse_disagreeing_merges(merged, own)
         return super().construct_mapping(node, deep=deep)
+
+
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+
+
+def refuse_yaml_11_number(literal: str, value: float, mark: yaml.Mark) -> None:
+    """Refuse an unquoted number that YAML 1.1 (PyYAML) and YAML 1.2 read differently.
+
+    PyYAML resolves plain scalars by YAML 1.1: ``012345670123`` is octal 1402433619,
+    ``190:20:30`` is 685230, ``0x1F`` is 31 and ``1_000`` is 1000, where YAML 1.2 reads
+    12345670123 or text. An account id with a leading zero would silently become another
+    number: it, and every such form, must be quoted. Plain decimal integers and floats
+    written without ``_`` or ``:`` read alike everywhere."""
+    if isinstance(value, int) and _PLAIN_INT.fullmatch(literal):
+        return
+    if isinstance(value, float) and "_" not in literal and ":" not in literal:
+        return
+    form = _yaml_11_form(literal)
+    account = ", so an account id would silently change" if "leading zero" in form else ""
+    raise yaml.constructor.ConstructorError(
+        None,
+        None,
+        f"the unquoted number {literal} is written {form}: this reader (YAML 1.1) takes it "
+        f'as {value!r}, YAML 1.2 readers differently{account}; quote it ("{literal}")',
+        mark,
+    )
+
+
+def _yaml_11_form(literal: str) -> str:
+    digits = literal.lstrip("+-").lower()
+    if "_" in digits:
+        return "with '_' between digits"
+    if ":" in digits:
+        return "in base 60 (sexagesimal)"
+    if digits.startswith("0x"):
+        return "in hexadecimal"
+    if digits.startswith("0b"):
+        return "in binary"
+    return "with a leading zero (octal)"
 
 
 def _own_keys(node: yaml.MappingNode) -> set[tuple[str, str]]:
@@ -228,6 +285,7 @@ SafeLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 SafeLoader.add_constructor("tag:yaml.org,2002:int", SafeLoader.construct_yaml_int)
+SafeLoader.add_constructor("tag:yaml.org,2002:float", SafeLoader.construct_yaml_float)
 for _tag in ("binary", "timestamp", "set", "omap", "pairs"):
     SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", SafeLoader.construct_unsupported)
 
@@ -239,14 +297,18 @@ def parse_text(
 
     A key written twice in one object or mapping is an ``InputError`` naming where
     (``refuse_repeated_keys``); ``keep_repeated_keys`` keeps the later value instead, for
-    ``lint``, which reports each one as a finding."""
+    ``lint``, which reports each one as a finding. A lone surrogate is an ``InputError``
+    naming its pointer (``refuse_lone_surrogates``)."""
     if json_only:
-        return _parse_json(text, source, keep_repeated_keys)
-    loader = SafeLoader if not keep_repeated_keys else _KeepingLoader
-    try:
-        return yaml.load(text, Loader=loader)  # a SafeLoader subclass
-    except (yaml.YAMLError, RecursionError) as error:
-        raise yaml_input_error(error, source) from None
+        value = _parse_json(text, source, keep_repeated_keys)
+    else:
+        loader = SafeLoader if not keep_repeated_keys else _KeepingLoader
+        try:
+            value = yaml.load(text, Loader=loader)  # a SafeLoader subclass
+        except (yaml.YAMLError, RecursionError) as error:
+            raise yaml_input_error(error, source) from None
+    refuse_lone_surrogates(text, value, source=source)
+    return value
 
 
 def _parse_json(text: str, source: str, keep_repeated_keys: bool) -> object:
@@ -343,6 +405,92 @@ def refuse_repeated_keys(
         pointer=pointer + first.pointer,
         file=source,
     )
+
+
+def refuse_lone_surrogates(
+    text: str,
+    value: object,
+    *,
+    source: str | None,
+    pointer: str = "",
+    error: type[InputError] = InputError,
+) -> None:
+    """Raise an ``InputError`` at the pointer of the first key or string of ``value`` (decoded
+    from ``text``) that holds a UTF-16 surrogate. The ``\\ud800`` escape without its other
+    half (JSON's or YAML's, whose pairs ``joined_pairs`` reads as JSON does) decodes to a
+    character that is not Unicode: it compares like any other, so it would be evaluated, and
+    then fail every output that writes it. ``text`` is searched first (see
+    ``_SURROGATE_ESCAPE``); a surrogate written as itself can only be in text that was not
+    read from a file (``read_text`` refuses it as invalid UTF-8)."""
+    if _SURROGATE_ESCAPE.search(text) is None and (text.isascii() or _is_unicode(text)):
+        return
+    found = _first_surrogate(value)
+    if found is None:
+        return
+    where, string, index = found
+    raise error(
+        f"lone surrogate \\u{ord(string[index]):04x} is not valid Unicode (half of a UTF-16 "
+        "pair without its other half: write the character itself)",
+        pointer=pointer + where.encode("utf-8", "backslashreplace").decode("utf-8"),
+        file=source,
+    )
+
+
+def joined_pairs(value: Any) -> Any:
+    """A YAML string with each UTF-16 surrogate pair escape (``"\\ud83d\\ude00"``, which
+    PyYAML keeps as two halves) read as the one character it stands for, as JSON reads it: a
+    JSON file is YAML too, and is read as YAML when its name does not end in ``.json``. A lone
+    half stays, for ``refuse_lone_surrogates``."""
+    if type(value) is not str or value.isascii() or _is_unicode(value):
+        return value
+    return _SURROGATE_PAIR.sub(
+        lambda pair: pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), value
+    )
+
+
+def _is_unicode(text: str) -> bool:
+    """Whether ``text`` holds no surrogate (it then encodes as UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _first_surrogate(value: object) -> tuple[str, str, int] | None:
+    """The pointer, string and index of the first surrogate in ``value``'s keys and strings
+    (in document order), without recursion."""
+    stack: list[tuple[str, object]] = [("", value)]
+    while stack:
+        pointer, item = stack.pop()
+        if isinstance(item, str):
+            index = _surrogate_in(item)
+            if index is not None:
+                return pointer, item, index
+        elif isinstance(item, dict):
+            children: list[tuple[str, object]] = []
+            for key, child in item.items():
+                here = f"{pointer}/{_token(key)}"
+                index = _surrogate_in(key) if isinstance(key, str) else None
+                if index is not None:
+                    return here, key, index
+                children.append((here, child))
+            stack.extend(reversed(children))
+        elif isinstance(item, list):
+            stack.extend(reversed([(f"{pointer}/{i}", child) for i, child in enumerate(item)]))
+    return None
+
+
+def _surrogate_in(string: str) -> int | None:
+    """Where the first surrogate in ``string`` is, if any."""
+    if string.isascii() or _is_unicode(string):
+        return None
+    return next(i for i, c in enumerate(string) if "\ud800" <= c <= "\udfff")
+
+
+def _token(key: object) -> str:
+    """One RFC 6901 token (``~`` and ``/`` escaped)."""
+    return str(key).replace("~", "~0").replace("/", "~1")
 
 
 def _too_deep(text: str, source: str) -> InputError:

@@ -21,7 +21,9 @@ from backup_access.documents import (
     MAX_DEPTH,
     MAX_INT_DIGITS,
     SafeLoader,
+    joined_pairs,
     parse_text,
+    refuse_lone_surrogates,
     yaml_input_error,
 )
 from backup_access.errors import InputError
@@ -151,7 +153,12 @@ def _decode_yaml(text: str, source: str) -> Decoded:
     repeated: list[RepeatedKey] = []
     if node is None:
         return Decoded(None, positions, repeated)
-    return Decoded(_convert(node, "", positions, 0, repeated), positions, repeated)
+    try:
+        value = _convert(node, "", positions, 0, repeated)
+    except yaml.YAMLError as error:  # a number written in a form YAML readers disagree on
+        raise yaml_input_error(error, source) from None
+    refuse_lone_surrogates(text, value, source=source)
+    return Decoded(value, positions, repeated)
 
 
 def _convert(
@@ -214,7 +221,8 @@ def _short_form(
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
-    """Plain YAML scalars as JSON would have them; dates stay text."""
+    """Plain YAML scalars as JSON would have them, read as ``documents.SafeLoader`` reads
+    them (so ``lint`` and every other command see one value); dates stay text."""
     text = str(node.value)
     tag = str(node.tag)
     if tag == _NULL_TAG:
@@ -229,13 +237,10 @@ def _scalar(node: yaml.ScalarNode) -> Any:
                 f"an integer of {digits:,} digits at line {mark.line + 1}, column "
                 f"{mark.column + 1} (at most {MAX_INT_DIGITS:,}; quote it to make it text)"
             )
-        try:
-            return int(text.replace("_", ""), 0)
-        except ValueError:
-            return text
+        return _SCALARS.construct_yaml_int(node)
     if tag == _FLOAT_TAG:
-        try:
-            return float(text.replace("_", ""))
-        except ValueError:
-            return text
-    return text
+        return _SCALARS.construct_yaml_float(node)
+    return joined_pairs(text)
+
+
+_SCALARS = SafeLoader("")  # its number constructors only: they read nothing but the node

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from backup_access.documents import count_keys, refuse_repeated_keys
+from backup_access.documents import count_keys, refuse_lone_surrogates, refuse_repeated_keys
 from backup_access.errors import PolicyError
 from backup_access.frozen import maker
 from backup_access.memo import memo
@@ -91,6 +91,7 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
             raise PolicyError(f"policy text is not valid JSON: {error}", pointer=pointer) from None
         keys = count_keys(document)
         refuse_repeated_keys(text, keys, source=None, pointer=pointer, error=PolicyError)
+        refuse_lone_surrogates(text, document, source=None, pointer=pointer, error=PolicyError)
     if type(document) is not dict and not isinstance(document, Mapping):
         raise PolicyError(
             f"a policy must be an object, found {_type_name(document)}", pointer=pointer
