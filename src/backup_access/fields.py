@@ -92,6 +92,21 @@ def text_list(value: object, pointer: str, what: str) -> tuple[str, ...]:
     return tuple(text(item, at(pointer, i), f"each of {what}") for i, item in enumerate(value))
 
 
+def listed(data: Mapping[str, Any], key: str, pointer: str, what: str) -> list[Any]:
+    """``data[key]`` (at ``pointer``/key), which must be a list: a missing key is an empty
+    one. Anything else is refused, the falsy ``""``, ``{}`` and null too: a key left with
+    nothing after it (null) or a half-edited value reads as an empty list otherwise, and an
+    empty OU account list puts its accounts outside the organization, without their SCPs."""
+    value = data.get(key, [])
+    if isinstance(value, list):
+        return value
+    empty = value is None or value == "" or value == {}
+    raise RequestError(
+        f"'{key}' must be {what}" + (" (write [] for none)" if empty else ""),
+        pointer=at(pointer, key),
+    )
+
+
 def boolean(value: object, pointer: str, what: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value

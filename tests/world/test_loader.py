@@ -102,6 +102,7 @@ def edit(path: str, value: object) -> Callable[[dict[str, Any]], None]:
 
 ROLE = f"/accounts/{PROD}/iam/roles/BackupAdmin"
 IMAGES = f"/accounts/{PROD}/regions/us-east-1/ec2/allowed_images"
+KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
 ROOT = "/organization/root"
 CASES = [
     ("unknown top key", edit("/acounts", {}), "/acounts", "unknown key"),
@@ -203,6 +204,31 @@ CASES = [
         edit("/organization/management_account", "1111"),
         "/organization/management_account",
         "12-digit",
+    ),
+    *(  # fuzz s23 F7: a falsy non-list (a half-edited file) read as an empty list
+        (f"{where} {value!r}", edit(f"{path}/{key}", value), f"{path}/{key}", message)
+        for where, path, key in [
+            ("root accounts", ROOT, "accounts"),
+            ("root ous", ROOT, "ous"),
+            ("OU accounts", f"{ROOT}/ous/1", "accounts"),
+            ("OU ous", f"{ROOT}/ous/1", "ous"),
+            ("key grants", f"/accounts/{PROD}/regions/us-east-1/kms/keys/{KEY}", "grants"),
+        ]
+        for value, message in [
+            ("", "must be a list"),
+            ({}, "must be a list"),
+            (None, "(write [] for none)"),
+            (PROD, "must be a list"),
+        ]
+    ),
+    *(
+        (
+            f"Allowed AMI providers {value!r}",
+            edit(IMAGES, {"state": "enabled", "providers": value}),
+            f"{IMAGES}/providers",
+            "must be a list",
+        )
+        for value in ("", {}, None)
     ),
     (
         "Allowed AMIs managed by someone the API page does not list",

@@ -15,6 +15,7 @@ from backup_access.errors import RequestError
 from backup_access.fields import (
     at,
     check_keys,
+    listed,
     mapping,
     optional_text,
     policy,
@@ -137,9 +138,7 @@ def _key(key_id: str, raw: object, pointer: str, account: str, region: str, sour
     manager = data.get("manager", "customer")
     if manager not in ("customer", "aws"):
         raise RequestError("'manager' must be customer or aws", pointer=at(pointer, "manager"))
-    grants = data.get("grants") or []
-    if not isinstance(grants, list):
-        raise RequestError("'grants' must be a list", pointer=at(pointer, "grants"))
+    grants = listed(data, "grants", pointer, "a list")
     return Key(
         key_id=key_id,
         arn=f"arn:aws:kms:{region}:{account}:key/{key_id}",

@@ -31,6 +31,7 @@ from backup_access.fields import (
     at,
     boolean,
     check_keys,
+    listed,
     mapping,
     optional_text,
     string_or_number,
@@ -183,9 +184,7 @@ def parse_allowed_images(raw: object, pointer: str) -> AllowedImages | None:
             f"'state' must be one of {', '.join(_IMAGE_STATES)}", pointer=at(pointer, "state")
         )
     providers_at = at(pointer, "providers")
-    raw_providers = data.get("providers") or []
-    if not isinstance(raw_providers, list):
-        raise RequestError("providers must be a list", pointer=providers_at)
+    raw_providers = listed(data, "providers", pointer, "a list")
     providers = tuple(
         string_or_number(item, at(providers_at, i), "a provider")
         for i, item in enumerate(raw_providers)

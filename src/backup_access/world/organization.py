@@ -15,6 +15,7 @@ from backup_access.fields import (
     at,
     boolean,
     check_keys,
+    listed,
     mapping,
     optional_text,
     policy,
@@ -74,12 +75,8 @@ def _unit(raw: object, pointer: str, source: str, *, root: bool) -> OrgUnit:
         raise RequestError(
             f"{what} starts with '{prefix}', found '{unit_id}'", pointer=at(pointer, "id")
         )
-    ous = data.get("ous") or []
-    if not isinstance(ous, list):
-        raise RequestError("'ous' must be a list of OUs", pointer=at(pointer, "ous"))
-    accounts = data.get("accounts") or []
-    if not isinstance(accounts, list):
-        raise RequestError("'accounts' must be a list", pointer=at(pointer, "accounts"))
+    ous = listed(data, "ous", pointer, "a list of OUs")
+    accounts = listed(data, "accounts", pointer, "a list")
     return OrgUnit(
         id=unit_id,
         name=optional_text(data.get("name"), at(pointer, "name"), "name"),
