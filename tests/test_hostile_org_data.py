@@ -177,3 +177,76 @@ def test_simulate_world_json_and_text_carry_the_assumption(tmp_path: Path) -> No
     assert [a for a in item["assumptions"] if f"account {ACCOUNT}" in a]
     text = CliRunner().invoke(main, [*args, "--format", "text"]).stdout.splitlines()
     assert "ALLOWED" in text[0] and text[1].strip().startswith("assuming ")
+
+
+# --- an account of the world in no OU (fuzz s23 F4) -------------------------------------------
+
+
+def _outside_tree(world: dict[str, Any]) -> dict[str, Any]:
+    """The account left out of every OU's list (a typo, an emptied list)."""
+    world["organization"]["root"]["ous"][0]["accounts"] = ["111111111112"]
+    world["organization"]["account_policies"] = {}
+    return world
+
+
+def test_an_account_in_no_ou_is_an_assumption_beside_the_verdict(tmp_path: Path) -> None:
+    world = load_world(_write(tmp_path, _outside_tree(_world(()))))
+    resolution = resolve(world, ROLE, "backup:DeleteBackupVault", VAULT)
+    assert resolution.policies.scp is None
+    assert [a for a in resolution.assumptions if "outside the organization" in a]
+    directory = tmp_path / "world"
+    code, out = _explain(directory, "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["verdict"] == "allowed"
+    assert any(f"account {ACCOUNT} is in no 'accounts' list" in a for a in data["assumptions"])
+    _, out = _explain(directory, "--format", "text")
+    lines = out.splitlines()
+    assert "ALLOWED" in lines[0] and "outside the organization" in lines[1]
+
+
+def test_an_account_in_no_ou_of_a_collected_world_is_outside_without_assuming(
+    tmp_path: Path,
+) -> None:
+    world = load_world(_write(tmp_path, _outside_tree(_world(())), manifest=True))
+    resolution = resolve(world, ROLE, "backup:DeleteBackupVault", VAULT)
+    assert resolution.assumptions == ()
+    assert any("is not in organization" in note for note in resolution.notes)
+
+
+def test_the_rcps_of_a_resource_account_in_no_ou_are_an_assumption_too(tmp_path: Path) -> None:
+    data = _outside_tree(_world(()))
+    data["organization"]["policies"] = {
+        "DenyKms": {
+            "type": "rcp",
+            "document": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}
+                ],
+            },
+        }
+    }
+    world = load_world(_write(tmp_path, data))
+    key = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    resolution = resolve(world, ROLE, "kms:Decrypt", key)
+    assert resolution.policies.rcp is None
+    assert [a for a in resolution.assumptions if "no SCPs or RCPs apply" in a]
+
+
+def test_the_management_account_in_no_ou_is_not_an_assumption(tmp_path: Path) -> None:
+    data = _outside_tree(_world(()))
+    data["organization"]["management_account"] = ACCOUNT
+    resolution = resolve(load_world(_write(tmp_path, data)), ROLE, "backup:ListBackupVaults", "*")
+    assert resolution.assumptions == ()
+    assert any("is the management account" in note for note in resolution.notes)
+
+
+def test_attached_policies_for_an_account_in_no_ou_are_refused(tmp_path: Path) -> None:
+    data = _outside_tree(_world(()))
+    data["organization"]["account_policies"] = {ACCOUNT: ["FullAWSAccess"]}
+    directory = _write(tmp_path, data)
+    args = ["explain", "--world", str(directory), "create-vault", "--caller", ROLE]
+    result = CliRunner().invoke(main, [*args, "--vault", VAULT])
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert f"at /organization/account_policies/{ACCOUNT}: account {ACCOUNT}" in result.stderr

@@ -205,6 +205,18 @@ CASES = [
         "/organization/management_account",
         "12-digit",
     ),
+    (  # fuzz s23 F4: read as outside the organization, its attached SCPs silently dropped
+        "account with attached policies in no OU",
+        edit("/organization/account_policies/444444444444", ["FullAWSAccess"]),
+        "/organization/account_policies/444444444444",
+        "account 444444444444 has policies attached but is in no 'accounts' list",
+    ),
+    (
+        "delegated administrator in no OU",
+        edit("/organization/delegated_administrators", {"backup.amazonaws.com": [PROD, "4" * 12]}),
+        "/organization/delegated_administrators/backup.amazonaws.com/1",
+        "is a delegated administrator for backup.amazonaws.com but is in no 'accounts' list",
+    ),
     *(  # fuzz s23 F7: a falsy non-list (a half-edited file) read as an empty list
         (f"{where} {value!r}", edit(f"{path}/{key}", value), f"{path}/{key}", message)
         for where, path, key in [

@@ -1,7 +1,8 @@
 """Contract 2's ``organization`` section → ``Organization``, and walking its tree.
 
 Structure checks happen here: an OU id that appears twice (a cycle or a duplicate), an
-account placed in two OUs, an attached policy name that is defined nowhere.
+account placed in two OUs, an attached policy name that is defined nowhere, an account with
+attached policies (or a delegated administrator) that is in no OU.
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ def walk(unit: OrgUnit, path: tuple[OrgUnit, ...] = ()) -> Iterator[tuple[OrgUni
 
 
 def check_organization(organization: Organization) -> None:
-    """An OU twice (a cycle), an account in two places, or an undefined policy name."""
+    """An OU twice (a cycle), an account in two places, an undefined policy name, or an
+    account named as a member that is not in the tree."""
     source = organization.location.source
     seen_units: dict[str, str] = {}
     seen_accounts: dict[str, str] = {}
@@ -174,6 +176,33 @@ def check_organization(organization: Organization) -> None:
             names,
             at(at(organization.location.pointer, "account_policies"), account),
         )
+    _check_members(organization, frozenset(seen_accounts))
+
+
+def _check_members(organization: Organization, members: frozenset[str]) -> None:
+    """An account the organization section treats as a member (policies attached to it, a
+    delegated administrator) must be in the tree: one missing there would be read as outside
+    the organization, where no SCP or RCP applies, so its attached policies would silently
+    not count. The management account may be left out: SCPs and RCPs never apply to it."""
+    pointer = organization.location.pointer
+    named = [
+        (account, at(at(pointer, "account_policies"), account), "has policies attached")
+        for account in organization.account_policies
+    ]
+    for service, accounts in (organization.delegated_administrators or {}).items():
+        here = at(at(pointer, "delegated_administrators"), service)
+        named += [
+            (account, at(here, index), f"is a delegated administrator for {service}")
+            for index, account in enumerate(accounts)
+        ]
+    for account, where, what in named:
+        if account not in members:
+            raise RequestError(
+                f"account {account} {what} but is in no 'accounts' list of the root or an OU: "
+                "a member account sits in exactly one of them (add it where it belongs)",
+                pointer=where,
+                file=organization.location.source,
+            )
 
 
 def _check_names(organization: Organization, names: tuple[str, ...], pointer: str) -> None:

@@ -20,7 +20,7 @@ from backup_access.world.context import world_context
 from backup_access.world.findings import Findings, is_assumption
 from backup_access.world.identity import resolve_identity
 from backup_access.world.manifest import ORGANIZATION_KEY
-from backup_access.world.model import Role, World
+from backup_access.world.model import Organization, Role, World
 from backup_access.world.organization import account_path
 from backup_access.world.orgchain import has_rcps, org_chain
 from backup_access.world.resource import ResourceSide, resolve_resource
@@ -56,8 +56,30 @@ def _scp_chain(
     if account not in world.accounts and not principal.service_linked:
         findings.lack(f"account {account} is not in the world: whether SCPs apply to it is unknown")
     elif organization is not None:
-        findings.note(f"account {account} is not in organization {organization.id}: no SCPs")
+        _outside(organization, account, findings, collected=world.collected)
     return None
+
+
+def _outside(
+    organization: Organization, account: str, findings: Findings, *, collected: bool
+) -> None:
+    """An account of the world that no OU of its organization lists: outside it, so no SCP
+    or RCP applies. A collected world lists every member; in a hand-written one this may be
+    a partner account or a member left out of the tree by mistake, so the answer says that
+    it rests on it. The management account is exempt either way."""
+    if account == organization.management_account:
+        findings.note(f"account {account} is the management account: no SCPs or RCPs apply")
+        return
+    if collected:
+        findings.note(
+            f"account {account} is not in organization {organization.id}: no SCPs or RCPs"
+        )
+        return
+    findings.assume(
+        f"account {account} is in no 'accounts' list of organization {organization.id}'s root "
+        "or OUs: taken to be outside the organization, so no SCPs or RCPs apply to it (list "
+        "it in its OU if it is a member)"
+    )
 
 
 def _rcp_chain(
@@ -77,6 +99,8 @@ def _rcp_chain(
         return None
     path = account_path(organization, resource_account)
     if path is None:
+        if resource_account in world.accounts:
+            _outside(organization, resource_account, f, collected=world.collected)
         return None
     return org_chain(organization, path, resource_account, Layer.RCP, f, collected=world.collected)
 
