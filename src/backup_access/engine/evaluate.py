@@ -77,10 +77,10 @@ def _granted(request: Request, policies: PolicySet, trace: list[RawEntry]) -> bo
     """Whether a KMS grant on the key lets the principal in (grants.html)."""
     allowed = False
     for grant in policies.grants:
-        ok, why = grant_allows(grant, request)
-        outcome = LayerOutcome.ALLOWED if ok else LayerOutcome.IMPLICIT_DENY
-        _note(trace, Layer.GRANT, outcome, f"{grant.name}: {why}")
-        allowed |= ok
+        verdict = grant_allows(grant, request)
+        outcome = LayerOutcome.ALLOWED if verdict.allows else LayerOutcome.IMPLICIT_DENY
+        _note(trace, Layer.GRANT, outcome, f"{grant.name}: {verdict.reason}")
+        allowed |= verdict.allows
     return allowed
 
 

@@ -8,6 +8,8 @@ operations) may retire it.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from backup_access.engine.model import Grant, Request
 from backup_access.policy.principal import Principal
 
@@ -35,35 +37,46 @@ def _encryption_context(request: Request) -> dict[str, str]:
     return pairs
 
 
-def grant_allows(grant: Grant, request: Request) -> tuple[bool, str]:
+class GrantVerdict(NamedTuple):
+    """Whether a grant lets the request in, and why (or why not), for the trace."""
+
+    allows: bool
+    reason: str
+
+
+def grant_allows(grant: Grant, request: Request) -> GrantVerdict:
     """Whether ``grant`` allows the request, and why (or why not)."""
     service, _, operation = request.action.partition(":")
     if service.lower() != "kms":
-        return False, "grants only cover KMS operations"
+        return GrantVerdict(False, "grants only cover KMS operations")
     operations = {op.lower() for op in grant.operations}
     if (
         operation.lower() == "retiregrant"
         and grant.retiring_principal is not None
         and (_same_principal(grant.retiring_principal, request.principal))
     ):
-        return True, f"{request.principal.arn} is the grant's retiring principal"
+        return GrantVerdict(True, f"{request.principal.arn} is the grant's retiring principal")
     if not _same_principal(grant.grantee, request.principal):
-        return False, f"grantee is {grant.grantee}, not {request.principal.arn}"
+        return GrantVerdict(False, f"grantee is {grant.grantee}, not {request.principal.arn}")
     if operation.lower() not in operations:
-        return False, f"grant operations {list(grant.operations)} do not include {operation}"
+        return GrantVerdict(
+            False, f"grant operations {list(grant.operations)} do not include {operation}"
+        )
     context = _encryption_context(request)
     if grant.encryption_context_equals is not None and context != dict(
         grant.encryption_context_equals
     ):
-        return False, (
+        return GrantVerdict(
+            False,
             f"grant requires encryption context exactly {dict(grant.encryption_context_equals)},"
-            f" request has {context}"
+            f" request has {context}",
         )
     if grant.encryption_context_subset is not None and not all(
         context.get(k) == v for k, v in grant.encryption_context_subset
     ):
-        return False, (
+        return GrantVerdict(
+            False,
             f"grant requires encryption context to include {dict(grant.encryption_context_subset)}"
-            f", request has {context}"
+            f", request has {context}",
         )
-    return True, f"grant lets {grant.grantee} perform {operation}"
+    return GrantVerdict(True, f"grant lets {grant.grantee} perform {operation}")
