@@ -105,9 +105,15 @@ def _rcp_chain(
     return org_chain(organization, path, resource_account, Layer.RCP, f, collected=world.collected)
 
 
+def _account_of(ref: str) -> str | None:
+    arn = Arn.parse(ref)
+    return arn.account or None if arn is not None else None
+
+
 def _unreadable(world: World, touched: tuple[str | None, ...], findings: Findings) -> None:
     """Parts the collector could not read (manifest.json) that this request touches: the
-    principal's and the resource's accounts, the resource, and the organization's policies."""
+    principal's and the resource's accounts, the resource and what governs it (a recovery
+    point's vault), and the organization's policies."""
     if not world.unknown:
         return
     for key in dict.fromkeys((*touched, ORGANIZATION_KEY)):
@@ -172,7 +178,10 @@ def resolve(
             "aws:RequestedRegion not set: neither the request nor the resource names a Region "
             "(conditions on it see no value)"
         )
-    _unreadable(world, (who.account, account, resource, side.resource), findings)
+    # A recovery point's vault decides the request through its access policy: unread, or in
+    # an unread account, it leaves the request as unknown as an unread resource would.
+    governing = (*side.governed_by, *(_account_of(ref) for ref in side.governed_by))
+    _unreadable(world, (who.account, account, resource, side.resource, *governing), findings)
     request = make_request(who, action, side.resource, resource_account=account, context=merged)
     policies = PolicySet(
         identity=identity.policies,

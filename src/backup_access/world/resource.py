@@ -45,6 +45,10 @@ class ResourceSide:
     tags: dict[str, str] = field(default_factory=dict)
     context: dict[str, ContextValue] = field(default_factory=dict)
     aws_managed_key: bool = False  # the resource is an AWS managed KMS key
+    # Other parts whose policy decides the request: the vault holding a recovery point (its
+    # access policy applies to the point). A collector that could not read one of them
+    # leaves the request unknown, as if the resource itself were unread.
+    governed_by: list[str] = field(default_factory=list)
 
 
 def _named(name: str, policy: Policy, location: Location, element: str) -> NamedPolicy:
@@ -53,6 +57,8 @@ def _named(name: str, policy: Policy, location: Location, element: str) -> Named
 
 def _vault_side(side: ResourceSide, vault: Vault, action: str, findings: Findings) -> None:
     side.tags = dict(vault.tags)
+    if vault.arn != side.resource:
+        side.governed_by.append(vault.arn)
     access = vault.access_policy
     first = len(access.statements) if access is not None else 0
     shared, unknown = ram_share_statements(vault, first)
@@ -109,6 +115,7 @@ def _backup(
             account, region, name = _vault_name(vault_ref)
             vault = find_vault(world, account or arn.account, region or arn.region, name)
             if vault is None:
+                side.governed_by.append(vault_ref)
                 f.lack(f"vault {vault_ref} (holding the recovery point) is not in the world")
         else:
             vault = vault_of_recovery_point(world, arn)
@@ -129,6 +136,7 @@ def _snapshot_recovery_point(
     account, region, name = _vault_name(vault_ref)
     vault = find_vault(world, account or arn.account, region or arn.region, name)
     if vault is None:
+        side.governed_by.append(vault_ref)
         findings.lack(f"vault {vault_ref} (holding the recovery point) is not in the world")
         return
     findings.note(f"recovery point is in vault {vault.arn}: its access policy applies")
