@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import NamedTuple
 
 from backup_access.catalogue import Actor, Check
 from backup_access.diagnose.binding import Binding, UnresolvedError, region_of
+from backup_access.diagnose.gaps import weigh_missing
+from backup_access.diagnose.judgement import Judgement
 from backup_access.diagnose.model import CheckDecision, CheckResult, LayerStep
 from backup_access.diagnose.passrole import UnknownKey, stands_without, turns_on
 from backup_access.diagnose.predicates import type_unknown
@@ -131,15 +132,6 @@ def _created_resource_gaps(binding: Binding, check: Check, resolution: Resolutio
     return set(resolution.missing) - set(baseline.missing)
 
 
-class Judgement(NamedTuple):
-    """A check's decision as it stands after what the request leaves unknown: its value, the
-    reason said, and what is missing to decide it."""
-
-    value: CheckDecision
-    reason: str
-    missing: tuple[str, ...]
-
-
 def _with_unknown_keys(
     decision: Decision, unknown: tuple[UnknownKey, ...], judged: Judgement
 ) -> Judgement:
@@ -239,11 +231,8 @@ def evaluate_permission(
     value = CheckDecision(decision.value.value)
     expected_gaps = _created_resource_gaps(binding, check, resolution)
     missing = tuple(m for m in resolution.missing if m not in expected_gaps)
-    if missing and decision.value is not DecisionValue.EXPLICIT_DENY:
-        # Data the world lacks could change an allow (a deny there) or an implicit deny (an
-        # allow there); only an explicit deny stands whatever is missing.
-        value = CheckDecision.UNKNOWN
-        reason = f"unknown (the world lacks: {'; '.join(missing)}); with what is known, {reason}"
+    # What the world lacks may change the decision, or not (unread SCPs only restrict).
+    value, reason, missing = weigh_missing(resolution, decision, Judgement(value, reason, missing))
     if unnamed is not None and value is not CheckDecision.UNKNOWN:
         value, reason, missing = _with_unnamed_resource(
             decision, unnamed, Judgement(value, reason, missing)

@@ -43,7 +43,9 @@ def _unrecorded(what: str, kind: Layer, findings: Findings, *, collected: bool) 
     """The one rule for a level whose attachment list the world does not give."""
     layer = f"{kind.short_name}s"
     if collected:
-        findings.lack(f"the {layer} attached to {what} (not in the collected world)")
+        findings.lack_guardrail(
+            f"the {layer} attached to {what} (not in the collected world)", (kind,)
+        )
         return
     default = FULL_AWS_ACCESS if kind is Layer.SCP else RCP_FULL_AWS_ACCESS
     findings.assume(

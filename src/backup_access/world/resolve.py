@@ -17,7 +17,7 @@ from backup_access.policy.arn import Arn
 from backup_access.policy.context import ContextValue
 from backup_access.policy.principal import Principal, parse_principal
 from backup_access.world.context import world_context
-from backup_access.world.findings import Findings, is_assumption
+from backup_access.world.findings import Findings, GuardrailGap, is_assumption
 from backup_access.world.identity import resolve_identity
 from backup_access.world.manifest import ORGANIZATION_KEY
 from backup_access.world.model import Organization, Role, World
@@ -34,6 +34,8 @@ class Resolution:
     policies: PolicySet
     notes: tuple[str, ...]
     missing: tuple[str, ...]
+    # The entries of ``missing`` that are SCPs or RCPs the world lacks: they can only restrict.
+    guardrail_gaps: tuple[GuardrailGap, ...] = ()
 
     @property
     def assumptions(self) -> tuple[str, ...]:
@@ -54,7 +56,10 @@ def _scp_chain(
             organization, path, account, Layer.SCP, findings, collected=world.collected
         )
     if account not in world.accounts and not principal.service_linked:
-        findings.lack(f"account {account} is not in the world: whether SCPs apply to it is unknown")
+        findings.lack_guardrail(
+            f"account {account} is not in the world: whether SCPs apply to it is unknown",
+            (Layer.SCP,),
+        )
     elif organization is not None:
         _outside(organization, account, findings, collected=world.collected)
     return None
@@ -113,13 +118,41 @@ def _account_of(ref: str) -> str | None:
 def _unreadable(world: World, touched: tuple[str | None, ...], findings: Findings) -> None:
     """Parts the collector could not read (manifest.json) that this request touches: the
     principal's and the resource's accounts, the resource and what governs it (a recovery
-    point's vault), and the organization's policies."""
-    if not world.unknown:
+    point's vault). Any of them may hold an allow as well as a deny."""
+    for key in dict.fromkeys(touched):
+        if key is not None and key != ORGANIZATION_KEY and key in world.unknown:
+            findings.lack(f"{key} could not be read by the collector: {world.unknown[key]}")
+
+
+# Condition keys AWS sets from the organization (global keys page in world/context.py;
+# backup:CopyTargetOrgPaths: https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html).
+_PRINCIPAL_ORG_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
+_RESOURCE_ORG_KEYS = ("aws:ResourceOrgID", "aws:ResourceOrgPaths", "backup:CopyTargetOrgPaths")
+
+
+def _unread_organization(
+    world: World,
+    who: Principal,
+    account: str | None,
+    side: ResourceSide,
+    context: Mapping[str, ContextValue],
+    findings: Findings,
+) -> None:
+    """The organization's policies the collector could not read: SCPs and RCPs, which only
+    restrict (world/findings.py), and the organization keys of the request, which AWS would
+    set from the same data. RCPs do not apply to AWS managed keys (see ``_rcp_chain``); every
+    other exemption is the engine's to apply."""
+    if ORGANIZATION_KEY not in world.unknown:
         return
-    for key in dict.fromkeys((*touched, ORGANIZATION_KEY)):
-        if key is not None and key in world.unknown:
-            what = "the organization's policies" if key == ORGANIZATION_KEY else key
-            findings.lack(f"{what} could not be read by the collector: {world.unknown[key]}")
+    layers = (Layer.SCP,) if side.aws_managed_key else (Layer.SCP, Layer.RCP)
+    keys = (*(_PRINCIPAL_ORG_KEYS if who.is_iam else ()), *(_RESOURCE_ORG_KEYS if account else ()))
+    present = {key.lower() for key in context}
+    findings.lack_guardrail(
+        f"the organization's policies could not be read by the collector: "
+        f"{world.unknown[ORGANIZATION_KEY]}",
+        layers,
+        tuple(key for key in keys if key.lower() not in present),
+    )
 
 
 def resolve(
@@ -182,6 +215,7 @@ def resolve(
     # an unread account, it leaves the request as unknown as an unread resource would.
     governing = (*side.governed_by, *(_account_of(ref) for ref in side.governed_by))
     _unreadable(world, (who.account, account, resource, side.resource, *governing), findings)
+    _unread_organization(world, who, account, side, merged, findings)
     request = make_request(who, action, side.resource, resource_account=account, context=merged)
     policies = PolicySet(
         identity=identity.policies,
@@ -193,4 +227,10 @@ def resolve(
         grants=side.grants,
         management_account=world.organization.management_account if world.organization else None,
     )
-    return Resolution(request, policies, tuple(findings.notes), tuple(findings.missing))
+    return Resolution(
+        request,
+        policies,
+        tuple(findings.notes),
+        tuple(findings.missing),
+        tuple(findings.guardrails),
+    )
