@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from backup_access.diagnose.model import CheckResult
 from backup_access.fix.merge import sid_from
 from backup_access.fix.model import JsonDocument
+from backup_access.fix.per_job import PerJobScope
 
 
 class RequestCondition(NamedTuple):
@@ -72,18 +73,22 @@ def action_words(action: str) -> str:
     return action.split(":", 1)[-1]
 
 
-def identity_allow(check: CheckResult, *, purpose: str = "") -> JsonDocument:
+def identity_allow(
+    check: CheckResult, *, purpose: str = "", scope: PerJobScope | None = None
+) -> JsonDocument:
     """An identity-policy Allow of the check's action on its resource, with the condition the
-    check's request meets (``request_condition``)."""
+    check's request meets (``request_condition``); ``scope``: the resources of every job
+    instead, for a service role's request on a resource AWS Backup makes per job
+    (``fix/per_job.py``)."""
     action, resource = check.action or "", check.resource or ""
     statement: JsonDocument = {
         "Sid": sid_from("Allow", action_words(action), purpose),
         "Effect": "Allow",
         "Action": action,
-        "Resource": resource,
+        "Resource": resource if scope is None else scope.resource,
     }
-    condition = request_condition(check)
-    if condition is not None:
+    condition = {**(request_condition(check) or {}), **((scope and scope.condition) or {})}
+    if condition:
         statement["Condition"] = condition
     return statement
 
