@@ -18,6 +18,7 @@ from tests.diagnose.fixtures.worlds import (
     PROD,
     RP,
     SNAPSHOT,
+    SOURCE_KEY,
     SOURCE_VAULT,
     collected_with,
 )
@@ -51,3 +52,14 @@ def test_a_vault_in_an_unread_account_leaves_the_point_unknown(tmp_path: Path) -
         world, caller, "backup:DeleteRecoveryPoint", SNAPSHOT, recovery_point_vault=SOURCE_VAULT
     )
     assert f"{PROD} could not be read by the collector: {why}" in named.missing
+
+
+def test_an_alias_of_an_unread_key_is_missing_the_key(tmp_path: Path) -> None:
+    """KMS authorizes a request on an alias against the key's policy
+    (https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html): an
+    unread key leaves the request on its alias unknown too."""
+    why = "key policy: kms:GetKeyPolicy failed (AccessDenied)"
+    world = collected_with(tmp_path, {SOURCE_KEY: why})
+    alias = f"arn:aws:kms:us-east-1:{PROD}:alias/source"
+    resolution = resolve(world, OPERATOR, "kms:Decrypt", alias)
+    assert resolution.missing == (f"{SOURCE_KEY} could not be read by the collector: {why}",)
