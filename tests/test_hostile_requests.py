@@ -132,6 +132,7 @@ def test_literal_star_in_an_s3_object_key_is_allowed(tmp_path: Path) -> None:
         "principal": ROLE,
         "action": "s3:GetObject",
         "resource": "arn:aws:s3:::b/rep*rt?.csv",
+        "resource_account": "111111111111",  # S3 ARNs hold no account
     }
     path.write_text(yaml.safe_dump({"request": request, "policies": {"identity": [policy]}}))
     assert _run("simulate", str(path), "--expect", "allowed")[0] == 0

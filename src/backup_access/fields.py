@@ -7,7 +7,9 @@ Raw YAML/JSON values stop at the loaders; these helpers check one value's shape.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from backup_access.errors import RequestError
@@ -71,8 +73,23 @@ def text(value: object, pointer: str, what: str) -> str:
     return value
 
 
+def string(value: object, pointer: str, what: str) -> str:
+    """A non-empty string, never a number: for values that a number can never be (a
+    principal, an action, a resource). YAML reads an unquoted ``0`` or account id as a number,
+    and taking its text would turn a typo into a request about something else."""
+    if type(value) is str and value:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise RequestError(
+            f"{what} must be a string, found the number {value!r} (quote it in YAML)",
+            pointer=pointer,
+        )
+    raise RequestError(f"{what} must be a non-empty string", pointer=pointer)
+
+
 def string_or_number(value: object, pointer: str, what: str) -> str:
-    """A string; a YAML integer (an unquoted account id) is taken as its text."""
+    """A string; a YAML integer (an unquoted account id) is taken as its text. Only for
+    labels (a policy's or item's ``name``), where the text is all that is used."""
     if type(value) is str:
         return value
     if isinstance(value, bool) or not isinstance(value, str | int):
@@ -157,6 +174,119 @@ def one_resource(value: str, pointer: str = "", *, file: str | None = None) -> s
     if value == "*" or _is_s3_object_key(value):
         return value
     return no_pattern(value, "resource", pointer, file=file)
+
+
+ARN_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html"
+ARN_FORM = "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"
+# reference-arns.html: the partition is aws, aws-cn, aws-us-gov (and the isolated aws-iso…
+# ones); the service namespace is lower case; the account id is 12 digits, or is omitted
+# by the resources that belong to no account (an S3 bucket: arn:aws:s3:::bucket), or is
+# "aws" for AWS's own resources (AWS managed policies).
+_PARTITION = re.compile(r"aws(?:-[a-z]+)*")
+_SERVICE = re.compile(r"[a-z0-9][a-z0-9.-]*")
+_REGION = re.compile(r"[a-z0-9-]*")
+
+
+def show(value: str) -> str:
+    """``value`` quoted for a message, with invisible characters written as escapes."""
+    if value.isascii() and value.isprintable():
+        return f"'{value}'"
+    return "'" + value.encode("unicode_escape").decode("ascii") + "'"
+
+
+def _has_invisible(value: str) -> bool:
+    """A control, format (zero-width space, right-to-left override), surrogate or unassigned
+    character: none can be typed into an ARN, and each makes the text differ from what it
+    shows."""
+    if value.isascii():
+        return not value.isprintable()
+    return any(unicodedata.category(char)[0] == "C" for char in value)
+
+
+@lru_cache(maxsize=4096)
+def arn_problem(value: str) -> str | None:
+    """What keeps ``value`` from being one ARN as AWS forms them, or None.
+
+    ARN format: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+    (``arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE``; "arn" and the service are lower
+    case; ARNs are case-sensitive). Shared by request files (``simulate REQUEST``) and the
+    command line (``--principal``/``--resource``: cli/usage.py), so both refuse the same
+    text. Cached: a batch repeats its ARNs."""
+    if value != value.strip():
+        return f"{show(value)} has whitespace around it, which no ARN has"
+    if _has_invisible(value):
+        return f"{show(value)} holds an invisible or control character, which no ARN has"
+    parts = value.split(":", 5)
+    if len(parts) != 6 or parts[0].lower() != "arn":
+        return f"{show(value)} is not an ARN ({ARN_FORM})"
+    if parts[0] != "arn":
+        return f"{show(value)}: an ARN begins with lower-case 'arn:' (ARNs are case-sensitive)"
+    partition, service, region, account, resource = parts[1:]
+    if not _PARTITION.fullmatch(partition):
+        return f"{show(value)} has the partition '{partition}' (aws, aws-cn, aws-us-gov…)"
+    if not _SERVICE.fullmatch(service):
+        return f"{show(value)} has the service '{service}' (a lower-case name such as backup)"
+    if not _REGION.fullmatch(region):
+        return f"{show(value)} has the Region '{region}' (such as us-east-1, or empty)"
+    if account not in ("", "aws") and not _ACCOUNT_ID.match(account):
+        return f"{show(value)} has the account '{account}', which is not a 12-digit account id"
+    if not resource:
+        return f"{show(value)} names no resource after the account ({ARN_FORM})"
+    return None
+
+
+def request_resource(value: str, pointer: str, *, has_account: bool) -> str:
+    """A request's resource: ``*``, or an ARN (``arn_problem``). The resource's account
+    decides whether the request is cross-account (both the identity side and the resource
+    policy must then allow), so it is never guessed: an ARN that omits the account (an S3
+    bucket, an EC2 snapshot) needs ``resource_account`` (``has_account``)."""
+    if value == "*":
+        return value
+    problem = arn_problem(value)
+    if problem is not None:
+        raise RequestError(
+            f'{problem}: give the resource\'s ARN ({ARN_PAGE}), or "*" with resource_account',
+            pointer=pointer,
+        )
+    if not has_account and value.split(":", 5)[4] == "":
+        raise RequestError(
+            f"{show(value)} holds no account id (ARNs of this kind omit it): give "
+            "resource_account, the 12-digit id of the account that owns the resource, so that "
+            "a cross-account request is evaluated as one",
+            pointer=pointer,
+        )
+    return value
+
+
+@lru_cache(maxsize=4096)
+def principal_problem(value: str) -> str | None:
+    """What keeps ``value`` from naming one requester, or None: an ARN (``arn_problem``), a
+    12-digit account id, ``anonymous`` or a service principal (backup.amazonaws.com). A
+    request names one principal, so ``*`` and ``?`` are refused as they are in an action;
+    no principal holds whitespace (IAM names cannot:
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names)."""
+    if ":" in value:
+        problem = arn_problem(value)
+        if problem is not None:
+            return problem
+    elif _has_invisible(value):
+        return f"{show(value)} holds an invisible or control character, which no principal has"
+    if any(char.isspace() for char in value):
+        return f"{show(value)} holds whitespace, which no principal has"
+    if "*" in value or "?" in value:
+        return (
+            f"{show(value)} is a pattern: a request names one principal; * and ? are "
+            "wildcards only inside policies"
+        )
+    return None
+
+
+def request_principal(value: str, pointer: str) -> str:
+    """A request's principal (``principal_problem``), refused at ``pointer``."""
+    problem = principal_problem(value)
+    if problem is not None:
+        raise RequestError(problem, pointer=pointer)
+    return value
 
 
 def _is_s3_object_key(value: str) -> bool:

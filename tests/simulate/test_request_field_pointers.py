@@ -33,9 +33,14 @@ def _request(principal: str, action: str, resource: str, extra: str = "") -> str
     ("text", "pointer", "said"),
     [
         (
-            _request("12345", "backup:ListBackupVaults", "*"),
+            _request("'12345'", "backup:ListBackupVaults", "*"),
             "/request/principal",
             "not a principal",
+        ),
+        (
+            _request("12345", "backup:ListBackupVaults", "*"),
+            "/request/principal",
+            "must be a string, found the number 12345",
         ),
         (_request(ROLE, "ListBackupVaults", "*"), "/request/action", "service:Action"),
         (

@@ -25,7 +25,7 @@ from backup_access.cli.usage import (
 )
 from backup_access.documents import load_document
 from backup_access.engine import evaluate
-from backup_access.fields import one_action, one_resource
+from backup_access.fields import arn_problem, one_action, one_resource
 from backup_access.policy.context import ContextValue
 from backup_access.report.simulation import (
     expectation_met,
@@ -120,6 +120,10 @@ def simulate(
             raise click.UsageError(f"--world needs {', '.join(missing)} too")
         one_action(action, file="--action")
         one_resource(resource, file="--resource")
+        resource_problem = None if resource == "*" else arn_problem(resource)
+        if resource_problem is not None:
+            # The rule request files follow (fields.request_resource): an ARN, or "*".
+            raise click.UsageError(f"--resource: {resource_problem}")
         check_action(action)
         loaded = load_world(world)
         check_shape("--principal", ParameterKind.PRINCIPAL, principal, loaded)

@@ -18,6 +18,7 @@ from importlib import resources
 import click
 
 from backup_access.catalogue import Operation, ParameterKind
+from backup_access.fields import arn_problem, principal_problem
 from backup_access.policy.arn import Arn
 from backup_access.world import Account, World
 
@@ -202,7 +203,12 @@ def _fix_slash(value: str, resource_type: str) -> str | None:
 
 
 def check_shape(option: str, kind: ParameterKind, value: str, world: World | None) -> None:
-    """A usage error when ``value`` cannot be what ``option`` takes, with the likely fix."""
+    """A usage error when ``value`` cannot be what ``option`` takes, with the likely fix.
+    The ARN and principal rules are ``fields``'s, which request files use too."""
+    if kind is ParameterKind.PRINCIPAL:
+        problem = principal_problem(value)
+        if problem is not None:
+            raise mistake(f"{option}: {problem}")
     if kind is ParameterKind.PRINCIPAL and (
         _ACCOUNT.match(value) or value == "anonymous" or value.endswith(".amazonaws.com")
     ):
@@ -229,6 +235,9 @@ def check_shape(option: str, kind: ParameterKind, value: str, world: World | Non
             did_you_mean(candidates, where="in the world"),
         )
     _account_and_region(option, value, arn, world)
+    problem = arn_problem(value)
+    if problem is not None:
+        raise mistake(f"{option}: {problem}")
     if shape is None:
         return
     service, types, example = shape

@@ -22,6 +22,9 @@ from backup_access.fields import (
     mapping,
     one_action,
     one_resource,
+    request_principal,
+    request_resource,
+    string,
     string_or_number,
 )
 from backup_access.grant_input import parse_grants
@@ -68,15 +71,20 @@ class SimulationItem:
 
 
 def _field_text(data: Mapping[str, Any], key: str, pointer: str) -> str:
-    """``data[key]`` as text; the pointer is only built for the error."""
+    """``data[key]`` as a non-empty string (never a number: see ``fields.string``); the
+    pointer is only built for the error."""
     value = data[key]
-    if type(value) is str:
+    if type(value) is str and value:
         return value
-    return string_or_number(value, at(pointer, key), key)
+    return string(value, at(pointer, key), key)
 
 
 def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str | None]:
-    """The request part; also returns the management account it names, if any."""
+    """The request part; also returns the management account it names, if any.
+
+    The principal and resource are checked as ``--principal``/``--resource`` are (the
+    validators in ``fields``): a resource whose account cannot be read is refused rather than
+    taken to be in the principal's account, which would skip the cross-account rule."""
     data = mapping(raw, pointer, "request", required=True)
     if not _REQUEST_KEYS.issuperset(data):
         check_keys(data, _REQUEST_KEYS, pointer)
@@ -86,16 +94,21 @@ def parse_request(raw: object, pointer: str = "/request") -> tuple[Request, str 
     account = data.get("resource_account")
     management = data.get("management_account")
     # The keys are plain tokens (no "~" or "/"): their pointers need no escaping.
+    principal = request_principal(_field_text(data, "principal", pointer), f"{pointer}/principal")
     action = one_action(_field_text(data, "action", pointer), f"{pointer}/action")
-    resource = one_resource(_field_text(data, "resource", pointer), f"{pointer}/resource")
+    resource = request_resource(
+        one_resource(_field_text(data, "resource", pointer), f"{pointer}/resource"),
+        f"{pointer}/resource",
+        has_account=account is not None,
+    )
     try:
         request = make_request(
-            _field_text(data, "principal", pointer),
+            principal,
             action,
             resource,
             resource_account=None
             if account is None
-            else _field_text(data, "resource_account", pointer),
+            else account_id(account, f"{pointer}/resource_account"),
             context=context_values(data.get("context") or {}, f"{pointer}/context"),
             service_linked=bool(data.get("principal_is_service_linked", False)),
         )
