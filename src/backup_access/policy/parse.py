@@ -103,6 +103,14 @@ def parse_policy(document: object, *, pointer: str = "") -> Policy:
                 pointer=_at(pointer, str(key)),
             )
     version = document.get("Version")
+    if version is None and "Version" in document:
+        # reference_policies_elements_version.html: Version takes one of two strings; a
+        # null is neither (leave the element out to mean "no Version", with its limits).
+        raise PolicyError(
+            f"Version must be '{VERSION_2012}' or '{VERSION_2008}', found null (leave it out "
+            "or, better, write 2012-10-17)",
+            pointer=_at(pointer, "Version"),
+        )
     if version is not None and version not in (VERSION_2012, VERSION_2008):
         raise PolicyError(
             f"Version must be '{VERSION_2012}' or '{VERSION_2008}', found {version!r}",
@@ -299,7 +307,20 @@ def _principal(value: Any, name: str, pointer: str) -> PrincipalSpec:
                 "(expected AWS, Service, Federated, CanonicalUser)",
                 pointer=_at(here, str(kind)),
             )
-        kinds[field] = _strings(names, kind, here)
+        values = _strings(names, kind, here)
+        for position, name in enumerate(values):
+            if name != name.strip():
+                # AWS refuses such a principal when the policy is saved (a principal is an
+                # ARN, an account id or a service name, none holding spaces:
+                # reference_policies_elements_principal.html); trimming it would evaluate a
+                # policy that cannot exist, and matching it as written would never match.
+                raise PolicyError(
+                    f"the principal {name!r} has whitespace around it, which AWS refuses",
+                    pointer=_at(_at(here, kind), position)
+                    if type(names) is list
+                    else _at(here, kind),
+                )
+        kinds[field] = values
     return PrincipalSpec(**kinds)
 
 
