@@ -162,6 +162,9 @@ def _parse_context(items: tuple[str, ...]) -> dict[str, ContextValue]:
 
 def _simulate_world(resolution: Resolution, output_format: str, expect: str | None) -> None:
     decision = evaluate(resolution.request, resolution.policies)
+    from backup_access.diagnose.reasons import policy_sources  # world mode only
+
+    sources = policy_sources(resolution.policies)
     if output_format == "json":
         result = result_to_dict(decision, name=None, expect=expect)
         result["notes"] = list(resolution.notes)
@@ -169,17 +172,18 @@ def _simulate_world(resolution: Resolution, output_format: str, expect: str | No
         result["missing"] = list(resolution.missing)
         click.echo(to_json([result], batch=False))
     elif output_format == "markdown":
-        click.echo(markdown_decision(decision, name=None, source=None))
+        click.echo(markdown_decision(decision, name=None, source=sources))
     else:
         options = current_output()
         report = TextReport(options)
-        # Policies come from several files (world files, shipped data): pointers only.
+        # Policies come from several files (world files, shipped data): each statement names
+        # the file its policy is in, as explain does (fuzz s23 F8).
         render_text(
             decision,
             options,
             name=None,
             expect=expect,
-            source=None,
+            source=sources,
             report=report,
             incomplete=bool(resolution.missing),
             assumptions=resolution.assumptions,

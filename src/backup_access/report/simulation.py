@@ -14,7 +14,7 @@ N statements costs the same order as its JSON (``benchmarks/report_text.py``).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from backup_access.engine import Decision, DecisionValue, LayerTrace, Outcome, StatementTrace
@@ -122,12 +122,23 @@ def _headline(decision: Decision, name: str | None, deciding: list[StatementTrac
     return f"{label}{title} — {summary(decision, deciding)}"
 
 
+# Where the policies came from: one request file, or per policy name the world file that
+# holds it (``diagnose.reasons.policy_sources``, as explain names them).
+Source = str | Mapping[str, str] | None
+
+
+def _where(entry: StatementTrace, source: Source) -> str:
+    """``FILE#POINTER``, or the pointer alone when the file is not known."""
+    file = source if source is None or isinstance(source, str) else source.get(entry.policy)
+    return f"{file}#{entry.pointer}" if file else entry.pointer
+
+
 def _quote(
-    report: TextReport, entry: StatementTrace, source: str | None, *, compact: bool = False
+    report: TextReport, entry: StatementTrace, source: Source, *, compact: bool = False
 ) -> None:
     """A statement with where it is and why it counts; ``compact`` quotes it on one line
     (``-v`` past the first few of thousands)."""
-    where = f"{source}#{entry.pointer}" if source else entry.pointer
+    where = _where(entry, source)
     report.add((location(entry), Style.CYAN), indent=2)
     report.add((where, Style.DIM), indent=6)
     report.add(entry.reason, indent=6, prose=True)
@@ -145,7 +156,7 @@ def render_text(
     *,
     name: str | None,
     expect: str | None,
-    source: str | None = None,
+    source: Source = None,
     report: TextReport | None = None,
     incomplete: bool = False,
     assumptions: Sequence[str] = (),
@@ -212,7 +223,7 @@ def render_text(
     return report
 
 
-def markdown_decision(decision: Decision, *, name: str | None, source: str | None) -> str:
+def markdown_decision(decision: Decision, *, name: str | None, source: Source) -> str:
     """One decision as Markdown: the answer, the deciding statements quoted, the path."""
     deciding = deciding_statements(decision)
     label, _ = _LABEL[decision.value]
@@ -220,7 +231,7 @@ def markdown_decision(decision: Decision, *, name: str | None, source: str | Non
     out = [f"### {label}{title}", "", f"**{escape(summary(decision, deciding))}**", ""]
     shown = deciding[:NEAREST] if decision.value is DecisionValue.IMPLICIT_DENY else deciding
     for entry in shown:
-        where = f"{source}#{entry.pointer}" if source else entry.pointer
+        where = _where(entry, source)
         out.append(
             f"{inline_code(location(entry))} in {inline_code(where)}: {escape(entry.reason)}"
         )
