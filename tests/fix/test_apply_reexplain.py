@@ -131,7 +131,13 @@ def test_nothing_applied_nothing_re_explained(operator: Path, tmp_path: Path) ->
     result = CliRunner().invoke(main, [*args, "--format", "json"], input="n\n")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert out["after_apply"] == {"applied": [], "refused": None, "reexplained": None}
+    assert out["after_apply"] == {
+        "applied": [],
+        "refused": None,
+        "failed": [],
+        "not_attempted": [],
+        "reexplained": None,
+    }
     assert "--- /dev/null (new)" in result.stderr  # the diff was shown before asking
     assert "re-explained" not in result.output
     names = _client("iam").list_role_policies(RoleName="Operator")["PolicyNames"]

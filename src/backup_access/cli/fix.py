@@ -10,7 +10,9 @@ failing check, merged into the existing documents and proven on a patched copy o
 ``--write DIR`` (each new document as a file, named as the printed commands expect),
 ``--patched-world FILE`` (the world with every change applied, for ``explain --world``),
 ``--apply`` (live AWS; see ``backup_access.cli.fix_apply``). ``--expect`` applies to the
-verdict after the fixes. Exit codes as explain: 0, 1 expectation not met, 2 usage, 3 input.
+verdict after the fixes. Exit codes as explain: 0, 1 expectation not met, 2 usage, 3 input;
+with ``--apply`` also 1 refused (a live document changed), 4 a live document could not be
+read (nothing applied), 5 a write failed (what was applied before it is listed).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from backup_access.world import World
 from backup_access.world.loader import world_files
 
 if TYPE_CHECKING:  # boto3 is imported only when --apply is used
-    from backup_access.cli.fix_apply import Applied
+    from backup_access.cli.fix_apply import Applied, Failed
     from backup_access.cli.fix_reexplain import Reexplained
 
 Diagnose = Callable[[World], Explanation]
@@ -181,8 +183,8 @@ def run_plans(
         )
         if json_after_apply:
             _emit(plans, settings, batch=batch, after_apply=outcome)
-        if outcome.refused is not None:
-            sys.exit(1)
+        if outcome.exit_code:
+            sys.exit(outcome.exit_code)
     expect = settings.expect
     missed = [t for t, _, p in plans if expectation_met(p.after, expect) is False]
     if missed:
@@ -198,12 +200,17 @@ class AfterApply:
     applied: tuple[Applied, ...]
     refused: str | None
     reexplained: tuple[Reexplained, ...]
+    failed: tuple[Failed, ...] = ()
+    not_attempted: tuple[str, ...] = ()  # fix ids
+    exit_code: int = 0
 
     def to_dict(self, plan: FixPlan, index: int) -> dict[str, Any]:
         ids = {f.id for f in plan.fixes}
         return {
             "applied": [a.to_dict() for a in self.applied if a.fix.id in ids],
             "refused": self.refused,
+            "failed": [f.to_dict() for f in self.failed if f.fix.id in ids],
+            "not_attempted": [i for i in self.not_attempted if i in ids],
             "reexplained": self.reexplained[index].to_dict() if self.reexplained else None,
         }
 
@@ -225,14 +232,15 @@ def _apply_and_reexplain(
         profile=options.profile,
         backup_dir=options.backup_dir,
     )
+    failed = (outcome.failed, tuple(f.id for f in outcome.not_attempted), outcome.exit_code)
     if not outcome.applied:
-        return AfterApply((), outcome.refused, ())
+        return AfterApply((), outcome.refused, (), *failed)
     texts = [*question, *(a.fix.target for a in outcome.applied)]
     after = reexplain(texts, diagnoses, profile=options.profile)
     for (title, _, _), result in zip(plans, after, strict=True):
         prefix = f"{title}: " if len(plans) > 1 else ""
         click.echo(prefix + result.headline, err=to_stderr)
-    return AfterApply(outcome.applied, outcome.refused, tuple(after))
+    return AfterApply(outcome.applied, outcome.refused, tuple(after), *failed)
 
 
 def _emit(
