@@ -194,16 +194,19 @@ class Reader:
         region: str | None = None,
         unknown: str | None = None,
         absent: tuple[str, ...] = (),
+        about: str | None = None,
         **params: Any,
     ) -> Any:
         """``client.operation(**params)``; None when AWS answers with one of ``absent``'s
-        error codes (the thing does not exist), ``MISSING`` (and a gap) on any other error."""
+        error codes (the thing does not exist), ``MISSING`` (and a gap) on any other error.
+        ``about``: the account the gap is about, when not this reader's (sts:AssumeRole into
+        a member is called from the caller's account, but the member is what is missing)."""
         try:
             return getattr(client, operation)(**params)
         except READ_ERRORS as error:
             if error_code(error) in absent:
                 return None
-            self._gap(client, operation, part, region, unknown, error)
+            self._gap(client, operation, part, region, unknown, error, about)
             return MISSING
 
     def pages(
@@ -252,10 +255,12 @@ class Reader:
         region: str | None,
         unknown: str | None,
         error: Exception,
+        about: str | None = None,
     ) -> None:
         name = client.meta.method_to_api_mapping.get(operation, operation)
         action = action_of(client.meta.service_model.service_name, name)
-        self.log.add_gap(Gap(self.account, region, part, action, error_text(error), unknown))
+        account = about or self.account
+        self.log.add_gap(Gap(account, region, part, action, error_text(error), unknown))
 
 
 def _items(pages: Any, key: str) -> Iterator[Any]:

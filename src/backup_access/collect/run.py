@@ -133,6 +133,7 @@ def _enter(base: Reader, account: str, role_name: str, make_session_for: Callabl
         "assume_role",
         part=f"account {account}",
         unknown=account,
+        about=account,
         RoleArn=role,
         RoleSessionName=SESSION_NAME,
     )

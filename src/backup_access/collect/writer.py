@@ -25,6 +25,10 @@ from backup_access.world.manifest import CLOUDTRAIL_FOLDER, MANIFEST_NAME
 
 ORGANIZATION_FILE = "organization.json"
 AWS_POLICIES_FILE = "aws-managed-policies.json"
+#: Written only when nothing else is (no account could be entered, no organization read): an
+#: empty world, so that the directory still loads and questions read the manifest's
+#: ``unknown`` (each account not entered, and why) instead of failing on an empty directory.
+EMPTY_WORLD_FILE = "world.json"
 
 
 def account_file(account: str) -> str:
@@ -48,6 +52,8 @@ def fill(directory: Path, collected: Collected) -> None:
     if collected.aws_policies:
         policies = {arn: {"document": doc} for arn, doc in collected.aws_policies.items()}
         _dump(directory / AWS_POLICIES_FILE, {"aws_managed_policies": policies})
+    if collected.organization is None and not collected.accounts:
+        _dump(directory / EMPTY_WORLD_FILE, {"accounts": {}})
     if collected.cloudtrail:
         folder = directory / CLOUDTRAIL_FOLDER
         folder.mkdir()
