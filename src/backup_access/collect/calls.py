@@ -147,7 +147,7 @@ def error_text(error: Exception) -> str:
         return f"{code}: {message[:_MESSAGE_LIMIT]}" if message else code
     if isinstance(error, ResponseParserError) and "<html" in str(error).lower():
         return f"{type(error).__name__}: {_NOT_IMPLEMENTED} (it answered an HTML page)"
-    return f"{type(error).__name__}: {str(error)[:_MESSAGE_LIMIT]}"
+    return f"{type(error).__name__}: {' '.join(str(error).split())[:_MESSAGE_LIMIT]}"
 
 
 def error_code(error: Exception) -> str:

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
-
 from backup_access import __version__
 from backup_access.collect.backup import BackupPart, read_backup, read_global_settings
 from backup_access.collect.calls import (
     MISSING,
+    READ_ERRORS,
     CallLog,
     Gap,
     Reader,
@@ -159,7 +158,7 @@ def _org_membership(reader: Reader, log: CallLog) -> str | None:
     client = reader.client("organizations")
     try:
         answer = client.describe_organization()
-    except (ClientError, BotoCoreError) as error:
+    except READ_ERRORS as error:
         if error_code(error) == "AWSOrganizationsNotInUseException":
             return None
         text = error_text(error)
@@ -337,7 +336,7 @@ def _identify(run: _Run, session: Any, options: CollectOptions) -> tuple[str, Re
         base_session = make_session(options.profile, regions[0])
     try:
         identity = run.log.attach(run.make(base_session, "sts", regions[0])).get_caller_identity()
-    except (ClientError, BotoCoreError) as error:
+    except READ_ERRORS as error:
         raise CollectError(
             f"cannot identify the caller (sts:GetCallerIdentity): {error_text(error)}"
         ) from None
