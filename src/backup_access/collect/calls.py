@@ -8,6 +8,8 @@ error, so that the manifest says exactly what is missing and why.
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -136,14 +138,50 @@ def action_of(service: str, operation: str) -> str:
     return found or f"{ACTION_PREFIX.get(service, service)}:{operation}"
 
 
+#: Statuses with which an endpoint says it has no such call (moto's server answers a call
+#: it lacks with an HTML 404 page).
+_ABSENT_STATUSES = frozenset({404, 405, 501})
+_HTML = re.compile(r"<(?:!doctype\s+html|html)\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title>([^<]{0,200})</title>", re.IGNORECASE)
+
+
+def _element(name: str, document: str) -> str | None:
+    """The text of the first ``<name>`` element of an XML error document (namespaces and
+    attributes allowed), unescaped; None when there is none."""
+    found = re.search(rf"<(?:[\w-]+:)?{name}(?:\s[^<>]*)?>([^<]*)</(?:[\w-]+:)?{name}>", document)
+    return None if found is None else html.unescape(found.group(1)).strip()
+
+
+def _unparsed(code: str, document: str, status: int | None) -> tuple[str, str]:
+    """Code and message of an error body botocore could not read as its protocol's (an XML
+    error document sent for a JSON-protocol service, or an HTML page)."""
+    if _HTML.search(document):
+        if status is None or status in _ABSENT_STATUSES:
+            return code, _NOT_IMPLEMENTED
+        title = _TITLE.search(document)
+        page = f": {' '.join(title.group(1).split())}" if title else ""
+        return code, f"the endpoint failed, answering an HTML page, not an AWS error{page}"
+    found_code, found_message = _element("Code", document), _element("Message", document)
+    if found_code or found_message:  # an AWS error document in XML
+        return found_code or code, found_message or ""
+    return code, "the endpoint answered a document that is not an AWS error"
+
+
+def _client_error(error: ClientError) -> tuple[str, str]:
+    info = error.response.get("Error", {})
+    code = str(info.get("Code") or "")
+    message = str(info.get("Message") or "").strip()
+    if message.startswith("<"):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        code, message = _unparsed(code, message, status)
+    return code, " ".join(message.split())
+
+
 def error_text(error: Exception) -> str:
     """AWS's error code and message (never the request: it may carry credentials)."""
     if isinstance(error, ClientError):
-        info = error.response.get("Error", {})
-        code = str(info.get("Code") or "Error")
-        message = " ".join(str(info.get("Message") or "").split())
-        if message.startswith("<"):  # an HTML error page, not an AWS error document
-            message = _NOT_IMPLEMENTED
+        code, message = _client_error(error)
+        code = code or "Error"
         return f"{code}: {message[:_MESSAGE_LIMIT]}" if message else code
     if isinstance(error, ResponseParserError) and "<html" in str(error).lower():
         return f"{type(error).__name__}: {_NOT_IMPLEMENTED} (it answered an HTML page)"
@@ -151,8 +189,10 @@ def error_text(error: Exception) -> str:
 
 
 def error_code(error: Exception) -> str:
+    """AWS's error code (read from an XML error document botocore could not parse), or the
+    exception's class name."""
     if isinstance(error, ClientError):
-        return str(error.response.get("Error", {}).get("Code") or "")
+        return _client_error(error)[0]
     return type(error).__name__
 
 
