@@ -207,3 +207,49 @@ def test_live_given_after_the_operation_reads_aws_the_same(org: Built) -> None:
     check = next(c for c in answer["checks"] if c["action"] == "backup:DeleteBackupVault")
     assert check["blocked_by"] == ["scp"]
     assert "collected now" in result.stderr
+
+
+def _user_keys(name: str) -> dict[str, str]:
+    """An IAM user of the management account with its own access key (moto answers
+    sts:GetCallerIdentity with the user's ARN)."""
+    import boto3
+
+    iam = boto3.client("iam", region_name="us-east-1")
+    iam.create_user(UserName=name)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return {
+        "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
+    }
+
+
+def test_each_identity_has_its_own_cache_and_the_line_says_who_collected(
+    org: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same environment (no profile, same endpoint, same question), two principals: what
+    # one of them could read must never answer the other.
+    keys = {name: _user_keys(name) for name in ("alice", "bob")}
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    role = f"arn:aws:iam::{org.prod}:role{ROLE_PATH}BackupAdmin"
+    args = ("delete-vault", "--caller", role, "--vault", org.vault_arn, "-q")
+
+    def as_user(name: str) -> str:
+        for variable, value in keys[name].items():
+            monkeypatch.setenv(variable, value)
+        code, _, stderr = explain(*args)
+        assert code == 0, stderr
+        return stderr
+
+    alice = f"arn:aws:iam::{org.management}:user/alice"
+    assert f"collected now for account(s) {org.prod} by {alice}" in as_user("alice")
+    bob = as_user("bob")
+    assert "(cached)" not in bob and f"by arn:aws:iam::{org.management}:user/bob" in bob
+    assert len(list(cache_root().iterdir())) == 2
+    again = as_user("alice")
+    assert f"by {alice} (cached)" in again
+    for directory in cache_root().iterdir():
+        assert "alice" not in directory.name and "bob" not in directory.name
+        for file in directory.rglob("*"):
+            text = file.read_text() if file.is_file() else ""
+            for name in keys:
+                assert keys[name]["AWS_SECRET_ACCESS_KEY"] not in text

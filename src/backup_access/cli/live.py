@@ -57,9 +57,12 @@ def cache_root() -> Path:
     return Path(user_cache_dir("backup-access")) / "live"
 
 
-def cache_dir(question: Touched, profile: str | None = None) -> Path:
-    """One cache directory per credentials source and question scope."""
+def cache_dir(question: Touched, profile: str | None = None, *, caller: str = "") -> Path:
+    """One cache directory per identity (the caller's ARN: two principals never share what
+    one of them could read), credentials source and question scope. Only a hash of them
+    names the directory."""
     scope = {
+        "caller": caller,
         "profile": profile or os.environ.get("AWS_PROFILE") or "",
         "endpoint": os.environ.get("AWS_ENDPOINT_URL") or "",
         "accounts": list(question.accounts),
@@ -69,13 +72,21 @@ def cache_dir(question: Touched, profile: str | None = None) -> Path:
     return cache_root() / digest
 
 
-def _age(directory: Path, now: dt.datetime) -> dt.timedelta | None:
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A cached world's age and who collected it (the manifest's ``collected_by``)."""
+
+    age: dt.timedelta
+    collected_by: str
+
+
+def _cached(directory: Path, now: dt.datetime) -> Cached | None:
     try:
         manifest: dict[str, Any] = json.loads((directory / MANIFEST_NAME).read_text())
         when = dt.datetime.fromisoformat(str(manifest["collected_at"]).replace("Z", "+00:00"))
-    except (OSError, ValueError, KeyError, TypeError):
+        return Cached(now - when, str(manifest.get("collected_by") or "?"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return now - when
 
 
 def _describe(age: dt.timedelta) -> str:
@@ -94,15 +105,18 @@ def _question(texts: Iterable[object]) -> Touched:
     return question
 
 
-def collect_question(texts: Iterable[object], *, profile: str | None = None) -> Path:
+def collect_question(
+    texts: Iterable[object], *, profile: str | None = None, caller: str | None = None
+) -> Path:
     """Collect the question's accounts and Regions now, bypassing (and refreshing) the cache:
     with the organization when readable, else the accounts alone. Raises ``CollectError``
     when AWS cannot be read from here (``fix --apply`` reports it and keeps what it applied)."""
     from backup_access.cli.collect import run_collect
-    from backup_access.collect.run import CollectError, CollectOptions
+    from backup_access.collect.run import CollectError, CollectOptions, caller_arn
 
     question = _question(texts)
-    directory = cache_dir(question, profile)
+    caller = caller or caller_arn(profile)
+    directory = cache_dir(question, profile, caller=caller)
     options = CollectOptions(
         profile=profile,
         org=True,
@@ -118,7 +132,8 @@ def collect_question(texts: Iterable[object], *, profile: str | None = None) -> 
         )
         run_collect(fallback, directory)
     click.echo(
-        f"live world {directory}: collected now for account(s) {', '.join(question.accounts)}",
+        f"live world {directory}: collected now for account(s) {', '.join(question.accounts)} "
+        f"by {caller}",
         err=True,
     )
     return directory
@@ -128,16 +143,22 @@ def live_world(texts: Iterable[object], *, max_age: int, profile: str | None = N
     """A world directory for the question: cached if young enough, else collected now, with
     ``profile``'s credentials (each profile has its own cache)."""
     from backup_access.cli.collect import EXIT_AWS
-    from backup_access.collect.run import CollectError
+    from backup_access.collect.run import CollectError, caller_arn
 
     texts = list(texts)
-    directory = cache_dir(_question(texts), profile)
-    age = _age(directory, dt.datetime.now(dt.UTC))
-    if age is not None and age.total_seconds() <= max_age:
-        click.echo(f"live world {directory}: collected {_describe(age)} (cached)", err=True)
-        return directory
+    question = _question(texts)
     try:
-        return collect_question(texts, profile=profile)
+        caller = caller_arn(profile)  # the cache is per identity: who is asking decides
+        directory = cache_dir(question, profile, caller=caller)
+        cached = _cached(directory, dt.datetime.now(dt.UTC))
+        if cached is not None and cached.age.total_seconds() <= max_age:
+            click.echo(
+                f"live world {directory}: collected {_describe(cached.age)} by "
+                f"{cached.collected_by} (cached)",
+                err=True,
+            )
+            return directory
+        return collect_question(texts, profile=profile, caller=caller)
     except CollectError as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(EXIT_AWS) from None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import boto3
+
 from backup_access import __version__
 from backup_access.collect.backup import BackupPart, read_backup, read_global_settings
 from backup_access.collect.calls import (
@@ -341,6 +342,23 @@ def _identify(run: _Run, session: Any, options: CollectOptions) -> tuple[str, Re
             f"cannot identify the caller (sts:GetCallerIdentity): {error_text(error)}"
         ) from None
     return identity["Arn"], run.reader(identity["Account"], base_session), regions
+
+
+def caller_arn(profile: str | None = None) -> str:
+    """The ARN of the principal ``profile``'s credentials (or the standard chain's) stand
+    for, from sts:GetCallerIdentity; ``CollectError`` when it cannot be read."""
+    try:
+        session = make_session(profile, None)
+        if session.region_name is None:
+            session = make_session(profile, "us-east-1")
+        identity = make_client(session, "sts", session.region_name).get_caller_identity()
+    except UnknownProfileError as error:
+        raise CollectError(str(error)) from None
+    except READ_ERRORS as error:
+        raise CollectError(
+            f"cannot identify the caller (sts:GetCallerIdentity): {error_text(error)}"
+        ) from None
+    return str(identity["Arn"])
 
 
 def _scope(run: _Run, base: Reader, caller_arn: str, regions: list[str]) -> _Scope:
