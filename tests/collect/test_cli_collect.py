@@ -68,3 +68,27 @@ def test_no_credentials_is_exit_4_with_the_reason(
     assert "sts:GetCallerIdentity" in result.stderr
     assert "NoCredentialsError" in result.stderr
     assert not (tmp_path / "w").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--regions", "us-east1", "--regions: 'us-east1' is not an AWS Region"),
+        ("--regions", "us-east-1,eu-west-9x", "--regions: 'eu-west-9x' is not an AWS Region"),
+        ("--accounts", "123", "--accounts: '123' is not a 12-digit account id"),
+        ("--accounts", "111111111111,22222222222a", "'22222222222a' is not a 12-digit"),
+    ],
+)
+def test_a_region_or_account_typo_is_a_usage_error_before_any_aws_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str, value: str, said: str
+) -> None:
+    def no_aws(*_: object, **__: object) -> None:
+        raise AssertionError("AWS was called")
+
+    monkeypatch.setattr("backup_access.collect.run.collect", no_aws)
+    result = CliRunner().invoke(main, ["collect", option, value, "--out", str(tmp_path / "w")])
+    assert result.exit_code == 2, result.output
+    assert said in result.output
+    assert not (tmp_path / "w").exists()
+    if value == "us-east1":
+        assert "did you mean `us-east-1`?" in result.output

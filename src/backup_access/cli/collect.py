@@ -84,6 +84,22 @@ def _summary(collected: Collected, out: Path) -> dict[str, Any]:
     }
 
 
+def _check_scope(regions: tuple[str, ...], accounts: tuple[str, ...]) -> None:
+    """Usage errors, before any AWS call, for a Region AWS does not have or an account id
+    that is not 12 digits (explain's checks of the same values)."""
+    from backup_access.cli.usage import is_account_id, mistake, region_mistake
+
+    if "all" in regions and len(regions) > 1:
+        raise click.UsageError("--regions takes a list of Regions or 'all', not both")
+    for region in regions:
+        error = None if region == "all" else region_mistake("--regions", region)
+        if error is not None:
+            raise error
+    for account in accounts:
+        if not is_account_id(account):
+            raise mistake(f"--accounts: '{account}' is not a 12-digit account id")
+
+
 @main.command()
 @click.option("--profile", help="AWS profile (default: the standard credential chain).")
 @click.option(
@@ -144,15 +160,14 @@ def collect(
     account-ID.json per account and manifest.json (what could not be read, and why)."""
     from backup_access.collect.run import CollectError, CollectOptions
 
-    wanted = _list(regions)
-    if "all" in wanted and len(wanted) > 1:
-        raise click.UsageError("--regions takes a list of Regions or 'all', not both")
+    wanted, chosen = _list(regions), _list(accounts)
+    _check_scope(wanted, chosen)
     options = CollectOptions(
         profile=profile,
         regions=wanted,
         org=org,
         role_name=role_name,
-        accounts=_list(accounts),
+        accounts=chosen,
         workers=workers,
         cloudtrail_days=cloudtrail_days,
         requests_per_second=rate,

@@ -135,7 +135,7 @@ def _kind_of(arn: Arn) -> str:
 def _account_and_region(option: str, value: str, arn: Arn, world: World | None) -> None:
     """A usage error for an account id that is not 12 digits or a Region AWS does not have
     (a typo would otherwise be answered as a vault or role that does not exist)."""
-    if arn.account and arn.account != "aws" and not _ACCOUNT.match(arn.account):
+    if arn.account and arn.account != "aws" and not is_account_id(arn.account):
         near: list[str] = []
         if world is not None:
             near = [
@@ -149,19 +149,35 @@ def _account_and_region(option: str, value: str, arn: Arn, world: World | None) 
         )
     if not arn.region or _region_in_world(arn, world):
         return
+    error = region_mistake(option, arn.region, within=value)
+    if error is not None:
+        raise error
+
+
+def is_account_id(value: str) -> bool:
+    """Whether ``value`` is a 12-digit AWS account id."""
+    return bool(_ACCOUNT.match(value))
+
+
+def region_mistake(
+    option: str, region: str, *, within: str | None = None
+) -> click.UsageError | None:
+    """A usage error for a Region AWS does not have (``within``: the ARN it was written in,
+    for the suggestion), None for a Region botocore knows or when its list cannot be read."""
     # Imported here, and only for a Region the world does not have: lint's Region list
     # (botocore's endpoint data) is slow to load.
     from backup_access.lint.value_formats import known_regions
 
     regions = known_regions()
-    if not regions or arn.region in regions:
-        return
-    suggestions = [
-        value.replace(f":{arn.region}:", f":{r}:", 1) for r in closest(arn.region, regions, n=1)
-    ]
-    raise mistake(
-        f"{option}: '{arn.region}' in '{value}' is not an AWS Region (if it is a new one, "
-        "upgrade boto3)",
+    if not regions or region in regions:
+        return None
+    near = closest(region, regions, n=1)
+    where = f" in '{within}'" if within is not None else ""
+    suggestions = (
+        near if within is None else [within.replace(f":{region}:", f":{r}:", 1) for r in near]
+    )
+    return mistake(
+        f"{option}: '{region}'{where} is not an AWS Region (if it is a new one, upgrade boto3)",
         did_you_mean(suggestions),
     )
 
