@@ -264,6 +264,9 @@ def test_one_account_of_an_organization_leaves_its_scps_unknown(org: Built, tmp_
     assert world.organization is None
     assert set(world.accounts) == {org.management}
     assert org.organization in world.unknown["organization"]
+    # the text summary says so too, not only the manifest (--format json)
+    assert "part(s) unknown: questions touching them answer unknown:" in result.stderr
+    assert f"  organization: account {org.management} is in organization" in result.stderr
     denied = CliRunner().invoke(
         main,
         [

@@ -530,3 +530,26 @@ def test_organization_services(clients: Clients) -> None:
         "delegated_administrators": {"backup.amazonaws.com": ["333333333333"]},
     }
     assert not_allowed(read.log.actions) == {}
+
+
+def test_plan_rules_and_selections_that_could_not_be_read_are_null_not_empty(
+    clients: Clients,
+) -> None:
+    # Stubber: moto 5.2.6 answers ListBackupSelections with a 500 page, retried ten times.
+    from backup_access.collect.backup import _plans
+
+    stub = clients.stub("backup")
+    stub.add_response(
+        "list_backup_plans",
+        {"BackupPlansList": [{"BackupPlanId": "plan-1", "BackupPlanName": "daily"}]},
+        {},
+    )
+    stub.add_client_error("get_backup_plan", "AccessDeniedException", "no GetBackupPlan")
+    stub.add_client_error("list_backup_selections", "AccessDeniedException", "no selections")
+    read = reader(clients)
+    plans = _plans(read, clients.clients["backup"], REGION)
+    assert plans == [{"id": "plan-1", "name": "daily", "rules": None, "selections": None}]
+    assert {g.action for g in read.log.gaps} == {
+        "backup:GetBackupPlan",
+        "backup:ListBackupSelections",
+    }

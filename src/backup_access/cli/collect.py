@@ -198,3 +198,10 @@ def collect(
                 f"  {gap['account']}{where} {gap['part']}: {gap['action']}: {gap['error']}",
                 err=True,
             )
+    if summary["unknown"]:
+        click.echo(
+            f"{len(summary['unknown'])} part(s) unknown: questions touching them answer unknown:",
+            err=True,
+        )
+        for key, reason in summary["unknown"].items():
+            click.echo(f"  {key}: {reason}", err=True)

@@ -192,7 +192,9 @@ def _plans(reader: Reader, client: Any, region: str) -> list[dict[str, Any]]:
     out = []
     for item in listed:
         plan_id, name = item["BackupPlanId"], item.get("BackupPlanName")
-        plan: dict[str, Any] = {"id": plan_id, "name": name, "rules": [], "selections": []}
+        # rules and selections stay None (null) when they could not be read: [] would
+        # read as "none" (the gap says why)
+        plan: dict[str, Any] = {"id": plan_id, "name": name, "rules": None, "selections": None}
         detail = reader.call(
             client,
             "get_backup_plan",
@@ -201,6 +203,7 @@ def _plans(reader: Reader, client: Any, region: str) -> list[dict[str, Any]]:
             BackupPlanId=plan_id,
         )
         if detail is not None and detail is not MISSING:
+            plan["rules"] = []
             for rule in (detail.get("BackupPlan") or {}).get("Rules") or []:
                 plan["rules"].append(
                     {
