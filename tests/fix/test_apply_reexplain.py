@@ -142,3 +142,27 @@ def test_nothing_applied_nothing_re_explained(operator: Path, tmp_path: Path) ->
     assert "re-explained" not in result.output
     names = _client("iam").list_role_policies(RoleName="Operator")["PolicyNames"]
     assert names == ["Own"]
+
+
+def test_unknown_checks_are_not_called_failing() -> None:
+    # After applying from a member account the organization's SCPs are unknown: a check that
+    # passes on what is known is "not known", not "still failing".
+    from types import SimpleNamespace
+
+    from backup_access.cli.fix_reexplain import Reexplained
+    from backup_access.diagnose.model import CheckDecision
+
+    checks = [
+        SimpleNamespace(id="copy.role-trust", decision=CheckDecision.UNKNOWN),
+        SimpleNamespace(id="copy.pass-role", decision=CheckDecision.ALLOWED),
+    ]
+    explanation = SimpleNamespace(verdict=SimpleNamespace(value="unknown"), checks=checks)
+    headline = Reexplained(Path("/w"), explanation).headline  # type: ignore[arg-type]
+    assert "still failing" not in headline
+    assert headline.startswith(
+        "re-explained on the live account: unknown; not known (the world lacks what decides "
+        "them): copy.role-trust (explain --world /w gives the reasons)"
+    )
+    checks.append(SimpleNamespace(id="copy.kms", decision=CheckDecision.IMPLICIT_DENY))
+    headline = Reexplained(Path("/w"), explanation).headline  # type: ignore[arg-type]
+    assert "still failing: copy.kms (implicit_deny); not known" in headline

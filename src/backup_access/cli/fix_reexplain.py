@@ -40,15 +40,21 @@ class Reexplained:
                 f"({self.error}); the changes stay applied, run explain --live to re-check"
             )
         verdict = self.explanation.verdict.value
+        checks = self.explanation.checks
+        # An unknown check did not fail: the world lacks what would decide it.
+        unknown = [c.id for c in checks if c.decision is CheckDecision.UNKNOWN]
         failing = [
             f"{c.id} ({c.decision.value})"
-            for c in self.explanation.checks
-            if c.decision is not CheckDecision.ALLOWED
+            for c in checks
+            if c.decision not in (CheckDecision.ALLOWED, CheckDecision.UNKNOWN)
         ]
-        if not failing:
+        parts = [f"still failing: {', '.join(failing)}"] if failing else []
+        if unknown:
+            parts.append(f"not known (the world lacks what decides them): {', '.join(unknown)}")
+        if not parts:
             return f"re-explained on the live account: {verdict}"
         return (
-            f"re-explained on the live account: {verdict}; still failing: {', '.join(failing)} "
+            f"re-explained on the live account: {verdict}; {'; '.join(parts)} "
             f"(explain --world {self.world} gives the reasons)"
         )
 
