@@ -206,8 +206,11 @@ def test_a_change_made_meanwhile_is_refused_and_nothing_is_applied(
     assert live == changed
 
 
-def test_apply_asks_first_and_does_nothing_when_declined(aws: MotoEndpoint, tmp_path: Path) -> None:
+def test_apply_asks_first_and_does_nothing_when_declined(
+    aws: MotoEndpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world, key_id = _setup(aws, tmp_path)
+    monkeypatch.setattr("backup_access.cli.fix.stdin_is_terminal", lambda: True)
     result = CliRunner().invoke(main, [*_create_vault(world, key_id), "--apply"], input="n\n")
     assert result.exit_code == 0, result.output
     assert "nothing applied" in result.stderr
@@ -360,3 +363,12 @@ def test_apply_adds_a_default_version_to_a_boundary_policy(
     assert version != "v1" and live == fix["document"]
     assert live["Statement"][0] == boundary["Statement"][0]
     assert "to restore: aws iam create-policy-version --policy-arn" in result.stderr
+
+
+def test_apply_without_yes_refuses_an_answer_piped_to_it(aws: MotoEndpoint, tmp_path: Path) -> None:
+    # "echo y | backup-access fix … --apply": stdin is no terminal, so nobody confirmed.
+    world, key_id = _setup(aws, tmp_path)
+    result = CliRunner().invoke(main, [*_create_vault(world, key_id), "--apply"], input="y\n")
+    assert result.exit_code == 2, result.output
+    assert "stdin is not one" in result.output and "--yes" in result.output
+    assert _client("iam").list_role_policies(RoleName="Operator")["PolicyNames"] == ["Own"]

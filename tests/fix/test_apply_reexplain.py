@@ -125,7 +125,10 @@ def test_collection_impossible_is_said_and_the_change_kept(
     assert _fix_inline()["PolicyDocument"] == out["fixes"][0]["document"]
 
 
-def test_nothing_applied_nothing_re_explained(operator: Path, tmp_path: Path) -> None:
+def test_nothing_applied_nothing_re_explained(
+    operator: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("backup_access.cli.fix.stdin_is_terminal", lambda: True)
     args = _create_vault(tmp_path, "--world", str(operator))
     args.remove("--yes")
     result = CliRunner().invoke(main, [*args, "--format", "json"], input="n\n")

@@ -136,11 +136,21 @@ def _options(ctx: click.Context, values: dict[str, Any]) -> FixOptions:
 
 def _profile_in_use(ctx: click.Context, options: FixOptions) -> None:
     """--profile names the credentials --live reads and --apply writes with: without either
-    it would be silently ignored."""
+    it would be silently ignored. --apply without --yes asks on a terminal: a piped answer
+    ("echo y |") is refused, so that only a person or an explicit --yes applies changes."""
     if options.profile and not options.apply and ctx.meta.get(LIVE_KEY) is None:
         raise click.UsageError(
             "--profile says how --live reads and --apply writes AWS: give it with one of them"
         )
+    if options.apply and not options.yes and not stdin_is_terminal():
+        raise click.UsageError(
+            "--apply asks for confirmation on a terminal, and stdin is not one: run it from a "
+            "terminal, or review the plan first (without --apply) and confirm with --yes"
+        )
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def world_json(path: Path) -> dict[str, Any]:
