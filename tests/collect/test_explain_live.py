@@ -253,3 +253,28 @@ def test_each_identity_has_its_own_cache_and_the_line_says_who_collected(
             text = file.read_text() if file.is_file() else ""
             for name in keys:
                 assert keys[name]["AWS_SECRET_ACCESS_KEY"] not in text
+
+
+def test_a_usage_mistake_under_live_is_said_before_reading_aws(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def no_aws(*_: object, **__: object) -> None:
+        raise AssertionError("AWS was read")
+
+    monkeypatch.setattr("backup_access.cli.live.live_world", no_aws)
+    vault = "arn:aws:backup:us-east-1:111111111111:backup-vault:v"
+    result = CliRunner().invoke(
+        main, ["explain", "--live", "delete-vault", "--caller", "BackupOperator", "--vault", vault]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--caller needs an ARN, not the bare name 'BackupOperator'" in result.output
+
+
+@pytest.mark.parametrize("command", ["explain", "fix"])
+@pytest.mark.parametrize("value", ["abc", "-5", "1.5"])
+def test_live_max_age_says_it_wants_seconds(command: str, value: str) -> None:
+    result = CliRunner().invoke(main, [command, "--live", "--live-max-age", value, "--error", "x"])
+    assert result.exit_code == 2
+    assert f"'{value}' is not a number of seconds (a whole number, 0 or more)" in result.output

@@ -38,6 +38,7 @@ from backup_access.cli.live import (
     DEFAULT_MAX_AGE,
     LIVE_KEY,
     LIVE_PROFILE_KEY,
+    Seconds,
     given_on_command_line,
     use_live_world,
 )
@@ -230,6 +231,8 @@ def _operation_command(
             runner(operation, settings, values)
             return
         check_missing(operation, values)
+        if ctx.meta.get(LIVE_KEY) is not None:  # the shapes before reading AWS, not after
+            check_operation_values(operation, values, None)
         use_live_world(ctx, settings, values.values())
         world = _load(settings)
         check_operation_values(operation, values, world)
@@ -338,7 +341,7 @@ class _Operations(click.Group):
 )
 @click.option(
     "--live-max-age",
-    type=click.IntRange(min=0),
+    type=Seconds(),
     default=DEFAULT_MAX_AGE,
     show_default=True,
     metavar="SECONDS",

@@ -37,7 +37,13 @@ from backup_access.cli.explain import (
     settings_for,
 )
 from backup_access.cli.group_options import hoist_group_options
-from backup_access.cli.live import DEFAULT_MAX_AGE, LIVE_KEY, given_on_command_line, use_live_world
+from backup_access.cli.live import (
+    DEFAULT_MAX_AGE,
+    LIVE_KEY,
+    Seconds,
+    given_on_command_line,
+    use_live_world,
+)
 from backup_access.cli.usage import unknown_operation
 from backup_access.diagnose import Explanation, explain_operation
 from backup_access.documents import load_document
@@ -376,7 +382,7 @@ class _FixOperations(click.Group):
 )
 @click.option(
     "--live-max-age",
-    type=click.IntRange(min=0),
+    type=Seconds(),
     default=DEFAULT_MAX_AGE,
     show_default=True,
     metavar="SECONDS",

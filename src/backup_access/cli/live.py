@@ -32,6 +32,23 @@ DEFAULT_MAX_AGE = 900
 _ARN = re.compile(r"arn:aws[a-zA-Z-]*:[a-z0-9-]+:([a-z0-9-]*):(\d{12}):[^\s\"'<>,;)]+")
 
 
+class Seconds(click.IntRange):
+    """``--live-max-age``: a whole number of seconds, 0 or more, said in those words."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(
+                f"'{value}' is not a number of seconds (a whole number, 0 or more)", param, ctx
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class Touched:
     """The accounts and Regions named by a question's ARNs."""
