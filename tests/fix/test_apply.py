@@ -14,7 +14,7 @@ from botocore.stub import Stubber
 from click.testing import CliRunner
 
 from backup_access.cli import main
-from backup_access.cli.fix_apply import LiveDocuments, restore_command
+from backup_access.cli.live_documents import LiveDocuments, restore_command
 from backup_access.collect.session import make_client, make_session
 from backup_access.fix import Fix, FixKind
 from backup_access.fix.model import Audience

@@ -19,7 +19,8 @@ from botocore.stub import Stubber
 from click.testing import CliRunner
 
 from backup_access.cli import main
-from backup_access.cli.fix_apply import EXIT_PARTIAL, LiveDocuments, Step, apply_fixes
+from backup_access.cli.fix_apply import EXIT_PARTIAL, Step, apply_fixes
+from backup_access.cli.live_documents import LiveDocuments, LiveError
 from backup_access.collect import session as session_module
 from tests.aws.server import MotoEndpoint
 from tests.collect.faults import Fault, json_error
@@ -48,7 +49,7 @@ def _inject_apply(monkeypatch: pytest.MonkeyPatch, *faults: Fault) -> None:
             client.meta.events.register(fault.event, fault.handler)
         return client
 
-    monkeypatch.setattr("backup_access.cli.fix_apply.make_client", make)
+    monkeypatch.setattr("backup_access.cli.live_documents.make_client", make)
 
 
 def _no_secrets(result: Any, *folders: Path) -> None:
@@ -150,7 +151,6 @@ def test_a_call_the_endpoint_lacks_is_a_read_failure_not_a_traceback(
     aws: MotoEndpoint,
 ) -> None:
     # moto 5.2.6 answers GetBackupVaultAccessPolicy with an HTML 404 page.
-    from backup_access.cli.fix_apply import LiveError
     from backup_access.collect.session import make_session
 
     live = LiveDocuments(make_session())
