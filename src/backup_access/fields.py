@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from backup_access.errors import RequestError
+from backup_access.memo import memo
 from backup_access.policy.context import ContextValue
 from backup_access.policy.layer import Layer
 from backup_access.policy.model import Policy
@@ -203,6 +204,7 @@ def _has_invisible(value: str) -> bool:
     return any(unicodedata.category(char)[0] == "C" for char in value)
 
 
+@memo
 @lru_cache(maxsize=4096)
 def arn_problem(value: str) -> str | None:
     """What keeps ``value`` from being one ARN as AWS forms them, or None.
@@ -235,6 +237,14 @@ def arn_problem(value: str) -> str | None:
     return None
 
 
+@memo
+@lru_cache(maxsize=4096)
+def _omits_account(arn: str) -> bool:
+    """Whether a well-formed ARN leaves its account field empty (cached: a batch repeats
+    its resources)."""
+    return arn.split(":", 5)[4] == ""
+
+
 def request_resource(value: str, pointer: str, *, has_account: bool) -> str:
     """A request's resource: ``*``, or an ARN (``arn_problem``). The resource's account
     decides whether the request is cross-account (both the identity side and the resource
@@ -248,7 +258,7 @@ def request_resource(value: str, pointer: str, *, has_account: bool) -> str:
             f'{problem}: give the resource\'s ARN ({ARN_PAGE}), or "*" with resource_account',
             pointer=pointer,
         )
-    if not has_account and value.split(":", 5)[4] == "":
+    if not has_account and _omits_account(value):
         raise RequestError(
             f"{show(value)} holds no account id (ARNs of this kind omit it): give "
             "resource_account, the 12-digit id of the account that owns the resource, so that "
@@ -258,6 +268,7 @@ def request_resource(value: str, pointer: str, *, has_account: bool) -> str:
     return value
 
 
+@memo
 @lru_cache(maxsize=4096)
 def principal_problem(value: str) -> str | None:
     """What keeps ``value`` from naming one requester, or None: an ARN (``arn_problem``), a
@@ -331,7 +342,7 @@ def context_values(value: object, pointer: str) -> Mapping[str, ContextValue]:
         if type(item) is str:
             context[key] = item
         elif isinstance(item, list):
-            _one_value_key(key, at(pointer, key))
+            _one_value_key(key, pointer)
             context[key] = (
                 tuple(item)
                 if _STR.issuperset(map(type, item))
@@ -347,21 +358,30 @@ def context_values(value: object, pointer: str) -> Mapping[str, ContextValue]:
     return context
 
 
-def _one_value_key(key: str, pointer: str) -> None:
+def _one_value_key(key: str, context_pointer: str) -> None:
     """A list for a key AWS defines as single-valued is refused: AWS sends one value
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html),
     and an operator without ``ForAnyValue:``/``ForAllValues:`` reads a list in a way no real
     request produces. Keys this package's table does not list (service keys, tags of other
     services) keep their lists."""
+    single = _single_valued_type(key)
+    if single is not None:
+        raise RequestError(
+            f"'{key}' is single-valued ({single}): give one string, not a list "
+            "(AWS sends one value for it)",
+            pointer=at(context_pointer, key),  # built only for the error
+        )
+
+
+@memo
+@lru_cache(maxsize=4096)
+def _single_valued_type(key: str) -> str | None:
+    """The type of a global key AWS defines as single-valued, or None (looked up once per
+    key: every request of a batch may give the same list-valued key)."""
     from backup_access.lint.aws_data import global_condition_key  # only for a list: rare
 
     declared = global_condition_key(key)
-    if declared is not None and not declared.multivalued:
-        raise RequestError(
-            f"'{key}' is single-valued ({declared.type}): give one string, not a list "
-            "(AWS sends one value for it)",
-            pointer=pointer,
-        )
+    return declared.type if declared is not None and not declared.multivalued else None
 
 
 def policy(value: object, pointer: str, use: Layer) -> Policy:
