@@ -8,7 +8,9 @@ the reader of standard output went away.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
 import sys
 from typing import Any
@@ -56,6 +58,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # the output was cut short.
 EXIT_BROKEN_PIPE = 141
 
+# Error handlers with which a stream fails on a lone surrogate (surrogateescape writes only
+# U+DC80..U+DCFF, the bytes it decoded).
+STRICT_ERRORS = ("strict", "surrogateescape")
+
 
 def _discard_stdout() -> None:
     """Point standard output at the null device, so that flushing what is left (at exit)
@@ -67,11 +73,26 @@ def _discard_stdout() -> None:
         pass
 
 
+def _escape_unencodable() -> None:
+    """Standard output and error write what they cannot encode as its escape (``\\ud800``)
+    instead of failing: the reports escape what they quote (``report.printable``), and this
+    is the last line of defence for any other text, a lone surrogate above all (from a JSON
+    ``\\ud800`` escape, AWS, or an argument Python decoded with ``surrogateescape``), which no
+    UTF-8 stream can write and which would otherwise end the command with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        # stderr is already backslashreplace; a stream that is no TextIOWrapper is left alone
+        if isinstance(stream, io.TextIOWrapper) and stream.errors in STRICT_ERRORS:
+            with contextlib.suppress(ValueError, OSError):  # closed, or cannot flush
+                stream.reconfigure(errors="backslashreplace")
+
+
 class _LazyGroup(click.Group):
     """A group whose commands are imported on first use (see ``COMMANDS``)."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Every command, with a closed standard output handled once for all."""
+        """Every command, with a closed standard output handled once for all, and text that
+        cannot be encoded written escaped (``_escape_unencodable``)."""
+        _escape_unencodable()
         try:
             try:
                 return super().invoke(ctx)

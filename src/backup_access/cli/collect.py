@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from backup_access.cli import main
-from backup_access.cli.common import EXIT_INPUT, format_option
+from backup_access.cli.common import EXIT_INPUT, echo_error, format_option
 from backup_access.errors import InputError
 
 if TYPE_CHECKING:
@@ -176,10 +176,10 @@ def collect(
     try:
         collected = run_collect(options, out)
     except InputError as error:
-        click.echo(f"error: {error}", err=True)
+        echo_error(error)
         sys.exit(EXIT_INPUT)
     except CollectError as error:
-        click.echo(f"error: {error}", err=True)
+        echo_error(error)
         sys.exit(EXIT_AWS)
     summary = _summary(collected, out)
     if output_format == "json":

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from backup_access.errors import InputError
+from backup_access.report.printable import printable
 from backup_access.report.text import OutputOptions
 
 if TYPE_CHECKING:
@@ -133,6 +134,12 @@ def write(text: str, options: OutputOptions) -> None:
     click.echo(text, nl=False, color=options.color)
 
 
+def echo_error(message: object, *, label: str = "error") -> None:
+    """``error: MESSAGE`` on standard error. An error quotes its input (a key, a value, a
+    file name), so the message is printed escaped (``printable``): no raw terminal escape."""
+    click.echo(f"{label}: {printable(str(message))}", err=True)
+
+
 def input_errors_exit_3(function: F) -> F:
     """Print an ``InputError`` as ``file at pointer: message`` and exit 3."""
 
@@ -141,7 +148,7 @@ def input_errors_exit_3(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except InputError as error:
-            click.echo(f"error: {error}", err=True)
+            echo_error(error)
             sys.exit(EXIT_INPUT)
 
     return wrapper  # type: ignore[return-value]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from backup_access.cli.common import EXIT_EXPECTATION, EXIT_INPUT, current_output
+from backup_access.cli.common import EXIT_EXPECTATION, EXIT_INPUT, current_output, echo_error
 from backup_access.diagnose import Explanation
 from backup_access.diagnose.incident import explain_cloudtrail, explain_error
 from backup_access.diagnose.messages import parse_error_message
@@ -25,6 +25,7 @@ from backup_access.diagnose.offline import answer_offline
 from backup_access.documents import STDIN, load_document, read_text
 from backup_access.engine.model import NamedPolicy
 from backup_access.report.incident import offline_to_dict, render_offline
+from backup_access.report.json_text import json_text
 from backup_access.report.offline_markdown import render_offline_markdown
 from backup_access.world import World
 
@@ -60,7 +61,7 @@ def offline(text: str, *, output_format: str, expect: str | None) -> None:
     """Print the offline answer; with ``--expect`` exit 1 (nothing was evaluated)."""
     answer = answer_offline(parse_error_message(text))
     if output_format == "json":
-        click.echo(json.dumps(offline_to_dict(answer), indent=2, ensure_ascii=False))
+        click.echo(json_text(offline_to_dict(answer)))
     elif output_format == "markdown":
         click.echo(render_offline_markdown(answer))
     else:
@@ -81,9 +82,9 @@ def in_world(
 def cloudtrail(world: World, path: Path, emit: Emit) -> None:
     result = explain_cloudtrail(world, load_document(path), file=str(path))
     for error in result.errors:  # first: an exit-3 message starts with "error: "
-        click.echo(f"error: {error}", err=True)
+        echo_error(error)
     for why in result.skipped:
-        click.echo(f"note: skipped {path} at {why}", err=True)
+        echo_error(f"skipped {path} at {why}", label="note")
     emit(list(result.explanations))
     if result.errors:
         click.echo(

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from backup_access.cli import main
-from backup_access.cli.common import EXIT_EXPECTATION, EXIT_INPUT, console
+from backup_access.cli.common import EXIT_EXPECTATION, EXIT_INPUT, console, echo_error
 from backup_access.cli.config import project_config
 from backup_access.errors import InputError
 from backup_access.lint import RULES, RULES_BY_ID, PolicyKind, Rule, check_rule_ids
@@ -121,7 +121,7 @@ def lint_command(
             file_settings = settings_from_mapping(configured.lint, source=source)
             settings = file_settings.overridden_by(settings, fail_on_given=fail_on is not None)
     except InputError as error:
-        click.echo(f"error: {error}", err=True)
+        echo_error(error)
         sys.exit(EXIT_INPUT)
     sys.exit(
         run_lint(inputs, settings, output_format=output_format, skip_non_policy=skip_non_policy)
@@ -183,7 +183,7 @@ def run_lint(
     else:
         render_text(console(), result.findings, errors, result.skipped)
     for text in errors:
-        click.echo(f"error: {text}", err=True)
+        echo_error(text)
     if errors:
         return EXIT_INPUT
     return EXIT_EXPECTATION if settings.fails(result.findings) else 0

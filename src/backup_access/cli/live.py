@@ -24,6 +24,7 @@ from typing import Any
 
 import click
 
+from backup_access.cli.common import echo_error
 from backup_access.world.manifest import MANIFEST_NAME
 
 LIVE_KEY = "backup_access.live_max_age"
@@ -177,7 +178,7 @@ def live_world(texts: Iterable[object], *, max_age: int, profile: str | None = N
             return directory
         return collect_question(texts, profile=profile, caller=caller)
     except CollectError as error:
-        click.echo(f"error: {error}", err=True)
+        echo_error(error)
         raise SystemExit(EXIT_AWS) from None
 
 

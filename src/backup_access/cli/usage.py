@@ -18,6 +18,7 @@ from importlib import resources
 import click
 
 from backup_access.catalogue import Operation, ParameterKind
+from backup_access.cli.common import echo_error
 from backup_access.fields import arn_problem, principal_problem
 from backup_access.policy.arn import Arn
 from backup_access.world import Account, World
@@ -280,7 +281,7 @@ def check_in_world(option: str, kind: ParameterKind, value: str, world: World) -
     role on purpose; the warning names the likely typo beside that answer."""
     warning = not_in_world(option, kind, value, world)
     if warning is not None:
-        click.echo(f"warning: {warning}", err=True)
+        echo_error(warning, label="warning")
 
 
 def not_in_world(option: str, kind: ParameterKind, value: str, world: World) -> str | None:

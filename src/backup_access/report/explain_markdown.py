@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from backup_access.diagnose.model import CheckDecision, CheckResult, Explanation
 from backup_access.report.markdown import (
     PathNode,
+    document,
     escape,
     inline_code,
     mermaid_path,
@@ -151,4 +152,4 @@ def markdown_explanation(explanation: Explanation, *, title: str = "") -> str:
             f"- {escape(k) if k.endswith(':') else inline_code(k)} {inline_code(v)}"
             for k, v in parameters
         ] + [""]
-    return "\n".join(out).rstrip() + "\n"
+    return document("\n".join(out).rstrip() + "\n")

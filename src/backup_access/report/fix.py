@@ -15,6 +15,7 @@ from backup_access.diagnose.model import Explanation, Verdict
 from backup_access.fix import Audience, Fix, FixKind, FixPlan
 from backup_access.report.explain import explanation_to_dict
 from backup_access.report.json_text import json_text
+from backup_access.report.printable import printable
 from backup_access.report.words import VERDICT_LABEL, headline
 
 
@@ -50,7 +51,7 @@ def unified_diff(fix: Fix) -> list[str]:
 def _diff_lines(fix: Fix, color: bool) -> list[str]:
     out = []
     for line in unified_diff(fix):
-        text = line.rstrip("\n")
+        text = printable(line.rstrip("\n"))
         if not color:
             out.append(text)
         elif text.startswith(("+++", "---")):
@@ -66,8 +67,11 @@ def _diff_lines(fix: Fix, color: bool) -> list[str]:
     return out
 
 
-def _style(text: str, color: bool, **style: Any) -> str:
-    return click.style(text, **style) if color else text
+def _style(text: str, color: bool = False, **style: Any) -> str:
+    """One line of the plan, its text escaped (``printable``: a target, a note or a reason
+    can quote a world's names), then coloured when asked for."""
+    text = printable(text)
+    return click.style(text, **style) if color and style else text
 
 
 def _commands(fix: Fix, write_dir: str | None) -> list[str]:
@@ -75,12 +79,13 @@ def _commands(fix: Fix, write_dir: str | None) -> list[str]:
     if not fix.cli:
         return []
     if fix.file is None or f"file://{fix.file}" not in " ".join(fix.cli):
-        return ["  apply with:", *(f"    {command}" for command in fix.cli)]
+        return ["  apply with:", *(_style(f"    {command}") for command in fix.cli)]
     if write_dir is None:
         head = f"  apply with (file://{fix.file} does not exist yet: write it with --write DIR):"
-        return [head, *(f"    {command}" for command in fix.cli)]
+        return [_style(head), *(_style(f"    {command}") for command in fix.cli)]
     path = f"file://{write_dir.rstrip('/')}/{fix.file}"
-    return ["  apply with:", *(f"    {c.replace(f'file://{fix.file}', path)}" for c in fix.cli)]
+    commands = (c.replace(f"file://{fix.file}", path) for c in fix.cli)
+    return ["  apply with:", *(_style(f"    {command}") for command in commands)]
 
 
 def render_fix(fix: Fix, *, color: bool, write_dir: str | None = None) -> list[str]:
@@ -92,9 +97,9 @@ def render_fix(fix: Fix, *, color: bool, write_dir: str | None = None) -> list[s
         Audience.NOBODY: "no policy change: an alternative",
     }[fix.audience]
     lines.append(_style(f"● {fix.title}", color, bold=True))
-    lines.append(f"  {fix.id} · {' + '.join(fix.generators)} · {fix.kind.value} · {who}")
-    lines.append(f"  target: {fix.target}")
-    lines.append(f"  checks: {', '.join(fix.checks)}")
+    lines.append(_style(f"  {fix.id} · {' + '.join(fix.generators)} · {fix.kind.value} · {who}"))
+    lines.append(_style(f"  target: {fix.target}"))
+    lines.append(_style(f"  checks: {', '.join(fix.checks)}"))
     lines.append(_style(f"  source: {fix.source}", color, dim=True))
     for item in fix.review:
         lines.append(
@@ -103,17 +108,18 @@ def render_fix(fix: Fix, *, color: bool, write_dir: str | None = None) -> list[s
             )
         )
     for note in fix.notes:
-        lines.append(f"  {note}")
+        lines.append(_style(f"  {note}"))
     if fix.limit is not None:
         lines.append(_style(f"  ⚠ size: {fix.limit.message}", color, fg="yellow"))
     if fix.kind.is_document:
         lines.extend("  " + line for line in _diff_lines(fix, color))
     elif fix.kind is FixKind.SETTING and fix.setting is not None:
-        lines.append(f"  set {fix.setting.label}: {fix.setting.pointer} → {fix.setting.value!r}")
+        setting = fix.setting
+        lines.append(_style(f"  set {setting.label}: {setting.pointer} → {setting.value!r}"))
     lines.extend(_commands(fix, write_dir))
     if fix.newly_allows:
         lines.append("  newly allows:")
-        lines.extend(f"    - {item}" for item in fix.newly_allows)
+        lines.extend(_style(f"    - {item}") for item in fix.newly_allows)
     style = {"fg": "green"} if fix.verified else {"fg": "red"}
     lines.append(_style(f"  {fix.verification}", color, **style))
     return lines
@@ -164,7 +170,7 @@ def render_plan(
     if plan.unfixed:
         lines.append("")
         lines.append(_style("Not fixed:", color, bold=True, fg="red"))
-        lines.extend(f"  - {u.check} ({u.layer}): {u.why}" for u in plan.unfixed)
+        lines.extend(_style(f"  - {u.check} ({u.layer}): {u.why}") for u in plan.unfixed)
     for note in plan.notes:
         lines.append(_style(f"note: {note}", color, dim=True))
     lines.append("")
@@ -172,5 +178,6 @@ def render_plan(
     lines.append(_style(plan.summary, color, **style))
     for check in plan.remaining():
         layers = ", ".join(check.blocked_by) or check.decision.value
-        lines.append(f"  still {check.decision.value}: {check.id} ({layers}): {check.reason}")
+        decision = check.decision.value
+        lines.append(_style(f"  still {decision}: {check.id} ({layers}): {check.reason}"))
     return "\n".join(lines) + "\n"

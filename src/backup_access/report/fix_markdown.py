@@ -8,7 +8,7 @@ from backup_access.fix import Fix, FixKind
 from backup_access.fix.plan import FixPlan
 from backup_access.report.explain_markdown import markdown_explanation
 from backup_access.report.fix import unified_diff
-from backup_access.report.markdown import escape, fenced, inline_code
+from backup_access.report.markdown import document, escape, fenced, inline_code
 
 
 def _change(fix: Fix, write_dir: str | None) -> list[str]:
@@ -59,4 +59,4 @@ def markdown_fix_plan(plan: FixPlan, *, title: str, write_dir: str | None = None
         ]
         out.append("")
     out += [f"**{escape(plan.summary)}**", ""]
-    return "\n".join(out)
+    return document("\n".join(out))

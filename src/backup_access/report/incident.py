@@ -14,11 +14,11 @@ evaluated, so the verdict is always ``unknown``.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from backup_access.diagnose import decoded
 from backup_access.diagnose.offline import Cause, OfflineAnswer
+from backup_access.report.printable import printable
 from backup_access.report.schema import SCHEMA_VERSION
 
 SCHEMA = "backup-access/offline-answer/1"
@@ -35,17 +35,6 @@ def offline_to_dict(answer: OfflineAnswer) -> dict[str, Any]:
         "operation_name": operation,
         **data,
     }
-
-
-def printable(text: str) -> str:
-    """``text`` with control and format characters escaped (a NUL, an escape sequence, a
-    right-to-left override), so echoing a paste cannot garble or spoof the terminal."""
-    if all(unicodedata.category(c) not in ("Cc", "Cf") for c in text):
-        return text
-    return "".join(
-        c if unicodedata.category(c) not in ("Cc", "Cf") else c.encode("unicode_escape").decode()
-        for c in text
-    )
 
 
 # CloudFormation's own handler error codes (RecordHandlerProgress ErrorCode values,
@@ -141,7 +130,7 @@ def render_offline(answer: OfflineAnswer, *, verbose: bool = False) -> str:
     lines = [f"? UNKNOWN (no world given){api}: {answer.summary}"]
     said = decoded.echo(parsed) or parsed.text  # a decoded message without its escaping
     if said:
-        lines.append(f"  AWS said: {printable(said)}")
+        lines.append(f"  AWS said: {said}")
     lines.append(f"What it means: {answer.meaning}")
     if answer.permission_problem is None:
         lines.append(
@@ -186,4 +175,5 @@ def render_offline(answer: OfflineAnswer, *, verbose: bool = False) -> str:
     for note in answer.notes:
         lines.append(f"Note: {note}")
     lines.append("Give --world (or --live) to evaluate it against your accounts.")
-    return "\n".join(lines)
+    # Every line can quote the paste (an ARN, a request id, a job's fields): none prints raw.
+    return "\n".join(printable(line) for line in lines)

@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from backup_access import __version__
 from backup_access.lint import RULES, Finding, Severity
+from backup_access.report.printable import printable
 from backup_access.report.schema import SCHEMA_VERSION
 
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -54,21 +55,28 @@ def findings_to_json(
     )
 
 
+def _text(text: str) -> str:
+    """Text from the linted files as rich prints it: control characters escaped
+    (``printable``; rich writes an escape sequence as it is), markup escaped."""
+    return escape(printable(text))
+
+
 def render_text(
     console: Console,
     findings: Sequence[Finding],
     errors: Sequence[str] = (),
     skipped: Sequence[str] = (),
 ) -> None:
-    """``file:line:column: BA020 error message (at pointer)``, one per line, then a summary."""
+    """``file:line:column: BA020 error message (at pointer)``, one per line, then a summary.
+    What the files hold (a Sid, a value, a name in the pointer) is printed escaped."""
     for finding in findings:
         where = f"{finding.file}:{finding.line}:{finding.column}"
         inside = finding.policy + finding.pointer
         origin = f" [{finding.origin}]" if finding.origin else ""
         console.print(
-            f"{escape(where)}: [{_STYLE[finding.severity]}]{finding.rule} "
-            f"{finding.severity.value}[/]{escape(origin)} {escape(finding.message)} "
-            f"[dim](at {escape(inside or '/')})[/]"
+            f"{_text(where)}: [{_STYLE[finding.severity]}]{finding.rule} "
+            f"{finding.severity.value}[/]{_text(origin)} {_text(finding.message)} "
+            f"[dim](at {_text(inside or '/')})[/]"
         )
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     if findings:

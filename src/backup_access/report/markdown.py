@@ -1,7 +1,13 @@
 """Markdown building blocks for every report that writes ``--format markdown`` (explain,
 simulate, fix): code spans and fences that their content cannot close, escaped prose, a
 quoted statement, a pipe table and a Mermaid flowchart of a request's path through the policy
-layers with the blocking nodes marked (GitHub and most wikis draw it as a picture)."""
+layers with the blocking nodes marked (GitHub and most wikis draw it as a picture).
+
+Each helper escapes control, format and surrogate characters (``printable``) in the text it
+is given, so a name, a value or a paste can neither reach the reader's terminal as an escape
+sequence nor break the document's lines; ``document`` does the same for a whole document,
+keeping its line breaks.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from backup_access.report.printable import printable
+
 if TYPE_CHECKING:
     from backup_access.diagnose.model import StatementRef
 
 
+def document(text: str) -> str:
+    """A whole Markdown document made safe to print: what the helpers below did not quote is
+    escaped too (its line breaks are its structure, and kept)."""
+    return printable(text, keep="\n")
+
+
 def inline_code(text: str) -> str:
     """``text`` as inline code, with enough backticks around it to hold its own."""
+    text = printable(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
@@ -25,6 +40,7 @@ def inline_code(text: str) -> str:
 
 def fenced(text: str, language: str = "") -> str:
     """A fenced code block that no backtick run inside ``text`` can close."""
+    text = printable(text, keep="\n")
     longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{language}\n{text}\n{fence}"
@@ -32,7 +48,7 @@ def fenced(text: str, language: str = "") -> str:
 
 def escape(text: str) -> str:
     """Markdown's inline specials escaped, for prose that may hold ``*`` or ``_``."""
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", printable(text))
 
 
 def statement_block(ref: StatementRef) -> str:
@@ -58,7 +74,7 @@ class PathNode:
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace('"', "#quot;")
+    return printable(text).replace('"', "#quot;")
 
 
 def mermaid_path(start: str, nodes: Sequence[PathNode], end: str) -> str:

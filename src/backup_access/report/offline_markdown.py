@@ -6,8 +6,8 @@ must run in. Same content as the text answer (``report.incident.render_offline``
 from __future__ import annotations
 
 from backup_access.diagnose.offline import Cause, OfflineAnswer
-from backup_access.report.incident import printable
-from backup_access.report.markdown import escape, fenced, inline_code
+from backup_access.report.markdown import document, escape, fenced, inline_code
+from backup_access.report.printable import printable
 
 
 def _evidence(answer: OfflineAnswer) -> list[str]:
@@ -100,4 +100,4 @@ def render_offline_markdown(answer: OfflineAnswer) -> str:
     if answer.notes:
         lines += ["Notes:", "", *(f"- {escape(note)}" for note in answer.notes), ""]
     lines.append("Give `--world` (or `--live`) to evaluate it against your accounts.")
-    return "\n".join(lines)
+    return document("\n".join(lines))

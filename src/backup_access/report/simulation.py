@@ -22,7 +22,14 @@ from backup_access.policy.render import statement_to_json
 from backup_access.report.json_text import json_text
 from backup_access.report.layer_words import is_plural
 from backup_access.report.layer_words import layer_words as layer_name
-from backup_access.report.markdown import PathNode, escape, fenced, inline_code, mermaid_path
+from backup_access.report.markdown import (
+    PathNode,
+    document,
+    escape,
+    fenced,
+    inline_code,
+    mermaid_path,
+)
 from backup_access.report.schema import SCHEMA_VERSION
 from backup_access.report.text import OutputOptions, Style, TextReport
 from backup_access.world.findings import ASSUMPTION
@@ -257,4 +264,4 @@ def markdown_decision(decision: Decision, *, name: str | None, source: Source) -
     )
     for problem in decision.unsupported:
         out += ["", f"- unsupported: {escape(problem)}"]
-    return "\n".join(out).rstrip() + "\n"
+    return document("\n".join(out).rstrip() + "\n")

@@ -9,6 +9,10 @@ terminal) nothing is wrapped; with a width only lines marked as prose are wrappe
 and a word is never split — an ARN, URL or JSON pointer has no spaces, so it runs long
 instead of breaking. Quoted policy lines and locations are never wrapped; headlines and
 one-line check summaries are prose.
+
+Every piece of text is escaped as it is rendered (``report.printable``): a control, format
+or surrogate character from a policy, a world or a paste prints as ``\\x1b``, ``\\u202e``,
+``\\ud800``; the only escape sequences written are the report's own colours.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
+
+from backup_access.report.printable import printable
 
 
 class Style(StrEnum):
@@ -69,11 +75,13 @@ class TextReport:
     lines: list[Line] = field(default_factory=list)
 
     def add(self, *parts: Part, indent: int = 0, prose: bool = False) -> None:
+        """One line; its text is printed with control characters escaped (``printable``)."""
         segments = tuple((p, Style.PLAIN) if isinstance(p, str) else p for p in parts)
         self.lines.append(Line(indent, segments, prose))
 
     def block(self, text: str, style: Style = Style.PLAIN, *, indent: int = 0) -> None:
-        """Several lines at once (a quoted policy statement): never wrapped."""
+        """Several lines at once (a quoted policy statement): never wrapped; each line is
+        printed with control characters escaped."""
         self.lines.append(Line(indent, ((text, style),), False, True))
 
     def blank(self) -> None:
@@ -87,17 +95,28 @@ class TextReport:
             if line.block:
                 pad = " " * line.indent
                 text, style = line.segments[0]
-                out.extend(pad + _join(((row, style),), color=color) for row in text.split("\n"))
+                rows_text = printable(text, keep="\n").split("\n")
+                out.extend(pad + _join(((row, style),), color=color) for row in rows_text)
                 continue
+            segments = _printable(line.segments)
             rows = (
-                _wrap(line.segments, width - line.indent)
+                _wrap(segments, width - line.indent)
                 if line.prose and width is not None
-                else [line.segments]
+                else [segments]
             )
             for number, row in enumerate(rows):
                 pad = " " * (line.indent + (2 if number else 0))
                 out.append(pad + _join(row, color=self.options.color))
         return "\n".join(out) + ("\n" if out else "")
+
+
+def _printable(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """The segments' text escaped before colour codes are added around it: text from a
+    policy, a world or a paste can hold a NUL, a terminal escape or a right-to-left override,
+    and only the report's own styles may reach the terminal as escape sequences."""
+    if all(text.isprintable() for text, _ in segments):
+        return segments
+    return tuple((printable(text), style) for text, style in segments)
 
 
 def _join(segments: tuple[Segment, ...], *, color: bool) -> str:
