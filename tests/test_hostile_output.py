@@ -396,3 +396,20 @@ def test_an_input_error_quoting_the_input_is_escaped(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert not raw_controls(result.stderr)
     assert f"k{SHOWN}" in result.stderr
+
+
+def test_a_usage_error_quoting_the_argument_is_escaped() -> None:
+    result = run(
+        "simulate",
+        "--world",
+        str(COPY),
+        "--principal",
+        "arn:aws:iam::111111111111:role/X",
+        "--action",
+        "backup:Cop" + HOSTILE + "y",
+        "--resource",
+        "*",
+    )
+    assert result.exit_code == 2
+    assert not raw_controls(result.stderr)
+    assert f"'backup:Cop{SHOWN}y'" in result.stderr

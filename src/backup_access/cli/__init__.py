@@ -98,6 +98,13 @@ class _LazyGroup(click.Group):
                 return super().invoke(ctx)
             finally:
                 sys.stdout.flush()  # buffered output fails here, not at interpreter exit
+        except click.ClickException as error:
+            # A usage error quotes the argument it refuses ("AWS has no action '…'"): click
+            # prints it, escaped like every other message.
+            from backup_access.report.printable import printable
+
+            error.message = printable(error.message)  # type: ignore[misc]  # click: Final
+            raise
         except BrokenPipeError:
             _discard_stdout()
             ctx.exit(EXIT_BROKEN_PIPE)
