@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 # Control (Cc), format (Cf: bidi controls, zero-width characters, the BOM) and surrogate (Cs)
 # code points.
@@ -29,11 +30,19 @@ def printable(text: str, *, keep: str = "") -> str:
     """``text`` with control, format and surrogate characters escaped (``\\x1b``, ``\\u202e``,
     ``\\ud800``), except those in ``keep`` (``"\\n"`` for a document whose lines are its
     structure), so echoing it cannot garble or spoof the terminal nor fail to encode."""
-    if text.isprintable():  # the common case, and fast: nothing to escape
+    # The common cases, at C speed: nothing to escape (a line of a report), or nothing but
+    # the kept characters (a quoted JSON statement's line breaks).
+    if text.isprintable() or (keep and text.translate(_dropped(keep)).isprintable()):
         return text
     return "".join(
-        c if c in keep or unicodedata.category(c) not in _UNSAFE else _escaped(c) for c in text
+        c if c.isprintable() or c in keep or unicodedata.category(c) not in _UNSAFE else _escaped(c)
+        for c in text
     )
+
+
+@cache
+def _dropped(keep: str) -> dict[int, None]:
+    return dict.fromkeys(map(ord, keep))
 
 
 def json_surrogates_escaped(text: str) -> str:

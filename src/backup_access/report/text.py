@@ -114,9 +114,10 @@ def _printable(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
     """The segments' text escaped before colour codes are added around it: text from a
     policy, a world or a paste can hold a NUL, a terminal escape or a right-to-left override,
     and only the report's own styles may reach the terminal as escape sequences."""
-    if all(text.isprintable() for text, _ in segments):
-        return segments
-    return tuple((printable(text), style) for text, style in segments)
+    for text, _ in segments:  # a loop, not all(): this runs for every line of a report
+        if not text.isprintable():
+            return tuple((printable(text), style) for text, style in segments)
+    return segments
 
 
 def _join(segments: tuple[Segment, ...], *, color: bool) -> str:
