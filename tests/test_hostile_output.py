@@ -413,3 +413,15 @@ def test_a_usage_error_quoting_the_argument_is_escaped() -> None:
     assert result.exit_code == 2
     assert not raw_controls(result.stderr)
     assert f"'backup:Cop{SHOWN}y'" in result.stderr
+
+
+def test_an_unmet_expectation_names_the_record_escaped(tmp_path: Path) -> None:
+    trail = tmp_path / "ct-esc.json"
+    trail.write_text(json.dumps({"Records": [hostile_record()]}))
+    result = run(
+        "explain", "--world", str(ORG), "--cloudtrail", str(trail), "--expect", "allowed", "-q"
+    )
+    assert result.exit_code == 1, result.output
+    assert "expectations not met" in result.stderr
+    assert not raw_controls(result.stderr) and not raw_controls(result.stdout)
+    assert f"DeleteBackupVault{SHOWN}" in result.stderr

@@ -66,6 +66,7 @@ from backup_access.report.explain import (
     render_explanation,
     to_json,
 )
+from backup_access.report.printable import printable
 from backup_access.world import World, load_world
 
 _EXPECT = EXPECTATIONS
@@ -202,7 +203,7 @@ def emit(explanations: list[tuple[str, Explanation]], settings: _Settings, *, ba
     if failures:
         click.echo(f"{len(failures)} of {len(explanations)} expectations not met:", err=True)
         for failure in failures:
-            click.echo(f"  {failure}", err=True)
+            click.echo(f"  {printable(failure)}", err=True)  # a title quotes CloudTrail
         sys.exit(EXIT_EXPECTATION)
 
 

@@ -50,6 +50,7 @@ from backup_access.documents import load_document
 from backup_access.fix import FixPlan, Scope, merge_documents, plan_fixes
 from backup_access.report.explain import expectation_met
 from backup_access.report.fix import plan_to_dict, pretty, render_plan
+from backup_access.report.printable import printable
 from backup_access.world import World
 from backup_access.world.loader import world_files
 
@@ -204,7 +205,8 @@ def run_plans(
     expect = settings.expect
     missed = [t for t, _, p in plans if expectation_met(p.after, expect) is False]
     if missed:
-        click.echo(f"expected {expect} after the fixes, not met for: {', '.join(missed)}", err=True)
+        titles = printable(", ".join(missed))  # a title can quote CloudTrail
+        click.echo(f"expected {expect} after the fixes, not met for: {titles}", err=True)
         sys.exit(EXIT_EXPECTATION)
 
 

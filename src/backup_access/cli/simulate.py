@@ -27,6 +27,7 @@ from backup_access.documents import load_document
 from backup_access.engine import evaluate
 from backup_access.fields import arn_problem, one_action, one_resource
 from backup_access.policy.context import ContextValue
+from backup_access.report.printable import printable
 from backup_access.report.simulation import (
     expectation_met,
     markdown_decision,
@@ -250,7 +251,7 @@ def _run_file(request_file: Path, output_format: str, expect: str | None) -> Non
     if failures:
         click.echo(f"{len(failures)} of {expected} expectations not met:", err=True)
         for failure in failures:
-            click.echo(f"  {failure}", err=True)
+            click.echo(f"  {printable(failure)}", err=True)  # an item's name
         sys.exit(EXIT_EXPECTATION)
     if batch and expected and not options.quiet:
         # On standard error, beside the failure summary, so that stdout stays the report.
