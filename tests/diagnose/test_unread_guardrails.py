@@ -33,6 +33,7 @@ from tests.diagnose.fixtures.worlds import (
     collected_with,
     keys,
     operator_policy,
+    world_with,
 )
 
 WHY = "account 222222222222 is in organization o-a1b2c3d4e5, whose SCPs and RCPs were not collected"
@@ -161,3 +162,36 @@ def test_the_management_account_does_not_depend_on_unread_scps(tmp_path: Path) -
         f"the SCPs attached to account {MGMT} (not in the collected world)",
     )
     assert weigh(world, f"arn:aws:iam::{PROD}:root").value is CheckDecision.UNKNOWN
+
+
+def _deny_outside_the_organization(data: dict[str, Any]) -> None:
+    """The most common data-perimeter statement: deny whoever is not in the organization."""
+    operator_policy(data).append(
+        {
+            "Sid": "DenyOutsideOrg",
+            "Effect": "Deny",
+            "Action": "backup:DeleteRecoveryPoint",
+            "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+        }
+    )
+
+
+def test_an_explicit_deny_on_the_unread_organization_id_is_unknown(tmp_path: Path) -> None:
+    # Read, the organization puts the operator in o-a1b2c3d4e5: the Deny does not apply.
+    read = explain_operation(
+        world_with(tmp_path, _deny_outside_the_organization),
+        "delete-recovery-point",
+        DELETE,
+    )
+    assert check(read, "delete-recovery-point.delete-recovery-point").decision is (
+        CheckDecision.ALLOWED
+    )
+    # Unread, aws:PrincipalOrgID is absent, which is not a fact: the Deny's match is unknown
+    # (review s23 H2: it was a confident explicit deny blaming DenyOutsideOrg).
+    unread = explain_operation(
+        unread_org(tmp_path, _deny_outside_the_organization), "delete-recovery-point", DELETE
+    )
+    delete = check(unread, "delete-recovery-point.delete-recovery-point")
+    assert delete.decision is CheckDecision.UNKNOWN
+    assert "statement DenyOutsideOrg turns on aws:PrincipalOrgID" in delete.reason

@@ -28,7 +28,7 @@ from dataclasses import replace
 
 from backup_access.diagnose.judgement import Judgement
 from backup_access.diagnose.model import CheckDecision
-from backup_access.diagnose.passrole import turns_on
+from backup_access.diagnose.passrole import stands_without, turns_on
 from backup_access.engine import Decision, DecisionValue, Layer, LayerOutcome, LayerTrace, evaluate
 from backup_access.engine.model import OrgLevel, PolicySet
 from backup_access.world import Resolution
@@ -80,13 +80,16 @@ def _names(layers: set[Layer]) -> str:
 def weigh_missing(resolution: Resolution, decision: Decision, judged: Judgement) -> Judgement:
     """``judged`` (the decision on what is known) given ``judged.missing``: it stands, or is
     unknown, by the rules of this module's docstring."""
-    if not judged.missing or decision.value is DecisionValue.EXPLICIT_DENY:
+    if not judged.missing:
         return judged
     by_text = {gap.missing: gap for gap in resolution.guardrail_gaps}
-    if any(item not in by_text for item in judged.missing):
-        return _unknown(judged)
-    gaps = [by_text[item] for item in judged.missing]
+    gaps = [by_text[item] for item in judged.missing if item in by_text]
     hidden = tuple(dict.fromkeys(key for gap in gaps for key in gap.hidden_keys))
+    explicit = decision.value is DecisionValue.EXPLICIT_DENY
+    if explicit and (not hidden or stands_without(decision, hidden)):
+        return judged  # a Deny that does not read the unread organization's keys wins
+    if not explicit and len(gaps) < len(judged.missing):
+        return _unknown(judged)  # something that may also grant is missing
     statements = turns_on(decision, hidden) if hidden else ()
     if statements:
         named = ", ".join(sorted({s.sid or f"{s.policy} #{s.statement}" for s in statements}))
