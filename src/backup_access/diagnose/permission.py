@@ -132,6 +132,21 @@ def _created_resource_gaps(binding: Binding, check: Check, resolution: Resolutio
     return set(resolution.missing) - set(baseline.missing)
 
 
+def _with_unsupported(decision: Decision, judged: Judgement) -> Judgement:
+    """An implicit deny beside a statement the engine cannot evaluate is unknown: an Allow
+    there may grant, and a Deny there is counted as blocking only because its outcome cannot
+    be told (engine/trace.py ``Outcome.UNSUPPORTED``). An explicit deny by a statement it can
+    evaluate wins whatever the others say, so that never reaches here."""
+    first, *others = decision.unsupported
+    more = f" (and {len(others)} more)" if others else ""
+    return Judgement(
+        CheckDecision.UNKNOWN,
+        f"unknown: a statement cannot be evaluated: {first}{more}; with what can be, "
+        f"{judged.reason}",
+        judged.missing,
+    )
+
+
 def _with_unknown_keys(
     decision: Decision, unknown: tuple[UnknownKey, ...], judged: Judgement
 ) -> Judgement:
@@ -233,6 +248,8 @@ def evaluate_permission(
     missing = tuple(m for m in resolution.missing if m not in expected_gaps)
     # What the world lacks may change the decision, or not (unread SCPs only restrict).
     value, reason, missing = weigh_missing(resolution, decision, Judgement(value, reason, missing))
+    if value is CheckDecision.IMPLICIT_DENY and decision.unsupported:
+        value, reason, missing = _with_unsupported(decision, Judgement(value, reason, missing))
     if unnamed is not None and value is not CheckDecision.UNKNOWN:
         value, reason, missing = _with_unnamed_resource(
             decision, unnamed, Judgement(value, reason, missing)
