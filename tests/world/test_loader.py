@@ -376,3 +376,16 @@ def test_empty_file_is_an_error(tmp_path: Path) -> None:
     path.write_text("")
     with pytest.raises(InputError, match="empty"):
         load_world(path)
+
+
+def test_the_management_account_may_have_policies_attached_outside_the_tree(
+    tmp_path: Path,
+) -> None:
+    """SCPs and RCPs never apply to the management account, so leaving it out of the tree
+    drops nothing (review s23 M1: such a world was refused as a contradiction)."""
+    data = base()
+    data["organization"]["root"]["accounts"] = []
+    data["organization"]["account_policies"]["111111111111"] = ["FullAWSAccess"]
+    world = load_world(write(tmp_path, data))
+    assert world.organization is not None
+    assert world.organization.management_account == "111111111111"

@@ -196,7 +196,7 @@ def _check_members(organization: Organization, members: frozenset[str]) -> None:
             for index, account in enumerate(accounts)
         ]
     for account, where, what in named:
-        if account not in members:
+        if account not in members and account != organization.management_account:
             raise RequestError(
                 f"account {account} {what} but is in no 'accounts' list of the root or an OU: "
                 "a member account sits in exactly one of them (add it where it belongs)",
