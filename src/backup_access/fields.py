@@ -21,7 +21,7 @@ from backup_access.policy.parse import parse_policy
 from backup_access.policy.pointer import escape_pointer_token
 from backup_access.policy.use import check_use
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}\Z")
 _STR = frozenset({str})  # ``_STR.issuperset(map(type, items))``: every item is a str
 
 

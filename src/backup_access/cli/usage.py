@@ -23,7 +23,7 @@ from backup_access.fields import arn_problem, principal_problem
 from backup_access.policy.arn import Arn
 from backup_access.world import Account, World
 
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"^[0-9]{12}\Z")
 # What each kind of parameter must look like: service and resource types of its ARN.
 _SHAPES: dict[ParameterKind, tuple[str, tuple[str, ...], str]] = {
     ParameterKind.VAULT: (

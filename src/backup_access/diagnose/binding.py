@@ -27,7 +27,7 @@ from backup_access.world import Key, KeyManager, Vault, World
 from backup_access.world.lookup import find_key, find_vault, is_aws_managed_alias
 from backup_access.world.organization import account_path
 
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"^[0-9]{12}\Z")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 BACKUP_SLR = "role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"
 AWS_BACKUP_ALIAS = "alias/aws/backup"

@@ -93,7 +93,7 @@ def make_request(
     if not resource:
         raise RequestError('the resource is empty: give an ARN or "*"', pointer="/resource")
     account = resource_account if resource_account is not None else _arn_account(resource)
-    if account is not None and not (account.isdigit() and len(account) == 12):
+    if account is not None and not (account.isascii() and account.isdigit() and len(account) == 12):
         raise RequestError(
             f"resource account '{account}' is not a 12-digit account id",
             pointer="/resource_account" if resource_account is not None else "/resource",

@@ -23,7 +23,7 @@ from backup_access.errors import RequestError
 from backup_access.memo import memo
 from backup_access.policy.model import PrincipalSpec
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}\Z")
 SERVICE_LINKED_PATH = "aws-service-role/"
 SERVICE_LINKED_PREFIX = "AWSServiceRoleFor"
 

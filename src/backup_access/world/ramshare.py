@@ -30,7 +30,7 @@ SHARED_ACTIONS = (
     "backup:StartCopyJob",
     "backup:CopyFromBackupVault",
 )
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"^[0-9]{12}\Z")
 _ORG = re.compile(r"^o-[a-z0-9]{10,32}$")
 _UNIT = re.compile(r"^(?:ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$")
 
