@@ -79,8 +79,13 @@ class Fault:
         return self.answer()
 
 
-def inject(monkeypatch: pytest.MonkeyPatch, *faults: Fault) -> None:
-    """Every client the collector makes from now on carries ``faults``."""
+def inject(
+    monkeypatch: pytest.MonkeyPatch,
+    *faults: Fault,
+    maker: str = "backup_access.collect.run.make_client",
+) -> None:
+    """Every client made through ``maker`` (the collector's, unless told) from now on
+    carries ``faults``."""
     real = session_module.make_client
 
     def make(session: Any, service: str, region: str | None = None) -> Any:
@@ -89,4 +94,4 @@ def inject(monkeypatch: pytest.MonkeyPatch, *faults: Fault) -> None:
             client.meta.events.register(fault.event, fault.handler)
         return client
 
-    monkeypatch.setattr("backup_access.collect.run.make_client", make)
+    monkeypatch.setattr(maker, make)

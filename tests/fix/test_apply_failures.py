@@ -21,9 +21,8 @@ from click.testing import CliRunner
 from backup_access.cli import main
 from backup_access.cli.fix_apply import EXIT_PARTIAL, Step, apply_fixes
 from backup_access.cli.live_documents import LiveDocuments, LiveError
-from backup_access.collect import session as session_module
 from tests.aws.server import MotoEndpoint
-from tests.collect.faults import Fault, json_error
+from tests.collect.faults import Fault, inject, json_error
 from tests.fix.test_apply import REGION, _client, _create_vault, _setup, _vault_fix
 
 SECRET = "SECRETKEYMARKER"
@@ -41,15 +40,7 @@ def marked(aws: MotoEndpoint, monkeypatch: pytest.MonkeyPatch) -> MotoEndpoint:
 
 def _inject_apply(monkeypatch: pytest.MonkeyPatch, *faults: Fault) -> None:
     """Every client ``--apply`` makes (not the re-explaining collector's) carries ``faults``."""
-    real = session_module.make_client
-
-    def make(session: Any, service: str, region: str | None = None) -> Any:
-        client = real(session, service, region)
-        for fault in faults:
-            client.meta.events.register(fault.event, fault.handler)
-        return client
-
-    monkeypatch.setattr("backup_access.cli.live_documents.make_client", make)
+    inject(monkeypatch, *faults, maker="backup_access.cli.live_documents.make_client")
 
 
 def _no_secrets(result: Any, *folders: Path) -> None:
