@@ -117,10 +117,18 @@ def summary(decision: Decision, deciding: list[StatementTrace]) -> str:
         by = f" ({location(first)})" if first else ""
         name = layer_name(layers[0]) if layers else "a policy"
         return f"{name} {'deny' if is_plural(name) else 'denies'} {subject}{by}"
+    cannot = [s for s in deciding if s.outcome is Outcome.UNSUPPORTED]
+    deny = next((s for s in cannot if s.effect == "Deny"), None)
+    if deny is not None:  # counted as blocking only because its outcome cannot be told
+        return f"a Deny statement that cannot be evaluated blocks {subject} ({location(deny)})"
     names = " nor ".join(layer_name(layer) for layer in layers) or "no policy"
     if len(layers) > 1:
-        return f"neither {names} allows {subject}"
-    return f"{names} {'do' if is_plural(names) else 'does'} not allow {subject}"
+        said = f"neither {names} allows {subject}"
+    else:
+        said = f"{names} {'do' if is_plural(names) else 'does'} not allow {subject}"
+    if cannot:
+        said += f"; an Allow statement that cannot be evaluated might ({location(cannot[0])})"
+    return said
 
 
 def _headline(decision: Decision, name: str | None, deciding: list[StatementTrace]) -> str:
